@@ -1,0 +1,103 @@
+"""Exact points.
+
+Every point, total and index is an integer number of hundredths (85,13 points is 8513).
+Inputs are parsed with ``Decimal`` (never float), and exactly one rounding function,
+:func:`round_half_up`, turns an exact quotient into hundredths. Sums of hundredths are
+exact, so a total always equals the sum of its parts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+
+HUNDRED = 100
+
+
+class NotHundredths(ValueError):
+    """A number that has more than two decimals (points are kept to the hundredth)."""
+
+
+def round_half_up(numerator, denominator=1):
+    """Round numerator / denominator to the nearest integer, ties away from zero.
+
+    This is the rule of the Vietnamese criteria sets: "làm tròn đến hai chữ số thập phân,
+    từ 5 trở lên làm tròn lên" (85,125 → 85,13). Python's round() and Babel round half to
+    even, which is wrong here. Works on Python ints and on numpy integer arrays alike; the
+    denominator must be positive. Callers pass quotients already scaled to hundredths.
+    """
+    if isinstance(numerator, np.ndarray) or isinstance(denominator, np.ndarray):
+        numerator = np.asarray(numerator, dtype=np.int64)
+        denominator = np.asarray(denominator, dtype=np.int64)
+        magnitude = (2 * np.abs(numerator) + denominator) // (2 * denominator)
+        return np.where(numerator < 0, -magnitude, magnitude)
+    if isinstance(numerator, Fraction):
+        numerator, denominator = numerator.numerator, numerator.denominator * denominator
+    numerator, denominator = int(numerator), int(denominator)
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
+def to_hundredths(value) -> int:
+    """Exact hundredths of a JSON number (int or Decimal); more than two decimals is an error.
+
+    Points in criteria and submissions are stated to the hundredth (quarter points are
+    0.25); a value like 0.125 is rejected rather than silently rounded.
+    """
+    if isinstance(value, bool):
+        raise NotHundredths(str(value))
+    try:
+        scaled = Decimal(value) * HUNDRED
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise NotHundredths(str(value)) from exc
+    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+        raise NotHundredths(str(value))
+    return int(scaled)
+
+
+def is_hundredths(value) -> bool:
+    """True when the number can be kept exactly in hundredths."""
+    try:
+        to_hundredths(value)
+    except NotHundredths:
+        return False
+    return True
+
+
+def to_number(hundredths):
+    """Hundredths → a JSON/Excel number (float whose shortest repr is the exact decimal).
+
+    8513 → 85.13. A float with at most two decimals and fewer than 15 significant digits
+    prints back exactly, so results JSON and workbook cells show the exact value.
+    """
+    if hundredths is None:
+        return None
+    value = int(hundredths)
+    if value % HUNDRED == 0:
+        return value // HUNDRED
+    return value / HUNDRED
+
+
+def format_points(hundredths, *, decimals: int = 2) -> str:
+    """Hundredths → Vietnamese text with a decimal comma and dot thousands: 123456 → "1.234,56".
+
+    decimals=2 always shows two decimals (indices: "85,70"); decimals=0 drops a zero
+    fractional part and trailing zeros (points in sentences: "0,5", "2").
+    """
+    value = int(hundredths)
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), HUNDRED)
+    whole_text = f"{whole:,}".replace(",", ".")
+    frac_text = f"{frac:02d}"
+    if decimals == 0:
+        frac_text = frac_text.rstrip("0")
+    return f"{sign}{whole_text},{frac_text}" if frac_text else f"{sign}{whole_text}"
+
+
+def format_percent_fraction(numerator: int, denominator: int) -> str:
+    """A ratio as a Vietnamese percentage with two decimals, half up: 7/8 → "87,50%"."""
+    return format_points(round_half_up(numerator * HUNDRED * HUNDRED, denominator)) + "%"

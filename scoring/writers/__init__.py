@@ -1,0 +1,1 @@
+"""Writers: results JSON, workbook, decision draft. Each writes through atomic.write_atomic."""

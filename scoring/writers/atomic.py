@@ -1,0 +1,74 @@
+"""One way to write an output: to a temporary file beside it, then rename.
+
+A reader never sees a half-written file, and a run that fails midway leaves the previous
+output as it was. Existing outputs are replaced only when the caller says so (--force).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+
+class OutputExists(Exception):
+    """The output file already exists and replacing it was not allowed."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+class OutputNotWritable(Exception):
+    """The output folder cannot be created or written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def check_writable(paths, *, force: bool) -> None:
+    """Refuse before any work is done: an existing output without force, or a folder we cannot use."""
+    for path in map(Path, paths):
+        if path.exists() and not force:
+            raise OutputExists(path)
+        parent = path.parent
+        if parent.exists() and not parent.is_dir():
+            raise OutputNotWritable(parent, "không phải là thư mục")
+        if parent.exists() and not os.access(parent, os.W_OK):
+            raise OutputNotWritable(parent, "không có quyền ghi")
+
+
+def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
+    """Write ``path`` by calling ``produce(tmp_path)`` then renaming tmp_path over path.
+
+    The temporary file lives in the same folder (so the rename is atomic) and is removed if
+    produce fails. Without force an existing path is never replaced.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExists(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputNotWritable(path.parent, exc.strerror or str(exc)) from exc
+    os.close(handle)
+    tmp_path = Path(tmp_name)
+    try:
+        produce(tmp_path)
+        with open(tmp_path, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_bytes_atomic(path, data: bytes, *, force: bool) -> Path:
+    """write_atomic for content already in memory."""
+    return write_atomic(path, lambda tmp: tmp.write_bytes(data), force=force)
