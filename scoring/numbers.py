@@ -101,3 +101,13 @@ def format_points(hundredths, *, decimals: int = 2) -> str:
 def format_percent_fraction(numerator: int, denominator: int) -> str:
     """A ratio as a Vietnamese percentage with two decimals, half up: 7/8 → "87,50%"."""
     return format_points(round_half_up(numerator * HUNDRED * HUNDRED, denominator)) + "%"
+
+
+def from_number(value) -> int:
+    """A number read back from results JSON or a workbook (85.13) → hundredths (8513), exactly.
+
+    Goes through the shortest decimal text of the float, so 85.13 gives 8513, not 8512.
+    """
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    return to_hundredths(value)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-# The Vietnamese alphabet; a letter's position is its primary weight.
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# The Vietnamese alphabet; a letter's position is its primary weight. The Latin letters
+# f j w z (foreign names) take their Latin places.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_WEIGHT = {letter: index for index, letter in enumerate(_ALPHABET)}
 # Tone marks are a secondary key: unmarked, huyền, hỏi, ngã, sắc, nặng (the dictionary order).
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -33,8 +34,8 @@ def sort_key(text: str) -> tuple:
     """Sort key following the Vietnamese alphabet (a ă â b c d đ e ê …), tones second.
 
     Plain code-point order puts "Đăk Hà" after "Zô"; this key puts it after "Dục".
-    Characters outside the alphabet (digits, spaces, Latin f j w z) sort by code point
-    after spaces and before letters, which keeps "Đăk Na" before "Đăk Rơ Ông".
+    Spaces sort first and other characters (digits, punctuation) by code point before
+    letters, which keeps "Đăk Na" before "Đăk Rơ Ông" and "Xã 2" before "Xã A".
     """
     letters, tones = _split(text)
     primary = []
