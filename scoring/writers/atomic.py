@@ -72,3 +72,36 @@ def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
 def write_bytes_atomic(path, data: bytes, *, force: bool) -> Path:
     """write_atomic for content already in memory."""
     return write_atomic(path, lambda tmp: tmp.write_bytes(data), force=force)
+
+
+def write_all_atomic(outputs, *, force: bool) -> list[Path]:
+    """Write several outputs as one step: all are produced to temporary files first, and
+    only when every one succeeded are they renamed into place.
+
+    ``outputs`` is a list of (path, produce). A failure while producing leaves every
+    previous output untouched and no temporary file behind.
+    """
+    outputs = [(Path(path), produce) for path, produce in outputs]
+    check_writable([path for path, _ in outputs], force=force)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, produce in outputs:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as exc:
+                raise OutputNotWritable(path.parent, exc.strerror or str(exc)) from exc
+            os.close(handle)
+            tmp_path = Path(tmp_name)
+            staged.append((tmp_path, path))
+            produce(tmp_path)
+            with open(tmp_path, "rb") as written:
+                os.fsync(written.fileno())
+            os.chmod(tmp_path, 0o644)
+    except BaseException:
+        for tmp_path, _ in staged:
+            tmp_path.unlink(missing_ok=True)
+        raise
+    for tmp_path, path in staged:
+        os.replace(tmp_path, path)
+    return [path for _, path in staged]

@@ -1,0 +1,87 @@
+"""Problems found in the inputs, as data.
+
+An Issue has a stable kebab-case code, the file, a JSON pointer into it and a Vietnamese
+message. Validation collects them all; the CLI prints them one per line and exits 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    file: str
+    pointer: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.pointer}: {self.message} [{self.code}]"
+
+
+class InputError(Exception):
+    """Raised when inputs cannot be used; carries every issue found."""
+
+    def __init__(self, issues):
+        self.issues = tuple(issues)
+        super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+def pointer(*parts) -> str:
+    """A JSON pointer (RFC 6901) from path parts: pointer("leaves", "1.1.1") → "/leaves/1.1.1"."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+# Every code the validator can give, with what it means (the README's error table is
+# checked against this list by a test).
+CODES = {
+    "file-missing": "Tệp hoặc thư mục đầu vào không tồn tại.",
+    "file-unreadable": "Không đọc được tệp.",
+    "file-empty": "Tệp rỗng.",
+    "encoding-invalid": "Tệp không phải UTF-8.",
+    "json-invalid": "JSON sai cú pháp (có dòng, cột).",
+    "json-nan": "NaN/Infinity không phải số JSON hợp lệ.",
+    "number-too-large": "Số quá lớn.",
+    "duplicate-key": "Một khóa xuất hiện hai lần trong cùng một đối tượng.",
+    "schema-*": "Sai cấu trúc theo JSON Schema (mã theo từ khóa: schema-required, schema-type, schema-enum, …).",
+    "precision": "Điểm có quá hai chữ số thập phân.",
+    "date-invalid": "Ngày không tồn tại.",
+    "duplicate-code": "Mã tiêu chí/lĩnh vực/khối trùng nhau trong bộ tiêu chí.",
+    "points-mismatch": "Điểm tối đa không bằng tổng điểm các thành phần.",
+    "thresholds-order": "Các ngưỡng không theo thứ tự.",
+    "points-above-max": "Điểm của một ngưỡng/phương án vượt điểm tối đa của tiêu chí.",
+    "max-unreachable": "Không phương án nào cho đủ điểm tối đa.",
+    "deadline-order": "Hạn chậm nhất sớm hơn thời hạn.",
+    "step-invalid": "Bước chấm điểm không chia hết điểm tối đa.",
+    "bands-order": "Ngưỡng xếp loại không giảm dần hoặc không kết thúc ở 0.",
+    "block-overlap": "Một loại hình đơn vị thuộc nhiều khối xếp hạng.",
+    "survey-area": "Lĩnh vực điều tra xã hội học chứa tiêu chí không phải loại survey (hoặc ngược lại).",
+    "criteria-mismatch": "Tệp thuộc bộ tiêu chí hoặc năm khác.",
+    "duplicate-commune": "Một xã có hai hồ sơ.",
+    "unknown-leaf": "Mã tiêu chí không có trong bộ tiêu chí.",
+    "leaf-missing": "Thiếu tiêu chí trong hồ sơ tự đánh giá.",
+    "survey-leaf-in-submission": "Hồ sơ tự chấm điểm cho tiêu chí điều tra xã hội học.",
+    "fact-missing": "Thiếu số liệu mà quy tắc chấm điểm cần.",
+    "fact-unexpected": "Số liệu không dùng cho quy tắc chấm điểm của tiêu chí.",
+    "fact-invalid": "Số liệu không hợp lệ (phương án không có, số có quá hai chữ số thập phân…).",
+    "numerator-above-denominator": "Tử số lớn hơn mẫu số.",
+    "zero-denominator": "Mẫu số bằng 0 ở tiêu chí không được khai không áp dụng.",
+    "self-score-above-max": "Điểm tự chấm vượt điểm tối đa.",
+    "self-score-below-min": "Điểm tự chấm âm (hoặc dưới mức sàn).",
+    "score-off-step": "Điểm không theo bước chấm của tiêu chí.",
+    "na-not-allowed": "Khai không áp dụng cho tiêu chí không cho phép.",
+    "evidence-date-outside": "Ngày của tài liệu kiểm chứng nằm ngoài khoảng thời gian của bộ tiêu chí.",
+    "evidence-path-unsafe": "Đường dẫn tệp kiểm chứng ra ngoài thư mục hồ sơ.",
+    "evidence-file-missing": "Tệp kiểm chứng không tồn tại.",
+    "unit-type-unranked": "Loại hình đơn vị không thuộc khối xếp hạng nào.",
+    "unknown-commune": "Mã xã không có hồ sơ tự đánh giá.",
+    "score-above-max": "Điểm thẩm định vượt điểm tối đa.",
+    "score-below-min": "Điểm thẩm định âm (hoặc dưới mức sàn).",
+    "duplicate-entry": "Một tiêu chí của một xã được thẩm định hai lần ở cùng một vòng.",
+    "survey-missing": "Thiếu số phiếu khảo sát của một xã cho một câu hỏi.",
+    "survey-unknown-option": "Phương án trả lời không có trong câu hỏi.",
+    "survey-not-survey-leaf": "Tiêu chí không phải câu hỏi điều tra xã hội học.",
+    "survey-empty": "Câu hỏi không có phiếu trả lời nào.",
+    "no-submissions": "Thư mục hồ sơ không có tệp .json nào.",
+}

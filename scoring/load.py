@@ -1,0 +1,375 @@
+"""Files → plain data. The only module that reads inputs.
+
+``load_inputs`` reads the criteria set, every submission, the appraisal and the survey,
+validates them (scoring.validate: schema pass, then meaning pass) and, only when no
+problem was found, builds the model the engine scores. Problems are never raised one by
+one: they are collected and raised together as an InputError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from .errors import InputError, Issue, pointer
+from .model import (
+    NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
+    Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet, Document,
+    InputFile, Inputs, Leaf, LeafReport, Rule, Submission, Survey, SurveyOption, Threshold,
+    frozen_mapping,
+)
+from .numbers import to_hundredths
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CRITERIA = ROOT / "criteria" / "tu-mo-rong-2023.json"
+DEFAULT_SUBMISSIONS = ROOT / "submissions" / "tu-mo-rong-2023" / "communes"
+APPRAISAL_NAME = "appraisal.json"
+SURVEY_NAME = "survey.json"
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A JSON file read from disk: its data (None when unreadable) and its sha256."""
+
+    path: str
+    data: object
+    sha256: str
+    issues: tuple[Issue, ...]
+
+
+class _DuplicateKeys:
+    """object_pairs_hook that keeps the first value and remembers duplicated keys."""
+
+    def __init__(self):
+        self.duplicates: list[str] = []
+
+    def __call__(self, pairs):
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                self.duplicates.append(key)
+            else:
+                result[key] = value
+        return result
+
+
+def _reject_constant(name):
+    raise ValueError(f"json-nan:{name}")
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages and outputs: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_json(path) -> ParsedFile:
+    """Read one JSON file exactly: decimals as Decimal, BOM accepted, every defect an Issue.
+
+    Defects: missing or unreadable file, empty file, not UTF-8, syntax error (with line and
+    column), NaN/Infinity, numbers too large, duplicated keys.
+    """
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ParsedFile(shown, None, "", (Issue(shown, "", "file-missing", "không tìm thấy tệp"),))
+    except OSError as exc:
+        return ParsedFile(shown, None, "", (Issue(shown, "", "file-unreadable", f"không đọc được tệp: {exc.strerror}"),))
+    digest = hashlib.sha256(raw).hexdigest()
+
+    def fail(code, message):
+        return ParsedFile(shown, None, digest, (Issue(shown, "", code, message),))
+
+    if not raw.strip():
+        return fail("file-empty", "tệp rỗng")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return fail("encoding-invalid", f"tệp không phải UTF-8 (byte {exc.start})")
+    hook = _DuplicateKeys()
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=hook)
+    except json.JSONDecodeError as exc:
+        return fail("json-invalid", f"JSON sai cú pháp ở dòng {exc.lineno}, cột {exc.colno}: {_json_reason(exc.msg)}")
+    except ValueError as exc:
+        if str(exc).startswith("json-nan:"):
+            name = str(exc).split(":", 1)[1]
+            return fail("json-nan", f"'{name}' không phải là số JSON hợp lệ")
+        return fail("number-too-large", "có số quá lớn (quá nhiều chữ số)")
+    except RecursionError:
+        return fail("json-invalid", "JSON lồng nhau quá sâu")
+    issues = tuple(
+        Issue(shown, "", "duplicate-key", f"khóa '{key}' xuất hiện hai lần trong cùng một đối tượng")
+        for key in hook.duplicates
+    )
+    return ParsedFile(shown, data, digest, issues)
+
+
+_JSON_REASONS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Expecting property name enclosed in double quotes": "tên trường phải đặt trong ngoặc kép",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Extra data": "còn dữ liệu thừa sau giá trị JSON",
+    "Invalid control character at": "ký tự điều khiển trong chuỗi",
+    "Invalid \\escape": "chuỗi thoát (\\) không hợp lệ",
+}
+
+
+def _json_reason(message: str) -> str:
+    for english, vietnamese in _JSON_REASONS.items():
+        if message.startswith(english):
+            return vietnamese
+    return message
+
+
+# ---------------------------------------------------------------- building the model
+
+
+def parse_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _h(value) -> int:
+    return to_hundredths(value)
+
+
+def build_rule(raw: dict) -> Rule:
+    """Rule parameters as exact values (points in hundredths, thresholds as Fractions)."""
+    kind = raw["kind"]
+    thresholds = tuple(Threshold(Fraction(Decimal(t["at"])), _h(t["points"])) for t in raw.get("thresholds", ()))
+    if kind == "choice":
+        return Rule(kind, options=tuple(ChoiceOption(o["value"], o["label"], _h(o["points"])) for o in raw["options"]))
+    if kind == "survey":
+        return Rule(kind, question=raw["question"], survey_options=tuple(
+            SurveyOption(o["code"], o["label"], Fraction(Decimal(o["share"]))) for o in raw["options"]))
+    if kind == "deadline":
+        return Rule(kind, deadline=parse_date(raw["deadline"]),
+                    late_until=parse_date(raw["late_until"]) if raw.get("late_until") else None,
+                    on_time=_h(raw["on_time"]), late=_h(raw.get("late", 0)), missing=_h(raw["missing"]))
+    if kind == "value_thresholds":
+        thresholds = tuple(Threshold(Fraction(_h(t["at"]), 100), _h(t["points"])) for t in raw["thresholds"])
+    return Rule(
+        kind,
+        question=raw.get("question"),
+        numerator=raw.get("numerator"),
+        denominator=raw.get("denominator"),
+        value=raw.get("value"),
+        unit=raw.get("unit"),
+        direction=raw.get("direction", "at_least"),
+        thresholds=thresholds,
+        otherwise=_h(raw.get("otherwise", 0)),
+        violation=raw.get("violation"),
+        per_violation=_h(raw.get("per_violation", 0)),
+        floor=_h(raw.get("floor", 0)),
+        step=_h(raw.get("step", 0)),
+        aspects=tuple(raw.get("aspects", ())),
+        counted=raw.get("counted"),
+        points_each=_h(raw.get("points_each", 0)),
+    )
+
+
+def iter_leaves(data: dict):
+    """Yield (raw leaf, section, area code, JSON pointer) for every leaf of a criteria set, in order."""
+
+    def walk(nodes, section, area, base):
+        for index, node in enumerate(nodes):
+            here = f"{base}/{index}"
+            if "items" in node:
+                yield from walk(node["items"], section, area, here + "/items")
+            else:
+                yield node, section, area, here
+
+    for a_index, area in enumerate(data.get("areas", [])):
+        section = SECTION_SURVEY if area.get("source") == "survey" else SECTION_AREA
+        yield from walk(area.get("criteria", []), section, area["code"], f"/areas/{a_index}/criteria")
+    for name, section in (("bonus", SECTION_BONUS), ("penalty", SECTION_PENALTY)):
+        part = (data.get("adjustments") or {}).get(name)
+        if part:
+            yield from walk(part["items"], section, None, f"/adjustments/{name}/items")
+
+
+def build_criteria(data: dict, path: str) -> CriteriaSet:
+    """A validated criteria document → CriteriaSet."""
+    leaves = []
+    for node, section, area, where in iter_leaves(data):
+        evidence = node.get("evidence") or {}
+        leaves.append(Leaf(
+            code=node["code"], title=node["title"], max=_h(node["max"]), section=section, area=area,
+            rule=build_rule(node["rule"]),
+            evidence_required=bool(evidence.get("required", False)),
+            evidence_types=tuple(evidence.get("types") or ()),
+            evidence_description=evidence.get("description", ""),
+            not_applicable=node.get("not_applicable"),
+            legal_ref=node.get("legal_ref"), pointer=where,
+        ))
+    adjustments = data.get("adjustments") or {}
+    window = data.get("evidence_window")
+    cap = data.get("index_cap", 100)
+    ranking = data["ranking"]
+    return CriteriaSet(
+        id=data["id"], year=data["year"], title=data["title"],
+        issuer=frozen_mapping(data["issuer"]), legal_source=frozen_mapping(data["legal_source"]),
+        total_points=_h(data["total_points"]),
+        index_cap=None if cap is None else _h(cap),
+        evidence_window=(parse_date(window["from"]), parse_date(window["to"])) if window else None,
+        areas=tuple(Area(a["code"], a["title"], _h(a["max"]), a.get("source", "self_assessment")) for a in data["areas"]),
+        leaves=tuple(leaves),
+        bonus_title=(adjustments.get("bonus") or {}).get("title"),
+        bonus_cap=_h((adjustments.get("bonus") or {}).get("cap", 0)),
+        penalty_title=(adjustments.get("penalty") or {}).get("title"),
+        penalty_cap=_h((adjustments.get("penalty") or {}).get("cap", 0)),
+        bands=tuple(Band(b["name"], _h(b["min_index"]), b.get("color")) for b in data["bands"]),
+        blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"])) for b in ranking["blocks"]),
+        tie_break=tuple(ranking.get("tie_break") or ()),
+        path=path,
+    )
+
+
+def build_submission(data: dict, path: str) -> Submission:
+    """A validated submission document → Submission."""
+    leaves = {}
+    for code, raw in data["leaves"].items():
+        facts = dict(raw.get("facts") or {})
+        leaves[code] = LeafReport(
+            facts=frozen_mapping(facts),
+            self_score=_h(raw["self_score"]) if raw.get("self_score") is not None else None,
+            evidence=tuple(
+                Document(d["number"], parse_date(d["date"]), d["title"], d["issuer"], d.get("file"))
+                for d in raw.get("evidence") or ()
+            ),
+            explanation=raw.get("explanation"),
+            not_applicable=bool(raw.get("not_applicable", False)),
+        )
+    commune = data["commune"]
+    return Submission(path, data["criteria_id"], data["year"], commune["code"], commune["name"],
+                      commune["type"], frozen_mapping(leaves), frozen_mapping(data.get("report") or {}))
+
+
+def build_appraisal(data: dict, path: str) -> Appraisal:
+    return Appraisal(path, data["council"], tuple(
+        AppraisalEntry(e["commune"], e["leaf"], e["stage"], _h(e["score"]), e["reason"],
+                       parse_date(e["date"]) if e.get("date") else None)
+        for e in data["entries"]
+    ))
+
+
+def build_survey(data: dict, path: str) -> Survey:
+    return Survey(path, data["conducted_by"], frozen_mapping({
+        commune: frozen_mapping({leaf: frozen_mapping(options) for leaf, options in questions.items()})
+        for commune, questions in data["tallies"].items()
+    }))
+
+
+# ---------------------------------------------------------------- the whole input set
+
+
+def resolve_paths(criteria=None, submissions=None, appraisal=None, survey=None):
+    """Apply the defaults: the bundled example, and appraisal/survey files beside the submissions folder."""
+    criteria = Path(criteria) if criteria else DEFAULT_CRITERIA
+    submissions = Path(submissions) if submissions else DEFAULT_SUBMISSIONS
+    if appraisal is None and (submissions.parent / APPRAISAL_NAME).is_file():
+        appraisal = submissions.parent / APPRAISAL_NAME
+    if survey is None and (submissions.parent / SURVEY_NAME).is_file():
+        survey = submissions.parent / SURVEY_NAME
+    return criteria, submissions, (Path(appraisal) if appraisal else None), (Path(survey) if survey else None)
+
+
+def submission_files(folder: Path) -> list[Path]:
+    """The commune submissions: every *.json directly in the folder, in name order."""
+    return sorted(p for p in folder.glob("*.json") if p.is_file())
+
+
+def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None) -> Inputs:
+    """Read and validate every input; return the model, or raise InputError with every problem."""
+    from . import validate  # local import: validate uses the builders above
+
+    criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
+    issues: list[Issue] = []
+
+    criteria_file = read_json(criteria_path)
+    issues += criteria_file.issues
+    criteria_set = None
+    if criteria_file.data is not None:
+        found = validate.check_criteria(criteria_file)
+        issues += found
+        if not found:
+            criteria_set = build_criteria(criteria_file.data, criteria_file.path)
+
+    shown_dir = display_path(submissions_dir)
+    if not submissions_dir.is_dir():
+        issues.append(Issue(shown_dir, "", "file-missing", "không tìm thấy thư mục hồ sơ tự đánh giá"))
+        paths = []
+    else:
+        paths = submission_files(submissions_dir)
+        if not paths:
+            issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
+    submission_files_read = [read_json(p) for p in paths]
+    appraisal_file = read_json(appraisal_path) if appraisal_path else None
+    survey_file = read_json(survey_path) if survey_path else None
+    for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
+        issues += parsed.issues
+
+    built_submissions = []
+    for parsed in submission_files_read:
+        if parsed.data is None:
+            continue
+        found = validate.check_submission(parsed, criteria_set, submissions_dir)
+        issues += found
+        if not found and criteria_set is not None:
+            built_submissions.append(build_submission(parsed.data, parsed.path))
+    issues += validate.check_communes_unique(submission_files_read)
+
+    # Communes named by any readable submission (valid or not), so that an appraisal or survey
+    # entry is not reported as unknown just because its commune's file has another problem.
+    known = {f.data["commune"]["code"] for f in submission_files_read
+             if isinstance(f.data, dict) and isinstance(f.data.get("commune"), dict)
+             and isinstance(f.data["commune"].get("code"), str)}
+    built_appraisal = built_survey = None
+    if appraisal_file and appraisal_file.data is not None:
+        found = validate.check_appraisal(appraisal_file, criteria_set, known)
+        issues += found
+        if not found and criteria_set is not None:
+            built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path)
+    if survey_file and survey_file.data is not None:
+        found = validate.check_survey(survey_file, criteria_set, known)
+        issues += found
+        if not found and criteria_set is not None:
+            built_survey = build_survey(survey_file.data, survey_file.path)
+    if criteria_set is not None and survey_file is None and any(l.section == SECTION_SURVEY for l in criteria_set.leaves):
+        issues.append(Issue(shown_dir, "", "survey-missing",
+                            f"bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {SURVEY_NAME} (dùng --survey)"))
+
+    if issues:
+        raise InputError(_dedupe(issues))
+    files = [InputFile("criteria", criteria_file.path, criteria_file.sha256)]
+    files += [InputFile("submission", f.path, f.sha256) for f in submission_files_read]
+    if appraisal_file:
+        files.append(InputFile("appraisal", appraisal_file.path, appraisal_file.sha256))
+    if survey_file:
+        files.append(InputFile("survey", survey_file.path, survey_file.sha256))
+    return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files))
+
+
+def _dedupe(issues):
+    seen, result = set(), []
+    for issue in issues:
+        if issue not in seen:
+            seen.add(issue)
+            result.append(issue)
+    return result
+
+
+__all__ = ["load_inputs", "read_json", "build_criteria", "resolve_paths", "DEFAULT_CRITERIA",
+           "DEFAULT_SUBMISSIONS", "NA_EXCLUDE", "NA_FULL", "pointer"]

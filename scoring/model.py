@@ -1,0 +1,278 @@
+"""Plain data: what the loader produces and the engine consumes.
+
+Points are integers of hundredths (see scoring.numbers). Every object is frozen; mappings
+are read-only views. Nothing here reads files or knows about the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Mapping
+
+SECTION_AREA = "area"
+SECTION_SURVEY = "survey"
+SECTION_BONUS = "bonus"
+SECTION_PENALTY = "penalty"
+
+NA_EXCLUDE = "exclude"
+NA_FULL = "full"
+
+
+def frozen_mapping(mapping) -> Mapping:
+    """A read-only view of a dict (so frozen dataclasses stay frozen all the way down)."""
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Reaching ``at`` gives ``points`` (hundredths). ``at`` is exact: a percentage or a value."""
+
+    at: Fraction
+    points: int
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    value: str
+    label: str
+    points: int
+
+
+@dataclass(frozen=True)
+class SurveyOption:
+    code: str
+    label: str
+    share: Fraction  # percent of the leaf's points
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A leaf's scoring rule: the kind plus its parameters, already exact.
+
+    Only the fields of the kind are set; see the rule table in README.md.
+    """
+
+    kind: str
+    question: str | None = None
+    options: tuple[ChoiceOption, ...] = ()
+    deadline: dt.date | None = None
+    late_until: dt.date | None = None
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+    unit: str | None = None
+    direction: str = "at_least"
+    thresholds: tuple[Threshold, ...] = ()
+    otherwise: int = 0
+    violation: str | None = None
+    per_violation: int = 0
+    floor: int = 0
+    step: int = 0
+    aspects: tuple[str, ...] = ()
+    survey_options: tuple[SurveyOption, ...] = ()
+    counted: str | None = None
+    points_each: int = 0
+
+    def facts_needed(self) -> tuple[str, ...]:
+        """The facts a commune must report for this rule."""
+        return FACTS_BY_KIND[self.kind]
+
+
+FACTS_BY_KIND: Mapping[str, tuple[str, ...]] = frozen_mapping({
+    "yes_no": ("done",),
+    "choice": ("choice",),
+    "deadline": (),
+    "ratio_thresholds": ("numerator", "denominator"),
+    "value_thresholds": ("value",),
+    "proportional": ("numerator", "denominator"),
+    "deduction": ("violations",),
+    "judgement": (),
+    "survey": (),
+    "per_count": ("count",),
+})
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A scored leaf (sub-criterion, or a criterion without children, or a bonus/penalty item)."""
+
+    code: str
+    title: str
+    max: int
+    section: str
+    area: str | None
+    rule: Rule
+    evidence_required: bool = False
+    evidence_types: tuple[str, ...] = ()
+    evidence_description: str = ""
+    not_applicable: str | None = None
+    legal_ref: str | None = None
+    pointer: str = ""
+
+    @property
+    def self_assessed(self) -> bool:
+        """Leaves the commune reports on (everything but the survey)."""
+        return self.section != SECTION_SURVEY
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    title: str
+    max: int
+    source: str  # "self_assessment" or "survey"
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    min_index: int  # hundredths of a percent
+    color: str | None
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str
+    name: str
+    unit_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    year: int
+    title: str
+    issuer: Mapping
+    legal_source: Mapping
+    total_points: int
+    index_cap: int | None
+    evidence_window: tuple[dt.date, dt.date] | None
+    areas: tuple[Area, ...]
+    leaves: tuple[Leaf, ...]
+    bonus_title: str | None
+    bonus_cap: int
+    penalty_title: str | None
+    penalty_cap: int
+    bands: tuple[Band, ...]
+    blocks: tuple[Block, ...]
+    tie_break: tuple[str, ...]
+    path: str = ""
+
+    def leaf(self, code: str) -> Leaf | None:
+        return self._by_code.get(code)
+
+    @property
+    def _by_code(self) -> Mapping[str, Leaf]:
+        cached = self.__dict__.get("_leaf_index")
+        if cached is None:
+            cached = {leaf.code: leaf for leaf in self.leaves}
+            object.__setattr__(self, "_leaf_index", cached)
+        return cached
+
+    def block_of(self, unit_type: str) -> Block | None:
+        for block in self.blocks:
+            if unit_type in block.unit_types:
+                return block
+        return None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An evidence document (tài liệu kiểm chứng)."""
+
+    number: str
+    date: dt.date
+    title: str
+    issuer: str
+    file: str | None = None
+
+    @property
+    def doc_type(self) -> str:
+        """The type read from the number: "12/KH-UBND" → "KH", "45/UBND-VP" → "UBND"."""
+        return document_type(self.number)
+
+
+def document_type(number: str) -> str:
+    """The document type in a Vietnamese document number (the part after "/" up to "-")."""
+    after_slash = number.split("/", 1)[1] if "/" in number else number
+    return after_slash.split("-", 1)[0].strip().upper()
+
+
+@dataclass(frozen=True)
+class LeafReport:
+    """What a commune reports for one leaf."""
+
+    facts: Mapping = field(default_factory=lambda: frozen_mapping({}))
+    self_score: int | None = None
+    evidence: tuple[Document, ...] = ()
+    explanation: str | None = None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: str
+    criteria_id: str
+    year: int
+    code: str
+    name: str
+    type: str
+    leaves: Mapping[str, LeafReport]
+    report: Mapping = field(default_factory=lambda: frozen_mapping({}))
+
+
+@dataclass(frozen=True)
+class AppraisalEntry:
+    commune: str
+    leaf: str
+    stage: int
+    score: int
+    reason: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    path: str
+    council: str
+    entries: tuple[AppraisalEntry, ...]
+
+    def latest(self) -> Mapping[tuple[str, str], AppraisalEntry]:
+        """The latest stage per (commune, leaf): stage 2 (after explanations) beats stage 1."""
+        latest: dict[tuple[str, str], AppraisalEntry] = {}
+        for entry in self.entries:
+            key = (entry.commune, entry.leaf)
+            if key not in latest or entry.stage >= latest[key].stage:
+                latest[key] = entry
+        return latest
+
+
+@dataclass(frozen=True)
+class Survey:
+    path: str
+    conducted_by: str
+    tallies: Mapping[str, Mapping[str, Mapping[str, int]]]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a scoring run needs, loaded and validated."""
+
+    criteria: CriteriaSet
+    submissions: tuple[Submission, ...]
+    appraisal: Appraisal | None
+    survey: Survey | None
+    files: tuple[InputFile, ...] = ()

@@ -1,0 +1,102 @@
+"""Text for the terminal: the ranking table and a commune's explanation. Pure: returns strings.
+
+Both work on the results document (the dict written as results.json), so what the
+terminal shows is exactly what the files say.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from .numbers import format_points, from_number
+
+SECTION_NAMES = {"area": "", "survey": "", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in unicodedata.normalize("NFC", text))
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def table(headers, rows, numeric) -> str:
+    """A plain text table; columns in ``numeric`` are right-aligned."""
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(_pad(c, widths[i], i in numeric) for i, c in enumerate(cells)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule] + [line(r) for r in rows])
+
+
+def num(value, decimals=2) -> str:
+    return "" if value is None else format_points(from_number(value), decimals=decimals)
+
+
+def ranking_table(document: dict) -> str:
+    """The ranking as the council reads it: one line per commune, best first within each block."""
+    headers = ["Hạng", "Mã", "Đơn vị", "Tự chấm", "Thẩm định", "ĐTXHH", "Thưởng/trừ", "Tổng", "Tối đa", "Chỉ số %", "Xếp loại"]
+    blocks = document["criteria"]["blocks"]
+    parts = []
+    for block in blocks:
+        rows = [[str(c["rank"]), c["code"], c["name"], num(c["self_assessed"]), num(c["appraised"]), num(c["survey"]),
+                 num(c["adjustment"]), num(c["total"]), num(c["max"]), num(c["index"]), c["band"]]
+                for c in document["communes"] if c["block"] == block["id"]]
+        if not rows:
+            continue
+        title = block["name"] if len(blocks) > 1 else ""
+        parts.append((title + "\n" if title else "") + table(headers, rows, numeric={0, 3, 4, 5, 6, 7, 8, 9}))
+    summary = document["summary"]
+    bands = ", ".join(f"{name}: {count}" for name, count in summary["bands"].items())
+    parts.append(f"{summary['communes']} đơn vị; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
+    parts.append(f"Tiêu chí thiếu tài liệu kiểm chứng: {summary['missing_evidence']}; "
+                 f"tiêu chí điểm tự chấm khác kết quả: {summary['self_differs']}.")
+    return "\n\n".join(parts)
+
+
+def explain(document: dict, commune: dict) -> str:
+    """A commune's leaf-by-leaf breakdown with reasons: the answer to "why this score?"."""
+    criteria = document["criteria"]
+    lines = [
+        f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {num(commune['index'])}%, "
+        f"hạng {commune['rank']}, xếp loại {commune['band']}",
+        f"Tổng điểm {num(commune['total'])}/{num(commune['max'])} = điểm thẩm định {num(commune['appraised'])} "
+        f"+ ĐTXHH {num(commune['survey'])} + thưởng {num(commune['bonus'])} - trừ {num(commune['penalty'])}"
+        f" (tự chấm: {num(commune['self_assessed'])})",
+        f"Bộ tiêu chí: {criteria['title']} ({criteria['id']})",
+        "",
+    ]
+    leaves_by_area: dict = {}
+    for leaf in commune["leaves"]:
+        leaves_by_area.setdefault(leaf["area"] or leaf["section"], []).append(leaf)
+    headers = ["Mã", "Tối đa", "Tự chấm", "Kiểm chứng", "Thẩm định", "Kết quả", "Lý do"]
+    sections = [(a["code"], f"{a['code']}. {a['title']}: {num(a['points'])}/{num(a['max'])}"
+                 + (f" ({num(a['index'])}%)" if a["index"] is not None else ""))
+                for a in commune["areas"]]
+    sections += [("bonus", f"Điểm thưởng: {num(commune['bonus'])} (sau giới hạn)"),
+                 ("penalty", f"Điểm trừ: {num(commune['penalty'])} (sau giới hạn)")]
+    for key, title in sections:
+        leaves = leaves_by_area.get(key)
+        if not leaves:
+            continue
+        rows = [[leaf["code"], num(leaf["max"], 0), num(leaf["self_score"], 0), num(leaf["evidence_score"], 0),
+                 num(leaf["appraised_score"], 0), num(leaf["final"], 0) if leaf["not_applicable"] != "exclude" else "KAD",
+                 leaf["reason"]] for leaf in leaves]
+        lines += [title, table(headers, rows, numeric={1, 2, 3, 4, 5}), ""]
+    flags = commune["flags"]
+    notes = [
+        ("Thiếu tài liệu kiểm chứng", flags["missing_evidence"]),
+        ("Tự chấm cao hơn kết quả", flags["self_above"]),
+        ("Tự chấm thấp hơn kết quả", flags["self_below"]),
+        ("Chờ Hội đồng thẩm định chấm", flags["awaiting_appraisal"]),
+        ("Không áp dụng", commune["not_applicable"]),
+    ]
+    for label, codes in notes:
+        if codes:
+            lines.append(f"{label}: {', '.join(codes)}")
+    lines.append("KAD: không áp dụng, loại khỏi điểm tối đa.")
+    return "\n".join(lines).rstrip() + "\n"

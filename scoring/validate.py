@@ -1,0 +1,485 @@
+"""Two-pass validation: the JSON Schema first (every error, at its pointer), then meaning.
+
+Meaning checks are what a schema cannot say: codes unique, points that add up, thresholds
+in order, facts that fit the leaf's rule, a self-score above the maximum, evidence dated
+outside the year or pointing outside the submissions folder, the same commune twice.
+Each check returns a list of Issues; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from .errors import Issue, pointer
+from .model import FACTS_BY_KIND, SECTION_SURVEY
+from .numbers import format_points, is_hundredths, to_hundredths
+from .vietnamese import format_date
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = {
+    "criteria": ROOT / "criteria" / "criteria.schema.json",
+    "submission": ROOT / "submissions" / "submission.schema.json",
+    "appraisal": ROOT / "submissions" / "appraisal.schema.json",
+    "survey": ROOT / "submissions" / "survey.schema.json",
+    "results": ROOT / "scoring" / "results.schema.json",
+}
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    """The compiled validator of one of the committed schemas."""
+    schema = json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+_TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "string": "một chuỗi", "integer": "một số nguyên",
+               "number": "một số", "boolean": "true hoặc false", "null": "null"}
+
+
+def _schema_message(error) -> str:
+    kind, value = error.validator, error.validator_value
+    if kind == "required":
+        missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
+        return f"thiếu trường bắt buộc '{missing[0] if missing else value}'"
+    if kind == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        listing = ", ".join(a for a in allowed if a != "$schema")
+        return f"trường không hợp lệ '{', '.join(extra)}' (các trường được dùng: {listing})"
+    if kind == "type":
+        names = value if isinstance(value, list) else [value]
+        return "phải là " + " hoặc ".join(_TYPE_NAMES.get(n, n) for n in names)
+    if kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
+    if kind == "pattern":
+        return f"không đúng định dạng (mẫu {value})"
+    if kind == "minimum":
+        return f"phải lớn hơn hoặc bằng {value}"
+    if kind == "maximum":
+        return f"phải nhỏ hơn hoặc bằng {value}"
+    if kind == "exclusiveMinimum":
+        return f"phải lớn hơn {value}"
+    if kind == "minItems":
+        return f"phải có ít nhất {value} phần tử"
+    if kind == "maxItems":
+        return f"có nhiều nhất {value} phần tử"
+    if kind == "minLength":
+        return "không được để trống" if value == 1 else f"phải dài ít nhất {value} ký tự"
+    if kind == "maxLength":
+        return f"dài quá {value} ký tự"
+    if kind == "propertyNames":
+        return f"tên khóa '{error.instance}' không hợp lệ"
+    if kind == "oneOf":
+        return "một tiêu chí phải có 'rule' (tiêu chí được chấm) hoặc 'items' (nhóm tiêu chí thành phần), không cả hai"
+    return error.message
+
+
+def schema_issues(parsed, name: str) -> list[Issue]:
+    """Pass 1: every JSON Schema error of a file, each at its JSON pointer."""
+    issues = []
+    for error in validator(name).iter_errors(parsed.data):
+        where = list(error.absolute_path)
+        if error.validator == "propertyNames":
+            where.append(error.instance)
+        issues.append(Issue(parsed.path, pointer(*where), f"schema-{error.validator}", _schema_message(error)))
+    return sorted(issues, key=lambda i: (i.pointer, i.code))
+
+
+def _date_ok(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _walk(value, path=()):
+    """Yield (path, value) for every scalar in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, path + (index,))
+    else:
+        yield path, value
+
+
+def _precision_and_dates(parsed, date_keys) -> list[Issue]:
+    """Every number kept to the hundredth; every date a real calendar date."""
+    issues = []
+    for path, value in _walk(parsed.data):
+        if isinstance(value, Decimal) and not is_hundredths(value):
+            issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
+        elif isinstance(value, str) and path and path[-1] in date_keys and not _date_ok(value):
+            issues.append(Issue(parsed.path, pointer(*path), "date-invalid", f"ngày '{value}' không tồn tại"))
+    return issues
+
+
+# ---------------------------------------------------------------- criteria set
+
+
+def check_criteria(parsed) -> list[Issue]:
+    """Schema, then meaning: unique codes, sums, thresholds, bands, blocks, survey area."""
+    issues = schema_issues(parsed, "criteria")
+    if issues:
+        return issues
+    data, file = parsed.data, parsed.path
+    issues += _precision_and_dates(parsed, {"date", "deadline", "late_until", "from", "to"})
+    if issues:
+        return issues
+
+    def add(where, code, message):
+        issues.append(Issue(file, where, code, message))
+
+    seen_codes: dict[str, str] = {}
+
+    def check_code(code, where):
+        if code in seen_codes:
+            add(where + "/code", "duplicate-code", f"mã '{code}' trùng với mã ở {seen_codes[code]}")
+        else:
+            seen_codes[code] = where
+
+    def check_node(node, where, in_survey):
+        check_code(node["code"], where)
+        node_max = to_hundredths(node["max"])
+        if "items" in node:
+            total = 0
+            for index, child in enumerate(node["items"]):
+                total += to_hundredths(child["max"])
+                check_node(child, f"{where}/items/{index}", in_survey)
+            if total != node_max:
+                add(where + "/max", "points-mismatch",
+                    f"điểm tối đa của '{node['code']}' là {format_points(node_max, decimals=0)} nhưng tổng các tiêu chí thành phần là {format_points(total, decimals=0)}")
+        else:
+            check_rule(node, where, in_survey)
+
+    def check_rule(node, where, in_survey):
+        rule, kind, node_max, code = node["rule"], node["rule"]["kind"], to_hundredths(node["max"]), node["code"]
+        rule_at = where + "/rule"
+        if in_survey is not None and (kind == "survey") != in_survey:
+            add(rule_at + "/kind", "survey-area",
+                "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'" if in_survey
+                else "tiêu chí loại 'survey' chỉ được đặt trong lĩnh vực có \"source\": \"survey\"")
+
+        def not_above(value, at, what):
+            if to_hundredths(value) > node_max:
+                add(at, "points-above-max", f"{what} ({format_points(to_hundredths(value), decimals=0)}) vượt điểm tối đa {format_points(node_max, decimals=0)} của tiêu chí {code}")
+
+        if kind in ("ratio_thresholds", "value_thresholds"):
+            ats = [Decimal(t["at"]) for t in rule["thresholds"]]
+            increasing = kind == "value_thresholds" and rule["direction"] == "at_most"
+            ordered = all((b > a) if increasing else (b < a) for a, b in zip(ats, ats[1:]))
+            if not ordered:
+                add(rule_at + "/thresholds", "thresholds-order",
+                    "các ngưỡng phải tăng dần" if increasing else "các ngưỡng phải giảm dần (ngưỡng cao nhất trước)")
+            if kind == "ratio_thresholds" and any(a > 100 or a < 0 for a in ats):
+                add(rule_at + "/thresholds", "thresholds-order", "ngưỡng tỷ lệ phải trong khoảng 0-100%")
+            for index, threshold in enumerate(rule["thresholds"]):
+                not_above(threshold["points"], f"{rule_at}/thresholds/{index}/points", "điểm của ngưỡng")
+            not_above(rule["otherwise"], rule_at + "/otherwise", "điểm khi không đạt ngưỡng nào")
+        elif kind == "choice":
+            values = [o["value"] for o in rule["options"]]
+            for index, option in enumerate(rule["options"]):
+                not_above(option["points"], f"{rule_at}/options/{index}/points", "điểm của phương án")
+                if values.index(option["value"]) != index:
+                    add(f"{rule_at}/options/{index}/value", "duplicate-code", f"phương án '{option['value']}' lặp lại")
+            if max(to_hundredths(o["points"]) for o in rule["options"]) != node_max:
+                add(rule_at + "/options", "max-unreachable", f"không phương án nào cho đủ {format_points(node_max, decimals=0)} điểm tối đa")
+        elif kind == "deadline":
+            if to_hundredths(rule["on_time"]) != node_max:
+                add(rule_at + "/on_time", "max-unreachable", "điểm đúng hạn phải bằng điểm tối đa của tiêu chí")
+            for key in ("late", "missing"):
+                if key in rule:
+                    not_above(rule[key], f"{rule_at}/{key}", "điểm")
+            if rule.get("late_until") and rule["late_until"] < rule["deadline"]:
+                add(rule_at + "/late_until", "deadline-order", "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)")
+        elif kind == "judgement":
+            step = to_hundredths(rule["step"])
+            if node_max % step:
+                add(rule_at + "/step", "step-invalid", f"bước {format_points(step, decimals=0)} không chia hết điểm tối đa {format_points(node_max, decimals=0)}")
+        elif kind == "survey":
+            codes = [o["code"] for o in rule["options"]]
+            for index, option_code in enumerate(codes):
+                if codes.index(option_code) != index:
+                    add(f"{rule_at}/options/{index}/code", "duplicate-code", f"phương án '{option_code}' lặp lại")
+            if max(Decimal(o["share"]) for o in rule["options"]) != 100:
+                add(rule_at + "/options", "max-unreachable", "phải có một phương án được 100% số điểm")
+        elif kind == "per_count":
+            not_above(rule["points_each"], rule_at + "/points_each", "điểm mỗi lần")
+        elif kind == "deduction":
+            not_above(rule["per_violation"], rule_at + "/per_violation", "điểm trừ mỗi vi phạm")
+            if "floor" in rule:
+                not_above(rule["floor"], rule_at + "/floor", "mức sàn")
+
+    total = 0
+    for a_index, area in enumerate(data["areas"]):
+        where = f"/areas/{a_index}"
+        check_code(area["code"], where)
+        in_survey = area.get("source") == "survey"
+        area_total = 0
+        for c_index, node in enumerate(area["criteria"]):
+            area_total += to_hundredths(node["max"])
+            check_node(node, f"{where}/criteria/{c_index}", in_survey)
+        area_max = to_hundredths(area["max"])
+        if area_total != area_max:
+            add(where + "/max", "points-mismatch",
+                f"điểm tối đa của lĩnh vực '{area['code']}' là {format_points(area_max, decimals=0)} nhưng tổng các tiêu chí là {format_points(area_total, decimals=0)}")
+        total += area_max
+    declared = to_hundredths(data["total_points"])
+    if total != declared:
+        add("/total_points", "points-mismatch",
+            f"tổng điểm khai báo là {format_points(declared, decimals=0)} nhưng tổng các lĩnh vực là {format_points(total, decimals=0)}")
+    for name in ("bonus", "penalty"):
+        section = (data.get("adjustments") or {}).get(name)
+        if section:
+            for index, node in enumerate(section["items"]):
+                check_node(node, f"/adjustments/{name}/items/{index}", False)
+
+    bands = data["bands"]
+    minima = [Decimal(b["min_index"]) for b in bands]
+    if any(b >= a for a, b in zip(minima, minima[1:])) or minima[-1] != 0:
+        add("/bands", "bands-order", "ngưỡng xếp loại phải giảm dần (loại cao nhất trước) và loại cuối cùng có min_index = 0")
+    names = [b["name"] for b in bands]
+    for index, name in enumerate(names):
+        if names.index(name) != index:
+            add(f"/bands/{index}/name", "duplicate-code", f"tên xếp loại '{name}' lặp lại")
+    owner: dict[str, str] = {}
+    block_ids = []
+    for index, block in enumerate(data["ranking"]["blocks"]):
+        if block["id"] in block_ids:
+            add(f"/ranking/blocks/{index}/id", "duplicate-code", f"khối '{block['id']}' lặp lại")
+        block_ids.append(block["id"])
+        for u_index, unit_type in enumerate(block["unit_types"]):
+            if unit_type in owner:
+                add(f"/ranking/blocks/{index}/unit_types/{u_index}", "block-overlap",
+                    f"loại hình '{unit_type}' đã thuộc khối '{owner[unit_type]}'")
+            owner[unit_type] = block["id"]
+    window = data.get("evidence_window")
+    if window and window["to"] < window["from"]:
+        add("/evidence_window", "deadline-order", "ngày kết thúc sớm hơn ngày bắt đầu")
+    return issues
+
+
+# ---------------------------------------------------------------- submissions
+
+
+def _evidence_path_issue(file, where, reference: str, base_dir: Path):
+    """An evidence file must be a relative path that stays inside the submissions folder."""
+    if os.path.isabs(reference) or reference.startswith(("\\", "/")) or (len(reference) > 1 and reference[1] == ":"):
+        return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' phải là đường dẫn tương đối trong thư mục hồ sơ")
+    if "\x00" in reference:
+        return Issue(file, where, "evidence-path-unsafe", "đường dẫn chứa ký tự NUL")
+    base = base_dir.resolve()
+    target = (base_dir / reference).resolve()
+    if target != base and base not in target.parents:
+        return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
+    if not target.is_file():
+        return Issue(file, where, "evidence-file-missing", f"không tìm thấy tệp kiểm chứng '{reference}'")
+    return None
+
+
+def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
+    """Schema, then (when the criteria set is valid) every leaf against its rule."""
+    issues = schema_issues(parsed, "submission")
+    if issues:
+        return issues
+    issues += _precision_and_dates(parsed, {"date"})
+    if criteria is None:
+        return issues
+    data, file = parsed.data, parsed.path
+
+    def add(where, code, message):
+        issues.append(Issue(file, where, code, message))
+
+    if data["criteria_id"] != criteria.id:
+        add("/criteria_id", "criteria-mismatch", f"hồ sơ theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'")
+    if data["year"] != criteria.year:
+        add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
+    if criteria.block_of(data["commune"]["type"]) is None:
+        add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+
+    reported = data["leaves"]
+    for leaf in criteria.leaves:
+        if leaf.section not in ("area",) or leaf.code in reported:
+            continue
+        add("/leaves", "leaf-missing", f"thiếu tiêu chí {leaf.code} ({leaf.title})")
+    window = criteria.evidence_window
+    for code, raw in reported.items():
+        where = pointer("leaves", code)
+        leaf = criteria.leaf(code)
+        if leaf is None:
+            add(where, "unknown-leaf", f"mã tiêu chí '{code}' không có trong bộ tiêu chí {criteria.id}")
+            continue
+        if leaf.section == SECTION_SURVEY:
+            add(where, "survey-leaf-in-submission", f"tiêu chí {code} được chấm từ kết quả điều tra xã hội học, xã không tự chấm")
+            continue
+        claimed_na = bool(raw.get("not_applicable", False))
+        if claimed_na and leaf.not_applicable is None:
+            add(where + "/not_applicable", "na-not-allowed", f"tiêu chí {code} không được khai 'không áp dụng'")
+        facts = raw.get("facts") or {}
+        needed = FACTS_BY_KIND[leaf.rule.kind]
+        for name in facts:
+            if name not in needed:
+                add(f"{where}/facts/{name}", "fact-unexpected",
+                    f"tiêu chí {code} ({_KIND_NAMES[leaf.rule.kind]}) không dùng số liệu '{name}'"
+                    + (f"; cần: {', '.join(needed)}" if needed else ""))
+        if not claimed_na:
+            for name in needed:
+                if name not in facts:
+                    add(f"{where}/facts", "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
+        rule = leaf.rule
+        if rule.kind == "choice" and "choice" in facts and facts["choice"] not in [o.value for o in rule.options]:
+            add(f"{where}/facts/choice", "fact-invalid",
+                f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(o.value for o in rule.options)}")
+        if "value" in facts and not is_hundredths(facts["value"]):
+            add(f"{where}/facts/value", "fact-invalid", "giá trị có quá hai chữ số thập phân")
+        if "numerator" in facts and "denominator" in facts:
+            if facts["numerator"] > facts["denominator"]:
+                add(f"{where}/facts/numerator", "numerator-above-denominator",
+                    f"tử số {facts['numerator']} lớn hơn mẫu số {facts['denominator']}")
+            elif facts["denominator"] == 0 and leaf.not_applicable is None and not claimed_na:
+                add(f"{where}/facts/denominator", "zero-denominator",
+                    f"mẫu số bằng 0 nhưng tiêu chí {code} không được khai không áp dụng")
+        self_score = raw.get("self_score")
+        if self_score is not None and is_hundredths(self_score):
+            value = to_hundredths(self_score)
+            floor = min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
+            if value > leaf.max:
+                add(where + "/self_score", "self-score-above-max",
+                    f"điểm tự chấm {format_points(value, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {code}")
+            elif value < floor:
+                add(where + "/self_score", "self-score-below-min",
+                    f"điểm tự chấm {format_points(value, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}")
+            elif rule.kind == "judgement" and value % rule.step:
+                add(where + "/self_score", "score-off-step",
+                    f"tiêu chí {code} chấm theo bước {format_points(rule.step, decimals=0)} điểm")
+        for d_index, document in enumerate(raw.get("evidence") or ()):
+            at = f"{where}/evidence/{d_index}"
+            if window and _date_ok(document["date"]):
+                day = dt.date.fromisoformat(document["date"])
+                if not window[0] <= day <= window[1]:
+                    add(at + "/date", "evidence-date-outside",
+                        f"tài liệu {document['number']} ngày {format_date(document['date'])} nằm ngoài khoảng "
+                        f"{format_date(window[0].isoformat())} - {format_date(window[1].isoformat())}")
+            if document.get("file"):
+                problem = _evidence_path_issue(file, at + "/file", document["file"], base_dir)
+                if problem:
+                    issues.append(problem)
+    return issues
+
+
+_KIND_NAMES = {
+    "yes_no": "đạt/không đạt", "choice": "chọn mức", "deadline": "theo thời hạn", "ratio_thresholds": "ngưỡng tỷ lệ",
+    "value_thresholds": "ngưỡng giá trị", "proportional": "tỷ lệ thuận", "deduction": "trừ điểm theo vi phạm",
+    "judgement": "thẩm định chấm", "survey": "điều tra xã hội học", "per_count": "tính theo số lượng",
+}
+
+
+def check_communes_unique(parsed_files) -> list[Issue]:
+    """The same commune code in two submission files."""
+    issues, first = [], {}
+    for parsed in parsed_files:
+        data = parsed.data
+        if not isinstance(data, dict) or not isinstance(data.get("commune"), dict):
+            continue
+        code = data["commune"].get("code")
+        if not isinstance(code, str):
+            continue
+        if code in first:
+            issues.append(Issue(parsed.path, "/commune/code", "duplicate-commune", f"xã mã {code} đã có hồ sơ {first[code]}"))
+        else:
+            first[code] = parsed.path
+    return issues
+
+
+# ---------------------------------------------------------------- appraisal and survey
+
+
+def _header_issues(parsed, criteria) -> list[Issue]:
+    issues = []
+    if criteria is None:
+        return issues
+    if parsed.data["criteria_id"] != criteria.id:
+        issues.append(Issue(parsed.path, "/criteria_id", "criteria-mismatch", f"tệp theo bộ tiêu chí '{parsed.data['criteria_id']}', đang chấm theo '{criteria.id}'"))
+    if parsed.data["year"] != criteria.year:
+        issues.append(Issue(parsed.path, "/year", "criteria-mismatch", f"tệp năm {parsed.data['year']}, bộ tiêu chí năm {criteria.year}"))
+    return issues
+
+
+def check_appraisal(parsed, criteria, known_communes) -> list[Issue]:
+    """Schema, then: known commune and leaf, score within the leaf's range and on its step, no duplicates."""
+    issues = schema_issues(parsed, "appraisal")
+    if issues:
+        return issues
+    issues += _precision_and_dates(parsed, {"date"})
+    if criteria is None or issues:
+        return issues
+    issues += _header_issues(parsed, criteria)
+    seen = {}
+    for index, entry in enumerate(parsed.data["entries"]):
+        where = f"/entries/{index}"
+        if known_communes is not None and entry["commune"] not in known_communes:
+            issues.append(Issue(parsed.path, where + "/commune", "unknown-commune", f"không có hồ sơ của xã mã {entry['commune']}"))
+        leaf = criteria.leaf(entry["leaf"])
+        if leaf is None:
+            issues.append(Issue(parsed.path, where + "/leaf", "unknown-leaf", f"mã tiêu chí '{entry['leaf']}' không có trong bộ tiêu chí"))
+            continue
+        if leaf.section == SECTION_SURVEY:
+            issues.append(Issue(parsed.path, where + "/leaf", "survey-leaf-in-submission", f"tiêu chí {leaf.code} được chấm từ điều tra xã hội học"))
+        score = to_hundredths(entry["score"])
+        floor = min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
+        if score > leaf.max:
+            issues.append(Issue(parsed.path, where + "/score", "score-above-max",
+                                f"điểm thẩm định {format_points(score, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {leaf.code}"))
+        elif score < floor:
+            issues.append(Issue(parsed.path, where + "/score", "score-below-min", f"điểm thẩm định {format_points(score, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}"))
+        elif leaf.rule.kind == "judgement" and score % leaf.rule.step:
+            issues.append(Issue(parsed.path, where + "/score", "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm"))
+        key = (entry["commune"], entry["leaf"], entry["stage"])
+        if key in seen:
+            issues.append(Issue(parsed.path, where, "duplicate-entry", f"xã {key[0]}, tiêu chí {key[1]}, vòng {key[2]} đã được thẩm định ở /entries/{seen[key]}"))
+        else:
+            seen[key] = index
+    return issues
+
+
+def check_survey(parsed, criteria, known_communes) -> list[Issue]:
+    """Schema, then: tallies for every commune and survey question, with known options only."""
+    issues = schema_issues(parsed, "survey")
+    if issues or criteria is None:
+        return issues
+    issues += _header_issues(parsed, criteria)
+    survey_leaves = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
+    tallies = parsed.data["tallies"]
+    for commune, questions in tallies.items():
+        if known_communes is not None and commune not in known_communes:
+            issues.append(Issue(parsed.path, pointer("tallies", commune), "unknown-commune", f"không có hồ sơ của xã mã {commune}"))
+        for code, options in questions.items():
+            where = pointer("tallies", commune, code)
+            leaf = criteria.leaf(code)
+            if leaf is None or leaf.section != SECTION_SURVEY:
+                issues.append(Issue(parsed.path, where, "survey-not-survey-leaf", f"'{code}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí"))
+                continue
+            allowed = [o.code for o in leaf.rule.survey_options]
+            for option in options:
+                if option not in allowed:
+                    issues.append(Issue(parsed.path, pointer("tallies", commune, code, option), "survey-unknown-option",
+                                        f"câu {code} không có phương án '{option}' (có: {', '.join(allowed)})"))
+            if sum(options.values()) == 0:
+                issues.append(Issue(parsed.path, where, "survey-empty", f"câu {code} không có phiếu trả lời nào"))
+    for commune in sorted(known_communes or ()):
+        for leaf in survey_leaves:
+            if leaf.code not in tallies.get(commune, {}):
+                issues.append(Issue(parsed.path, pointer("tallies", commune), "survey-missing",
+                                    f"thiếu số phiếu của xã mã {commune} cho câu {leaf.code}"))
+    return issues

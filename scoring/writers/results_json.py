@@ -1,0 +1,135 @@
+"""Results → the results document (results.json), the one every other output is made from.
+
+``results_document`` is pure: the run time and engine version are arguments. Numbers are
+written from exact hundredths (85.13), so the document says exactly what the engine
+computed. The document follows scoring/results.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import ENGINE_NAME, __version__
+from ..engine import (
+    FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
+)
+from ..model import InputFile
+from ..numbers import to_number
+from .atomic import write_bytes_atomic
+
+FORMAT = "cchc-results/1"
+
+
+def _facts(result: LeafResult) -> dict:
+    if result.tallies is not None:
+        return {"tallies": dict(result.tallies)}
+    if result.report is None:
+        return {}
+    return {name: (to_number(int(value * 100)) if name == "value" else value) for name, value in result.report.facts.items()}
+
+
+def _leaf(result: LeafResult) -> dict:
+    leaf = result.leaf
+    report = result.report
+    appraisal = result.appraisal
+    return {
+        "code": leaf.code,
+        "area": leaf.area,
+        "section": leaf.section,
+        "title": leaf.title,
+        "kind": leaf.rule.kind,
+        "max": to_number(leaf.max),
+        "facts": _facts(result),
+        "evidence": [
+            {"number": d.number, "date": d.date.isoformat(), "title": d.title, "issuer": d.issuer, "file": d.file}
+            for d in (report.evidence if report else ())
+        ],
+        "not_applicable": result.not_applicable,
+        "self_score": to_number(result.self_score),
+        "evidence_score": to_number(result.evidence_score),
+        "appraised_score": to_number(appraisal.score) if appraisal else None,
+        "appraisal_stage": appraisal.stage if appraisal else None,
+        "appraisal_reason": appraisal.reason if appraisal else None,
+        "final": to_number(result.final),
+        "counted_max": to_number(result.counted_max),
+        "reason": result.reason,
+        "flags": list(result.flags),
+    }
+
+
+def _commune(commune: CommuneResult) -> dict:
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "type": commune.type,
+        "block": commune.block,
+        "file": commune.file,
+        "self_assessed": to_number(commune.self_assessed),
+        "appraised": to_number(commune.appraised),
+        "survey": to_number(commune.survey),
+        "bonus": to_number(commune.bonus),
+        "penalty": to_number(commune.penalty),
+        "adjustment": to_number(commune.adjustment),
+        "total": to_number(commune.total),
+        "max": to_number(commune.max),
+        "index": to_number(commune.index),
+        "rank": commune.rank,
+        "band": commune.band,
+        "areas": [
+            {"code": a.code, "title": a.title, "points": to_number(a.points), "max": to_number(a.max),
+             "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}
+            for a in commune.areas
+        ],
+        "not_applicable": list(commune.not_applicable),
+        "flags": {
+            "missing_evidence": list(commune.flagged(FLAG_MISSING_EVIDENCE)),
+            "self_above": list(commune.flagged(FLAG_SELF_ABOVE)),
+            "self_below": list(commune.flagged(FLAG_SELF_BELOW)),
+            "awaiting_appraisal": list(commune.flagged(FLAG_AWAITING)),
+        },
+        "leaves": [_leaf(result) for result in commune.leaves],
+    }
+
+
+def results_document(results: Results, files: tuple[InputFile, ...], *, generated_at: str) -> dict:
+    """The whole results document: criteria summary, input hashes, engine version, communes in ranking order."""
+    criteria = results.criteria
+    communes = [_commune(c) for c in results.communes]
+    return {
+        "format": FORMAT,
+        "engine": {"name": ENGINE_NAME, "version": __version__},
+        "generated_at": generated_at,
+        "criteria": {
+            "id": criteria.id,
+            "year": criteria.year,
+            "title": criteria.title,
+            "issuer": dict(criteria.issuer),
+            "legal_source": dict(criteria.legal_source),
+            "total_points": to_number(criteria.total_points),
+            "index_cap": to_number(criteria.index_cap),
+            "areas": [{"code": a.code, "title": a.title, "max": to_number(a.max), "source": a.source} for a in criteria.areas],
+            "bands": [{"name": b.name, "min_index": to_number(b.min_index), "color": b.color} for b in criteria.bands],
+            "blocks": [{"id": b.id, "name": b.name, "unit_types": list(b.unit_types)} for b in criteria.blocks],
+            "tie_break": list(criteria.tie_break),
+        },
+        "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in files],
+        "summary": {
+            "communes": len(communes),
+            "average_index": to_number(results.average_index),
+            "bands": dict(results.band_counts),
+            "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
+            "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
+            "appraised_communes": sum(1 for c in results.communes if any(r.appraisal for r in c.leaves)),
+        },
+        "communes": communes,
+    }
+
+
+def dumps(document: dict) -> bytes:
+    """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_results_json(document: dict, path, *, force: bool = False) -> Path:
+    return write_bytes_atomic(path, dumps(document), force=force)

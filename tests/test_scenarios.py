@@ -1,0 +1,47 @@
+"""Scenario cases as data: criteria + submissions (+ appraisal, survey) → expected points.
+
+Each file in tests/cases holds a list of cases; each case's expected values were computed
+by hand. A failure names the file and the case.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scoring.engine import score
+from scoring.load import load_inputs
+from scoring.writers.results_json import results_document
+
+from scenario import write_scenario
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases():
+    for path in sorted(CASES.glob("*.json")):
+        for case in json.loads(path.read_text(encoding="utf-8"))["cases"]:
+            yield pytest.param(case, id=f"{path.stem}: {case['name']}")
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_scenario(case, tmp_path):
+    paths = write_scenario(case, tmp_path)
+    inputs = load_inputs(**paths)
+    document = results_document(score(inputs), inputs.files, generated_at="2024-02-01T08:00:00+07:00")
+    by_code = {c["code"]: c for c in document["communes"]}
+    for code, expected in case["expected"].items():
+        commune = by_code[code]
+        for leaf_code, points in expected.get("leaves", {}).items():
+            leaf = next(l for l in commune["leaves"] if l["code"] == leaf_code)
+            assert leaf["final"] == points, f"{code} {leaf_code}: {leaf['reason']}"
+        for key in ("self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max", "index", "rank", "band"):
+            if key in expected:
+                assert commune[key] == expected[key], f"{code} {key}"
+        for flag, codes in expected.get("flags", {}).items():
+            assert commune["flags"][flag] == codes, f"{code} flag {flag}"
+        if "not_applicable" in expected:
+            assert commune["not_applicable"] == expected["not_applicable"]
+        for leaf_code, fragment in expected.get("reasons", {}).items():
+            leaf = next(l for l in commune["leaves"] if l["code"] == leaf_code)
+            assert fragment in leaf["reason"], f"{code} {leaf_code}: {leaf['reason']!r}"
