@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -20,10 +19,14 @@ from scoring.errors import InputError
 from scoring.load import load_inputs
 from scoring.report import explain as explain_text, ranking_table
 from scoring.writers.atomic import OutputExists, OutputNotWritable, write_all_atomic
-from scoring.writers.results_json import dumps, results_document
+from scoring.writers.decision import (
+    DecisionDetails, DecisionError, load_details, override_details, render_decision, write_decision,
+)
+from scoring.writers.results_json import dumps, load_results, results_document
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULTS_NAME = "results.json"
+DECISION_NAME = "quyet-dinh.docx"
 
 
 def input_options(command):
@@ -54,6 +57,9 @@ def fail_on_bad_input(command):
             for issue in error.issues:
                 click.echo(str(issue), err=True)
             click.echo(f"Có {len(error.issues)} lỗi trong dữ liệu đầu vào; không ghi kết quả nào.", err=True)
+            sys.exit(1)
+        except DecisionError as error:
+            click.echo(str(error), err=True)
             sys.exit(1)
         except OutputExists as error:
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
@@ -117,13 +123,17 @@ def validate(criteria, submissions, appraisal, survey):
 def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     """Chấm điểm, xếp hạng, xếp loại các xã và ghi kết quả vào --out.
 
-    Ghi results.json (kết quả đầy đủ, có giải thích từng điểm). In bảng xếp hạng.
+    Ghi results.json (kết quả đầy đủ, có giải thích từng điểm) và quyet-dinh.docx (dự thảo
+    quyết định phê duyệt, để trống số, ngày, người ký). In bảng xếp hạng.
 
     Ví dụ: python cli.py score --out out --force
     """
     inputs = load(criteria, submissions, appraisal, survey)
     document = results_document(score_inputs(inputs), inputs.files, generated_at=run_time(fixed_time))
-    outputs = [(out / RESULTS_NAME, lambda tmp: tmp.write_bytes(dumps(document)))]
+    outputs = [
+        (out / RESULTS_NAME, lambda tmp: tmp.write_bytes(dumps(document))),
+        (out / DECISION_NAME, lambda tmp: tmp.write_bytes(render_decision(document))),
+    ]
     written = write_all_atomic(outputs, force=force)
     click.echo(ranking_table(document))
     click.echo("")
@@ -147,6 +157,37 @@ def explain(commune_code, criteria, submissions, appraisal, survey):
         known = ", ".join(f"{c['code']} ({c['name']})" for c in document["communes"])
         raise click.UsageError(f"Không có xã mã '{commune_code}'. Các xã: {known}")
     click.echo(explain_text(document, match[0]), nl=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("results", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--details", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp JSON thông tin quyết định: number, date, signer, signing_mode, extra_legal_bases, recipients, proposer.")
+@click.option("--number", help="Số quyết định, ví dụ 47 hoặc 47/QĐ-UBND.")
+@click.option("--date", "decision_date", help="Ngày ký, dạng YYYY-MM-DD.")
+@click.option("--signer", help="Họ tên người ký.")
+@click.option("--signing-mode", type=click.Choice(["tm", "kt"]),
+              help="tm: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; kt: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="Mẫu Word (.docx) thay cho mẫu kèm theo.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Tệp ghi ra. Mặc định: {DECISION_NAME} cạnh tệp kết quả.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@fail_on_bad_input
+def decision(results, details, number, decision_date, signer, signing_mode, template, out, force):
+    """Viết (lại) dự thảo quyết định phê duyệt từ tệp kết quả, với số, ngày, người ký.
+
+    RESULTS mặc định là out/results.json.
+
+    Ví dụ: python cli.py decision out/results.json --number 47 --date 2024-02-05
+    --signer "Võ Trung Mạnh" --out out/quyet-dinh-47.docx
+    """
+    results = results or Path("out") / RESULTS_NAME
+    document = load_results(results)
+    chosen = load_details(details) if details else DecisionDetails()
+    chosen = override_details(chosen, number=number, date=decision_date, signer=signer, signing_mode=signing_mode)
+    path = write_decision(document, out or results.parent / DECISION_NAME, details=chosen, template=template, force=force)
+    click.echo(f"Đã ghi {path}")
 
 
 def main():

@@ -24,6 +24,14 @@ def describe_document(document: Document) -> str:
     return f"{document.number} ngày {format_date(document.date.isoformat())}"
 
 
+def lower_first(text: str) -> str:
+    """Lower-case the first letter for use mid-sentence, but keep acronyms (TTHC, CCHC, UBND)."""
+    first_word = text.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word.isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def _percent_value(at) -> str:
     """A threshold (Fraction) as text: 95 → "95", 87.5 → "87,5"."""
     return pts(int(at * 100))
@@ -36,7 +44,7 @@ def rule_detail(leaf: Leaf, report: LeafReport | None, score: int, *, first_docu
     facts = report.facts if report else {}
     kind = rule.kind
     if kind == "yes_no":
-        return ("đạt: " if facts.get("done") else "không đạt: ") + rule.question
+        return f"{rule.question} → {'Có' if facts.get('done') else 'Không'}"
     if kind == "choice":
         chosen = next((o for o in rule.options if o.value == facts.get("choice")), None)
         return f"mức \"{chosen.label}\"" if chosen else "không chọn mức nào"
@@ -54,7 +62,7 @@ def rule_detail(leaf: Leaf, report: LeafReport | None, score: int, *, first_docu
     if kind in ("ratio_thresholds", "proportional"):
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
         ratio = format_percent_fraction(numerator, denominator)
-        text = f"{rule.numerator}: {numerator}/{denominator} ({rule.denominator.lower()}) = {ratio}"
+        text = f"{rule.numerator}: {numerator}/{denominator} ({lower_first(rule.denominator)}) = {ratio}"
         if kind == "proportional":
             return f"{text}; điểm = {pts(leaf.max)} × {numerator}/{denominator}"
         reached = next((t for t in rule.thresholds if t.points == score and numerator * 100 * t.at.denominator >= t.at.numerator * denominator), None)
@@ -76,11 +84,11 @@ def rule_detail(leaf: Leaf, report: LeafReport | None, score: int, *, first_docu
     if kind == "deduction":
         violations = facts.get("violations", 0)
         if violations == 0:
-            return f"không có vi phạm ({rule.violation.lower()})"
-        return f"{violations} lần {rule.violation.lower()}, trừ {pts(rule.per_violation)} điểm mỗi lần"
+            return f"không có vi phạm ({lower_first(rule.violation)})"
+        return f"{violations} lần {lower_first(rule.violation)}, trừ {pts(rule.per_violation)} điểm mỗi lần"
     if kind == "per_count":
         count = facts.get("count", 0)
-        return f"{count} × {pts(rule.points_each)} điểm ({rule.counted.lower()}), tối đa {pts(leaf.max)}"
+        return f"{count} × {pts(rule.points_each)} điểm ({lower_first(rule.counted)}), tối đa {pts(leaf.max)}"
     if kind == "survey":
         tallies = tallies or {}
         respondents = sum(tallies.values())

@@ -131,5 +131,23 @@ def dumps(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def load_results(path) -> dict:
+    """Read a results.json back (for the decision and other writers), checked against its schema.
+
+    Raises InputError with file:/pointer issues when the file is unreadable or not a results document.
+    """
+    from ..errors import InputError
+    from ..load import read_json
+    from ..validate import schema_issues
+
+    parsed = read_json(path)
+    if parsed.issues:
+        raise InputError(parsed.issues)
+    issues = schema_issues(parsed, "results")
+    if issues:
+        raise InputError(issues)
+    return parsed.data
+
+
 def write_results_json(document: dict, path, *, force: bool = False) -> Path:
     return write_bytes_atomic(path, dumps(document), force=force)

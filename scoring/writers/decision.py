@@ -1,0 +1,672 @@
+"""The approval decision draft (Quyết định phê duyệt kết quả Chỉ số CCHC), a Word document.
+
+The issuer (UBND huyện until mid-2025, UBND tỉnh since) signs every year a decision approving
+the communes' index results, with the results table as its annex. This writer fills the Word
+template ``scoring/templates/decision.docx`` (built by ``tools/make_decision_template.py``,
+Decree 30/2020/NĐ-CP layout) from a results JSON and a few details the office fills in later.
+
+Three steps, each usable alone:
+
+- :func:`build_context` (pure): results + details → every text the template shows, already
+  formatted (decimal comma, Decree 30 dates, issuer-dependent wording);
+- :func:`render_decision`: context → the .docx bytes (docxtpl over python-docx, input
+  escaped: ``render(context, autoescape=True)``, a sandboxed Jinja environment, undefined
+  names are errors);
+- :func:`write_decision`: writes those bytes atomically, never over an existing file
+  without ``force``.
+
+The template holds the wording (the office may copy and edit it and pass it as
+``template``); the context holds only data. Variables a template can use are listed in
+:data:`CONTEXT_KEYS`.
+
+Decision details file
+---------------------
+A small UTF-8 JSON object (a BOM is accepted), every key optional, ``null`` = absent::
+
+    {
+      "number": "47",                  // "47" or "47/QĐ-UBND"; absent → "Số:      /QĐ-UBND"
+      "date": "2024-02-05",            // YYYY-MM-DD; absent → "…, ngày      tháng      năm <year+1>"
+      "signer": "Võ Trung Mạnh",       // absent → the name line stays blank
+      "signing_mode": "tm",            // "tm": TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH (default)
+                                       // "kt": KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
+      "extra_legal_bases": ["Căn cứ Kế hoạch số 312/KH-UBND ngày 23/12/2022 của UBND huyện …"],
+      "recipients": ["Như Điều 3", "UBND tỉnh (b/c)", "Lưu: VT, NV"],
+      "proposer": "Trưởng phòng Nội vụ huyện tại Tờ trình số 12/TTr-NV ngày 01/02/2024"
+    }
+
+(The comments above are for the reader; the file itself is plain JSON.) Unknown keys are
+rejected with the list of allowed ones. A problem raises :class:`DetailsError` naming the
+file, the JSON pointer and a Vietnamese message, e.g.
+``details.json:/date: ngày không hợp lệ "2024-02-30", cần dạng YYYY-MM-DD [details-bad-date]``.
+
+Wording decisions
+-----------------
+- Signing mode and authority follow Decree 30 (Phụ lục I, "TM." = on behalf of the collective
+  body, "KT." = on behalf of the head): ``tm`` is a decision of the People's Committee
+  (authority line "ỦY BAN NHÂN DÂN HUYỆN …", annex "… của Ủy ban nhân dân huyện …");
+  ``kt`` is a decision of the Chairman signed by a Vice-Chairman (authority "CHỦ TỊCH ỦY BAN
+  NHÂN DÂN HUYỆN …", annex "… của Chủ tịch Ủy ban nhân dân huyện …").
+- Điều 1 lists every band of the criteria set in order, zero counts included ("Xếp loại Yếu:
+  không có đơn vị"), so the reader sees the whole scale; counts below 10 are written with a
+  leading zero ("02 đơn vị") as officials do. The average index follows when known.
+- Legal bases: the law on local government in force at the decision date (2015 law and its
+  2019 amendment; the law of 19/02/2025 from 01/3/2025; the law of 16/6/2025 from 01/7/2025;
+  without a date, 1 January of the year after the scored year is assumed), the criteria set's
+  own decision (results ``criteria.legal_source``), the extra bases from the details, then
+  "Theo đề nghị của …" (the proposer; default the head of Home Affairs). Each ends with ";",
+  the last with ".". An extra basis not starting with "Căn cứ", "Xét" or "Theo" gets "Căn cứ ".
+- Recipients: normalised to "- text;" lines, the last ending "."; a "Lưu: VT" line is added
+  when none starts with "Lưu" (Decree 30 requires the file copy). Defaults depend on the
+  issuer level (district: UBND tỉnh, Sở Nội vụ …; province: Bộ Nội vụ …).
+- Annex: one row per commune in results order (block by block, rank order), the unit's type
+  capitalised before its name ("Xã Đăk Hà", unless the name already starts with the type);
+  a heading row per ranking block when the communes fall in more than one block. Points
+  and the index are shown with two decimals and the decimal comma ("85,75").
+- Input text is NFC-normalised; control characters (tab, newline, BEL…) become spaces, so no
+  input can add paragraphs, breaks or invalid XML.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..numbers import format_points, from_number
+from .atomic import OutputExists, write_bytes_atomic
+
+BUNDLED_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "decision.docx"
+SIGNING_MODES = ("tm", "kt")
+DEFAULT_SUFFIX = "QĐ-UBND"
+# The blanks the office fills in by hand (widths as officials leave them).
+BLANK_NUMBER = "     "
+BLANK_DAY_MONTH = "    "
+
+CONTEXT_KEYS = (
+    "year", "next_year", "issuer_name", "issuer_unit_caps", "area_name", "area_name_caps",
+    "place", "number", "place_date", "date_text", "units_phrase", "units_phrase_caps",
+    "units_counted", "unit_count", "legal_bases", "band_lines", "average_index",
+    "office_chief", "home_affairs_head", "recipients", "signing_mode", "kt", "signer",
+    "rows", "several_blocks", "document_title",
+)
+
+DETAILS_KEYS = ("number", "date", "signer", "signing_mode", "extra_legal_bases", "recipients", "proposer")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class DecisionError(Exception):
+    """Base of the decision writer's own errors (the CLI catches this one)."""
+
+
+class DetailsError(DecisionError, ValueError):
+    """An invalid decision-details file or option: file, JSON pointer, Vietnamese message, code."""
+
+    def __init__(self, file, pointer: str, message: str, code: str):
+        self.file = str(file)
+        self.pointer = pointer
+        self.message = message
+        self.code = code
+        super().__init__(f"{self.file}:{pointer}: {message} [{code}]")
+
+
+class TemplateError(DecisionError):
+    """The Word template is missing, not a .docx, or its template code is wrong."""
+
+
+# --------------------------------------------------------------------------- details
+
+
+@dataclass(frozen=True)
+class DecisionDetails:
+    """What the office decides outside the scoring: number, date, signer, bases, recipients."""
+
+    number: str | None = None
+    date: _dt.date | None = None
+    signer: str | None = None
+    signing_mode: str = "tm"
+    extra_legal_bases: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    proposer: str | None = None
+
+    def __post_init__(self):
+        if self.signing_mode not in SIGNING_MODES:
+            raise DetailsError("DecisionDetails", "/signing_mode",
+                               f'cách ký phải là "tm" hoặc "kt", không phải {self.signing_mode!r}',
+                               "details-bad-signing-mode")
+
+
+_NUMBER = re.compile(r"^[0-9]{1,7}(?:/\S{1,60})?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _check_text(value, file, pointer, what):
+    if not isinstance(value, str):
+        raise DetailsError(file, pointer, f"{what} phải là một chuỗi", "details-bad-type")
+    value = _clean(value).strip()
+    if not value:
+        raise DetailsError(file, pointer, f"{what} không được để trống", "details-empty")
+    if len(value) > 2000:
+        raise DetailsError(file, pointer, f"{what} quá dài (tối đa 2000 ký tự)", "details-too-long")
+    return value
+
+
+def _check_number(value, file, pointer):
+    value = _check_text(value, file, pointer, "số quyết định")
+    if not _NUMBER.match(value):
+        raise DetailsError(file, pointer,
+                           f'số quyết định không hợp lệ {value!r}: cần số thứ tự ("47") '
+                           f'hoặc số và ký hiệu ("47/QĐ-UBND"), không có khoảng trắng',
+                           "details-bad-number")
+    return value
+
+
+def _check_date(value, file, pointer):
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise DetailsError(file, pointer, "ngày ký phải là một chuỗi dạng YYYY-MM-DD", "details-bad-type")
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise DetailsError(file, pointer, f"ngày không hợp lệ {value!r}, cần dạng YYYY-MM-DD",
+                           "details-bad-date") from None
+
+
+def _check_mode(value, file, pointer):
+    if not isinstance(value, str) or value.strip().lower() not in SIGNING_MODES:
+        raise DetailsError(file, pointer,
+                           f'cách ký phải là "tm" (TM. ỦY BAN NHÂN DÂN) hoặc "kt" (KT. CHỦ TỊCH), '
+                           f"không phải {value!r}", "details-bad-signing-mode")
+    return value.strip().lower()
+
+
+def _check_list(value, file, pointer, what):
+    if not isinstance(value, list):
+        raise DetailsError(file, pointer, f"{what} phải là một danh sách chuỗi", "details-bad-type")
+    return tuple(_check_text(item, file, f"{pointer}/{index}", what) for index, item in enumerate(value))
+
+
+def load_details(path) -> DecisionDetails:
+    """Read a decision-details JSON file (format in the module docstring).
+
+    Raises DetailsError (a ValueError) for an unreadable file, invalid JSON, unknown keys or a
+    bad value; the error names the file and the JSON pointer of the problem.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise DetailsError(path, "", "không tìm thấy tệp thông tin quyết định", "details-not-found") from None
+    except UnicodeDecodeError:
+        raise DetailsError(path, "", "tệp không phải văn bản UTF-8", "details-bad-encoding") from None
+    except OSError as exc:
+        raise DetailsError(path, "", f"không đọc được tệp: {exc.strerror or exc}", "details-unreadable") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DetailsError(path, "", f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}",
+                           "details-bad-json") from None
+    if not isinstance(data, dict):
+        raise DetailsError(path, "", "tệp phải chứa một đối tượng JSON {…}", "details-bad-type")
+    for key in data:
+        if key not in DETAILS_KEYS:
+            raise DetailsError(path, "/" + _pointer_escape(key),
+                               f"khóa không được hỗ trợ {key!r}; các khóa hợp lệ: {', '.join(DETAILS_KEYS)}",
+                               "details-unknown-key")
+    values: dict = {}
+    for key in DETAILS_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        pointer = "/" + key
+        if key == "number":
+            values[key] = _check_number(value, path, pointer)
+        elif key == "date":
+            values[key] = _check_date(value, path, pointer)
+        elif key == "signing_mode":
+            values[key] = _check_mode(value, path, pointer)
+        elif key in ("signer", "proposer"):
+            values[key] = _check_text(value, path, pointer, "người ký" if key == "signer" else "người đề nghị")
+        elif key == "extra_legal_bases":
+            values[key] = _check_list(value, path, pointer, "căn cứ pháp lý")
+        elif key == "recipients":
+            values[key] = _check_list(value, path, pointer, "nơi nhận")
+    return DecisionDetails(**values)
+
+
+def override_details(details: DecisionDetails, *, number=None, date=None, signer=None,
+                     signing_mode=None, source: str = "dòng lệnh") -> DecisionDetails:
+    """The details with the command-line options that were given (None = keep) applied.
+
+    Values are checked like the file's; a bad one raises DetailsError whose file is
+    ``source`` and whose pointer is the option (``--number``, ``--date``, …).
+    """
+    changes: dict = {}
+    if number is not None:
+        changes["number"] = _check_number(number, source, "--number")
+    if date is not None:
+        changes["date"] = _check_date(date, source, "--date")
+    if signer is not None:
+        changes["signer"] = _check_text(signer, source, "--signer", "người ký")
+    if signing_mode is not None:
+        changes["signing_mode"] = _check_mode(signing_mode, source, "--signing-mode")
+    if not changes:
+        return details
+    return replace(details, **changes)
+
+
+def _pointer_escape(key: str) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+_XML_BAD = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text) -> str:
+    """NFC text with control characters (tab, newline, BEL…) and XML-illegal ones as spaces."""
+    text = unicodedata.normalize("NFC", str(text))
+    text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    return _XML_BAD.sub(" ", text)
+
+
+def _count(n: int) -> str:
+    """A count as officials write it: 2 → "02", 11 → "11"."""
+    return f"{n:02d}" if 0 <= n < 10 else str(n)
+
+
+def _day_month(day: int, month: int) -> tuple[str, str]:
+    """Decree 30: days below 10 and months 1 and 2 get a leading zero; other months do not."""
+    return (f"{day:02d}" if day < 10 else str(day)), (f"{month:02d}" if month < 3 else str(month))
+
+
+def long_date(date: _dt.date) -> str:
+    """2024-02-05 → "ngày 05 tháng 02 năm 2024"; 2024-03-15 → "ngày 15 tháng 3 năm 2024"."""
+    day, month = _day_month(date.day, date.month)
+    return f"ngày {day} tháng {month} năm {date.year}"
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """Lower the first letter unless the first word is an acronym ("UBND …")."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _punctuate(lines, *, prefix: str = "") -> list[str]:
+    """Each line ending ";" and the last ".": trailing punctuation of the input is replaced."""
+    cleaned = [line.strip().rstrip(";.,:").rstrip() for line in lines]
+    cleaned = [line for line in cleaned if line]
+    return [f"{prefix}{line}{'.' if index == len(cleaned) - 1 else ';'}" for index, line in enumerate(cleaned)]
+
+
+# --------------------------------------------------------------------------- issuer wording
+
+
+_AREA_WORDS = ("thành phố", "thị xã", "huyện", "quận", "tỉnh")
+_PARTY_COMMITTEE = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "huyện": "Huyện ủy",
+                    "quận": "Quận ủy", "thị xã": "Thị ủy"}
+_UNIT_ORDER = ("xã", "phường", "thị trấn", "đặc khu")
+_COMMITTEE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+
+# The law on the organisation of local government in force from a date (newest first).
+_LOCAL_GOVERNMENT_LAWS = (
+    (_dt.date(2025, 7, 1), ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",)),
+    (_dt.date(2025, 3, 1), ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025",)),
+    (_dt.date(2016, 1, 1), ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015",
+                            "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và "
+                            "Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019")),
+)
+
+_DOCUMENT_KINDS = {"QĐ": "Quyết định", "KH": "Kế hoạch", "HD": "Hướng dẫn", "CT": "Chỉ thị",
+                   "TB": "Thông báo", "NQ": "Nghị quyết", "CV": "Công văn", "TT": "Thông tư"}
+
+
+def _area_name(issuer: dict) -> str:
+    """The issuer's unit without "Ủy ban nhân dân": "huyện Tu Mơ Rông", "tỉnh Quảng Ninh"."""
+    unit = issuer.get("unit_name")
+    if unit:
+        return _clean(unit).strip()
+    name = _clean(issuer.get("name") or "").strip()
+    for prefix in _COMMITTEE_PREFIXES:
+        if name.lower().startswith(prefix):
+            return name[len(prefix):].strip()
+    word = "tỉnh" if issuer.get("level") == "province" else "huyện"
+    return f"{word} {_clean(issuer.get('place') or '').strip()}".strip()
+
+
+def _area_word(unit: str, default: str) -> str:
+    low = unit.lower()
+    for word in _AREA_WORDS:
+        if low.startswith(word + " ") or low == word:
+            return word
+    return default
+
+
+def _legal_source_basis(source: dict) -> str | None:
+    number = _clean(source.get("number") or "").strip()
+    if not number:
+        return None
+    suffix = number.rsplit("/", 1)[-1]
+    kind = _DOCUMENT_KINDS.get(suffix.split("-", 1)[0].upper(), "Văn bản") if "/" in number else "Văn bản"
+    text = f"Căn cứ {kind} số {number}"
+    date = source.get("date")
+    if date:
+        try:
+            text += " " + long_date(_dt.date.fromisoformat(str(date)))
+        except ValueError:
+            text += f" ngày {_clean(date)}"
+    issuer = _clean(source.get("issuer") or "").strip()
+    if issuer:
+        text += f" của {issuer}"
+    title = _clean(source.get("title") or "").strip().rstrip(".;")
+    if title.lower().startswith(kind.lower() + " "):  # "Quyết định ban hành …" → "ban hành …"
+        title = title[len(kind) + 1:].strip()
+    if title:
+        about = _lower_first(title)
+        if not about.lower().startswith("về "):
+            about = "về việc " + about
+        text += f" {about}"
+    return text
+
+
+def _units(communes: list, blocks: list) -> list[tuple[str, int]]:
+    """(unit type, count) in the usual order: xã, phường, thị trấn, đặc khu, then others."""
+    counts = Counter(_clean(commune.get("type") or "xã").strip().lower() for commune in communes)
+    if not counts:
+        for block in blocks:
+            for unit_type in block.get("unit_types", []):
+                counts.setdefault(_clean(unit_type).strip().lower(), 0)
+    if not counts:
+        counts["xã"] = 0
+    ordered = [unit for unit in _UNIT_ORDER if unit in counts]
+    ordered += [unit for unit in counts if unit not in _UNIT_ORDER]
+    return [(unit, counts[unit]) for unit in ordered]
+
+
+def _join_and(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " và " + parts[-1]
+
+
+def _unit_label(commune: dict) -> str:
+    name = _clean(commune.get("name") or "").strip()
+    unit_type = _clean(commune.get("type") or "").strip()
+    if not unit_type or name.lower().startswith(unit_type.lower() + " "):
+        return name
+    return f"{_capitalize(unit_type)} {name}"
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _points(value) -> str:
+    return "" if value is None else format_points(from_number(value))
+
+
+# --------------------------------------------------------------------------- context
+
+
+def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -> dict:
+    """Everything the template shows, as formatted text (pure; see CONTEXT_KEYS).
+
+    ``results`` is a results JSON (scoring/results.schema.json) as loaded by json.load.
+    """
+    criteria = results["criteria"]
+    issuer = criteria.get("issuer") or {}
+    level = issuer.get("level") or "district"
+    year = int(criteria["year"])
+    next_year = year + 1
+    communes = results.get("communes") or []
+    summary = results.get("summary") or {}
+
+    area_name = _area_name(issuer)
+    area_word = _area_word(area_name, "tỉnh" if level == "province" else "huyện")
+    place = _clean(issuer.get("place") or "").strip() or area_name.split(" ", 1)[-1]
+
+    # Number and date, or the conventional blanks.
+    if details.number:
+        number = details.number if "/" in details.number else f"{details.number}/{DEFAULT_SUFFIX}"
+    else:
+        number = f"{BLANK_NUMBER}/{DEFAULT_SUFFIX}"
+    if details.date:
+        date_text = long_date(details.date)
+    else:
+        date_text = f"ngày {BLANK_DAY_MONTH} tháng {BLANK_DAY_MONTH} năm {next_year}"
+    place_date = f"{place}, {date_text}"
+
+    # The units decided on.
+    units = _units(communes, criteria.get("blocks") or [])
+    units_phrase = "các " + ", ".join(unit for unit, _ in units)
+    unit_count = sum(count for _, count in units)
+    units_counted = _join_and([f"{_count(count)} {unit}" for unit, count in units if count]) or units_phrase
+
+    # Who does what, by issuer level.
+    if level == "province":
+        home_affairs_head = "Giám đốc Sở Nội vụ"
+        office_chief = f"Chánh Văn phòng Ủy ban nhân dân {area_word}"
+        default_recipients = ("Như Điều 3", "Bộ Nội vụ (b/c)",
+                              f"TT {_PARTY_COMMITTEE.get(area_word, 'Tỉnh ủy')}, TT HĐND {area_word} (b/c)",
+                              f"CT, các PCT UBND {area_word}", "Lưu: VT, NV")
+    else:
+        home_affairs_head = f"Trưởng phòng Nội vụ {area_word}"
+        office_chief = f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {area_word}"
+        parent_word = _area_word(_clean(issuer.get("parent") or ""), "tỉnh")
+        default_recipients = ("Như Điều 3", f"UBND {parent_word} (b/c)", "Sở Nội vụ (b/c)",
+                              f"TT {_PARTY_COMMITTEE.get(area_word, 'Huyện ủy')}, TT HĐND {area_word} (b/c)",
+                              f"CT, các PCT UBND {area_word}", "Lưu: VT, NV")
+
+    # Legal bases: law in force, criteria decision, extras, proposal.
+    reference_date = details.date or _dt.date(next_year, 1, 1)
+    bases: list[str] = []
+    for since, laws in _LOCAL_GOVERNMENT_LAWS:
+        if reference_date >= since:
+            bases.extend(laws)
+            break
+    source_basis = _legal_source_basis(criteria.get("legal_source") or {})
+    if source_basis:
+        bases.append(source_basis)
+    for extra in details.extra_legal_bases:
+        extra = _clean(extra).strip()
+        if extra and not re.match(r"(?i)^(căn cứ|xét|theo)\b", extra):
+            extra = "Căn cứ " + extra
+        bases.append(extra)
+    proposer = _clean(details.proposer).strip() if details.proposer else home_affairs_head
+    bases.append(f"Theo đề nghị của {proposer}")
+
+    # Điều 1: every band, in the criteria's order.
+    band_counts = {str(name): int(count) for name, count in (summary.get("bands") or {}).items()}
+    band_names = [_clean(band["name"]) for band in criteria.get("bands") or []]
+    band_names += [name for name in band_counts if name not in band_names]
+    band_lines = []
+    for name in band_names:
+        count = band_counts.get(name, 0)
+        band_lines.append(f"Xếp loại {name}: {_count(count)} đơn vị" if count else f"Xếp loại {name}: không có đơn vị")
+    band_lines = _punctuate(band_lines, prefix="- ")
+    average = summary.get("average_index")
+    average_index = f"{_points(average)}%" if average is not None else ""
+
+    # Recipients.
+    recipients = [re.sub(r"^[\-–•+*\s]+", "", _clean(item)).strip() for item in (details.recipients or default_recipients)]
+    recipients = [item for item in recipients if item]
+    if not any(item.lower().startswith("lưu") for item in recipients):
+        recipients.append("Lưu: VT")
+    recipients = _punctuate(recipients, prefix="- ")
+
+    # Annex rows, block headings when several blocks.
+    block_names = {block.get("id"): _clean(block.get("name") or block.get("id")) for block in criteria.get("blocks") or []}
+    present_blocks = list(dict.fromkeys(commune.get("block") for commune in communes))
+    several_blocks = len(present_blocks) > 1
+    rows: list[dict] = []
+    current_block = object()
+    for stt, commune in enumerate(communes, start=1):
+        block = commune.get("block")
+        if several_blocks and block != current_block:
+            current_block = block
+            label = block_names.get(block) or _clean(block or "")
+            rows.append({"heading": True, "label": f"{_roman(present_blocks.index(block) + 1)}. {label}"})
+        rows.append({
+            "heading": False,
+            "stt": str(stt),
+            "name": _unit_label(commune),
+            "self_assessed": _points(commune.get("self_assessed")),
+            "appraised": _points(commune.get("appraised")),
+            "survey": _points(commune.get("survey")),
+            "total": _points(commune.get("total")),
+            "index": _points(commune.get("index")),
+            "rank": str(commune.get("rank", "")),
+            "band": _clean(commune.get("band") or ""),
+        })
+
+    kt = details.signing_mode == "kt"
+    return {
+        "year": str(year),
+        "next_year": str(next_year),
+        "issuer_name": _clean(issuer.get("name") or f"Ủy ban nhân dân {area_name}").strip(),
+        "issuer_unit_caps": area_name.upper(),
+        "area_name": area_name,
+        "area_name_caps": area_name.upper(),
+        "place": place,
+        "number": number,
+        "place_date": place_date,
+        "date_text": date_text,
+        "units_phrase": units_phrase,
+        "units_phrase_caps": units_phrase.upper(),
+        "units_counted": units_counted,
+        "unit_count": str(unit_count),
+        "legal_bases": _punctuate(bases),
+        "band_lines": band_lines,
+        "average_index": average_index,
+        "office_chief": office_chief,
+        "home_affairs_head": home_affairs_head,
+        "recipients": recipients,
+        "signing_mode": details.signing_mode,
+        "kt": kt,
+        "signer": _clean(details.signer).strip() if details.signer else "",
+        "rows": rows,
+        "several_blocks": several_blocks,
+        "document_title": (f"Quyết định phê duyệt kết quả Chỉ số cải cách hành chính năm {year} "
+                           f"của Ủy ban nhân dân {units_phrase} trên địa bàn {area_name}"),
+    }
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _run_time(results: dict) -> _dt.datetime | None:
+    """results["generated_at"] as a naive UTC datetime (None when absent or unreadable)."""
+    text = results.get("generated_at")
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def normalize_docx(data: bytes, moment: _dt.datetime | None = None) -> bytes:
+    """The same package with every zip entry stamped ``moment`` (default 1980-01-01).
+
+    python-docx stamps entries with the current time; fixing it makes the same inputs give the
+    same bytes.
+    """
+    stamp = (1980, 1, 1, 0, 0, 0)
+    if moment is not None and moment.year >= 1980:
+        stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def _jinja_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def render_decision(results: dict, details: DecisionDetails = DecisionDetails(), *, template=None) -> bytes:
+    """The decision .docx as bytes (nothing written). Raises TemplateError for a bad template."""
+    context = build_context(results, details)
+    template_path = Path(template) if template is not None else BUNDLED_TEMPLATE
+    if not template_path.is_file():
+        raise TemplateError(f"{template_path}: không tìm thấy mẫu quyết định (.docx)")
+    try:
+        document = DocxTemplate(template_path)
+        document.render(context, jinja_env=_jinja_env(), autoescape=True)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
+        raise TemplateError(f"{template_path}: không phải tệp Word .docx hợp lệ ({exc})") from exc
+    except JinjaTemplateError as exc:
+        where = ""
+        lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
+        if lines:
+            where = " gần: " + " | ".join(lines)[:300]
+        raise TemplateError(f"{template_path}: lỗi mã mẫu trong quyết định: {exc.message or exc}{where}") from exc
+
+    moment = _run_time(results)
+    properties = document.docx.core_properties
+    properties.title = context["document_title"]
+    properties.subject = f"Chỉ số cải cách hành chính năm {context['year']}"
+    properties.author = context["issuer_name"]
+    properties.last_modified_by = context["issuer_name"]
+    properties.keywords = "Chỉ số CCHC; quyết định phê duyệt"
+    properties.language = "vi-VN"
+    properties.revision = 1
+    properties.comments = ""
+    if moment is not None:
+        properties.created = moment
+        properties.modified = moment
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_docx(buffer.getvalue(), moment)
+
+
+def write_decision(results: dict, path, *, details: DecisionDetails = DecisionDetails(),
+                   template=None, force: bool = False) -> Path:
+    """Write the decision draft to ``path`` atomically; an existing file only with force.
+
+    Raises OutputExists (before any work) without force, TemplateError for a bad template.
+    The document is rendered in memory first, so a failure leaves no file behind.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExists(path)
+    data = render_decision(results, details, template=template)
+    return write_bytes_atomic(path, data, force=force)
