@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import fastjsonschema
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
@@ -43,16 +43,15 @@ def validator(name: str) -> Draft202012Validator:
 
 @lru_cache(maxsize=None)
 def fast_check(name: str):
-    """The same schema compiled to Python code (fastjsonschema): a quick yes/no for valid files.
+    """The same schema in a compiled validator (jsonschema-rs): a quick yes/no for valid files.
 
-    jsonschema's validator is the reference and explains every error, but costs ~15 ms per
-    100-leaf submission; the compiled check is ~20× faster. Valid files (nearly all) take
-    the fast path; a file it rejects is re-run through jsonschema for the full report.
-    Our schemas use only keywords that draft 7 shares with 2020-12.
+    jsonschema's pure-Python validator is the reference and explains every error, but costs
+    ~13 ms per 100-leaf submission (43 s for 3,321 communes); the compiled one answers in a
+    fraction of the JSON parse time. Valid files (nearly all) take the fast path; a file it
+    rejects is re-run through jsonschema for the full report.
     """
     schema = json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema)
+    return jsonschema_rs.validator_for(schema).is_valid
 
 
 _TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "string": "một chuỗi", "integer": "một số nguyên",
@@ -100,12 +99,9 @@ def _schema_message(error) -> str:
 
 def schema_issues(parsed, name: str) -> list[Issue]:
     """Pass 1: every JSON Schema error of a file, each at its JSON pointer."""
-    try:
-        fast_check(name)(parsed.data)
+    if fast_check(name)(parsed.data):
         return []
-    except fastjsonschema.JsonSchemaException:
-        pass  # explain with the reference validator below
-    issues = []
+    issues = []  # explain with the reference validator
     for error in validator(name).iter_errors(parsed.data):
         where = list(error.absolute_path)
         if error.validator == "propertyNames":
