@@ -23,10 +23,12 @@ from scoring.writers.decision import (
     DecisionDetails, DecisionError, load_details, override_details, render_decision, write_decision,
 )
 from scoring.writers.results_json import dumps, load_results, results_document
+from scoring.writers.workbook import render_workbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULTS_NAME = "results.json"
 DECISION_NAME = "quyet-dinh.docx"
+WORKBOOK_NAME = "ket-qua.xlsx"
 
 
 def input_options(command):
@@ -123,8 +125,9 @@ def validate(criteria, submissions, appraisal, survey):
 def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     """Chấm điểm, xếp hạng, xếp loại các xã và ghi kết quả vào --out.
 
-    Ghi results.json (kết quả đầy đủ, có giải thích từng điểm) và quyet-dinh.docx (dự thảo
-    quyết định phê duyệt, để trống số, ngày, người ký). In bảng xếp hạng.
+    Ghi results.json (kết quả đầy đủ, có giải thích từng điểm), ket-qua.xlsx (bảng xếp hạng,
+    theo lĩnh vực, chi tiết, tự chấm khác kết quả, thiếu kiểm chứng, biểu đồ) và
+    quyet-dinh.docx (dự thảo quyết định phê duyệt, để trống số, ngày, người ký). In bảng xếp hạng.
 
     Ví dụ: python cli.py score --out out --force
     """
@@ -132,6 +135,7 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     document = results_document(score_inputs(inputs), inputs.files, generated_at=run_time(fixed_time))
     outputs = [
         (out / RESULTS_NAME, lambda tmp: tmp.write_bytes(dumps(document))),
+        (out / WORKBOOK_NAME, lambda tmp: render_workbook(document, tmp)),
         (out / DECISION_NAME, lambda tmp: tmp.write_bytes(render_decision(document))),
     ]
     written = write_all_atomic(outputs, force=force)

@@ -1,0 +1,1113 @@
+"""The ranked Excel workbook: a pure function of the results document (results.json).
+
+``write_workbook(results, path)`` writes one .xlsx that a Home Affairs officer can open,
+print and work from, and whose numbers equal the results JSON exactly (every point and
+index is written as the number found in the results, never recomputed from floats; the
+only computed numbers, the averages of the "Bình quân" row, are exact half-up means of
+hundredths via ``scoring.numbers.round_half_up``).
+
+Sheets, in this order:
+
+- **Xếp hạng**: one row per commune in the results' order (block, rank, code), with a
+  sub-heading row ("I. Khối xã") per ranking block when the criteria set has several
+  blocks; STT runs on across blocks (a unique row number for filtering), the rank restarts.
+- **Theo lĩnh vực**: communes × areas (points and sub-index), then the rows "Bình quân"
+  (half-up mean over the communes; a sub-index mean is over the communes for which the
+  area's index is not null) and "Cao nhất" (the commune(s) with the highest sub-index, ties
+  listed in Vietnamese alphabetical order). The last two columns do the same for the total
+  and the whole index.
+- **Chi tiết**: one row per commune × leaf (see the large-run policy below).
+- **Tự chấm khác kết quả**: exactly the leaves of ``flags.self_above ∪ flags.self_below``,
+  largest |final − self| first, then commune code, then leaf code (natural order).
+- **Thiếu kiểm chứng**: exactly the leaves of ``flags.missing_evidence``, by commune code
+  then leaf code.
+- **Biểu đồ**: the charts and, beside them, the cells they read.
+- **Thông tin**: criteria set, legal source, engine, time of the run, every input with its
+  sha256, and how to read the workbook.
+- one sheet per commune (small runs only, see below), named from the commune's name.
+
+Decisions:
+
+- **Injection safety.** The workbook is opened with ``strings_to_formulas``,
+  ``strings_to_numbers`` and ``strings_to_urls`` off and every string is written with
+  ``write_string`` through :func:`_write_text`. No formula is written anywhere. xlsxwriter
+  (3.3.1) has one more trap: a string that starts with ``<r>`` and ends with ``</r>`` is
+  copied into the XML *unescaped*, as if it were rich text it had built itself; with inline
+  strings this lets input inject any cell, a formula included. :func:`_write_text` writes
+  such a string as three plain rich-text runs instead, which xlsxwriter escapes, so the cell
+  holds exactly the input text.
+- **Memory: constant_memory mode, always.** Each sheet is written strictly row by row
+  (xlsxwriter then streams rows to disk and keeps no cell table; strings are inline). This
+  keeps a national run's memory flat (measured: 1.4 M cells take 21 MB instead of 200 MB,
+  for ~15 % more time). The price is that rows cannot be revisited and merge_range/add_table
+  are unavailable: summaries are computed before their rows are written, two-row headers
+  use "center across selection" instead of merged cells, and the chart sheet buffers its
+  few cells and writes them in row order. xlsxwriter's temporary files live in a private
+  folder beside the output and are removed even when writing fails.
+- **Large runs.** The "Chi tiết" sheet is written when the run has at most
+  ``DETAIL_SHEET_MAX_COMMUNES`` (1,000) communes: every district and every post-2025
+  province (≤ 168 communes, ~20k rows), and pre-2025 provinces. A national run (3,321
+  communes × ~100 leaves = 330k rows, ~4.6 M cells, ~30-40 s in xlsxwriter alone) skips it,
+  and "Thông tin" says so and points to ``python cli.py explain MÃ_XÃ``; the flagged-leaf
+  sheets (the council's working lists) are always complete. ``detail_sheet=True/False``
+  overrides. Measured on the 2-core machine: 3,321 communes × 100 leaves (with ~36k
+  self-vs-final and ~13k missing-evidence rows) 6.5 s; 1,000 communes with "Chi tiết"
+  (100k rows) 12 s; the 4-commune fixture 0.04 s. Per-commune sheets: when ``per_commune_sheets`` is None, only for runs of at
+  most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
+- **Charts.** Index by commune: horizontal bars sorted by index (highest first, then code);
+  with more than ``CHART_ALL_COMMUNES_MAX`` (60) communes, two charts of the 30 highest and
+  the 30 lowest (the data table beside them still lists every commune). Communes per band:
+  a column chart from ``summary.bands`` in the criteria's band order, bars in the band
+  colours. Area sub-indices: a radar chart (clustered columns when there are fewer than 3
+  areas) of the average ("Bình quân", the same numbers as on "Theo lĩnh vực") against the
+  *selected commune*, which is the first commune of the results (rank 1 of the first
+  block).
+- **Reproducible.** The workbook's creation time is ``generated_at`` (converted to UTC);
+  xlsxwriter stamps the zip members with a fixed 1980 date, so the same results give
+  byte-identical files.
+- Dates are shown dd/mm/yyyy; lists sorted by name use the Vietnamese collation
+  (``scoring.vietnamese.sort_key``).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+
+from scoring.numbers import format_points, from_number, round_half_up, to_number
+from scoring.vietnamese import format_date, sort_key
+from scoring.writers.atomic import write_atomic
+
+PER_COMMUNE_SHEETS_MAX = 30
+DETAIL_SHEET_MAX_COMMUNES = 1000
+CHART_ALL_COMMUNES_MAX = 60
+CHART_TOP_BOTTOM = 30
+
+SHEET_RANKING = "Xếp hạng"
+SHEET_AREAS = "Theo lĩnh vực"
+SHEET_DETAIL = "Chi tiết"
+SHEET_SELF = "Tự chấm khác kết quả"
+SHEET_MISSING = "Thiếu kiểm chứng"
+SHEET_CHARTS = "Biểu đồ"
+SHEET_ABOUT = "Thông tin"
+FIXED_SHEETS = (SHEET_RANKING, SHEET_AREAS, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS, SHEET_ABOUT)
+
+RANKING_HEADERS = (
+    "STT", "Mã xã", "Tên đơn vị", "Loại hình", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
+    "Điểm thưởng/trừ", "Tổng điểm", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại",
+)
+RANKING_HEADER_ROW = 5
+RANKING_INDEX_COL = 10
+
+DETAIL_HEADERS = (
+    "Mã xã", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Lĩnh vực", "Điểm tối đa", "Số liệu báo cáo",
+    "Điểm theo kiểm chứng", "Điểm tự chấm", "Điểm thẩm định", "Điểm cuối cùng", "Không áp dụng",
+    "Tài liệu kiểm chứng", "Lý do",
+)
+SELF_HEADERS = (
+    "STT", "Mã xã", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm",
+    "Điểm cuối cùng", "Chênh lệch (cuối cùng − tự chấm)", "Lý do",
+)
+MISSING_HEADERS = (
+    "STT", "Mã xã", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm",
+    "Điểm cuối cùng", "Lý do",
+)
+LIST_HEADER_ROW = 3
+
+NOT_APPLICABLE_LABELS = {"exclude": "Loại khỏi điểm tối đa", "full": "Tính đủ điểm"}
+SECTION_LABELS = {"bonus": "Điểm thưởng", "penalty": "Điểm trừ", "survey": "Điều tra xã hội học"}
+ROLE_LABELS = {
+    "criteria": "Bộ tiêu chí",
+    "submission": "Hồ sơ tự đánh giá",
+    "appraisal": "Kết quả thẩm định",
+    "survey": "Kết quả điều tra xã hội học",
+}
+TIE_BREAK_LABELS = {
+    "survey": "điểm ĐTXHH cao hơn",
+    "total": "tổng điểm cao hơn",
+    "appraised": "điểm thẩm định cao hơn",
+    "fewer_missing_evidence": "ít tiêu chí thiếu kiểm chứng hơn",
+}
+
+_EXCEL_STRMAX = 32767
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+
+
+# ---------------------------------------------------------------------------------------
+# The entry point
+
+
+def write_workbook(
+    results: dict,
+    path,
+    *,
+    force: bool = False,
+    per_commune_sheets: bool | None = None,
+    detail_sheet: bool | None = None,
+) -> Path:
+    """Write the ranked workbook of ``results`` (the parsed results.json) to ``path``.
+
+    Written atomically through ``write_atomic``: an existing ``path`` is replaced only with
+    ``force`` (else ``OutputExists``), and a failure leaves neither a partial workbook nor
+    temporary files. ``per_commune_sheets`` / ``detail_sheet``: None chooses by the number of
+    communes (≤ 30 for the per-commune sheets, ≤ 1,000 for "Chi tiết"). The same results
+    always give the same bytes (the creation time is ``results["generated_at"]``).
+    Returns the path written.
+    """
+    _created_time(results["generated_at"])  # a bad time fails before anything is touched
+
+    def produce(tmp_path: Path) -> None:
+        render_workbook(results, tmp_path, per_commune_sheets=per_commune_sheets, detail_sheet=detail_sheet)
+
+    return write_atomic(path, produce, force=force)
+
+
+def render_workbook(
+    results: dict,
+    target,
+    *,
+    per_commune_sheets: bool | None = None,
+    detail_sheet: bool | None = None,
+) -> None:
+    """Write the workbook to ``target`` directly (not atomic, replaces it): the ``produce``
+    step for ``write_atomic`` / ``write_all_atomic``. Options as in :func:`write_workbook`.
+
+    xlsxwriter's own temporary files go to a private folder beside ``target``, removed
+    afterwards even when writing fails.
+    """
+    target = Path(target)
+    created = _created_time(results["generated_at"])
+    count = len(results["communes"])
+    if per_commune_sheets is None:
+        per_commune_sheets = count <= PER_COMMUNE_SHEETS_MAX
+    if detail_sheet is None:
+        detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES
+    with tempfile.TemporaryDirectory(prefix=".xlsx-", dir=target.parent, ignore_cleanup_errors=True) as tmpdir:
+        _Builder(results, created, per_commune_sheets, detail_sheet).build(target, tmpdir)
+
+
+def _created_time(generated_at: str) -> datetime:
+    """results["generated_at"] (ISO 8601) → the workbook's creation time, in UTC when zoned."""
+    try:
+        moment = datetime.fromisoformat(generated_at)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"generated_at không phải thời điểm ISO 8601: {generated_at!r}") from exc
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment
+
+
+# ---------------------------------------------------------------------------------------
+# Cell writing
+
+
+def _truncate_utf16(text: str, limit: int) -> str:
+    """Cut text to at most ``limit`` UTF-16 code units (Excel's measure), never mid-character."""
+    if len(text) * 2 <= limit:
+        return text
+    units = 0
+    for position, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:position]
+    return text
+
+
+def _write_text(ws, row: int, col: int, text, fmt=None) -> None:
+    """Write ``text`` as a plain string cell, whatever it contains (see the module docstring)."""
+    if text is None or text == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    text = _truncate_utf16(str(text), _EXCEL_STRMAX)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        # xlsxwriter would copy this string into the XML unescaped; as three ordinary runs of
+        # a rich string it is escaped and reads back as exactly the same text.
+        args = [text[:1], text[1:2], text[2:]]
+        if fmt is not None:
+            args.append(fmt)
+        ws.write_rich_string(row, col, *args)
+    else:
+        ws.write_string(row, col, text, fmt)
+
+
+def _write_num(ws, row: int, col: int, value, fmt=None) -> None:
+    """Write a number exactly as given (None → an empty cell)."""
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    if isinstance(value, bool):
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):  # results read back exactly (load_results): same number
+        value = to_number(from_number(value))
+    ws.write_number(row, col, value, fmt)
+
+
+def _hundredths(value):
+    return None if value is None else from_number(value)
+
+
+def _mean(values):
+    """Exact half-up mean of numbers given in hundredths (None for an empty list), as a number."""
+    if not values:
+        return None
+    return to_number(round_half_up(sum(values), len(values)))
+
+
+def _leaf_key(code: str) -> tuple:
+    """Natural order of leaf codes: 1.2 < 1.10 < T.1."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
+
+
+def _plain_number(value) -> str:
+    """A reported number as Vietnamese text: 1234 → "1.234", 12.5 → "12,5"."""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        whole, _, frac = text.partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        whole = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
+        return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
+    return str(value)
+
+
+def _value_text(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_value_text(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(item) for item in value)
+    if isinstance(value, (int, float, Decimal)):
+        return _plain_number(value)
+    return str(value)
+
+
+def facts_text(facts) -> str:
+    """The facts a commune reported, as readable text: "212/215", "Đã thực hiện", "Số vi phạm: 1"."""
+    if not facts:
+        return ""
+    remaining = dict(facts)
+    parts = []
+    if "numerator" in remaining or "denominator" in remaining:
+        numerator, denominator = remaining.pop("numerator", None), remaining.pop("denominator", None)
+        parts.append(f"{_value_text(numerator) if numerator is not None else '?'}/"
+                     f"{_value_text(denominator) if denominator is not None else '?'}")
+    if "done" in remaining:
+        parts.append("Đã thực hiện" if remaining.pop("done") else "Chưa thực hiện")
+    if "choice" in remaining:
+        parts.append(f"Lựa chọn: {_value_text(remaining.pop('choice'))}")
+    if "value" in remaining:
+        parts.append(f"Giá trị: {_value_text(remaining.pop('value'))}")
+    if "violations" in remaining:
+        parts.append(f"Số vi phạm: {_value_text(remaining.pop('violations'))}")
+    if "count" in remaining:
+        parts.append(f"Số lượng: {_value_text(remaining.pop('count'))}")
+    if "tallies" in remaining:
+        tallies = remaining.pop("tallies")
+        if isinstance(tallies, dict):
+            parts.append("Số phiếu: " + ", ".join(f"{key}: {_value_text(tallies[key])}" for key in sorted(tallies)))
+        else:
+            parts.append(f"Số phiếu: {_value_text(tallies)}")
+    for key in sorted(remaining):
+        parts.append(f"{key}: {_value_text(remaining[key])}")
+    return "; ".join(parts)
+
+
+def _date_text(value) -> str:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return format_date(value)
+    return "" if value is None else str(value)
+
+
+def evidence_text(documents) -> str:
+    """Evidence documents as officials cite them: "04/KH-UBND ngày 09/01/2023; …"."""
+    parts = []
+    for document in documents or []:
+        if not isinstance(document, dict):
+            parts.append(str(document))
+            continue
+        label = document.get("number") or document.get("title") or ""
+        date = _date_text(document.get("date"))
+        parts.append(f"{label} ngày {date}" if label and date else (label or date))
+    return "; ".join(part for part in parts if part)
+
+
+def reason_text(leaf: dict) -> str:
+    """The leaf's reason, with the council's own words when the reason does not quote them."""
+    reason = leaf.get("reason") or ""
+    appraisal = leaf.get("appraisal_reason")
+    if appraisal and appraisal.strip().rstrip(".").strip() not in reason:
+        stage = leaf.get("appraisal_stage")
+        label = f"Thẩm định lần {stage}" if stage else "Thẩm định"
+        reason = f"{reason} ({label}: {appraisal})" if reason else f"{label}: {appraisal}"
+    return reason
+
+
+def _header_footer_text(text: str, limit: int = 200) -> str:
+    """Text for a page header/footer: '&' is a control character there."""
+    text = "".join(char for char in text if char.isprintable())
+    return _truncate_utf16(text, limit).replace("&", "&&")
+
+
+def _font_for(color: str) -> str:
+    """Black or white text, whichever reads better on ``color`` (#RRGGBB)."""
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#FFFFFF" if 0.299 * red + 0.587 * green + 0.114 * blue < 150 else "#000000"
+
+
+def _valid_color(color) -> bool:
+    return isinstance(color, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", color) is not None
+
+
+def _sheet_name(name: str, code: str, used: set) -> str:
+    """A unique, valid sheet name from a commune name (≤ 31 characters, no []:*?/\\)."""
+    base = unicodedata.normalize("NFC", _SHEET_NAME_BAD.sub("-", str(name)))
+    base = " ".join(base.split()).strip("'").strip()
+    code = _SHEET_NAME_BAD.sub("-", str(code))
+    candidates = [_truncate_utf16(base, 31)] if base else []
+    suffix = f" ({code})"
+    candidates.append((_truncate_utf16(base, 31 - len(suffix)).rstrip() + suffix).strip().strip("'"))
+    candidates.append(_truncate_utf16(code, 31))
+    for candidate in candidates:
+        if candidate and candidate.casefold() not in used and candidate.casefold() != "history":
+            used.add(candidate.casefold())
+            return candidate
+    number = 2
+    while True:
+        tail = f" ({code}-{number})"
+        candidate = (_truncate_utf16(base or "Xã", 31 - len(tail)).rstrip() + tail).strip().strip("'")
+        if candidate.casefold() not in used:
+            used.add(candidate.casefold())
+            return candidate
+        number += 1
+
+
+# ---------------------------------------------------------------------------------------
+# The builder
+
+
+class _Builder:
+    def __init__(self, results: dict, created: datetime, per_commune_sheets: bool, detail_sheet: bool):
+        self.results = results
+        self.created = created
+        self.per_commune_sheets = per_commune_sheets
+        self.detail_sheet = detail_sheet
+        self.criteria = results["criteria"]
+        self.communes = results["communes"]
+        self.areas = self.criteria.get("areas") or []
+        self.bands = self.criteria.get("bands") or []
+        self.block_names = {block["id"]: block["name"] for block in self.criteria.get("blocks") or []}
+        self.area_labels = {area["code"]: f"{area['code']}. {area['title']}" for area in self.areas}
+        self.title = self.criteria.get("title") or ""
+        self.year = self.criteria.get("year")
+        issuer = self.criteria.get("issuer") or {}
+        self.issuer_name = issuer.get("name") if isinstance(issuer, dict) else str(issuer)
+
+    # -- set-up -------------------------------------------------------------------------
+
+    def build(self, target: Path, tmpdir: str) -> None:
+        wb = xlsxwriter.Workbook(
+            str(target),
+            {
+                "constant_memory": True,
+                "tmpdir": tmpdir,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "default_format_properties": {"font_name": "Times New Roman", "font_size": 11},
+            },
+        )
+        try:
+            self.wb = wb
+            wb.set_properties({
+                "title": f"Kết quả Chỉ số CCHC năm {self.year}",
+                "subject": self.title,
+                "author": self.issuer_name or "",
+                "company": self.issuer_name or "",
+                "comments": f"{self.results['engine']['name']} {self.results['engine']['version']}",
+                "created": self.created,
+            })
+            self._formats()
+            sheets = {name: wb.add_worksheet(name) for name in FIXED_SHEETS
+                      if name != SHEET_DETAIL or self.detail_sheet}
+            commune_sheets = []
+            if self.per_commune_sheets:
+                used = {name.casefold() for name in FIXED_SHEETS}
+                for commune in self.communes:
+                    name = _sheet_name(commune["name"], commune["code"], used)
+                    commune_sheets.append((commune, wb.add_worksheet(name)))
+            self._ranking(sheets[SHEET_RANKING])
+            area_stats = self._by_area(sheets[SHEET_AREAS])
+            if self.detail_sheet:
+                self._detail(sheets[SHEET_DETAIL])
+            self._self_differs(sheets[SHEET_SELF])
+            self._missing(sheets[SHEET_MISSING])
+            self._charts(sheets[SHEET_CHARTS], area_stats)
+            self._about(sheets[SHEET_ABOUT], [ws.name for _, ws in commune_sheets])
+            for commune, ws in commune_sheets:
+                self._commune_sheet(ws, commune)
+        except BaseException:
+            # Do not package a half-written workbook: release xlsxwriter's row files (the
+            # temporary folder is removed by the caller) and let the error through.
+            for ws in wb.worksheets():
+                handle = getattr(ws, "row_data_fh", None)
+                if handle is not None:
+                    handle.close()
+            raise
+        wb.close()
+
+    def _formats(self) -> None:
+        add = self.wb.add_format
+        cell = {"border": 1, "valign": "top"}
+        self.f_title = add({"bold": True, "font_size": 14})
+        self.f_subtitle = add({"italic": True})
+        self.f_section = add({"bold": True, "font_size": 12})
+        self.f_header = add({"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter",
+                             "border": 1, "bg_color": "#D9E1F2"})
+        self.f_header_across = add({"bold": True, "text_wrap": True, "center_across": True, "valign": "vcenter",
+                                    "border": 1, "bg_color": "#D9E1F2"})
+        self.f_block = add({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
+        self.f_text = add(cell)
+        self.f_wrap = add({**cell, "text_wrap": True})
+        self.f_code = add({**cell, "num_format": "@"})
+        self.f_int = add({**cell, "num_format": "0", "align": "center"})
+        self.f_points = add({**cell, "num_format": "#,##0.00"})
+        self.f_index = add({**cell, "num_format": "0.00"})
+        self.f_bold_text = add({**cell, "bold": True})
+        self.f_bold_wrap = add({**cell, "bold": True, "text_wrap": True})
+        self.f_bold_points = add({**cell, "bold": True, "num_format": "#,##0.00"})
+        self.f_bold_index = add({**cell, "bold": True, "num_format": "0.00"})
+        self.f_label = add({"bold": True, "valign": "top"})
+        self.f_value = add({"text_wrap": True, "valign": "top"})
+        self.f_value_points = add({"num_format": "#,##0.00", "align": "left", "valign": "top"})
+        self.f_value_index = add({"num_format": "0.00", "align": "left", "valign": "top"})
+        self.f_value_int = add({"num_format": "0", "align": "left", "valign": "top"})
+        self.f_band = {}
+        for band in self.bands:
+            color = band.get("color")
+            props = {**cell, "bold": True, "align": "center"}
+            if _valid_color(color):
+                props.update({"bg_color": color, "font_color": _font_for(color)})
+            self.f_band[band["name"]] = add(props)
+        self.f_band_default = add({**cell, "bold": True, "align": "center"})
+
+    def _band_format(self, band_name):
+        return self.f_band.get(band_name, self.f_band_default)
+
+    def _print_setup(self, ws, header_row: int | None) -> None:
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
+        if header_row is not None:
+            ws.repeat_rows(header_row)
+        ws.set_header("&C&B" + _header_footer_text(f"{self.title} - {ws.name}"))
+        ws.set_footer("&CTrang &P/&N")
+
+    def _headers(self, ws, row: int, headers, widths) -> None:
+        for col, (header, width) in enumerate(zip(headers, widths)):
+            ws.set_column(col, col, width)
+            _write_text(ws, row, col, header, self.f_header)
+
+    # -- Xếp hạng -----------------------------------------------------------------------
+
+    def _ranking(self, ws) -> None:
+        ws.set_row(RANKING_HEADER_ROW, 45)
+        _write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}", self.f_title)
+        _write_text(ws, 1, 0, self.title, self.f_subtitle)
+        if self.issuer_name:
+            _write_text(ws, 2, 0, f"Đơn vị đánh giá: {self.issuer_name}", self.f_subtitle)
+        source = self.criteria.get("legal_source") or {}
+        if isinstance(source, dict) and source.get("number"):
+            _write_text(ws, 3, 0, f"Căn cứ: {source['number']} ngày {_date_text(source.get('date'))}"
+                        + (f" ({source['title']})" if source.get("title") else ""), self.f_subtitle)
+        self._headers(ws, RANKING_HEADER_ROW, RANKING_HEADERS, (5, 8, 26, 9, 10, 10, 10, 10, 10, 10, 10, 8, 12))
+        several_blocks = len(self.criteria.get("blocks") or []) > 1
+        row = RANKING_HEADER_ROW + 1
+        block = object()
+        block_number = 0
+        for number, commune in enumerate(self.communes, start=1):
+            if several_blocks and commune["block"] != block:
+                block = commune["block"]
+                block_number += 1
+                _write_text(ws, row, 0, f"{_roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
+                for col in range(1, len(RANKING_HEADERS)):
+                    ws.write_blank(row, col, None, self.f_block)
+                row += 1
+            _write_num(ws, row, 0, number, self.f_int)
+            _write_text(ws, row, 1, commune["code"], self.f_code)
+            _write_text(ws, row, 2, commune["name"], self.f_text)
+            _write_text(ws, row, 3, commune["type"], self.f_text)
+            for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
+                _write_num(ws, row, col, commune[key], self.f_points)
+            _write_num(ws, row, RANKING_INDEX_COL, commune["index"], self.f_index)
+            _write_num(ws, row, 11, commune["rank"], self.f_int)
+            _write_text(ws, row, 12, commune["band"], self._band_format(commune["band"]))
+            row += 1
+        last = row - 1
+        ws.freeze_panes(RANKING_HEADER_ROW + 1, 3)
+        ws.autofilter(RANKING_HEADER_ROW, 0, max(last, RANKING_HEADER_ROW), len(RANKING_HEADERS) - 1)
+        if last > RANKING_HEADER_ROW:
+            cap = self.criteria.get("index_cap")
+            bar = {"type": "data_bar", "bar_color": "#63C384", "bar_solid": True, "min_type": "num", "min_value": 0}
+            bar.update({"max_type": "num", "max_value": cap} if cap else {"max_type": "max"})
+            ws.conditional_format(RANKING_HEADER_ROW + 1, RANKING_INDEX_COL, last, RANKING_INDEX_COL, bar)
+        self._print_setup(ws, RANKING_HEADER_ROW)
+
+    # -- Theo lĩnh vực ------------------------------------------------------------------
+
+    def _area_stats(self) -> dict:
+        """Per area (and "__all__" for the whole index): the exact means and the best communes."""
+        stats = {}
+        keys = [area["code"] for area in self.areas]
+        for code in keys + ["__all__"]:
+            points, indices, best, best_names = [], [], None, []
+            for commune in self.communes:
+                if code == "__all__":
+                    entry = {"points": commune["total"], "index": commune["index"]}
+                else:
+                    entry = next((area for area in commune["areas"] if area["code"] == code), None)
+                    if entry is None:
+                        continue
+                points.append(from_number(entry["points"]))
+                if entry.get("index") is not None:
+                    index = from_number(entry["index"])
+                    indices.append(index)
+                    if best is None or index > best:
+                        best, best_names = index, [commune["name"]]
+                    elif index == best:
+                        best_names.append(commune["name"])
+            stats[code] = {
+                "points": _mean(points),
+                "index": _mean(indices),
+                "best_index": to_number(best),
+                "best_names": sorted(best_names, key=sort_key),
+            }
+        return stats
+
+    def _by_area(self, ws) -> dict:
+        stats = self._area_stats()
+        top, sub = 3, 4
+        _write_text(ws, 0, 0, f"ĐIỂM VÀ CHỈ SỐ THÀNH PHẦN THEO LĨNH VỰC NĂM {self.year}", self.f_title)
+        _write_text(ws, 1, 0, "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng của lĩnh vực × 100.",
+                    self.f_subtitle)
+        ws.set_row(top, 45)
+        for col, (header, width) in enumerate((("STT", 5), ("Mã xã", 8), ("Tên đơn vị", 26))):
+            ws.set_column(col, col, width)
+            _write_text(ws, top, col, header, self.f_header)
+        last_col = 3 + 2 * len(self.areas)
+        for i, area in enumerate(self.areas):
+            col = 3 + 2 * i
+            ws.set_column(col, col + 1, 11)
+            _write_text(ws, top, col, self.area_labels[area["code"]], self.f_header_across)
+            ws.write_blank(top, col + 1, None, self.f_header_across)
+        ws.set_column(last_col, last_col + 1, 11)
+        _write_text(ws, top, last_col, "Toàn bộ chỉ số", self.f_header_across)
+        ws.write_blank(top, last_col + 1, None, self.f_header_across)
+        for col in range(3):
+            ws.write_blank(sub, col, None, self.f_header)
+        for i, area in enumerate(self.areas):
+            col = 3 + 2 * i
+            _write_text(ws, sub, col, f"Điểm (tối đa {format_points(from_number(area['max']), decimals=0)})",
+                        self.f_header)
+            _write_text(ws, sub, col + 1, "Chỉ số (%)", self.f_header)
+        _write_text(ws, sub, last_col, "Tổng điểm", self.f_header)
+        _write_text(ws, sub, last_col + 1, "Chỉ số CCHC (%)", self.f_header)
+
+        row = sub + 1
+        for number, commune in enumerate(self.communes, start=1):
+            by_code = {area["code"]: area for area in commune["areas"]}
+            _write_num(ws, row, 0, number, self.f_int)
+            _write_text(ws, row, 1, commune["code"], self.f_code)
+            _write_text(ws, row, 2, commune["name"], self.f_text)
+            for i, area in enumerate(self.areas):
+                entry = by_code.get(area["code"]) or {}
+                _write_num(ws, row, 3 + 2 * i, entry.get("points"), self.f_points)
+                _write_num(ws, row, 4 + 2 * i, entry.get("index"), self.f_index)
+            _write_num(ws, row, last_col, commune["total"], self.f_points)
+            _write_num(ws, row, last_col + 1, commune["index"], self.f_index)
+            row += 1
+        last_data = row - 1
+
+        codes = [area["code"] for area in self.areas] + ["__all__"]
+        ws.write_blank(row, 0, None, self.f_bold_text)
+        ws.write_blank(row, 1, None, self.f_bold_text)
+        _write_text(ws, row, 2, "Bình quân", self.f_bold_text)
+        for i, code in enumerate(codes):
+            _write_num(ws, row, 3 + 2 * i, stats[code]["points"], self.f_bold_points)
+            _write_num(ws, row, 4 + 2 * i, stats[code]["index"], self.f_bold_index)
+        row += 1
+        ws.write_blank(row, 0, None, self.f_bold_text)
+        ws.write_blank(row, 1, None, self.f_bold_text)
+        _write_text(ws, row, 2, "Cao nhất", self.f_bold_text)
+        for i, code in enumerate(codes):
+            _write_text(ws, row, 3 + 2 * i, ", ".join(stats[code]["best_names"]), self.f_bold_wrap)
+            _write_num(ws, row, 4 + 2 * i, stats[code]["best_index"], self.f_bold_index)
+
+        ws.freeze_panes(sub + 1, 3)
+        ws.autofilter(sub, 0, max(last_data, sub), last_col + 1)
+        if last_data > sub:
+            scale = {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"}
+            for i in range(len(codes)):
+                ws.conditional_format(sub + 1, 4 + 2 * i, last_data, 4 + 2 * i, scale)
+        self._print_setup(ws, sub)
+        ws.repeat_rows(top, sub)
+        return stats
+
+    # -- Chi tiết -----------------------------------------------------------------------
+
+    def _area_label(self, leaf: dict) -> str:
+        area = leaf.get("area")
+        if area is not None:
+            return self.area_labels.get(area, str(area))
+        return SECTION_LABELS.get(leaf.get("section"), "")
+
+    def _detail(self, ws) -> None:
+        header = LIST_HEADER_ROW
+        _write_text(ws, 0, 0, f"CHI TIẾT ĐIỂM THEO TỪNG TIÊU CHÍ NĂM {self.year}", self.f_title)
+        _write_text(ws, 1, 0, "Mỗi dòng là một tiêu chí của một đơn vị. Điểm trừ ghi số điểm bị trừ (số dương).",
+                    self.f_subtitle)
+        ws.set_row(header, 45)
+        self._headers(ws, header, DETAIL_HEADERS, (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50))
+        row = header + 1
+        f_code, f_text, f_wrap, f_points = self.f_code, self.f_text, self.f_wrap, self.f_points
+        for commune in self.communes:
+            code, name = commune["code"], commune["name"]
+            for leaf in commune["leaves"]:
+                _write_text(ws, row, 0, code, f_code)
+                _write_text(ws, row, 1, name, f_text)
+                _write_text(ws, row, 2, leaf["code"], f_code)
+                _write_text(ws, row, 3, leaf["title"], f_wrap)
+                _write_text(ws, row, 4, self._area_label(leaf), f_wrap)
+                _write_num(ws, row, 5, leaf["max"], f_points)
+                _write_text(ws, row, 6, facts_text(leaf.get("facts")), f_wrap)
+                _write_num(ws, row, 7, leaf.get("evidence_score"), f_points)
+                _write_num(ws, row, 8, leaf.get("self_score"), f_points)
+                _write_num(ws, row, 9, leaf.get("appraised_score"), f_points)
+                _write_num(ws, row, 10, leaf["final"], f_points)
+                _write_text(ws, row, 11, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), f_wrap)
+                _write_text(ws, row, 12, evidence_text(leaf.get("evidence")), f_wrap)
+                _write_text(ws, row, 13, reason_text(leaf), f_wrap)
+                row += 1
+        ws.freeze_panes(header + 1, 3)
+        ws.autofilter(header, 0, max(row - 1, header), len(DETAIL_HEADERS) - 1)
+        self._print_setup(ws, header)
+
+    # -- Tự chấm khác kết quả / Thiếu kiểm chứng ----------------------------------------
+
+    def self_differs_rows(self) -> list:
+        rows = []
+        for commune in self.communes:
+            flags = commune.get("flags") or {}
+            flagged = set(flags.get("self_above") or []) | set(flags.get("self_below") or [])
+            by_code = {leaf["code"]: leaf for leaf in commune["leaves"]}
+            for code in flagged:
+                leaf = by_code.get(code) or {"code": code}
+                self_h, final_h = _hundredths(leaf.get("self_score")), _hundredths(leaf.get("final"))
+                gap = None if self_h is None or final_h is None else final_h - self_h
+                rows.append((commune, leaf, gap))
+        rows.sort(key=lambda item: (-abs(item[2] or 0), item[0]["code"], _leaf_key(item[1]["code"])))
+        return rows
+
+    def missing_rows(self) -> list:
+        rows = []
+        for commune in self.communes:
+            by_code = {leaf["code"]: leaf for leaf in commune["leaves"]}
+            for code in set((commune.get("flags") or {}).get("missing_evidence") or []):
+                rows.append((commune, by_code.get(code) or {"code": code}))
+        rows.sort(key=lambda item: (item[0]["code"], _leaf_key(item[1]["code"])))
+        return rows
+
+    def _leaf_list_start(self, ws, title: str, count: int, explanation: str, headers, widths) -> None:
+        _write_text(ws, 0, 0, title, self.f_title)
+        _write_text(ws, 1, 0, explanation, self.f_subtitle)
+        _write_text(ws, 2, 0, f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào.", self.f_subtitle)
+        ws.set_row(LIST_HEADER_ROW, 45)
+        self._headers(ws, LIST_HEADER_ROW, headers, widths)
+
+    def _leaf_list_end(self, ws, last_row: int, columns: int) -> None:
+        ws.freeze_panes(LIST_HEADER_ROW + 1, 3)
+        ws.autofilter(LIST_HEADER_ROW, 0, max(last_row, LIST_HEADER_ROW), columns - 1)
+        self._print_setup(ws, LIST_HEADER_ROW)
+
+    def _self_differs(self, ws) -> None:
+        rows = self.self_differs_rows()
+        self._leaf_list_start(
+            ws, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", len(rows),
+            "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
+            "Danh sách dùng để đề nghị đơn vị giải trình.",
+            SELF_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 12, 60),
+        )
+        row = LIST_HEADER_ROW + 1
+        for number, (commune, leaf, gap) in enumerate(rows, start=1):
+            _write_num(ws, row, 0, number, self.f_int)
+            _write_text(ws, row, 1, commune["code"], self.f_code)
+            _write_text(ws, row, 2, commune["name"], self.f_text)
+            _write_text(ws, row, 3, leaf["code"], self.f_code)
+            _write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
+            _write_num(ws, row, 5, leaf.get("max"), self.f_points)
+            _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
+            _write_num(ws, row, 7, leaf.get("final"), self.f_points)
+            _write_num(ws, row, 8, to_number(gap), self.f_points)
+            _write_text(ws, row, 9, reason_text(leaf), self.f_wrap)
+            row += 1
+        self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
+
+    def _missing(self, ws) -> None:
+        rows = self.missing_rows()
+        self._leaf_list_start(
+            ws, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", len(rows),
+            "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
+            "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
+            MISSING_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 60),
+        )
+        row = LIST_HEADER_ROW + 1
+        for number, (commune, leaf) in enumerate(rows, start=1):
+            _write_num(ws, row, 0, number, self.f_int)
+            _write_text(ws, row, 1, commune["code"], self.f_code)
+            _write_text(ws, row, 2, commune["name"], self.f_text)
+            _write_text(ws, row, 3, leaf["code"], self.f_code)
+            _write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
+            _write_num(ws, row, 5, leaf.get("max"), self.f_points)
+            _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
+            _write_num(ws, row, 7, leaf.get("final"), self.f_points)
+            _write_text(ws, row, 8, reason_text(leaf), self.f_wrap)
+            row += 1
+        self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
+
+    # -- Biểu đồ ------------------------------------------------------------------------
+
+    def _charts(self, ws, area_stats: dict) -> None:
+        cells = {}  # (row, col) -> (kind, value, format); written in row order at the end
+
+        def put(row, col, kind, value, fmt=None):
+            cells[(row, col)] = (kind, value, fmt)
+
+        head, first = 2, 3
+        put(0, 0, "text", "BIỂU ĐỒ KẾT QUẢ CHỈ SỐ CCHC", self.f_title)
+        put(1, 0, "text", "Các biểu đồ đọc số liệu ở các bảng bên trái (cột A đến J).", self.f_subtitle)
+        for col, width in enumerate((8, 24, 10, 2, 14, 9, 2, 34, 11, 11)):
+            ws.set_column(col, col, width)
+
+        ranked = sorted(self.communes, key=lambda c: (-from_number(c["index"]), c["code"]))
+        for col, header in enumerate(("Mã xã", "Tên đơn vị", "Chỉ số CCHC (%)")):
+            put(head, col, "text", header, self.f_header)
+        for i, commune in enumerate(ranked):
+            put(first + i, 0, "text", commune["code"], self.f_code)
+            put(first + i, 1, "text", commune["name"], self.f_text)
+            put(first + i, 2, "num", commune["index"], self.f_index)
+
+        band_counts = (self.results.get("summary") or {}).get("bands") or {}
+        put(head, 4, "text", "Xếp loại", self.f_header)
+        put(head, 5, "text", "Số đơn vị", self.f_header)
+        for i, band in enumerate(self.bands):
+            put(first + i, 4, "text", band["name"], self.f_text)
+            put(first + i, 5, "num", band_counts.get(band["name"], 0), self.f_int)
+
+        selected = self.communes[0] if self.communes else None
+        put(head, 7, "text", "Lĩnh vực", self.f_header)
+        put(head, 8, "text", "Bình quân", self.f_header)
+        put(head, 9, "text", selected["name"] if selected else "", self.f_header)
+        selected_areas = {area["code"]: area for area in selected["areas"]} if selected else {}
+        for i, area in enumerate(self.areas):
+            put(first + i, 7, "text", self.area_labels[area["code"]], self.f_wrap)
+            put(first + i, 8, "num", area_stats[area["code"]]["index"], self.f_index)
+            put(first + i, 9, "num", (selected_areas.get(area["code"]) or {}).get("index"), self.f_index)
+
+        for (row, col), (kind, value, fmt) in sorted(cells.items()):
+            (_write_text if kind == "text" else _write_num)(ws, row, col, value, fmt)
+
+        sheet = ws.name
+        anchor_row = head
+        count = len(ranked)
+        if count:
+            if count <= CHART_ALL_COMMUNES_MAX:
+                spans = [("Chỉ số CCHC theo đơn vị (%)", first, first + count - 1)]
+            else:
+                spans = [
+                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC cao nhất (%)", first, first + CHART_TOP_BOTTOM - 1),
+                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC thấp nhất (%)", first + count - CHART_TOP_BOTTOM,
+                     first + count - 1),
+                ]
+            for title, top, bottom in spans:
+                chart = self.wb.add_chart({"type": "bar"})
+                chart.add_series({
+                    "name": "Chỉ số CCHC (%)",
+                    "categories": [sheet, top, 1, bottom, 1],
+                    "values": [sheet, top, 2, bottom, 2],
+                    "fill": {"color": "#2F75B5"},
+                    "data_labels": {"value": True, "num_format": "0.00"},
+                })
+                chart.set_title({"name": title})
+                chart.set_legend({"none": True})
+                chart.set_y_axis({"reverse": True})
+                chart.set_x_axis({"min": 0, "max": 100, "num_format": "0"})
+                height = max(300, 22 * (bottom - top + 1) + 110)
+                chart.set_size({"width": 720, "height": height})
+                ws.insert_chart(anchor_row, 11, chart)
+                anchor_row += height // 20 + 2
+
+        if self.bands:
+            chart = self.wb.add_chart({"type": "column"})
+            chart.add_series({
+                "name": "Số đơn vị",
+                "categories": [sheet, first, 4, first + len(self.bands) - 1, 4],
+                "values": [sheet, first, 5, first + len(self.bands) - 1, 5],
+                "points": [{"fill": {"color": band["color"]}} if _valid_color(band.get("color")) else None
+                           for band in self.bands],
+                "data_labels": {"value": True},
+            })
+            chart.set_title({"name": "Số đơn vị theo xếp loại"})
+            chart.set_legend({"none": True})
+            chart.set_y_axis({"min": 0, "num_format": "0"})
+            chart.set_size({"width": 720, "height": 320})
+            ws.insert_chart(anchor_row, 11, chart)
+            anchor_row += 18
+
+        if self.areas and selected:
+            radar = len(self.areas) >= 3
+            chart = self.wb.add_chart({"type": "radar", "subtype": "with_markers"} if radar else {"type": "column"})
+            last = first + len(self.areas) - 1
+            for col, color in ((8, "#7F7F7F"), (9, "#C00000")):
+                series = {"name": [sheet, head, col], "categories": [sheet, first, 7, last, 7],
+                          "values": [sheet, first, col, last, col]}
+                series.update({"line": {"color": color, "width": 2}, "marker": {"type": "circle"}} if radar
+                              else {"fill": {"color": color}})
+                chart.add_series(series)
+            chart.set_title({"name": "Chỉ số thành phần theo lĩnh vực (%): bình quân và đơn vị xếp đầu"})
+            chart.set_y_axis({"min": 0, "max": 100})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 720, "height": 420})
+            ws.insert_chart(anchor_row, 11, chart)
+        ws.set_landscape()
+        ws.set_paper(9)
+
+    # -- Thông tin ----------------------------------------------------------------------
+
+    def _about(self, ws, commune_sheet_names: list) -> None:
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 70)
+        ws.set_column(2, 2, 68)
+        crit = self.criteria
+        summary = self.results.get("summary") or {}
+        engine = self.results.get("engine") or {}
+        row = 0
+
+        def item(label, value, kind="text", fmt=None):
+            nonlocal row
+            _write_text(ws, row, 0, label, self.f_label)
+            if kind == "num":
+                _write_num(ws, row, 1, value, fmt or self.f_value_points)
+            else:
+                _write_text(ws, row, 1, value, self.f_value)
+            row += 1
+
+        def line(text, fmt=None):
+            nonlocal row
+            _write_text(ws, row, 0, text, fmt or self.f_value)
+            row += 1
+
+        line("THÔNG TIN VỀ BẢNG TÍNH KẾT QUẢ CHỈ SỐ CCHC", self.f_title)
+        row += 1
+        item("Bộ tiêu chí", crit.get("title"))
+        item("Mã bộ tiêu chí", crit.get("id"))
+        item("Năm đánh giá", crit.get("year"), "num", self.f_value_int)
+        item("Cơ quan đánh giá", self.issuer_name)
+        source = crit.get("legal_source") or {}
+        if isinstance(source, dict) and source:
+            item("Văn bản ban hành bộ tiêu chí",
+                 f"{source.get('number', '')} ngày {_date_text(source.get('date'))}"
+                 + (f": {source['title']}" if source.get("title") else ""))
+            if source.get("issuer"):
+                item("Cơ quan ban hành văn bản", source["issuer"])
+        item("Tổng điểm tối đa", crit.get("total_points"), "num")
+        cap = crit.get("index_cap")
+        if cap is None:
+            item("Giới hạn Chỉ số CCHC", "Không giới hạn")
+        else:
+            item("Giới hạn Chỉ số CCHC (%)", cap, "num")
+        item("Xếp loại", "; ".join(
+            f"{band['name']}: từ {format_points(from_number(band['min_index']), decimals=0)}%" for band in self.bands))
+        item("Khối xếp hạng", "; ".join(
+            f"{block['name']} ({', '.join(block.get('unit_types') or [])})" for block in crit.get("blocks") or []))
+        tie_break = crit.get("tie_break") or []
+        if tie_break:
+            keys = ", rồi ".join(TIE_BREAK_LABELS.get(key, key) for key in tie_break)
+            item("Khi bằng Chỉ số CCHC", f"Xếp trên đơn vị có {keys}; nếu vẫn bằng nhau thì cùng hạng.")
+        else:
+            item("Khi bằng Chỉ số CCHC", "Các đơn vị cùng Chỉ số CCHC thì cùng hạng.")
+        item("Số đơn vị được đánh giá", summary.get("communes", len(self.communes)), "num", self.f_value_int)
+        if summary.get("average_index") is not None:
+            item("Chỉ số CCHC bình quân (%)", summary["average_index"], "num", self.f_value_index)
+        item("Phần mềm chấm điểm", f"{engine.get('name', '')} {engine.get('version', '')}".strip())
+        item("Thời điểm chấm điểm", _moment_text(self.results.get("generated_at")))
+        item("Định dạng kết quả", self.results.get("format"))
+        row += 1
+
+        line("DỮ LIỆU ĐẦU VÀO (mã băm SHA-256 của từng tệp đã đọc)", self.f_section)
+        for col, header in enumerate(("Vai trò", "Tệp", "SHA-256")):
+            _write_text(ws, row, col, header, self.f_header)
+        row += 1
+        for entry in self.results.get("inputs") or []:
+            _write_text(ws, row, 0, ROLE_LABELS.get(entry.get("role"), entry.get("role")), self.f_text)
+            _write_text(ws, row, 1, entry.get("path"), self.f_wrap)
+            _write_text(ws, row, 2, entry.get("sha256"), self.f_code)
+            row += 1
+        row += 1
+
+        line("CÁCH ĐỌC BẢNG TÍNH", self.f_section)
+        guide = [
+            f"- {SHEET_RANKING}: mỗi đơn vị một dòng, theo khối xếp hạng và thứ hạng. Chỉ số CCHC (%) = tổng điểm ÷ "
+            "điểm tối đa áp dụng × 100, làm tròn hai chữ số thập phân (từ 5 trở lên làm tròn lên). Tổng điểm = điểm "
+            "thẩm định + điểm ĐTXHH + điểm thưởng − điểm trừ. Điểm tối đa áp dụng không tính các tiêu chí không áp "
+            "dụng được loại khỏi điểm tối đa.",
+            f"- {SHEET_AREAS}: điểm và chỉ số thành phần của từng lĩnh vực; dòng Bình quân là trung bình cộng của "
+            "các đơn vị, dòng Cao nhất là đơn vị có chỉ số thành phần cao nhất.",
+        ]
+        if self.detail_sheet:
+            guide.append(f"- {SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
+                         "kiểm chứng, điểm tự chấm, điểm thẩm định, điểm cuối cùng và lý do.")
+        else:
+            guide.append(f"- Bảng {SHEET_DETAIL} không được tạo vì kết quả có {len(self.communes)} đơn vị (trên "
+                         f"{DETAIL_SHEET_MAX_COMMUNES:,} đơn vị)".replace(",", ".")
+                         + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
+                         "(hoặc trong tệp kết quả results.json).")
+        guide += [
+            f"- {SHEET_SELF}: các tiêu chí có điểm cuối cùng khác điểm tự chấm, chênh lệch lớn nhất trước; dùng để "
+            "đề nghị đơn vị giải trình.",
+            f"- {SHEET_MISSING}: các tiêu chí đơn vị tự chấm điểm nhưng thiếu tài liệu kiểm chứng theo yêu cầu.",
+            f"- {SHEET_CHARTS}: Chỉ số CCHC theo đơn vị, số đơn vị theo xếp loại và chỉ số thành phần theo lĩnh vực "
+            "(bình quân so với đơn vị xếp đầu tiên).",
+        ]
+        if commune_sheet_names:
+            guide.append("- Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
+        guide.append("- Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "
+                     "thập phân. Mã băm SHA-256 ở trên cho phép kiểm tra dữ liệu đầu vào không bị thay đổi.")
+        for text in guide:
+            line(text)
+        ws.set_portrait()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+
+    # -- one sheet per commune ----------------------------------------------------------
+
+    def _commune_sheet(self, ws, commune: dict) -> None:
+        headers = ("Mã", "Nội dung", "Điểm tối đa", "Số liệu báo cáo", "Điểm theo kiểm chứng", "Điểm tự chấm",
+                   "Điểm thẩm định", "Điểm cuối cùng", "Chỉ số (%)", "Không áp dụng", "Tài liệu kiểm chứng", "Lý do")
+        widths = (9, 45, 8, 16, 11, 10, 10, 10, 9, 14, 34, 50)
+        _write_text(ws, 0, 0, f"{commune['name']} (mã {commune['code']})", self.f_title)
+        block = self.block_names.get(commune["block"], commune["block"])
+        _write_text(ws, 1, 0, f"Loại hình: {commune['type']}; {block}", self.f_subtitle)
+        row = 2
+        for label, value, fmt in (
+            ("Tổng điểm", commune["total"], self.f_value_points),
+            ("Điểm tối đa áp dụng", commune["max"], self.f_value_points),
+            ("Chỉ số CCHC (%)", commune["index"], self.f_value_index),
+            ("Xếp hạng trong khối", commune["rank"], self.f_value_int),
+        ):
+            _write_text(ws, row, 1, label, self.f_label)
+            _write_num(ws, row, 2, value, fmt)
+            row += 1
+        _write_text(ws, row, 1, "Xếp loại", self.f_label)
+        _write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
+        row += 2
+        header = row
+        ws.set_row(header, 45)
+        self._headers(ws, header, headers, widths)
+        row += 1
+
+        groups: dict = {}
+        for leaf in commune["leaves"]:
+            key = leaf.get("area") if leaf.get("area") is not None else leaf.get("section")
+            groups.setdefault(key, []).append(leaf)
+        commune_areas = {area["code"]: area for area in commune["areas"]}
+        order = [area["code"] for area in self.areas] + [key for key in groups if key not in self.area_labels]
+        for key in order:
+            leaves = groups.get(key, [])
+            area = commune_areas.get(key)
+            if area is None and not leaves:
+                continue
+            if area is not None:
+                _write_text(ws, row, 0, key, self.f_bold_text)
+                _write_text(ws, row, 1, area.get("title") or self.area_labels.get(key, key), self.f_bold_wrap)
+                _write_num(ws, row, 2, area["max"], self.f_bold_points)
+                ws.write_blank(row, 3, None, self.f_bold_text)
+                ws.write_blank(row, 4, None, self.f_bold_text)
+                _write_num(ws, row, 5, area.get("self_assessed"), self.f_bold_points)
+                ws.write_blank(row, 6, None, self.f_bold_text)
+                _write_num(ws, row, 7, area["points"], self.f_bold_points)
+                _write_num(ws, row, 8, area.get("index"), self.f_bold_index)
+            else:
+                _write_text(ws, row, 0, "", self.f_bold_text)
+                label = SECTION_LABELS.get(key, str(key)) + " (sau giới hạn của phần)"
+                _write_text(ws, row, 1, label, self.f_bold_wrap)
+                for col in range(2, 9):
+                    ws.write_blank(row, col, None, self.f_bold_text)
+                if key in ("bonus", "penalty"):
+                    _write_num(ws, row, 7, commune[key], self.f_bold_points)
+            for col in range(9, 12):
+                ws.write_blank(row, col, None, self.f_bold_text)
+            row += 1
+            for leaf in leaves:
+                _write_text(ws, row, 0, leaf["code"], self.f_code)
+                _write_text(ws, row, 1, leaf["title"], self.f_wrap)
+                _write_num(ws, row, 2, leaf["max"], self.f_points)
+                _write_text(ws, row, 3, facts_text(leaf.get("facts")), self.f_wrap)
+                _write_num(ws, row, 4, leaf.get("evidence_score"), self.f_points)
+                _write_num(ws, row, 5, leaf.get("self_score"), self.f_points)
+                _write_num(ws, row, 6, leaf.get("appraised_score"), self.f_points)
+                _write_num(ws, row, 7, leaf["final"], self.f_points)
+                ws.write_blank(row, 8, None, self.f_text)
+                _write_text(ws, row, 9, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), self.f_wrap)
+                _write_text(ws, row, 10, evidence_text(leaf.get("evidence")), self.f_wrap)
+                _write_text(ws, row, 11, reason_text(leaf), self.f_wrap)
+                row += 1
+        _write_text(ws, row, 0, "", self.f_bold_text)
+        _write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
+        _write_num(ws, row, 2, commune["max"], self.f_bold_points)
+        ws.write_blank(row, 3, None, self.f_bold_text)
+        ws.write_blank(row, 4, None, self.f_bold_text)
+        _write_num(ws, row, 5, commune["self_assessed"], self.f_bold_points)
+        ws.write_blank(row, 6, None, self.f_bold_text)
+        _write_num(ws, row, 7, commune["total"], self.f_bold_points)
+        _write_num(ws, row, 8, commune["index"], self.f_bold_index)
+        for col in range(9, 12):
+            ws.write_blank(row, col, None, self.f_bold_text)
+        ws.freeze_panes(header + 1, 2)
+        self._print_setup(ws, header)
+
+
+def _roman(number: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    text = ""
+    for value, numeral in numerals:
+        while number >= value:
+            text += numeral
+            number -= value
+    return text
+
+
+def _moment_text(generated_at) -> str:
+    """"2024-02-01T08:00:00+07:00" → "08:00:00 ngày 01/02/2024 (2024-02-01T08:00:00+07:00)"."""
+    if not generated_at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(generated_at)
+    except ValueError:
+        return str(generated_at)
+    return f"{moment:%H:%M:%S} ngày {moment:%d/%m/%Y} ({generated_at})"
+
+
+__all__ = ["write_workbook", "render_workbook", "facts_text", "evidence_text", "reason_text"]
