@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Benchmark the whole scoring pipeline against the floor of reading and writing the same data.
+
+    python bench/run.py                       # N = 11, 168, 3321, 10600 (generated years)
+    python bench/run.py --communes 3321       # one size
+    python bench/run.py --communes 11 --bundled   # the bundled example (real criteria set)
+
+For each N a synthetic year is generated (bench/generate.py: ~100 leaves, every rule kind,
+evidence, not-applicable claims, appraisals, survey tallies) and the real pipeline runs in a
+fresh process, phase by phase:
+
+  load      read + validate every input (scoring.load.load_inputs)
+  score     the scoring core on loaded inputs (scoring.engine.score)
+  json      build the results document and write results.json
+  workbook  write the workbook (scoring.writers.workbook)
+  decision  write the decision draft (scoring.writers.decision)
+
+and the floors for the same data:
+
+  parse     json.loads of every input file (standard library)
+  cells     writing the same number of cells as the workbook with bare xlsxwriter
+  dump      json.dumps of the finished results document
+
+Printed per phase: wall time, peak memory so far (RSS), and the ratio to its floor
+(load/parse, json/dump, workbook/cells; the whole run/(parse + cells + dump)). Targets (issue 6):
+load ≤ 2× parse at 3,321; score ≤ 0.25 s at 3,321 and ≤ 0.75 s at 10,600; whole run ≤ 2×
+floor and < 30 s at 3,321; peak memory < 1.5 GB at 10,600.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = (11, 168, 3321, 10600)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _count_cells(xlsx: Path) -> int:
+    """Cells actually written in a workbook (counted in its sheet XML)."""
+    count = 0
+    with zipfile.ZipFile(xlsx) as package:
+        for name in package.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                count += len(re.findall(rb"<c ", package.read(name)))
+    return count
+
+
+def measure(year: Path, out: Path) -> dict:
+    """Run the pipeline on one generated year, in this process; return the figures."""
+    from scoring.engine import score
+    from scoring.load import load_inputs
+    from scoring.writers.decision import write_decision
+    from scoring.writers.results_json import dumps, results_document
+    from scoring.writers.workbook import write_workbook
+    import xlsxwriter
+
+    figures: dict = {}
+
+    def phase(name, work):
+        started = time.perf_counter()
+        result = work()
+        figures[name] = {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+        return result
+
+    inputs = phase("load", lambda: load_inputs(year / "criteria.json", year / "communes",
+                                               year / "appraisal.json", year / "survey.json"))
+    results = phase("score", lambda: score(inputs))
+
+    def write_json():
+        document = results_document(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00")
+        (out / "results.json").write_bytes(dumps(document))
+        return document
+
+    document = phase("json", write_json)
+    phase("workbook", lambda: write_workbook(document, out / "ket-qua.xlsx", force=True))
+    phase("decision", lambda: write_decision(document, out / "quyet-dinh.docx", force=True))
+
+    # floors
+    files = [year / "criteria.json", year / "appraisal.json", year / "survey.json"] + sorted((year / "communes").glob("*.json"))
+    started = time.perf_counter()
+    for path in files:
+        json.loads(path.read_bytes())
+    figures["parse"] = {"seconds": time.perf_counter() - started}
+    started = time.perf_counter()
+    json.dumps(document, ensure_ascii=False, indent=2)
+    figures["dump"] = {"seconds": time.perf_counter() - started}
+    cells = _count_cells(out / "ket-qua.xlsx")
+    started = time.perf_counter()
+    workbook = xlsxwriter.Workbook(str(out / "floor.xlsx"), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    for index in range(cells):
+        row, column = divmod(index, 20)
+        if column % 2:
+            sheet.write_number(row, column, index / 100)
+        else:
+            sheet.write_string(row, column, "Đăk Hà")
+    workbook.close()
+    figures["cells"] = {"seconds": time.perf_counter() - started, "count": cells}
+    figures["communes"] = len(inputs.submissions)
+    figures["leaves"] = len(inputs.criteria.leaves)
+    figures["input_mb"] = sum(p.stat().st_size for p in files) / 1e6
+    figures["results_mb"] = (out / "results.json").stat().st_size / 1e6
+    return figures
+
+
+def report(figures: dict) -> str:
+    pipeline = ["load", "score", "json", "workbook", "decision"]
+    floor = {"load": "parse", "json": "dump", "workbook": "cells"}
+    lines = [f"N = {figures['communes']} communes × {figures['leaves']} leaves "
+             f"(inputs {figures['input_mb']:.1f} MB, results.json {figures['results_mb']:.1f} MB, "
+             f"workbook {figures['cells']['count']} cells)"]
+    lines.append(f"  {'phase':<10}{'seconds':>9}{'peak MB':>9}  {'floor':<8}{'floor s':>9}{'ratio':>7}")
+    for name in pipeline:
+        f = figures[name]
+        base = floor.get(name)
+        if base:
+            b = figures[base]["seconds"]
+            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{f['peak_mb']:>9.0f}  {base:<8}{b:>9.3f}{f['seconds'] / b:>7.2f}")
+        else:
+            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{f['peak_mb']:>9.0f}")
+    whole = sum(figures[name]["seconds"] for name in pipeline)
+    whole_floor = sum(figures[name]["seconds"] for name in ("parse", "cells", "dump"))
+    lines.append(f"  {'whole run':<10}{whole:>9.3f}{'':>9}  {'floors':<8}{whole_floor:>9.3f}{whole / whole_floor:>7.2f}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--communes", type=int, action="append", help="sizes to run (repeatable); default 11 168 3321 10600")
+    parser.add_argument("--leaves", type=int, default=100)
+    parser.add_argument("--bundled", action="store_true", help="use the bundled criteria set instead of a generated one")
+    parser.add_argument("--keep", type=Path, help="keep generated years and outputs under this folder")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: measure one year in this process
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args(argv)
+    if args.one:
+        out = args.one / "out"
+        out.mkdir(exist_ok=True)
+        print(json.dumps(measure(args.one, out)))
+        return
+    from bench.generate import generate
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="cchc-bench-"))
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; work folder {base}")
+    for size in args.communes or SIZES:
+        year = base / f"year-{size}"
+        if not (year / "communes").is_dir():
+            generate(year, size, args.leaves, criteria_file=ROOT / "criteria" / "tu-mo-rong-2023.json" if args.bundled else None)
+        run = subprocess.run([sys.executable, __file__, "--one", str(year)], capture_output=True, text=True, cwd=ROOT)
+        if run.returncode:
+            print(run.stderr, file=sys.stderr)
+            sys.exit(run.returncode)
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
+        print(report(figures))
+        if args.json:
+            print(json.dumps(figures))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
