@@ -75,6 +75,8 @@ def _schema_message(error) -> str:
         options = value if kind == "enum" else [value]
         return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
     if kind == "pattern":
+        if value.startswith("^[^\x00"):
+            return "chứa ký tự điều khiển (không in được), ví dụ NUL hoặc ESC"
         return f"không đúng định dạng (mẫu {value})"
     if kind == "minimum":
         return f"phải lớn hơn hoặc bằng {value}"

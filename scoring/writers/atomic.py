@@ -74,6 +74,16 @@ def write_bytes_atomic(path, data: bytes, *, force: bool) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_bytes(data), force=force)
 
 
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files that a killed earlier run left beside ``path`` (.name.*.tmp)."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+
+
 def write_all_atomic(outputs, *, force: bool) -> list[Path]:
     """Write several outputs as one step: all are produced to temporary files first, and
     only when every one succeeded are they renamed into place.
@@ -83,6 +93,8 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
     """
     outputs = [(Path(path), produce) for path, produce in outputs]
     check_writable([path for path, _ in outputs], force=force)
+    for path, _ in outputs:
+        remove_stale_temporaries(path)
     staged: list[tuple[Path, Path]] = []
     try:
         for path, produce in outputs:
