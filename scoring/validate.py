@@ -306,19 +306,51 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
     return None
 
 
+def _leaf_checks(criteria) -> dict:
+    """Per leaf code, what the meaning checks of a submission need, computed once per criteria set."""
+    cached = criteria.__dict__.get("_leaf_checks")
+    if cached is not None:
+        return cached
+    checks = {}
+    for leaf in criteria.leaves:
+        rule = leaf.rule
+        checks[leaf.code] = (
+            leaf,
+            FACTS_BY_KIND[rule.kind],
+            min(0, rule.floor) if rule.kind == "deduction" else 0,
+            frozenset(o.value for o in rule.options) if rule.kind == "choice" else None,
+        )
+    object.__setattr__(criteria, "_leaf_checks", checks)  # a cache, not state: the set is frozen
+    return checks
+
+
+def _exact(value) -> bool:
+    """A JSON number that fits in hundredths (ints always do; Decimals with ≤ 2 decimals)."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return (isinstance(exponent, int) and exponent >= -2) or is_hundredths(value)
+    return True
+
+
 def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
-    """Schema, then (when the criteria set is valid) every leaf against its rule."""
+    """Schema, then (when the criteria set is valid) every leaf against its rule.
+
+    This runs once per commune and leaf (330,000 times for a national run), so the common
+    path does as little as possible and messages are only built for problems.
+    """
     issues = schema_issues(parsed, "submission")
     if issues:
-        return issues
-    issues += _precision_and_dates(parsed, {"date"})
-    if criteria is None:
         return issues
     data, file = parsed.data, parsed.path
 
     def add(where, code, message):
         issues.append(Issue(file, where, code, message))
 
+    report_date = (data.get("report") or {}).get("date")
+    if report_date and not _date_ok(report_date):
+        add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
+    if criteria is None:
+        return issues
     if data["criteria_id"] != criteria.id:
         add("/criteria_id", "criteria-mismatch", f"hồ sơ theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'")
     if data["year"] != criteria.year:
@@ -328,71 +360,75 @@ def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
 
     reported = data["leaves"]
     for leaf in criteria.leaves:
-        if leaf.section not in ("area",) or leaf.code in reported:
-            continue
-        add("/leaves", "leaf-missing", f"thiếu tiêu chí {leaf.code} ({leaf.title})")
+        if leaf.section == "area" and leaf.code not in reported:
+            add("/leaves", "leaf-missing", f"thiếu tiêu chí {leaf.code} ({leaf.title})")
+    checks = _leaf_checks(criteria)
     window = criteria.evidence_window
+    first_day, last_day = (window[0].isoformat(), window[1].isoformat()) if window else (None, None)
     for code, raw in reported.items():
-        where = pointer("leaves", code)
-        leaf = criteria.leaf(code)
-        if leaf is None:
-            add(where, "unknown-leaf", f"mã tiêu chí '{code}' không có trong bộ tiêu chí {criteria.id}")
+        check = checks.get(code)
+        if check is None:
+            add(pointer("leaves", code), "unknown-leaf", f"mã tiêu chí '{code}' không có trong bộ tiêu chí {criteria.id}")
             continue
+        leaf, needed, floor, choices = check
         if leaf.section == SECTION_SURVEY:
-            add(where, "survey-leaf-in-submission", f"tiêu chí {code} được chấm từ kết quả điều tra xã hội học, xã không tự chấm")
+            add(pointer("leaves", code), "survey-leaf-in-submission", f"tiêu chí {code} được chấm từ kết quả điều tra xã hội học, xã không tự chấm")
             continue
-        claimed_na = bool(raw.get("not_applicable", False))
+        claimed_na = raw.get("not_applicable", False)
         if claimed_na and leaf.not_applicable is None:
-            add(where + "/not_applicable", "na-not-allowed", f"tiêu chí {code} không được khai 'không áp dụng'")
-        facts = raw.get("facts") or {}
-        needed = FACTS_BY_KIND[leaf.rule.kind]
-        for name in facts:
-            if name not in needed:
-                add(f"{where}/facts/{name}", "fact-unexpected",
-                    f"tiêu chí {code} ({_KIND_NAMES[leaf.rule.kind]}) không dùng số liệu '{name}'"
-                    + (f"; cần: {', '.join(needed)}" if needed else ""))
-        if not claimed_na:
+            add(pointer("leaves", code, "not_applicable"), "na-not-allowed", f"tiêu chí {code} không được khai 'không áp dụng'")
+        facts = raw.get("facts")
+        if facts:
+            for name in facts:
+                if name not in needed:
+                    add(pointer("leaves", code, "facts", name), "fact-unexpected",
+                        f"tiêu chí {code} ({_KIND_NAMES[leaf.rule.kind]}) không dùng số liệu '{name}'"
+                        + (f"; cần: {', '.join(needed)}" if needed else ""))
+            if choices is not None and "choice" in facts and facts["choice"] not in choices:
+                add(pointer("leaves", code, "facts", "choice"), "fact-invalid",
+                    f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(o.value for o in leaf.rule.options)}")
+            if "value" in facts and not _exact(facts["value"]):
+                add(pointer("leaves", code, "facts", "value"), "fact-invalid", "giá trị có quá hai chữ số thập phân")
+            if "denominator" in facts and "numerator" in facts:
+                if facts["numerator"] > facts["denominator"]:
+                    add(pointer("leaves", code, "facts", "numerator"), "numerator-above-denominator",
+                        f"tử số {facts['numerator']} lớn hơn mẫu số {facts['denominator']}")
+                elif facts["denominator"] == 0 and leaf.not_applicable is None and not claimed_na:
+                    add(pointer("leaves", code, "facts", "denominator"), "zero-denominator",
+                        f"mẫu số bằng 0 nhưng tiêu chí {code} không được khai không áp dụng")
+        if needed and not claimed_na:
             for name in needed:
-                if name not in facts:
-                    add(f"{where}/facts", "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
-        rule = leaf.rule
-        if rule.kind == "choice" and "choice" in facts and facts["choice"] not in [o.value for o in rule.options]:
-            add(f"{where}/facts/choice", "fact-invalid",
-                f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(o.value for o in rule.options)}")
-        if "value" in facts and not is_hundredths(facts["value"]):
-            add(f"{where}/facts/value", "fact-invalid", "giá trị có quá hai chữ số thập phân")
-        if "numerator" in facts and "denominator" in facts:
-            if facts["numerator"] > facts["denominator"]:
-                add(f"{where}/facts/numerator", "numerator-above-denominator",
-                    f"tử số {facts['numerator']} lớn hơn mẫu số {facts['denominator']}")
-            elif facts["denominator"] == 0 and leaf.not_applicable is None and not claimed_na:
-                add(f"{where}/facts/denominator", "zero-denominator",
-                    f"mẫu số bằng 0 nhưng tiêu chí {code} không được khai không áp dụng")
+                if not facts or name not in facts:
+                    add(pointer("leaves", code, "facts"), "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
         self_score = raw.get("self_score")
-        if self_score is not None and is_hundredths(self_score):
-            value = to_hundredths(self_score)
-            floor = min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
-            if value > leaf.max:
-                add(where + "/self_score", "self-score-above-max",
-                    f"điểm tự chấm {format_points(value, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {code}")
-            elif value < floor:
-                add(where + "/self_score", "self-score-below-min",
-                    f"điểm tự chấm {format_points(value, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}")
-            elif rule.kind == "judgement" and value % rule.step:
-                add(where + "/self_score", "score-off-step",
-                    f"tiêu chí {code} chấm theo bước {format_points(rule.step, decimals=0)} điểm")
-        for d_index, document in enumerate(raw.get("evidence") or ()):
-            at = f"{where}/evidence/{d_index}"
-            if window and _date_ok(document["date"]):
-                day = dt.date.fromisoformat(document["date"])
-                if not window[0] <= day <= window[1]:
-                    add(at + "/date", "evidence-date-outside",
-                        f"tài liệu {document['number']} ngày {format_date(document['date'])} nằm ngoài khoảng "
-                        f"{format_date(window[0].isoformat())} - {format_date(window[1].isoformat())}")
-            if document.get("file"):
-                problem = _evidence_path_issue(file, at + "/file", document["file"], base_dir)
-                if problem:
-                    issues.append(problem)
+        if self_score is not None:
+            if not _exact(self_score):
+                add(pointer("leaves", code, "self_score"), "precision", f"số {self_score} có quá hai chữ số thập phân")
+            else:
+                value = to_hundredths(self_score)
+                if value > leaf.max:
+                    add(pointer("leaves", code, "self_score"), "self-score-above-max",
+                        f"điểm tự chấm {format_points(value, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {code}")
+                elif value < floor:
+                    add(pointer("leaves", code, "self_score"), "self-score-below-min",
+                        f"điểm tự chấm {format_points(value, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}")
+                elif leaf.rule.kind == "judgement" and value % leaf.rule.step:
+                    add(pointer("leaves", code, "self_score"), "score-off-step",
+                        f"tiêu chí {code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm")
+        evidence = raw.get("evidence")
+        if evidence:
+            for d_index, document in enumerate(evidence):
+                day = document["date"]
+                if not _date_ok(day):
+                    add(pointer("leaves", code, "evidence", d_index, "date"), "date-invalid", f"ngày '{day}' không tồn tại")
+                elif window and not first_day <= day <= last_day:  # ISO dates compare as text
+                    add(pointer("leaves", code, "evidence", d_index, "date"), "evidence-date-outside",
+                        f"tài liệu {document['number']} ngày {format_date(day)} nằm ngoài khoảng "
+                        f"{format_date(first_day)} - {format_date(last_day)}")
+                if document.get("file"):
+                    problem = _evidence_path_issue(file, pointer("leaves", code, "evidence", d_index, "file"), document["file"], base_dir)
+                    if problem:
+                        issues.append(problem)
     return issues
 
 
