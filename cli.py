@@ -194,6 +194,118 @@ def decision(results, details, number, decision_date, signer, signing_mode, temp
     click.echo(f"Đã ghi {path}")
 
 
+# ---------------------------------------------------------------- Excel forms (scoring/forms)
+
+from scoring import forms  # noqa: E402
+from scoring.writers.atomic import check_writable, write_bytes_atomic  # noqa: E402
+
+CRITERIA_OPTION = click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Bộ tiêu chí (JSON). Mặc định: bộ tiêu chí Tu Mơ Rông 2023.")
+
+
+def fail_on_bad_form(command):
+    """fail_on_bad_input, plus the forms' usage errors (exit 2)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except forms.FormUsageError as error:
+            raise click.UsageError(str(error))
+
+    return fail_on_bad_input(wrapper)
+
+
+def echo_warnings(warnings):
+    for warning in warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--commune", "commune_code", help="Mã đơn vị hành chính của xã (5 chữ số). Mặc định: mã trong --from.")
+@CRITERIA_OPTION
+@click.option("--from", "draft", type=click.Path(dir_okay=False, path_type=Path),
+              help="Hồ sơ tự đánh giá (JSON) để điền sẵn: bản nháp năm nay hoặc hồ sơ năm trước.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp phiếu (.xlsx) ghi ra.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@fail_on_bad_form
+def form(commune_code, criteria, draft, out, force):
+    """Tạo phiếu tự đánh giá (Excel) của một xã từ bộ tiêu chí.
+
+    Trang Hướng dẫn, trang Tự đánh giá (mỗi tiêu chí một dòng, chỉ nhập ô trắng) và trang
+    Tài liệu kiểm chứng (mỗi văn bản một dòng). Xã điền rồi gửi lại; đọc bằng lệnh import.
+
+    Ví dụ: python cli.py form --commune 23503 --from submissions/tu-mo-rong-2023/communes/23503-dak-ha.json
+    --out phieu-23503.xlsx
+    """
+    check_writable([out], force=force)
+    content, warnings = forms.self_assessment_form(commune_code, criteria, draft)
+    write_bytes_atomic(out, content, force=force)
+    echo_warnings(warnings)
+    click.echo(f"Đã ghi {out}")
+
+
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp JSON ghi ra.")
+@click.option("--kind", type=click.Choice(forms.KINDS),
+              help="self: phiếu tự đánh giá; appraisal: phiếu thẩm định; survey: số phiếu điều tra xã hội học. "
+                   "Mặc định: nhận ra từ tệp.")
+@CRITERIA_OPTION
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@fail_on_bad_form
+def import_form(file, out, kind, criteria, force):
+    """Đọc phiếu đã điền (.xlsx) hoặc bảng số phiếu (.csv, .xlsx) thành tệp JSON.
+
+    Phiếu tự đánh giá → hồ sơ tự đánh giá; phiếu thẩm định → appraisal.json; bảng số phiếu
+    (cột Mã xã, Câu hỏi, A, B, C, D) → survey.json. Mọi lỗi được báo theo ô
+    (TỆP.xlsx!Trang!F12), khi có lỗi không ghi gì. Đường dẫn tệp kiểm chứng tính từ thư mục của --out.
+
+    Ví dụ: python cli.py import phieu-23503.xlsx --out submissions/tu-mo-rong-2023/communes/23503-dak-ha.json --force
+    """
+    check_writable([out], force=force)
+    result = forms.import_file(file, forms.load_criteria(criteria), kind=kind, base_dir=out.parent)
+    write_bytes_atomic(out, forms.dumps_exact(result.data), force=force)
+    echo_warnings(result.warnings)
+    click.echo(f"Đã đọc {forms.KIND_NAMES[result.kind]} {file}; đã ghi {out}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@CRITERIA_OPTION
+@fail_on_bad_form
+def check(file, criteria):
+    """Xã tự kiểm tra hồ sơ (JSON) hoặc phiếu (.xlsx) trước khi gửi: điểm tạm tính.
+
+    Điểm từng lĩnh vực và tổng (chưa có thẩm định, chưa có điều tra xã hội học), các tiêu chí
+    tự chấm cao hơn điểm theo tài liệu kiểm chứng và các tiêu chí thiếu tài liệu kiểm chứng.
+
+    Ví dụ: python cli.py check submissions/tu-mo-rong-2023/communes/23503-dak-ha.json
+    """
+    source = forms.load_criteria(criteria)
+    click.echo(forms.check_text(source, forms.provisional_score(file, source)), nl=False)
+
+
+@cli.command("appraisal-form", context_settings=CONTEXT)
+@input_options
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp phiếu (.xlsx) ghi ra.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@fail_on_bad_form
+def appraisal_form(criteria, submissions, appraisal, survey, out, force):
+    """Tạo phiếu thẩm định (Excel) cho Hội đồng: mỗi xã × tiêu chí một dòng.
+
+    Có điểm tự chấm, điểm theo tài liệu kiểm chứng, cảnh báo, và ô nhập điểm, lý do, ngày cho
+    thẩm định lần 1 và sau giải trình; điền sẵn từ appraisal.json nếu có. Không cần --survey.
+
+    Ví dụ: python cli.py appraisal-form --out phieu-tham-dinh.xlsx
+    """
+    check_writable([out], force=force)
+    inputs = forms.load_council_inputs(criteria, submissions, appraisal)
+    write_bytes_atomic(out, forms.write_appraisal_form(inputs), force=force)
+    click.echo(f"Đã ghi {out}: {len(inputs.submissions)} đơn vị"
+               + (f", điền sẵn {len(inputs.appraisal.entries)} kết quả thẩm định" if inputs.appraisal else "") + ".")
+
+
 def main():
     cli(prog_name="cli.py")
 

@@ -30,10 +30,10 @@ Decisions:
 
 - **Injection safety.** The workbook is opened with ``strings_to_formulas``,
   ``strings_to_numbers`` and ``strings_to_urls`` off and every string is written with
-  ``write_string`` through :func:`_write_text`. No formula is written anywhere. xlsxwriter
+  ``write_string`` through :func:`scoring.writers.xlsx_text.write_text`. No formula is written anywhere. xlsxwriter
   (3.3.1) has one more trap: a string that starts with ``<r>`` and ends with ``</r>`` is
   copied into the XML *unescaped*, as if it were rich text it had built itself; with inline
-  strings this lets input inject any cell, a formula included. :func:`_write_text` writes
+  strings this lets input inject any cell, a formula included. :func:`scoring.writers.xlsx_text.write_text` writes
   such a string as three plain rich-text runs instead, which xlsxwriter escapes, so the cell
   holds exactly the input text.
 - **Memory: constant_memory mode, always.** Each sheet is written strictly row by row
@@ -83,6 +83,7 @@ import xlsxwriter
 from scoring.numbers import format_points, from_number, round_half_up, to_number
 from scoring.vietnamese import format_date, sort_key
 from scoring.writers.atomic import write_atomic
+from scoring.writers.xlsx_text import EXCEL_STRMAX, truncate_utf16, write_text
 
 PER_COMMUNE_SHEETS_MAX = 30
 DETAIL_SHEET_MAX_COMMUNES = 1000
@@ -135,7 +136,6 @@ TIE_BREAK_LABELS = {
     "fewer_missing_evidence": "ít tiêu chí thiếu kiểm chứng hơn",
 }
 
-_EXCEL_STRMAX = 32767
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
@@ -205,36 +205,6 @@ def _created_time(generated_at: str) -> datetime:
 
 # ---------------------------------------------------------------------------------------
 # Cell writing
-
-
-def _truncate_utf16(text: str, limit: int) -> str:
-    """Cut text to at most ``limit`` UTF-16 code units (Excel's measure), never mid-character."""
-    if len(text) * 2 <= limit:
-        return text
-    units = 0
-    for position, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:position]
-    return text
-
-
-def _write_text(ws, row: int, col: int, text, fmt=None) -> None:
-    """Write ``text`` as a plain string cell, whatever it contains (see the module docstring)."""
-    if text is None or text == "":
-        if fmt is not None:
-            ws.write_blank(row, col, None, fmt)
-        return
-    text = _truncate_utf16(str(text), _EXCEL_STRMAX)
-    if text.startswith("<r>") and text.endswith("</r>"):
-        # xlsxwriter would copy this string into the XML unescaped; as three ordinary runs of
-        # a rich string it is escaped and reads back as exactly the same text.
-        args = [text[:1], text[1:2], text[2:]]
-        if fmt is not None:
-            args.append(fmt)
-        ws.write_rich_string(row, col, *args)
-    else:
-        ws.write_string(row, col, text, fmt)
 
 
 def _write_num(ws, row: int, col: int, value, fmt=None) -> None:
@@ -357,7 +327,7 @@ def reason_text(leaf: dict) -> str:
 def _header_footer_text(text: str, limit: int = 200) -> str:
     """Text for a page header/footer: '&' is a control character there."""
     text = "".join(char for char in text if char.isprintable())
-    return _truncate_utf16(text, limit).replace("&", "&&")
+    return truncate_utf16(text, limit).replace("&", "&&")
 
 
 def _font_for(color: str) -> str:
@@ -375,10 +345,10 @@ def _sheet_name(name: str, code: str, used: set) -> str:
     base = unicodedata.normalize("NFC", _SHEET_NAME_BAD.sub("-", str(name)))
     base = " ".join(base.split()).strip("'").strip()
     code = _SHEET_NAME_BAD.sub("-", str(code))
-    candidates = [_truncate_utf16(base, 31)] if base else []
+    candidates = [truncate_utf16(base, 31)] if base else []
     suffix = f" ({code})"
-    candidates.append((_truncate_utf16(base, 31 - len(suffix)).rstrip() + suffix).strip().strip("'"))
-    candidates.append(_truncate_utf16(code, 31))
+    candidates.append((truncate_utf16(base, 31 - len(suffix)).rstrip() + suffix).strip().strip("'"))
+    candidates.append(truncate_utf16(code, 31))
     for candidate in candidates:
         if candidate and candidate.casefold() not in used and candidate.casefold() != "history":
             used.add(candidate.casefold())
@@ -386,7 +356,7 @@ def _sheet_name(name: str, code: str, used: set) -> str:
     number = 2
     while True:
         tail = f" ({code}-{number})"
-        candidate = (_truncate_utf16(base or "Xã", 31 - len(tail)).rstrip() + tail).strip().strip("'")
+        candidate = (truncate_utf16(base or "Xã", 31 - len(tail)).rstrip() + tail).strip().strip("'")
         if candidate.casefold() not in used:
             used.add(candidate.casefold())
             return candidate
@@ -518,19 +488,19 @@ class _Builder:
     def _headers(self, ws, row: int, headers, widths) -> None:
         for col, (header, width) in enumerate(zip(headers, widths)):
             ws.set_column(col, col, width)
-            _write_text(ws, row, col, header, self.f_header)
+            write_text(ws, row, col, header, self.f_header)
 
     # -- Xếp hạng -----------------------------------------------------------------------
 
     def _ranking(self, ws) -> None:
         ws.set_row(RANKING_HEADER_ROW, 45)
-        _write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}", self.f_title)
-        _write_text(ws, 1, 0, self.title, self.f_subtitle)
+        write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}", self.f_title)
+        write_text(ws, 1, 0, self.title, self.f_subtitle)
         if self.issuer_name:
-            _write_text(ws, 2, 0, f"Đơn vị đánh giá: {self.issuer_name}", self.f_subtitle)
+            write_text(ws, 2, 0, f"Đơn vị đánh giá: {self.issuer_name}", self.f_subtitle)
         source = self.criteria.get("legal_source") or {}
         if isinstance(source, dict) and source.get("number"):
-            _write_text(ws, 3, 0, f"Căn cứ: {source['number']} ngày {_date_text(source.get('date'))}"
+            write_text(ws, 3, 0, f"Căn cứ: {source['number']} ngày {_date_text(source.get('date'))}"
                         + (f" ({source['title']})" if source.get("title") else ""), self.f_subtitle)
         self._headers(ws, RANKING_HEADER_ROW, RANKING_HEADERS, (5, 8, 26, 9, 10, 10, 10, 10, 10, 10, 10, 8, 12))
         several_blocks = len(self.criteria.get("blocks") or []) > 1
@@ -541,19 +511,19 @@ class _Builder:
             if several_blocks and commune["block"] != block:
                 block = commune["block"]
                 block_number += 1
-                _write_text(ws, row, 0, f"{_roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
+                write_text(ws, row, 0, f"{_roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
                 for col in range(1, len(RANKING_HEADERS)):
                     ws.write_blank(row, col, None, self.f_block)
                 row += 1
             _write_num(ws, row, 0, number, self.f_int)
-            _write_text(ws, row, 1, commune["code"], self.f_code)
-            _write_text(ws, row, 2, commune["name"], self.f_text)
-            _write_text(ws, row, 3, commune["type"], self.f_text)
+            write_text(ws, row, 1, commune["code"], self.f_code)
+            write_text(ws, row, 2, commune["name"], self.f_text)
+            write_text(ws, row, 3, commune["type"], self.f_text)
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
                 _write_num(ws, row, col, commune[key], self.f_points)
             _write_num(ws, row, RANKING_INDEX_COL, commune["index"], self.f_index)
             _write_num(ws, row, 11, commune["rank"], self.f_int)
-            _write_text(ws, row, 12, commune["band"], self._band_format(commune["band"]))
+            write_text(ws, row, 12, commune["band"], self._band_format(commune["band"]))
             row += 1
         last = row - 1
         ws.freeze_panes(RANKING_HEADER_ROW + 1, 3)
@@ -599,38 +569,38 @@ class _Builder:
     def _by_area(self, ws) -> dict:
         stats = self._area_stats()
         top, sub = 3, 4
-        _write_text(ws, 0, 0, f"ĐIỂM VÀ CHỈ SỐ THÀNH PHẦN THEO LĨNH VỰC NĂM {self.year}", self.f_title)
-        _write_text(ws, 1, 0, "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng của lĩnh vực × 100.",
+        write_text(ws, 0, 0, f"ĐIỂM VÀ CHỈ SỐ THÀNH PHẦN THEO LĨNH VỰC NĂM {self.year}", self.f_title)
+        write_text(ws, 1, 0, "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng của lĩnh vực × 100.",
                     self.f_subtitle)
         ws.set_row(top, 45)
         for col, (header, width) in enumerate((("STT", 5), ("Mã xã", 8), ("Tên đơn vị", 26))):
             ws.set_column(col, col, width)
-            _write_text(ws, top, col, header, self.f_header)
+            write_text(ws, top, col, header, self.f_header)
         last_col = 3 + 2 * len(self.areas)
         for i, area in enumerate(self.areas):
             col = 3 + 2 * i
             ws.set_column(col, col + 1, 11)
-            _write_text(ws, top, col, self.area_labels[area["code"]], self.f_header_across)
+            write_text(ws, top, col, self.area_labels[area["code"]], self.f_header_across)
             ws.write_blank(top, col + 1, None, self.f_header_across)
         ws.set_column(last_col, last_col + 1, 11)
-        _write_text(ws, top, last_col, "Toàn bộ chỉ số", self.f_header_across)
+        write_text(ws, top, last_col, "Toàn bộ chỉ số", self.f_header_across)
         ws.write_blank(top, last_col + 1, None, self.f_header_across)
         for col in range(3):
             ws.write_blank(sub, col, None, self.f_header)
         for i, area in enumerate(self.areas):
             col = 3 + 2 * i
-            _write_text(ws, sub, col, f"Điểm (tối đa {format_points(from_number(area['max']), decimals=0)})",
+            write_text(ws, sub, col, f"Điểm (tối đa {format_points(from_number(area['max']), decimals=0)})",
                         self.f_header)
-            _write_text(ws, sub, col + 1, "Chỉ số (%)", self.f_header)
-        _write_text(ws, sub, last_col, "Tổng điểm", self.f_header)
-        _write_text(ws, sub, last_col + 1, "Chỉ số CCHC (%)", self.f_header)
+            write_text(ws, sub, col + 1, "Chỉ số (%)", self.f_header)
+        write_text(ws, sub, last_col, "Tổng điểm", self.f_header)
+        write_text(ws, sub, last_col + 1, "Chỉ số CCHC (%)", self.f_header)
 
         row = sub + 1
         for number, commune in enumerate(self.communes, start=1):
             by_code = {area["code"]: area for area in commune["areas"]}
             _write_num(ws, row, 0, number, self.f_int)
-            _write_text(ws, row, 1, commune["code"], self.f_code)
-            _write_text(ws, row, 2, commune["name"], self.f_text)
+            write_text(ws, row, 1, commune["code"], self.f_code)
+            write_text(ws, row, 2, commune["name"], self.f_text)
             for i, area in enumerate(self.areas):
                 entry = by_code.get(area["code"]) or {}
                 _write_num(ws, row, 3 + 2 * i, entry.get("points"), self.f_points)
@@ -643,16 +613,16 @@ class _Builder:
         codes = [area["code"] for area in self.areas] + ["__all__"]
         ws.write_blank(row, 0, None, self.f_bold_text)
         ws.write_blank(row, 1, None, self.f_bold_text)
-        _write_text(ws, row, 2, "Bình quân", self.f_bold_text)
+        write_text(ws, row, 2, "Bình quân", self.f_bold_text)
         for i, code in enumerate(codes):
             _write_num(ws, row, 3 + 2 * i, stats[code]["points"], self.f_bold_points)
             _write_num(ws, row, 4 + 2 * i, stats[code]["index"], self.f_bold_index)
         row += 1
         ws.write_blank(row, 0, None, self.f_bold_text)
         ws.write_blank(row, 1, None, self.f_bold_text)
-        _write_text(ws, row, 2, "Cao nhất", self.f_bold_text)
+        write_text(ws, row, 2, "Cao nhất", self.f_bold_text)
         for i, code in enumerate(codes):
-            _write_text(ws, row, 3 + 2 * i, ", ".join(stats[code]["best_names"]), self.f_bold_wrap)
+            write_text(ws, row, 3 + 2 * i, ", ".join(stats[code]["best_names"]), self.f_bold_wrap)
             _write_num(ws, row, 4 + 2 * i, stats[code]["best_index"], self.f_bold_index)
 
         ws.freeze_panes(sub + 1, 3)
@@ -675,8 +645,8 @@ class _Builder:
 
     def _detail(self, ws) -> None:
         header = LIST_HEADER_ROW
-        _write_text(ws, 0, 0, f"CHI TIẾT ĐIỂM THEO TỪNG TIÊU CHÍ NĂM {self.year}", self.f_title)
-        _write_text(ws, 1, 0, "Mỗi dòng là một tiêu chí của một đơn vị. Điểm trừ ghi số điểm bị trừ (số dương).",
+        write_text(ws, 0, 0, f"CHI TIẾT ĐIỂM THEO TỪNG TIÊU CHÍ NĂM {self.year}", self.f_title)
+        write_text(ws, 1, 0, "Mỗi dòng là một tiêu chí của một đơn vị. Điểm trừ ghi số điểm bị trừ (số dương).",
                     self.f_subtitle)
         ws.set_row(header, 45)
         self._headers(ws, header, DETAIL_HEADERS, (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50))
@@ -685,20 +655,20 @@ class _Builder:
         for commune in self.communes:
             code, name = commune["code"], commune["name"]
             for leaf in commune["leaves"]:
-                _write_text(ws, row, 0, code, f_code)
-                _write_text(ws, row, 1, name, f_text)
-                _write_text(ws, row, 2, leaf["code"], f_code)
-                _write_text(ws, row, 3, leaf["title"], f_wrap)
-                _write_text(ws, row, 4, self._area_label(leaf), f_wrap)
+                write_text(ws, row, 0, code, f_code)
+                write_text(ws, row, 1, name, f_text)
+                write_text(ws, row, 2, leaf["code"], f_code)
+                write_text(ws, row, 3, leaf["title"], f_wrap)
+                write_text(ws, row, 4, self._area_label(leaf), f_wrap)
                 _write_num(ws, row, 5, leaf["max"], f_points)
-                _write_text(ws, row, 6, facts_text(leaf.get("facts")), f_wrap)
+                write_text(ws, row, 6, facts_text(leaf.get("facts")), f_wrap)
                 _write_num(ws, row, 7, leaf.get("evidence_score"), f_points)
                 _write_num(ws, row, 8, leaf.get("self_score"), f_points)
                 _write_num(ws, row, 9, leaf.get("appraised_score"), f_points)
                 _write_num(ws, row, 10, leaf["final"], f_points)
-                _write_text(ws, row, 11, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), f_wrap)
-                _write_text(ws, row, 12, evidence_text(leaf.get("evidence")), f_wrap)
-                _write_text(ws, row, 13, reason_text(leaf), f_wrap)
+                write_text(ws, row, 11, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), f_wrap)
+                write_text(ws, row, 12, evidence_text(leaf.get("evidence")), f_wrap)
+                write_text(ws, row, 13, reason_text(leaf), f_wrap)
                 row += 1
         ws.freeze_panes(header + 1, 3)
         ws.autofilter(header, 0, max(row - 1, header), len(DETAIL_HEADERS) - 1)
@@ -730,9 +700,9 @@ class _Builder:
         return rows
 
     def _leaf_list_start(self, ws, title: str, count: int, explanation: str, headers, widths) -> None:
-        _write_text(ws, 0, 0, title, self.f_title)
-        _write_text(ws, 1, 0, explanation, self.f_subtitle)
-        _write_text(ws, 2, 0, f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào.", self.f_subtitle)
+        write_text(ws, 0, 0, title, self.f_title)
+        write_text(ws, 1, 0, explanation, self.f_subtitle)
+        write_text(ws, 2, 0, f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào.", self.f_subtitle)
         ws.set_row(LIST_HEADER_ROW, 45)
         self._headers(ws, LIST_HEADER_ROW, headers, widths)
 
@@ -752,15 +722,15 @@ class _Builder:
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf, gap) in enumerate(rows, start=1):
             _write_num(ws, row, 0, number, self.f_int)
-            _write_text(ws, row, 1, commune["code"], self.f_code)
-            _write_text(ws, row, 2, commune["name"], self.f_text)
-            _write_text(ws, row, 3, leaf["code"], self.f_code)
-            _write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
+            write_text(ws, row, 1, commune["code"], self.f_code)
+            write_text(ws, row, 2, commune["name"], self.f_text)
+            write_text(ws, row, 3, leaf["code"], self.f_code)
+            write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
             _write_num(ws, row, 5, leaf.get("max"), self.f_points)
             _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
             _write_num(ws, row, 7, leaf.get("final"), self.f_points)
             _write_num(ws, row, 8, to_number(gap), self.f_points)
-            _write_text(ws, row, 9, reason_text(leaf), self.f_wrap)
+            write_text(ws, row, 9, reason_text(leaf), self.f_wrap)
             row += 1
         self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
 
@@ -775,14 +745,14 @@ class _Builder:
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf) in enumerate(rows, start=1):
             _write_num(ws, row, 0, number, self.f_int)
-            _write_text(ws, row, 1, commune["code"], self.f_code)
-            _write_text(ws, row, 2, commune["name"], self.f_text)
-            _write_text(ws, row, 3, leaf["code"], self.f_code)
-            _write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
+            write_text(ws, row, 1, commune["code"], self.f_code)
+            write_text(ws, row, 2, commune["name"], self.f_text)
+            write_text(ws, row, 3, leaf["code"], self.f_code)
+            write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
             _write_num(ws, row, 5, leaf.get("max"), self.f_points)
             _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
             _write_num(ws, row, 7, leaf.get("final"), self.f_points)
-            _write_text(ws, row, 8, reason_text(leaf), self.f_wrap)
+            write_text(ws, row, 8, reason_text(leaf), self.f_wrap)
             row += 1
         self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
 
@@ -826,7 +796,7 @@ class _Builder:
             put(first + i, 9, "num", (selected_areas.get(area["code"]) or {}).get("index"), self.f_index)
 
         for (row, col), (kind, value, fmt) in sorted(cells.items()):
-            (_write_text if kind == "text" else _write_num)(ws, row, col, value, fmt)
+            (write_text if kind == "text" else _write_num)(ws, row, col, value, fmt)
 
         sheet = ws.name
         anchor_row = head
@@ -906,16 +876,16 @@ class _Builder:
 
         def item(label, value, kind="text", fmt=None):
             nonlocal row
-            _write_text(ws, row, 0, label, self.f_label)
+            write_text(ws, row, 0, label, self.f_label)
             if kind == "num":
                 _write_num(ws, row, 1, value, fmt or self.f_value_points)
             else:
-                _write_text(ws, row, 1, value, self.f_value)
+                write_text(ws, row, 1, value, self.f_value)
             row += 1
 
         def line(text, fmt=None):
             nonlocal row
-            _write_text(ws, row, 0, text, fmt or self.f_value)
+            write_text(ws, row, 0, text, fmt or self.f_value)
             row += 1
 
         line("THÔNG TIN VỀ BẢNG TÍNH KẾT QUẢ CHỈ SỐ CCHC", self.f_title)
@@ -957,12 +927,12 @@ class _Builder:
 
         line("DỮ LIỆU ĐẦU VÀO (mã băm SHA-256 của từng tệp đã đọc)", self.f_section)
         for col, header in enumerate(("Vai trò", "Tệp", "SHA-256")):
-            _write_text(ws, row, col, header, self.f_header)
+            write_text(ws, row, col, header, self.f_header)
         row += 1
         for entry in self.results.get("inputs") or []:
-            _write_text(ws, row, 0, ROLE_LABELS.get(entry.get("role"), entry.get("role")), self.f_text)
-            _write_text(ws, row, 1, entry.get("path"), self.f_wrap)
-            _write_text(ws, row, 2, entry.get("sha256"), self.f_code)
+            write_text(ws, row, 0, ROLE_LABELS.get(entry.get("role"), entry.get("role")), self.f_text)
+            write_text(ws, row, 1, entry.get("path"), self.f_wrap)
+            write_text(ws, row, 2, entry.get("sha256"), self.f_code)
             row += 1
         row += 1
 
@@ -1006,9 +976,9 @@ class _Builder:
         headers = ("Mã", "Nội dung", "Điểm tối đa", "Số liệu báo cáo", "Điểm theo kiểm chứng", "Điểm tự chấm",
                    "Điểm thẩm định", "Điểm cuối cùng", "Chỉ số (%)", "Không áp dụng", "Tài liệu kiểm chứng", "Lý do")
         widths = (9, 45, 8, 16, 11, 10, 10, 10, 9, 14, 34, 50)
-        _write_text(ws, 0, 0, f"{commune['name']} (mã {commune['code']})", self.f_title)
+        write_text(ws, 0, 0, f"{commune['name']} (mã {commune['code']})", self.f_title)
         block = self.block_names.get(commune["block"], commune["block"])
-        _write_text(ws, 1, 0, f"Loại hình: {commune['type']}; {block}", self.f_subtitle)
+        write_text(ws, 1, 0, f"Loại hình: {commune['type']}; {block}", self.f_subtitle)
         row = 2
         for label, value, fmt in (
             ("Tổng điểm", commune["total"], self.f_value_points),
@@ -1016,11 +986,11 @@ class _Builder:
             ("Chỉ số CCHC (%)", commune["index"], self.f_value_index),
             ("Xếp hạng trong khối", commune["rank"], self.f_value_int),
         ):
-            _write_text(ws, row, 1, label, self.f_label)
+            write_text(ws, row, 1, label, self.f_label)
             _write_num(ws, row, 2, value, fmt)
             row += 1
-        _write_text(ws, row, 1, "Xếp loại", self.f_label)
-        _write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
+        write_text(ws, row, 1, "Xếp loại", self.f_label)
+        write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
         row += 2
         header = row
         ws.set_row(header, 45)
@@ -1039,8 +1009,8 @@ class _Builder:
             if area is None and not leaves:
                 continue
             if area is not None:
-                _write_text(ws, row, 0, key, self.f_bold_text)
-                _write_text(ws, row, 1, area.get("title") or self.area_labels.get(key, key), self.f_bold_wrap)
+                write_text(ws, row, 0, key, self.f_bold_text)
+                write_text(ws, row, 1, area.get("title") or self.area_labels.get(key, key), self.f_bold_wrap)
                 _write_num(ws, row, 2, area["max"], self.f_bold_points)
                 ws.write_blank(row, 3, None, self.f_bold_text)
                 ws.write_blank(row, 4, None, self.f_bold_text)
@@ -1049,9 +1019,9 @@ class _Builder:
                 _write_num(ws, row, 7, area["points"], self.f_bold_points)
                 _write_num(ws, row, 8, area.get("index"), self.f_bold_index)
             else:
-                _write_text(ws, row, 0, "", self.f_bold_text)
+                write_text(ws, row, 0, "", self.f_bold_text)
                 label = SECTION_LABELS.get(key, str(key)) + " (sau giới hạn của phần)"
-                _write_text(ws, row, 1, label, self.f_bold_wrap)
+                write_text(ws, row, 1, label, self.f_bold_wrap)
                 for col in range(2, 9):
                     ws.write_blank(row, col, None, self.f_bold_text)
                 if key in ("bonus", "penalty"):
@@ -1060,21 +1030,21 @@ class _Builder:
                 ws.write_blank(row, col, None, self.f_bold_text)
             row += 1
             for leaf in leaves:
-                _write_text(ws, row, 0, leaf["code"], self.f_code)
-                _write_text(ws, row, 1, leaf["title"], self.f_wrap)
+                write_text(ws, row, 0, leaf["code"], self.f_code)
+                write_text(ws, row, 1, leaf["title"], self.f_wrap)
                 _write_num(ws, row, 2, leaf["max"], self.f_points)
-                _write_text(ws, row, 3, facts_text(leaf.get("facts")), self.f_wrap)
+                write_text(ws, row, 3, facts_text(leaf.get("facts")), self.f_wrap)
                 _write_num(ws, row, 4, leaf.get("evidence_score"), self.f_points)
                 _write_num(ws, row, 5, leaf.get("self_score"), self.f_points)
                 _write_num(ws, row, 6, leaf.get("appraised_score"), self.f_points)
                 _write_num(ws, row, 7, leaf["final"], self.f_points)
                 ws.write_blank(row, 8, None, self.f_text)
-                _write_text(ws, row, 9, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), self.f_wrap)
-                _write_text(ws, row, 10, evidence_text(leaf.get("evidence")), self.f_wrap)
-                _write_text(ws, row, 11, reason_text(leaf), self.f_wrap)
+                write_text(ws, row, 9, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), self.f_wrap)
+                write_text(ws, row, 10, evidence_text(leaf.get("evidence")), self.f_wrap)
+                write_text(ws, row, 11, reason_text(leaf), self.f_wrap)
                 row += 1
-        _write_text(ws, row, 0, "", self.f_bold_text)
-        _write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
+        write_text(ws, row, 0, "", self.f_bold_text)
+        write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
         _write_num(ws, row, 2, commune["max"], self.f_bold_points)
         ws.write_blank(row, 3, None, self.f_bold_text)
         ws.write_blank(row, 4, None, self.f_bold_text)

@@ -1,0 +1,344 @@
+"""The appraisal council's form: every commune × self-assessed leaf on one long sheet.
+
+Layout:
+
+* "Hướng dẫn": the criteria set (B4, locked), the council's name (B5, input) and how to fill.
+* "Thẩm định": title, header on row 3, then one row per commune (in Vietnamese alphabetical
+  order of names) × self-assessed leaf (criteria order), with an autofilter so the council
+  can show one commune at a time. Locked: A commune code, B name, C leaf code, D title,
+  E maximum, F self-score, G the score the evidence gives (the engine without appraisal),
+  H warnings (missing evidence, self-score above/below, awaiting the council's judgement,
+  not applicable), I the engine's explanation. Input: J score of the first appraisal,
+  K its reason, L its date; M score after the commune's explanation (stage 2), N reason,
+  O date. Pre-filled from an existing appraisal file.
+* "_meta" (hidden): form id and version, criteria id and year, the commune codes in order.
+
+One long sheet (rather than a sheet per commune) keeps a province's 168 communes in one
+table that filters and sorts like any list.
+
+Reading back: a score gives an entry (commune, leaf, stage, score, reason, date); a score
+outside 0..max (or the deduction floor), off the leaf's step (judgement leaves), or a
+score other than the previous one (the evidence score for stage 1, the stage-1 score or
+else the evidence score for stage 2) without a reason is an error at its cell. A score
+equal to the previous one may go without a reason: the entry then says the council agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from .. import __version__
+from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, score
+from ..load import ParsedFile
+from ..model import NA_EXCLUDE, Inputs
+from ..writers.xlsx_text import write_text
+from ..numbers import format_points, to_hundredths, to_number
+from ..validate import check_appraisal
+from ..vietnamese import sort_key
+from . import cells as c
+from .inputs import CouncilInputs, CriteriaSource
+from .self_assessment import (
+    ImportResult, _check_meta, _Formats, _header_ok, _text, _validation, form_leaves, self_score_floor,
+)
+from .texts import pts
+
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_APPRAISAL = "Thẩm định"
+GUIDE_CRITERIA_ROW, GUIDE_COUNCIL_ROW = 4, 5
+HEADER_ROW, FIRST_ROW = 3, 4
+(COL_COMMUNE, COL_NAME, COL_LEAF, COL_TITLE, COL_MAX, COL_SELF, COL_EVIDENCE, COL_FLAGS, COL_REASON) = range(1, 10)
+STAGE_COLUMNS = {1: (10, 11, 12), 2: (13, 14, 15)}  # score, reason, date
+HEADERS = {
+    COL_COMMUNE: "Mã xã", COL_NAME: "Tên xã", COL_LEAF: "Mã tiêu chí", COL_TITLE: "Tiêu chí", COL_MAX: "Tối đa",
+    COL_SELF: "Tự chấm", COL_EVIDENCE: "Theo kiểm chứng", COL_FLAGS: "Cảnh báo", COL_REASON: "Giải thích điểm kiểm chứng",
+    10: "Điểm thẩm định lần 1", 11: "Lý do lần 1", 12: "Ngày lần 1",
+    13: "Điểm sau giải trình", 14: "Lý do sau giải trình", 15: "Ngày sau giải trình",
+}
+AGREED = "Hội đồng thống nhất với điểm theo tài liệu kiểm chứng."
+AGREED_STAGE_2 = "Hội đồng giữ nguyên điểm thẩm định lần 1."
+
+
+def default_council(criteria) -> str:
+    unit = criteria.issuer.get("unit_name") or criteria.issuer.get("name", "")
+    return f"Hội đồng thẩm định Chỉ số CCHC {unit}".strip()
+
+
+def _flags_text(result) -> str:
+    words = []
+    if FLAG_NA in result.flags:
+        words.append("Không áp dụng (loại khỏi điểm tối đa)" if result.not_applicable == NA_EXCLUDE
+                     else "Không áp dụng (tính đủ điểm)")
+    if FLAG_MISSING_EVIDENCE in result.flags:
+        words.append("Thiếu tài liệu kiểm chứng")
+    if FLAG_SELF_ABOVE in result.flags:
+        words.append("Tự chấm cao hơn điểm kiểm chứng")
+    if FLAG_SELF_BELOW in result.flags:
+        words.append("Tự chấm thấp hơn điểm kiểm chứng")
+    if FLAG_AWAITING in result.flags:
+        words.append("Hội đồng chấm (tiêu chí thẩm định)")
+    return "; ".join(words)
+
+
+def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None) -> bytes:
+    """The council's appraisal form as .xlsx bytes, pre-filled from the appraisal file if any."""
+    source = inputs.source
+    criteria = source.criteria
+    results = score(Inputs(criteria, inputs.submissions, None, None))
+    communes = sorted(results.communes, key=lambda r: (sort_key(r.name), r.code))
+    leaves = form_leaves(criteria)
+    existing = {}
+    if inputs.appraisal_data:
+        for entry in inputs.appraisal_data["entries"]:
+            existing[(entry["commune"], entry["leaf"], entry["stage"])] = entry
+    council = inputs.appraisal_data["council"] if inputs.appraisal_data else default_council(criteria)
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
+    book.set_properties({"title": f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", "author": "cchc-scoring",
+                         "created": created or dt.datetime(criteria.year, 1, 1)})
+    f = _Formats(book)
+    guide = book.add_worksheet(SHEET_GUIDE)
+    sheet = book.add_worksheet(SHEET_APPRAISAL)
+    meta = book.add_worksheet(c.META_SHEET)
+    pairs = [("form", c.FORM_IDS[c.KIND_APPRAISAL]), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
+             ("year", str(criteria.year)), ("engine_version", __version__)]
+    for row, (key, value) in enumerate(pairs):
+        write_text(meta, row, 0, key)
+        write_text(meta, row, 1, value)
+    write_text(meta, 0, 3, "communes")
+    for index, commune in enumerate(communes, start=1):
+        write_text(meta, index, 3, commune.code)
+    meta.hide()
+    meta.protect()
+
+    _write_guide(guide, f, criteria, council)
+    widths = {COL_COMMUNE: 8, COL_NAME: 16, COL_LEAF: 9, COL_TITLE: 40, COL_MAX: 7, COL_SELF: 8, COL_EVIDENCE: 10,
+              COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12}
+    for column, width in widths.items():
+        sheet.set_column(column - 1, column - 1, width)
+    write_text(sheet, 0, 0, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị", f.title)
+    write_text(sheet, 1, 0, "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", f.subtitle)
+    for column, header in HEADERS.items():
+        write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
+    sheet.set_row(HEADER_ROW - 1, 32)
+    sheet.freeze_panes(HEADER_ROW, COL_TITLE)
+    r = FIRST_ROW - 1
+    leaf_rows: dict[str, list[int]] = {}
+    for commune in communes:
+        by_code = {result.code: result for result in commune.leaves}
+        for leaf in leaves:
+            result = by_code[leaf.code]
+            write_text(sheet, r, COL_COMMUNE - 1, commune.code, f.locked)
+            write_text(sheet, r, COL_NAME - 1, commune.name, f.locked)
+            write_text(sheet, r, COL_LEAF - 1, leaf.code, f.locked)
+            write_text(sheet, r, COL_TITLE - 1, leaf.title, f.locked)
+            sheet.write_number(r, COL_MAX - 1, to_number(leaf.max), f.locked_number)
+            if result.self_score is None:
+                sheet.write_blank(r, COL_SELF - 1, None, f.locked_number)
+            else:
+                sheet.write_number(r, COL_SELF - 1, to_number(result.self_score), f.locked_number)
+            sheet.write_number(r, COL_EVIDENCE - 1, to_number(result.evidence_score or 0), f.locked_number)
+            write_text(sheet, r, COL_FLAGS - 1, _flags_text(result), f.locked)
+            write_text(sheet, r, COL_REASON - 1, result.reason, f.locked)
+            leaf_rows.setdefault(leaf.code, []).append(r)
+            for stage, (score_col, reason_col, date_col) in STAGE_COLUMNS.items():
+                entry = existing.get((commune.code, leaf.code, stage))
+                if entry is None:
+                    sheet.write_blank(r, score_col - 1, None, f.input_number)
+                    sheet.write_blank(r, reason_col - 1, None, f.input_text)
+                    sheet.write_blank(r, date_col - 1, None, f.input_date)
+                else:
+                    sheet.write_number(r, score_col - 1, to_number(to_hundredths(entry["score"])), f.input_number)
+                    write_text(sheet, r, reason_col - 1, entry["reason"], f.input_text)
+                    if entry.get("date"):
+                        sheet.write_datetime(r, date_col - 1, dt.datetime.fromisoformat(entry["date"]), f.input_date)
+                    else:
+                        sheet.write_blank(r, date_col - 1, None, f.input_date)
+            r += 1
+    last = r - 1
+    for leaf in leaves:  # one validation per leaf over all its score cells (a province has 100s of communes)
+        rows = leaf_rows.get(leaf.code)
+        if not rows:
+            continue
+        floor = self_score_floor(leaf)
+        step = f", theo bước {pts(leaf.rule.step)}" if leaf.rule.kind == "judgement" else ""
+        cells_text = " ".join(f"{c.column_letter(cols[0])}{row + 1}" for row in rows for cols in STAGE_COLUMNS.values())
+        sheet.data_validation(rows[0], STAGE_COLUMNS[1][0] - 1, rows[0], STAGE_COLUMNS[1][0] - 1, _validation(
+            f"Điểm thẩm định {leaf.code}", f"Từ {pts(floor)} đến {pts(leaf.max)} điểm{step}. "
+            "Khác điểm trước đó thì phải ghi lý do.", validate="decimal", criteria="between",
+            minimum=to_number(floor), maximum=to_number(leaf.max), multi_range=cells_text))
+    if last >= FIRST_ROW - 1:
+        for _, _, date_col in STAGE_COLUMNS.values():
+            sheet.data_validation(FIRST_ROW - 1, date_col - 1, last, date_col - 1, _validation(
+                "Ngày thẩm định", "Nhập ngày dạng dd/mm/yyyy (không bắt buộc).", validate="date", criteria="between",
+                minimum=dt.date(2000, 1, 1), maximum=dt.date(2100, 12, 31)))
+    sheet.autofilter(HEADER_ROW - 1, 0, max(last, HEADER_ROW - 1), len(HEADERS) - 1)
+    sheet.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
+    guide.activate()
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_guide(guide, f, criteria, council: str) -> None:
+    guide.set_column(0, 0, 30)
+    guide.set_column(1, 1, 90)
+    write_text(guide, 0, 0, f"PHIẾU THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {criteria.year}", f.title)
+    write_text(guide, 1, 0, f"{criteria.title} — {criteria.issuer.get('name', '')}", f.subtitle)
+    write_text(guide, GUIDE_CRITERIA_ROW - 1, 0, "Bộ tiêu chí", f.bold)
+    write_text(guide, GUIDE_CRITERIA_ROW - 1, 1, f"{criteria.id} (năm {criteria.year})", f.locked)
+    write_text(guide, GUIDE_COUNCIL_ROW - 1, 0, "Hội đồng thẩm định", f.bold)
+    _text(guide, GUIDE_COUNCIL_ROW - 1, 1, council, f.input_text)
+    lines = [
+        "CÁCH ĐIỀN PHIẾU",
+        f"1. Trang \"{SHEET_APPRAISAL}\": mỗi dòng là một tiêu chí của một đơn vị. Cột \"Theo kiểm chứng\" là điểm "
+        "chương trình tính từ số liệu và tài liệu kiểm chứng của xã; cột \"Cảnh báo\" nêu điều cần xem.",
+        "2. Thẩm định lần 1: nhập điểm ở cột \"Điểm thẩm định lần 1\". Điểm khác điểm theo kiểm chứng thì phải ghi lý do. "
+        "Để trống: giữ điểm theo kiểm chứng.",
+        "3. Sau giải trình của xã: nhập ở các cột \"sau giải trình\"; điểm khác lần 1 thì phải ghi lý do.",
+        "4. Điểm từ 0 đến điểm tối đa, tối đa hai chữ số thập phân; tiêu chí thẩm định chấm theo bước của tiêu chí.",
+        "5. Ngày: dd/mm/yyyy, không bắt buộc.",
+        "6. Không thêm, xóa hay đổi thứ tự dòng, cột. Chương trình đọc lại phiếu (python cli.py import) "
+        "và báo từng ô sai nếu có.",
+    ]
+    for offset, line in enumerate(lines):
+        row = GUIDE_COUNCIL_ROW + 1 + offset
+        if offset == 0:
+            write_text(guide, row, 0, line, f.bold)
+        else:
+            guide.merge_range(row, 0, row, 1, line, f.plain)
+            guide.set_row(row, 15 * (len(line) // 110 + 1) + 3)
+    guide.protect()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportResult:
+    """A filled appraisal form → the appraisal document, or FormError with every problem at its cell."""
+    path = Path(path)
+    shown = c.display(path)
+    criteria = source.criteria
+    problems = c.Problems(shown)
+    if sheets is None:
+        sheets = c.read_workbook(path, shown)
+    meta = c.read_meta(sheets)
+    if c.form_kind(meta) != c.KIND_APPRAISAL:
+        problems.add("", "form-not-a-form", "không phải phiếu thẩm định do chương trình tạo (python cli.py appraisal-form)")
+        problems.raise_if_any()
+    _check_meta(meta, criteria, problems, f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}")
+    for name in (SHEET_GUIDE, SHEET_APPRAISAL):
+        if name not in sheets:
+            problems.add(f"{name}!A1", "form-not-a-form", f"thiếu trang \"{name}\" của phiếu")
+    problems.raise_if_any()
+    council_at = f"{SHEET_GUIDE}!B{GUIDE_COUNCIL_ROW}"
+    council = c.text_of(sheets[SHEET_GUIDE].value(GUIDE_COUNCIL_ROW, 2))
+    if council is None:
+        problems.add(council_at, "form-cell-empty", "chưa ghi tên Hội đồng thẩm định")
+    meta_sheet = sheets[c.META_SHEET]
+    communes = [c.text_of(meta_sheet.value(row, 4)) for row in range(2, meta_sheet.last_row + 1)]
+    communes = [code for code in communes if code]
+    leaves = form_leaves(criteria)
+    sheet = sheets[SHEET_APPRAISAL]
+    entries: list[dict] = []
+    locations = {"": council_at, "/council": council_at, "/criteria_id": f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}",
+                 "/year": f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}", "/entries": f"{SHEET_APPRAISAL}!A{HEADER_ROW}"}
+    if _header_ok(sheet, HEADER_ROW, HEADERS, problems):
+        found: dict[tuple, list[int]] = {}
+        known = set(communes)
+        for row in range(FIRST_ROW, sheet.last_row + 1):
+            commune = c.text_of(sheet.value(row, COL_COMMUNE))
+            code = c.text_of(sheet.value(row, COL_LEAF))
+            if commune is None and code is None:
+                if any(not c.is_blank(sheet.value(row, col)) for cols in STAGE_COLUMNS.values() for col in cols):
+                    problems.add(c.cell(sheet.name, COL_COMMUNE, row), "form-row-unknown",
+                                 "dòng có điểm nhưng không có mã xã và mã tiêu chí (không thêm dòng vào phiếu)")
+                continue
+            leaf = criteria.leaf(code) if code else None
+            if commune not in known:
+                problems.add(c.cell(sheet.name, COL_COMMUNE, row), "unknown-commune",
+                             f"mã xã '{commune or ''}' không có trong phiếu này")
+                continue
+            if leaf is None or leaf not in leaves:
+                problems.add(c.cell(sheet.name, COL_LEAF, row), "unknown-leaf",
+                             f"mã tiêu chí '{code or ''}' không có trên phiếu thẩm định của bộ tiêu chí {criteria.id}")
+                continue
+            found.setdefault((commune, code), []).append(row)
+        keys = [(commune, leaf.code) for commune in communes for leaf in leaves]
+        expected = [(key, FIRST_ROW + index) for index, key in enumerate(keys)]
+        c.check_row_order(expected, found, problems, sheet.name, code_column=COL_LEAF,
+                          describe=lambda key: f"xã {key[0]}, tiêu chí {key[1]}")
+        for (commune, code), rows in sorted(found.items(), key=lambda item: item[1][0]):
+            entries += _read_row(sheet, rows[0], commune, criteria.leaf(code), problems, locations, len(entries))
+    document = {"criteria_id": criteria.id, "year": criteria.year, "council": council or "", "entries": entries}
+    if not problems:
+        found_issues = check_appraisal(ParsedFile(shown, document, "", ()), criteria, None)
+        c.map_issues(found_issues, problems, locations, council_at)
+    problems.raise_if_any()
+    return ImportResult(c.KIND_APPRAISAL, document, [])
+
+
+def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Problems, locations: dict,
+              first_index: int) -> list[dict]:
+    name = sheet.name
+    evidence = None
+    try:
+        if not c.is_blank(sheet.value(row, COL_EVIDENCE)):
+            evidence = to_hundredths(c.points_of(sheet.value(row, COL_EVIDENCE)))
+    except c.CellValueError as error:
+        problems.add(c.cell(name, COL_EVIDENCE, row), error.code, error.message)
+    entries = []
+    previous = evidence
+    for stage, (score_col, reason_col, date_col) in STAGE_COLUMNS.items():
+        raw_score, raw_reason, raw_date = (sheet.value(row, col) for col in (score_col, reason_col, date_col))
+        at_score, at_reason, at_date = (c.cell(name, col, row) for col in (score_col, reason_col, date_col))
+        if c.is_blank(raw_score):
+            if not c.is_blank(raw_reason) or not c.is_blank(raw_date):
+                problems.add(at_score, "appraisal-score-missing",
+                             f"có lý do hoặc ngày thẩm định nhưng chưa có điểm (xã {commune}, tiêu chí {leaf.code})")
+            continue
+        try:
+            value = c.points_of(raw_score)
+        except c.CellValueError as error:
+            problems.add(at_score, error.code, error.message)
+            continue
+        hundredths = to_hundredths(value)
+        floor = self_score_floor(leaf)
+        if hundredths > leaf.max:
+            problems.add(at_score, "score-above-max",
+                         f"điểm thẩm định {format_points(hundredths, decimals=0)} vượt điểm tối đa {pts(leaf.max)} của tiêu chí {leaf.code}")
+        elif hundredths < floor:
+            problems.add(at_score, "score-below-min",
+                         f"điểm thẩm định {format_points(hundredths, decimals=0)} thấp hơn mức thấp nhất {pts(floor)}")
+        elif leaf.rule.kind == "judgement" and hundredths % leaf.rule.step:
+            problems.add(at_score, "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {pts(leaf.rule.step)} điểm")
+        reason = c.text_of(raw_reason)
+        if reason is None and problems.has(at_score):
+            reason = ""  # the score itself is wrong: that is the problem to fix first
+        elif reason is None:
+            if previous is not None and hundredths == previous:
+                reason = AGREED_STAGE_2 if stage == 2 and entries else AGREED
+            else:
+                before = "điểm theo kiểm chứng" if stage == 1 or not entries else "điểm thẩm định lần 1"
+                shown_before = "" if previous is None else f" ({pts(previous)})"
+                problems.add(at_reason, "appraisal-reason-missing",
+                             f"điểm {format_points(hundredths, decimals=0)} khác {before}{shown_before}: phải ghi lý do")
+        entry = {"commune": commune, "leaf": leaf.code, "stage": stage, "score": value, "reason": reason or ""}
+        if not c.is_blank(raw_date):
+            try:
+                entry["date"] = c.date_of(raw_date).isoformat()
+            except c.CellValueError as error:
+                problems.add(at_date, error.code, error.message)
+        base = f"/entries/{first_index + len(entries)}"
+        locations[base] = at_score
+        locations[base + "/score"] = at_score
+        locations[base + "/reason"] = at_reason
+        locations[base + "/date"] = at_date
+        locations[base + "/commune"] = c.cell(name, COL_COMMUNE, row)
+        locations[base + "/leaf"] = c.cell(name, COL_LEAF, row)
+        entries.append(entry)
+        previous = hundredths
+    return entries

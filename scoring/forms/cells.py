@@ -1,0 +1,451 @@
+"""What every form shares: cell addresses, cell-level problems, reading cell values exactly.
+
+A problem in a spreadsheet is a :class:`CellIssue`: an Issue whose location is a sheet and a
+cell instead of a JSON pointer, printed as ``FILE.xlsx!Sheet!F12: message [code]`` (or
+``FILE.csv!R5C3`` for a CSV file). Values are read exactly: a number typed in Excel comes
+back as a float whose shortest text is what was typed (0.25), and it is turned into a
+Decimal through that text, never through binary arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import InputError, Issue
+from ..numbers import NotHundredths, to_hundredths, to_number
+
+# The hidden sheet every generated form carries: what the form is, for which criteria set.
+META_SHEET = "_meta"
+FORM_VERSION = 1
+KIND_SELF = "self"
+KIND_APPRAISAL = "appraisal"
+KIND_SURVEY = "survey"
+KIND_NAMES = {KIND_SELF: "phiếu tự đánh giá", KIND_APPRAISAL: "phiếu thẩm định", KIND_SURVEY: "bảng số phiếu điều tra xã hội học"}
+# the value stored under "form" in _meta for each kind
+FORM_IDS = {KIND_SELF: "cchc-self-assessment", KIND_APPRAISAL: "cchc-appraisal"}
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+                    "in_memory": True}
+
+YES, NO = "có", "không"
+UNIT_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+@dataclass(frozen=True, order=True)
+class CellIssue(Issue):
+    """A problem at a cell: ``pointer`` is "Sheet!F12" (xlsx) or "R5C3" (CSV); empty for the whole file."""
+
+    def __str__(self) -> str:
+        where = f"!{self.pointer}" if self.pointer else ""
+        return f"{self.file}{where}: {self.message} [{self.code}]"
+
+
+class FormError(InputError):
+    """A form (or a CSV file) that cannot be read back: every problem, at its cell."""
+
+
+class FormUsageError(Exception):
+    """Wrong use rather than bad data (e.g. --commune and --from name different communes)."""
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell(sheet: str, column: int, row: int) -> str:
+    """The location of a cell as shown in messages: "Tự đánh giá!F12"."""
+    return f"{sheet}!{column_letter(column)}{row}"
+
+
+class Problems:
+    """Collects the problems of one file, at most one per cell (the first found is the clearest)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.issues: list[CellIssue] = []
+        self._cells: set[str] = set()
+
+    def add(self, where: str, code: str, message: str, *, always: bool = False) -> None:
+        """Record a problem; a second one at the same cell is dropped unless ``always``."""
+        if where and where in self._cells and not always:
+            return
+        self._cells.add(where)
+        self.issues.append(CellIssue(self.file, where, code, message))
+
+    def has(self, where: str) -> bool:
+        return where in self._cells
+
+    def __bool__(self) -> bool:
+        return bool(self.issues)
+
+    def raise_if_any(self) -> None:
+        if self.issues:
+            raise FormError(sorted_issues(self.issues))
+
+
+_CELL = re.compile(r"^(?:(?P<sheet>.*)!)?(?P<column>[A-Z]+)(?P<row>\d+)$")
+_RC = re.compile(r"^R(?P<row>\d+)C(?P<column>\d+)$")
+
+
+def sorted_issues(issues) -> list:
+    """Problems in reading order: the whole file first, then sheet by sheet (in the order the
+    sheets were first named), row by row, column by column."""
+    order: dict[str, int] = {}
+
+    def key(issue):
+        where = issue.pointer
+        match = _RC.match(where)
+        if match:
+            return (1, 0, int(match["row"]), int(match["column"]))
+        match = _CELL.match(where)
+        if match:
+            sheet = match["sheet"] or ""
+            order.setdefault(sheet, len(order))
+            column = 0
+            for letter in match["column"]:
+                column = column * 26 + ord(letter) - 64
+            return (1, order[sheet], int(match["row"]), column)
+        sheet = where.split("!")[0] if where else ""
+        order.setdefault(sheet, len(order))
+        return (0 if not where else 1, order[sheet], 0, 0)
+
+    for issue in issues:  # sheets in the order they first appear
+        key(issue)
+    return sorted(issues, key=key)
+
+
+# ---------------------------------------------------------------- reading values
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text_of(value) -> str | None:
+    """A text cell: strings stripped; a number typed into a text cell is taken as its text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+_NUMBER_TEXT = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+class CellValueError(ValueError):
+    """A cell value of the wrong kind; args: (error code, Vietnamese message)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message)
+        self.code, self.message = code, message
+
+
+def decimal_of(value) -> Decimal:
+    """A number cell → an exact Decimal. Text that is a plain number ("0,25") is accepted."""
+    if isinstance(value, bool):
+        raise CellValueError("form-cell-type", "phải là một số, không phải có/không")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellValueError("form-cell-type", "không phải là số hợp lệ")
+        return Decimal(repr(value))
+    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
+        try:
+            return Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            pass
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        raise CellValueError("form-cell-type", "phải là một số, không phải ngày tháng")
+    raise CellValueError("form-cell-type", f"phải là một số, không phải chữ '{_short(value)}'")
+
+
+def points_of(value) -> Decimal:
+    """Points: a number with at most two decimals (0,25)."""
+    number = decimal_of(value)
+    try:
+        to_hundredths(number)
+    except NotHundredths:
+        raise CellValueError("precision", f"điểm {_short(value)} có quá hai chữ số thập phân")
+    return number
+
+
+def count_of(value, *, code: str = "form-cell-type") -> int:
+    """A count: a whole number, not negative."""
+    number = decimal_of(value) if code == "form-cell-type" else _tally_decimal(value, code)
+    if number != number.to_integral_value() or number < 0:
+        raise CellValueError(code, f"phải là số nguyên không âm, không phải {_short(value)}")
+    return int(number)
+
+
+def _tally_decimal(value, code):
+    try:
+        return decimal_of(value)
+    except CellValueError as error:
+        raise CellValueError(code, error.message)
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def date_of(value) -> dt.date:
+    """A date cell: a real Excel date, or the text dd/mm/yyyy (yyyy-mm-dd is accepted too)."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise CellValueError("form-date-invalid", "ngày không được có giờ phút")
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _DMY.match(text)
+        try:
+            if match:
+                day = dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            elif _ISO.match(text):
+                day = dt.date.fromisoformat(text)
+            else:
+                raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
+        except ValueError as error:
+            if isinstance(error, CellValueError):
+                raise
+            raise CellValueError("form-date-invalid", f"ngày '{text}' không tồn tại")
+    else:
+        raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise CellValueError("form-date-invalid", f"ngày {day.strftime('%d/%m/%Y')} nằm ngoài khoảng 2000-2100")
+    return day
+
+
+def yes_no_of(value) -> bool:
+    """có / không (also x, TRUE/FALSE, 1/0)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        key = plain(value)
+        if key in ("co", "x", "dat", "true", "yes", "c", "1"):
+            return True
+        if key in ("khong", "khongdat", "false", "no", "k", "0"):
+            return False
+    raise CellValueError("form-cell-invalid", f"phải là '{YES}' hoặc '{NO}', không phải '{_short(value)}'")
+
+
+def plain(text: str) -> str:
+    """Lower case, no diacritics, no spaces or punctuation: "Mã xã" → "maxa"."""
+    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ---------------------------------------------------------------- writing JSON exactly
+
+
+def _exact(value):
+    if isinstance(value, Decimal):
+        return to_number(to_hundredths(value))
+    if isinstance(value, dict):
+        return {key: _exact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_exact(item) for item in value]
+    return value
+
+
+def dumps_exact(document: dict) -> bytes:
+    """JSON text of an imported document: Decimals written as the exact decimal (0.25, never 0.2500001)."""
+    return (json.dumps(_exact(document), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- reading workbooks
+
+
+@dataclass
+class SheetData:
+    """A worksheet's values: rows[r][c] with r, c counted from 1 (row 0 / column 0 unused)."""
+
+    name: str
+    rows: list
+
+    def value(self, row: int, column: int):
+        if row < len(self.rows) and column < len(self.rows[row]):
+            return self.rows[row][column]
+        return None
+
+    @property
+    def last_row(self) -> int:
+        return len(self.rows) - 1
+
+
+def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
+    """Every sheet's values (read-only, cached values of formulas), or a form-not-a-form problem."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise FormError([CellIssue(shown, "", "file-missing", "không tìm thấy tệp")])
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise FormError([CellIssue(shown, "", "form-not-a-form", "không đọc được tệp như một bảng tính Excel (.xlsx)")])
+    try:
+        sheets = {}
+        for sheet in book.worksheets:
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
+            rows = [[None]]
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([None] + list(values))
+            sheets[sheet.title] = SheetData(sheet.title, rows)
+        return sheets
+    finally:
+        book.close()
+
+
+def read_meta(sheets: dict[str, SheetData]) -> dict[str, str] | None:
+    """The key/value pairs of the hidden _meta sheet, or None when the workbook has none."""
+    meta = sheets.get(META_SHEET)
+    if meta is None:
+        return None
+    pairs = {}
+    for row in range(1, meta.last_row + 1):
+        key = text_of(meta.value(row, 1))
+        if key:
+            pairs[key] = text_of(meta.value(row, 2)) or ""
+    return pairs
+
+
+def form_kind(meta: dict | None) -> str | None:
+    """Which generated form this is (self / appraisal), from its _meta sheet."""
+    if not meta:
+        return None
+    for kind, form_id in FORM_IDS.items():
+        if meta.get("form") == form_id:
+            return kind
+    return None
+
+
+def display(path) -> str:
+    from ..load import display_path
+
+    return display_path(Path(path))
+
+
+# ---------------------------------------------------------------- rows in order
+
+
+def check_row_order(expected: list, found: dict, problems: Problems, sheet: str, *, code_column: int,
+                    describe) -> None:
+    """Rows are matched by their key (leaf code, or commune and leaf); report rows deleted or moved.
+
+    ``expected``: (key, row) in the order the form was made; ``found``: key → the rows holding
+    it. A key found twice is reported on its second row; a missing key where its row was
+    (counted from the previous key still there); rows out of order are the keys outside the
+    longest run that kept the form's order, so one deleted row does not make every later
+    row "moved".
+    """
+    position = {key: index for index, (key, _) in enumerate(expected)}
+    for key, rows in found.items():
+        for extra in rows[1:]:
+            problems.add(cell(sheet, code_column, extra), "form-row-duplicate",
+                         f"{describe(key)} đã có ở dòng {rows[0]}; mỗi tiêu chí chỉ một dòng")
+    present = sorted(((rows[0], key) for key, rows in found.items() if key in position))
+    keep = _longest_increasing([position[key] for _, key in present])
+    for index, (row, key) in enumerate(present):
+        if index not in keep:
+            before = position[key] - 1
+            problems.add(cell(sheet, code_column, row), "form-row-moved",
+                         f"dòng của {describe(key)} bị chuyển chỗ: phải đứng sau {describe(expected[before][0])}"
+                         if before >= 0 else f"dòng của {describe(key)} bị chuyển chỗ: phải là dòng đầu tiên")
+    anchor = None  # (row found, row expected) of the last key still there
+    for key, expected_row in expected:
+        if key in found:
+            anchor = (found[key][0], expected_row)
+            continue
+        row = expected_row if anchor is None else anchor[0] + expected_row - anchor[1]
+        problems.add(cell(sheet, code_column, row), "form-row-missing", f"dòng của {describe(key)} đã bị xóa khỏi biểu mẫu")
+
+
+def _longest_increasing(sequence: list[int]) -> set[int]:
+    """Indices of one longest strictly increasing subsequence (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(sequence)
+    for index, value in enumerate(sequence):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tail_index.append(index)
+        else:
+            tails[slot] = value
+            tail_index[slot] = index
+        previous[index] = tail_index[slot - 1] if slot else -1
+    keep = set()
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        keep.add(index)
+        index = previous[index]
+    return keep
+
+
+def map_issues(issues, problems: Problems, locations: dict[str, str], fallback: str, *, skip_codes=()) -> None:
+    """Validation issues (JSON pointers into the assembled document) → problems at the cells they came from.
+
+    The deepest pointer with a known cell wins ("/leaves/1.1/evidence/0/date" → the date cell).
+    """
+    for issue in issues:
+        if issue.code in skip_codes:
+            continue
+        where = _locate(issue.pointer, locations, fallback)
+        problems.add(where, issue.code, issue.message)
+
+
+def _locate(json_pointer: str, locations: dict[str, str], fallback: str) -> str:
+    parts = json_pointer.split("/")
+    while parts:
+        key = "/".join(parts)
+        if key in locations:
+            return locations[key]
+        parts.pop()
+    return fallback
+
+
+def summarize_missing_files(warnings, base_dir, *, keep: int = 3) -> list:
+    """Scans not found beside the output: the first few at their cells, then one line for the rest."""
+    missing = [w for w in warnings if w.code == "evidence-file-missing"]
+    if len(missing) <= keep:
+        return list(warnings)
+    others = [w for w in warnings if w.code != "evidence-file-missing"]
+    first = missing[0]
+    rest = CellIssue(first.file, "", "evidence-file-missing",
+                     f"và {len(missing) - keep} tệp kiểm chứng khác chưa có trong thư mục {display(base_dir)} "
+                     "(đường dẫn tệp tính từ thư mục hồ sơ)")
+    return others + missing[:keep] + [rest]

@@ -1,0 +1,102 @@
+"""A commune's check before sending: the provisional score of its own submission.
+
+The engine scores the submission alone, with no appraisal and no survey: every leaf gets
+the score its facts and evidence give (judgement leaves keep the self-score until the
+council scores them), the survey area is left out. The provisional total is therefore the
+engine's ``appraised`` points (areas 1-7) of this commune when no appraisal exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, CommuneResult, score
+from ..load import build_submission
+from ..model import SECTION_AREA, Inputs, Submission
+from ..report import table
+from .cells import display, summarize_missing_files
+from .inputs import CriteriaSource, read_submission_file
+from .texts import pts
+
+
+@dataclass(frozen=True)
+class Provisional:
+    submission: Submission
+    result: CommuneResult
+    warnings: tuple
+
+
+def provisional_score(path, source: CriteriaSource, *, base_dir=None) -> Provisional:
+    """Score one submission (JSON, or a filled self-assessment form .xlsx) without appraisal or survey."""
+    from . import import_file
+
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        imported = import_file(path, source, kind="self", base_dir=base_dir)
+        submission = build_submission(imported.data, display(path))
+        warnings = tuple(imported.warnings)  # already summarised
+    else:
+        _, submission, warnings = read_submission_file(path, source.criteria)
+        warnings = tuple(summarize_missing_files(warnings, path.parent))
+    criteria = source.criteria
+    results = score(Inputs(criteria, (submission,), None, None))
+    return Provisional(submission, results.communes[0], warnings)
+
+
+def check_text(source: CriteriaSource, provisional: Provisional) -> str:
+    """What the commune reads: score per area and in total, leaves above their evidence, leaves lacking it."""
+    criteria = source.criteria
+    result = provisional.result
+    lines = [
+        f"{result.name} (mã {result.code}, {result.type}): kiểm tra hồ sơ tự đánh giá theo bộ tiêu chí "
+        f"{criteria.id} năm {criteria.year}.",
+        "Điểm tạm tính: chưa có kết quả thẩm định của Hội đồng và chưa có kết quả điều tra xã hội học; "
+        "mỗi tiêu chí được tính theo số liệu và tài liệu kiểm chứng đã kê khai "
+        "(tiêu chí do Hội đồng chấm tạm tính theo điểm tự chấm).",
+        "",
+    ]
+    rows = []
+    own_max = 0
+    for area in result.areas:
+        if area.self_assessed is None:
+            continue
+        own_max += area.max
+        title = next(a.title for a in criteria.areas if a.code == area.code)
+        rows.append([area.code, title, pts(area.self_assessed), pts(area.points), pts(area.max)])
+    rows.append(["", "Tổng (phần tự đánh giá)", pts(result.self_assessed), pts(result.appraised), pts(own_max)])
+    lines.append(table(["Mã", "Lĩnh vực", "Tự chấm", "Tạm tính", "Tối đa"], rows, numeric={2, 3, 4}))
+    lines.append("")
+    lines.append(f"Tổng điểm tạm tính: {pts(result.appraised)}/{pts(own_max)} điểm (phần tự đánh giá).")
+    if criteria.bonus_title or criteria.penalty_title:
+        lines.append(f"Điểm thưởng tạm tính: {pts(result.bonus)}; điểm trừ tạm tính: {pts(result.penalty)} "
+                     "(sau giới hạn của bộ tiêu chí; chưa cộng vào tổng trên).")
+    survey_areas = [a for a in criteria.areas if a.source == "survey"]
+    if survey_areas:
+        lines.append("Chưa tính: " + ", ".join(f"lĩnh vực {a.code} ({a.title}, {pts(a.max)} điểm)" for a in survey_areas)
+                     + ", chấm theo kết quả điều tra xã hội học.")
+    lines.append("")
+
+    def leaf_lines(flag, header, describe):
+        chosen = [r for r in result.leaves if flag in r.flags]
+        if not chosen:
+            return [f"{header}: không có."]
+        return [f"{header} ({len(chosen)}):"] + [f"  - {r.code} {r.leaf.title}: {describe(r)}" for r in chosen]
+
+    lines += leaf_lines(FLAG_SELF_ABOVE, "Tiêu chí tự chấm cao hơn điểm theo tài liệu kiểm chứng",
+                        lambda r: f"tự chấm {pts(r.self_score)}, theo kiểm chứng {pts(r.final)}. {r.reason}")
+    lines += leaf_lines(FLAG_MISSING_EVIDENCE, "Tiêu chí thiếu tài liệu kiểm chứng",
+                        lambda r: f"cần {r.leaf.evidence_description or 'tài liệu kiểm chứng'}"
+                                  + (f" (loại: {', '.join(r.leaf.evidence_types)})" if r.leaf.evidence_types else ""))
+    awaiting = [r for r in result.leaves if FLAG_AWAITING in r.flags and r.leaf.section == SECTION_AREA]
+    if awaiting:
+        lines.append("Tiêu chí do Hội đồng thẩm định chấm (đang tạm tính theo điểm tự chấm): "
+                     + ", ".join(r.code for r in awaiting) + ".")
+    not_applicable = [r.code for r in result.leaves if FLAG_NA in r.flags]
+    if not_applicable:
+        lines.append("Tiêu chí không áp dụng: " + ", ".join(not_applicable) + ".")
+    if provisional.warnings:
+        lines.append("")
+        lines.append("Lưu ý:")
+        lines += [f"  - {warning}" for warning in provisional.warnings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,124 @@
+"""The JSON inputs the forms need, read and validated with the engine's own loader and checks.
+
+Unlike ``scoring.load.load_inputs`` these read only what a form needs: the criteria set
+alone (a commune's form), one submission (``check``), or the submissions and an appraisal
+without the survey (the council's appraisal form).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import validate
+from ..errors import InputError, Issue
+from ..load import (
+    DEFAULT_CRITERIA, ParsedFile, build_appraisal, build_criteria, build_submission, display_path, read_json,
+    resolve_paths, submission_files,
+)
+from ..model import Appraisal, CriteriaSet, Submission
+
+WARNING_CODES = frozenset({"evidence-file-missing"})
+
+
+@dataclass(frozen=True)
+class CriteriaSource:
+    """A validated criteria set: the model and the document it came from (for headings)."""
+
+    criteria: CriteriaSet
+    data: dict
+    path: str
+
+
+def load_criteria(path=None) -> CriteriaSource:
+    """Read and validate a criteria set (default: the bundled one); InputError on any problem."""
+    parsed = read_json(Path(path) if path else DEFAULT_CRITERIA)
+    issues = list(parsed.issues)
+    if parsed.data is not None and not issues:
+        issues += validate.check_criteria(parsed)
+    if issues:
+        raise InputError(issues)
+    return CriteriaSource(build_criteria(parsed.data, parsed.path), parsed.data, parsed.path)
+
+
+def submission_issues(parsed: ParsedFile, criteria: CriteriaSet, base_dir: Path) -> tuple[list[Issue], list[Issue]]:
+    """check_submission split into (errors, warnings): a scanned file not found yet is only a warning
+    here, since a commune checks (or imports) its form before the scans sit beside it."""
+    found = validate.check_submission(parsed, criteria, base_dir)
+    errors = [issue for issue in found if issue.code not in WARNING_CODES]
+    return errors, [issue for issue in found if issue.code in WARNING_CODES]
+
+
+def read_submission_file(path, criteria: CriteriaSet) -> tuple[dict, Submission, list[Issue]]:
+    """One submission JSON, validated against the criteria set: (data, model, warnings)."""
+    path = Path(path)
+    parsed = read_json(path)
+    issues = list(parsed.issues)
+    warnings: list[Issue] = []
+    if parsed.data is not None and not issues:
+        errors, warnings = submission_issues(parsed, criteria, path.parent)
+        issues += errors
+    if issues:
+        raise InputError(issues)
+    return parsed.data, build_submission(parsed.data, parsed.path), warnings
+
+
+def read_draft_submission(path) -> dict:
+    """A submission used only to pre-fill a form (last year's or a draft): it must have the
+    submission's structure; whether it fits this year's criteria set is not required."""
+    parsed = read_json(Path(path))
+    issues = list(parsed.issues)
+    if parsed.data is not None and not issues:
+        issues += validate.schema_issues(parsed, "submission")
+    if issues:
+        raise InputError(issues)
+    return parsed.data
+
+
+@dataclass(frozen=True)
+class CouncilInputs:
+    """What the appraisal form is made from."""
+
+    source: CriteriaSource
+    submissions: tuple[Submission, ...]
+    appraisal: Appraisal | None
+    appraisal_data: dict | None
+
+
+def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> CouncilInputs:
+    """The criteria set, every submission and the appraisal file if there is one (no survey needed)."""
+    criteria_path, submissions_dir, appraisal_path, _ = resolve_paths(criteria, submissions, appraisal, None)
+    source = load_criteria(criteria_path)
+    criteria_set = source.criteria
+    issues: list[Issue] = []
+    if not submissions_dir.is_dir():
+        raise InputError([Issue(display_path(submissions_dir), "", "file-missing", "không tìm thấy thư mục hồ sơ tự đánh giá")])
+    paths = submission_files(submissions_dir)
+    if not paths:
+        raise InputError([Issue(display_path(submissions_dir), "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)")])
+    parsed_files = [read_json(p) for p in paths]
+    built = []
+    for parsed in parsed_files:
+        issues += parsed.issues
+        if parsed.data is None:
+            continue
+        found = validate.check_submission(parsed, criteria_set, submissions_dir)
+        issues += found
+        if not found:
+            built.append(build_submission(parsed.data, parsed.path))
+    issues += validate.check_communes_unique(parsed_files)
+    appraisal_model = appraisal_data = None
+    if appraisal_path is not None:
+        parsed = read_json(appraisal_path)
+        issues += parsed.issues
+        if parsed.data is not None:
+            known = {s.code for s in built} | {f.data["commune"]["code"] for f in parsed_files
+                                               if isinstance(f.data, dict) and isinstance(f.data.get("commune"), dict)
+                                               and isinstance(f.data["commune"].get("code"), str)}
+            found = validate.check_appraisal(parsed, criteria_set, known)
+            issues += found
+            if not found:
+                appraisal_model, appraisal_data = build_appraisal(parsed.data, parsed.path), parsed.data
+    if issues:
+        raise InputError(issues)
+    return CouncilInputs(source, tuple(built), appraisal_model, appraisal_data)
