@@ -277,7 +277,7 @@ def score(inputs: Inputs) -> Results:
     index = round_half_up(total * PERCENT, np.where(maximum == 0, 1, maximum))
     index = np.where(maximum == 0, 0, index)
     if criteria.index_cap is not None:
-        index = np.minimum(index, criteria.index_cap * 100)
+        index = np.minimum(index, criteria.index_cap)  # both in hundredths of a percent
     missing_count = np.stack([p["missing"] for p in per_leaf], axis=1).sum(axis=1) if size else np.zeros(0)
 
     ranks = _ranks(criteria, submissions, index, {

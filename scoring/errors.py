@@ -42,6 +42,7 @@ CODES = {
     "encoding-invalid": "Tệp không phải UTF-8.",
     "json-invalid": "JSON sai cú pháp (có dòng, cột).",
     "json-nan": "NaN/Infinity không phải số JSON hợp lệ.",
+    "json-not-object": "Tệp chỉ chứa null thay vì một đối tượng JSON.",
     "number-too-large": "Số quá lớn.",
     "duplicate-key": "Một khóa xuất hiện hai lần trong cùng một đối tượng.",
     "schema-*": "Sai cấu trúc theo JSON Schema (mã theo từ khóa: schema-required, schema-type, schema-enum, …).",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -68,14 +69,18 @@ def display_path(path: Path) -> str:
     path = Path(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
         return str(path)
 
 
+_KEY_END = re.compile(rb'"[ \t\r\n]*:')
+_ESCAPED_KEY_END = re.compile(rb'\\"[ \t\r\n]*:')
+
+
 def _raw_key_count(raw: bytes) -> int:
-    """Keys in a JSON text: a closing quote followed by a colon ends a key, and can appear
-    inside a string value only escaped (\\":), which is subtracted."""
-    return raw.count(b'":') + raw.count(b'" :') - raw.count(b'\\":') - raw.count(b'\\" :')
+    """Keys in a JSON text: a closing quote followed by a colon (whitespace allowed between)
+    ends a key, and can appear inside a string value only escaped (\\":), which is subtracted."""
+    return len(_KEY_END.findall(raw)) - len(_ESCAPED_KEY_END.findall(raw))
 
 
 def read_json(path, *, fast: bool = False) -> ParsedFile:
@@ -119,6 +124,8 @@ def read_json(path, *, fast: bool = False) -> ParsedFile:
         return fail("number-too-large", "có số quá lớn (quá nhiều chữ số)")
     except RecursionError:
         return fail("json-invalid", "JSON lồng nhau quá sâu")
+    if data is None:  # the JSON value null: nothing to read, and it must not pass for "unreadable"
+        return fail("json-not-object", "tệp phải chứa một đối tượng JSON, không phải null")
     if fast:
         return ParsedFile(shown, data, digest, (), _raw_key_count(raw))
     leaves = data.get("leaves") if isinstance(data, dict) else None
@@ -257,7 +264,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     cap = data.get("index_cap", 100)
     ranking = data["ranking"]
     return CriteriaSet(
-        id=data["id"], year=data["year"], title=data["title"],
+        id=data["id"], year=int(data["year"]), title=data["title"],
         issuer=frozen_mapping(data["issuer"]), legal_source=frozen_mapping(data["legal_source"]),
         total_points=_h(data["total_points"]),
         index_cap=None if cap is None else _h(cap),
@@ -275,11 +282,15 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     )
 
 
+# JSON Schema counts 36.0 as an integer; these are kept as Python ints from here on
+INTEGER_FACTS = frozenset({"numerator", "denominator", "violations", "count"})
+
+
 def build_submission(data: dict, path: str) -> Submission:
     """A validated submission document → Submission."""
     leaves = {}
     for code, raw in data["leaves"].items():
-        facts = dict(raw.get("facts") or {})
+        facts = {name: int(value) if name in INTEGER_FACTS else value for name, value in (raw.get("facts") or {}).items()}
         leaves[code] = LeafReport(
             facts=frozen_mapping(facts),
             self_score=_h(raw["self_score"]) if raw.get("self_score") is not None else None,
@@ -291,13 +302,13 @@ def build_submission(data: dict, path: str) -> Submission:
             not_applicable=bool(raw.get("not_applicable", False)),
         )
     commune = data["commune"]
-    return Submission(path, data["criteria_id"], data["year"], commune["code"], commune["name"],
+    return Submission(path, data["criteria_id"], int(data["year"]), commune["code"], commune["name"],
                       commune["type"], frozen_mapping(leaves), frozen_mapping(data.get("report") or {}))
 
 
 def build_appraisal(data: dict, path: str) -> Appraisal:
     return Appraisal(path, data["council"], tuple(
-        AppraisalEntry(e["commune"], e["leaf"], e["stage"], _h(e["score"]), e["reason"],
+        AppraisalEntry(e["commune"], e["leaf"], int(e["stage"]), _h(e["score"]), e["reason"],
                        parse_date(e["date"]) if e.get("date") else None)
         for e in data["entries"]
     ))
@@ -305,7 +316,8 @@ def build_appraisal(data: dict, path: str) -> Appraisal:
 
 def build_survey(data: dict, path: str) -> Survey:
     return Survey(path, data["conducted_by"], frozen_mapping({
-        commune: frozen_mapping({leaf: frozen_mapping(options) for leaf, options in questions.items()})
+        commune: frozen_mapping({leaf: frozen_mapping({option: int(count) for option, count in options.items()})
+                                 for leaf, options in questions.items()})
         for commune, questions in data["tallies"].items()
     }))
 

@@ -199,9 +199,13 @@ class Document:
 
 
 def document_type(number: str) -> str:
-    """The document type in a Vietnamese document number (the part after "/" up to "-")."""
-    after_slash = number.split("/", 1)[1] if "/" in number else number
-    return after_slash.split("-", 1)[0].strip().upper()
+    """The document type in a Vietnamese document number: the last part after "/", up to "-".
+
+    "12/KH-UBND" → "KH"; "45/UBND-VP" → "UBND"; legal documents carry their year
+    (Decree 30): "05/2023/NQ-HĐND" → "NQ", "15/2023/QĐ-UBND" → "QĐ".
+    """
+    last = number.rsplit("/", 1)[-1]
+    return last.split("-", 1)[0].strip().upper()
 
 
 @dataclass(frozen=True)

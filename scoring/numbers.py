@@ -8,7 +8,7 @@ exact, so a total always equals the sum of its parts.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -52,7 +52,7 @@ def to_hundredths(value) -> int:
         raise NotHundredths(str(value))
     try:
         scaled = Decimal(value) * HUNDRED
-    except (InvalidOperation, TypeError, ValueError) as exc:
+    except (ArithmeticError, TypeError, ValueError) as exc:  # InvalidOperation, Overflow
         raise NotHundredths(str(value)) from exc
     if not scaled.is_finite() or scaled != scaled.to_integral_value():
         raise NotHundredths(str(value))

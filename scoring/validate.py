@@ -106,9 +106,11 @@ def schema_issues(parsed, name: str) -> list[Issue]:
     issues = []  # explain with the reference validator
     for error in validator(name).iter_errors(parsed.data):
         where = list(error.absolute_path)
-        if error.validator == "propertyNames":
+        message = _schema_message(error)
+        if "propertyNames" in error.schema_path:  # a bad key: point at it and name it
             where.append(error.instance)
-        issues.append(Issue(parsed.path, pointer(*where), f"schema-{error.validator}", _schema_message(error)))
+            message = f"tên khóa '{error.instance}' không hợp lệ: {message}"
+        issues.append(Issue(parsed.path, pointer(*where), f"schema-{error.validator}", message))
     return sorted(issues, key=lambda i: (i.pointer, i.code))
 
 
@@ -137,7 +139,10 @@ def _precision_and_dates(parsed, date_keys) -> list[Issue]:
     issues = []
     for path, value in _walk(parsed.data):
         if isinstance(value, Decimal) and not is_hundredths(value):
-            issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
+            if abs(value) > 10 ** 9:
+                issues.append(Issue(parsed.path, pointer(*path), "number-too-large", f"số {value} quá lớn"))
+            else:
+                issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
         elif isinstance(value, str) and path and path[-1] in date_keys and not _date_ok(value):
             issues.append(Issue(parsed.path, pointer(*path), "date-invalid", f"ngày '{value}' không tồn tại"))
     return issues

@@ -32,6 +32,8 @@ class OutputNotWritable(Exception):
 def check_writable(paths, *, force: bool) -> None:
     """Refuse before any work is done: an existing output without force, or a folder we cannot use."""
     for path in map(Path, paths):
+        if path.is_dir():
+            raise OutputNotWritable(path, "là một thư mục, không phải tệp")
         if path.exists() and not force:
             raise OutputExists(path)
         parent = path.parent
@@ -48,6 +50,8 @@ def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
     produce fails. Without force an existing path is never replaced.
     """
     path = Path(path)
+    if path.is_dir():
+        raise OutputNotWritable(path, "là một thư mục, không phải tệp")
     if path.exists() and not force:
         raise OutputExists(path)
     try:
@@ -62,7 +66,10 @@ def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
         with open(tmp_path, "rb") as written:
             os.fsync(written.fileno())
         os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
+        try:
+            os.replace(tmp_path, path)
+        except OSError as exc:
+            raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
@@ -110,10 +117,13 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
             with open(tmp_path, "rb") as written:
                 os.fsync(written.fileno())
             os.chmod(tmp_path, 0o644)
+        for tmp_path, path in staged:
+            try:
+                os.replace(tmp_path, path)
+            except OSError as exc:
+                raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
     except BaseException:
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
         raise
-    for tmp_path, path in staged:
-        os.replace(tmp_path, path)
     return [path for _, path in staged]
