@@ -9,13 +9,15 @@ on those matrices; only the readable reasons are assembled per commune and leaf.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 import numpy as np
 
+from .facts import FactTable, fact_table, first_document
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
-    AppraisalEntry, CriteriaSet, Document, Inputs, Leaf, LeafReport, Submission,
+    AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
 )
 from .numbers import round_half_up
 from .reasons import leaf_reason
@@ -32,7 +34,7 @@ FLAG_APPRAISED = "appraised"
 
 @dataclass(frozen=True)
 class LeafResult:
-    """One commune's result on one leaf. Points in hundredths."""
+    """One commune's result on one leaf. Points in hundredths; the reason is written on first use."""
 
     leaf: Leaf
     report: LeafReport | None
@@ -43,12 +45,28 @@ class LeafResult:
     counted_max: int
     not_applicable: str | None
     flags: tuple[str, ...]
-    reason: str
     tallies: Mapping | None = None
+    rule_score: int = 0
+    nothing_arose: bool = False
+    uncredited: bool = False
 
     @property
     def code(self) -> str:
         return self.leaf.code
+
+    @cached_property
+    def reason(self) -> str:
+        """Why the final score, in Vietnamese (see scoring.reasons)."""
+        report = self.report
+        return leaf_reason(
+            self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
+            final=self.final, self_score=self.self_score, na_policy=self.not_applicable,
+            auto_na=self.nothing_arose and not (report and report.not_applicable),
+            missing_evidence=(FLAG_MISSING_EVIDENCE in self.flags or self.uncredited) and self.appraisal is None,
+            rule_score=self.rule_score, appraisal=self.appraisal,
+            first_document=first_document(self.leaf, report) if self.leaf.rule.kind == "deadline" else None,
+            tallies=self.tallies,
+        )
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,8 @@ class AreaResult:
 
 @dataclass(frozen=True)
 class CommuneResult:
+    """One commune's totals; its leaf results are assembled from the run's matrices when asked for."""
+
     code: str
     name: str
     type: str
@@ -79,15 +99,20 @@ class CommuneResult:
     rank: int
     band: str
     areas: tuple[AreaResult, ...]
-    leaves: tuple[LeafResult, ...]
+    _run: "_Run" = field(repr=False, compare=False)
+    _row: int = field(repr=False, compare=False)
 
     @property
     def adjustment(self) -> int:
         return self.bonus - self.penalty
 
+    @cached_property
+    def leaves(self) -> tuple[LeafResult, ...]:
+        return self._run.leaf_results(self._row)
+
     def flagged(self, flag: str) -> tuple[str, ...]:
         """Codes of the leaves carrying a flag, in criteria order."""
-        return tuple(result.code for result in self.leaves if flag in result.flags)
+        return self._run.flagged(self._row, flag)
 
     @property
     def not_applicable(self) -> tuple[str, ...]:
@@ -102,74 +127,34 @@ class Results:
     average_index: int | None = None
 
 
-# ---------------------------------------------------------------- fact matrices
-
-
-@dataclass
-class _Columns:
-    """The inputs of one leaf for every commune, as arrays."""
-
-    report: list
-    self_score: np.ndarray
-    has_self: np.ndarray
-    claimed_na: np.ndarray
-    has_evidence: np.ndarray
-    first_document: list
-
-
-def _fact_array(reports, name, dtype=np.int64):
-    return np.array([int(r.facts.get(name, 0)) if r else 0 for r in reports], dtype=dtype)
-
-
-def _accepted_documents(leaf: Leaf, report: LeafReport | None) -> list[Document]:
-    """Evidence documents of a type the leaf accepts (any type when it names none)."""
-    if report is None:
-        return []
-    if not leaf.evidence_types:
-        return list(report.evidence)
-    return [d for d in report.evidence if d.doc_type in leaf.evidence_types]
-
-
-def _columns(leaf: Leaf, submissions) -> _Columns:
-    reports = [s.leaves.get(leaf.code) for s in submissions]
-    accepted = [_accepted_documents(leaf, r) for r in reports]
-    return _Columns(
-        report=reports,
-        self_score=np.array([r.self_score if r and r.self_score is not None else 0 for r in reports], dtype=np.int64),
-        has_self=np.array([bool(r and r.self_score is not None) for r in reports]),
-        claimed_na=np.array([bool(r and r.not_applicable) for r in reports]),
-        has_evidence=np.array([bool(docs) for docs in accepted]),
-        first_document=[min(docs, key=lambda d: (d.date, d.number)) if docs else None for docs in accepted],
-    )
-
-
 # ---------------------------------------------------------------- the rules, one column at a time
 
 
-def score_rule(leaf: Leaf, columns: _Columns, tallies: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies=None) -> tuple[np.ndarray, np.ndarray]:
     """The points each commune's facts give under the leaf's rule, and where nothing arose.
 
-    Returns (points in hundredths, auto_not_applicable). Every rule is exact integer
-    arithmetic; the only rounding (proportional, survey) is round_half_up.
+    Returns (points in hundredths, nothing_arose) for one column of the fact table. Every
+    rule is exact integer arithmetic; the only rounding (proportional, survey) is
+    round_half_up.
     """
-    rule, reports, size = leaf.rule, columns.report, len(columns.report)
+    rule = leaf.rule
+    size = facts.self_score.shape[0]
     nothing_arose = np.zeros(size, dtype=bool)
     kind = rule.kind
     if kind == "yes_no":
-        done = np.array([bool(r and r.facts.get("done")) for r in reports])
-        points = np.where(done, leaf.max, 0)
+        points = np.where(facts.done[:, column], leaf.max, 0)
     elif kind == "choice":
-        by_value = {o.value: o.points for o in rule.options}
-        points = np.array([by_value.get(r.facts.get("choice"), 0) if r else 0 for r in reports], dtype=np.int64)
+        option_points = np.array([o.points for o in rule.options] + [0], dtype=np.int64)
+        points = option_points[facts.choice[:, column]]  # index -1 (no choice) takes the final 0
     elif kind == "deadline":
-        days = np.array([d.date.toordinal() if d else 0 for d in columns.first_document], dtype=np.int64)
+        days = facts.first_day[:, column]
         present = days > 0
         points = np.full(size, rule.missing, dtype=np.int64)
         if rule.late_until is not None:
             points = np.where(present & (days <= rule.late_until.toordinal()), rule.late, points)
         points = np.where(present & (days <= rule.deadline.toordinal()), rule.on_time, points)
     elif kind in ("ratio_thresholds", "proportional"):
-        numerator, denominator = _fact_array(reports, "numerator"), _fact_array(reports, "denominator")
+        numerator, denominator = facts.numerator[:, column], facts.denominator[:, column]
         nothing_arose = denominator == 0
         safe_denominator = np.where(nothing_arose, 1, denominator)
         if kind == "proportional":
@@ -182,8 +167,7 @@ def score_rule(leaf: Leaf, columns: _Columns, tallies: list | None = None) -> tu
                 points = np.where(reached, threshold.points, points)
         points = np.where(nothing_arose, 0, points)
     elif kind == "value_thresholds":
-        from .numbers import to_hundredths
-        values = np.array([to_hundredths(r.facts.get("value", 0)) if r else 0 for r in reports], dtype=np.int64)
+        values = facts.value[:, column]
         points = np.full(size, rule.otherwise, dtype=np.int64)
         for threshold in reversed(rule.thresholds):
             limit_numerator, limit_denominator = threshold.at.numerator * 100, threshold.at.denominator
@@ -193,18 +177,16 @@ def score_rule(leaf: Leaf, columns: _Columns, tallies: list | None = None) -> tu
                 reached = values * limit_denominator <= limit_numerator
             points = np.where(reached, threshold.points, points)
     elif kind == "deduction":
-        violations = _fact_array(reports, "violations")
-        points = np.maximum(leaf.max - rule.per_violation * violations, rule.floor)
+        points = np.maximum(leaf.max - rule.per_violation * facts.violations[:, column], rule.floor)
     elif kind == "per_count":
-        points = np.minimum(rule.points_each * _fact_array(reports, "count"), leaf.max)
+        points = np.minimum(rule.points_each * facts.count[:, column], leaf.max)
     elif kind == "judgement":
-        points = np.where(columns.has_self, columns.self_score, 0)
+        points = np.where(facts.has_self[:, column], facts.self_score[:, column], 0)
     elif kind == "survey":
-        shares = [int(o.share * 100) for o in rule.survey_options]  # hundredths of a percent
-        counts = np.array([[t.get(o.code, 0) for o in rule.survey_options] for t in tallies], dtype=np.int64)
+        shares = np.array([int(o.share * 100) for o in rule.survey_options], dtype=np.int64)  # hundredths of a percent
+        counts = np.array([[t.get(o.code, 0) for o in rule.survey_options] for t in tallies], dtype=np.int64).reshape(size, len(shares))
         respondents = counts.sum(axis=1)
-        weighted = counts @ np.array(shares, dtype=np.int64)
-        points = round_half_up(leaf.max * weighted, np.where(respondents == 0, 1, respondents) * PERCENT)
+        points = round_half_up(leaf.max * (counts @ shares), np.where(respondents == 0, 1, respondents) * PERCENT)
     else:  # the schema admits no other kind
         raise ValueError(f"unknown rule kind {kind}")
     return np.asarray(points, dtype=np.int64), nothing_arose
@@ -213,55 +195,122 @@ def score_rule(leaf: Leaf, columns: _Columns, tallies: list | None = None) -> tu
 # ---------------------------------------------------------------- scoring
 
 
-def score(inputs: Inputs) -> Results:
-    """Score every commune: leaves, areas, totals, index, rank within its block, band."""
+class _Run:
+    """The matrices of one scoring run (communes × leaves), shared by its CommuneResults."""
+
+    def __init__(self, criteria, submissions, facts, survey_tallies, appraisals):
+        self.criteria, self.submissions, self.facts = criteria, submissions, facts
+        self.survey_tallies, self.appraisals = survey_tallies, appraisals  # appraisals: {(row, column): entry}
+        shape = facts.self_score.shape
+        self.rule_points = np.zeros(shape, dtype=np.int64)
+        self.evidence_points = np.zeros(shape, dtype=np.int64)
+        self.final = np.zeros(shape, dtype=np.int64)
+        self.counted_max = np.zeros(shape, dtype=np.int64)
+        self.nothing_arose = np.zeros(shape, dtype=bool)
+        self.not_applicable = np.zeros(shape, dtype=bool)
+        self.uncredited = np.zeros(shape, dtype=bool)  # not credited for lack of evidence
+        self.flags: dict[str, np.ndarray] = {}
+
+    def flagged(self, row: int, flag: str) -> tuple[str, ...]:
+        columns = np.flatnonzero(self.flags[flag][row])
+        leaves = self.criteria.leaves
+        return tuple(leaves[column].code for column in columns)
+
+    def leaf_results(self, row: int) -> tuple[LeafResult, ...]:
+        submission = self.submissions[row]
+        facts = self.facts
+        results = []
+        for column, leaf in enumerate(self.criteria.leaves):
+            report = submission.leaves.get(leaf.code)
+            has_self = bool(facts.has_self[row, column])
+            not_applicable = bool(self.not_applicable[row, column])
+            survey = leaf.section == SECTION_SURVEY
+            results.append(LeafResult(
+                leaf=leaf, report=report,
+                self_score=int(facts.self_score[row, column]) if has_self else None,
+                evidence_score=None if survey else int(self.evidence_points[row, column]),
+                appraisal=self.appraisals.get((row, column)),
+                final=int(self.final[row, column]), counted_max=int(self.counted_max[row, column]),
+                not_applicable=leaf.not_applicable if not_applicable else None,
+                flags=tuple(flag for flag in FLAG_ORDER if self.flags[flag][row, column]),
+                tallies=self.survey_tallies.get(submission.code, {}).get(leaf.code, {}) if survey else None,
+                rule_score=int(self.rule_points[row, column]),
+                nothing_arose=bool(self.nothing_arose[row, column]),
+                uncredited=bool(self.uncredited[row, column] and self.rule_points[row, column] > 0),
+            ))
+        return tuple(results)
+
+
+FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+
+
+def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
+    """Score every commune: leaves, areas, totals, index, rank within its block, band.
+
+    ``facts`` is the fact table of the inputs when the caller already built it
+    (scoring.facts.fact_table); otherwise it is built here.
+    """
     criteria = inputs.criteria
     submissions = list(inputs.submissions)
-    size = len(submissions)
-    latest = inputs.appraisal.latest() if inputs.appraisal else {}
+    size, width = len(submissions), len(criteria.leaves)
+    if facts is None:
+        facts = fact_table(criteria, submissions)
     survey_tallies = inputs.survey.tallies if inputs.survey else {}
+    row_of = {s.code: row for row, s in enumerate(submissions)}
+    column_of = {leaf.code: column for column, leaf in enumerate(criteria.leaves)}
+    appraisals = {}
+    if inputs.appraisal:
+        for (commune, code), entry in inputs.appraisal.latest().items():
+            if commune in row_of and code in column_of:
+                appraisals[(row_of[commune], column_of[code])] = entry
+    run = _Run(criteria, submissions, facts, survey_tallies, appraisals)
+    appraised = np.zeros((size, width), dtype=bool)
+    appraised_points = np.zeros((size, width), dtype=np.int64)
+    for (row, column), entry in appraisals.items():
+        appraised[row, column] = True
+        appraised_points[row, column] = entry.score
 
-    per_leaf = []
-    for leaf in criteria.leaves:
-        columns = _columns(leaf, submissions)
+    for column, leaf in enumerate(criteria.leaves):
         tallies = None
         if leaf.section == SECTION_SURVEY:
             tallies = [survey_tallies.get(s.code, {}).get(leaf.code, {}) for s in submissions]
-        rule_points, nothing_arose = score_rule(leaf, columns, tallies)
-
-        not_applicable = (columns.claimed_na | nothing_arose) & (leaf.not_applicable is not None)
+        rule_points, nothing_arose = score_rule(leaf, facts, column, tallies)
+        not_applicable = (facts.claimed_na[:, column] | nothing_arose) & (leaf.not_applicable is not None)
         # a leaf that requires evidence is not credited without an accepted document
         uncredited = np.zeros(size, dtype=bool)
         if leaf.evidence_required and leaf.section != SECTION_SURVEY:
-            uncredited = ~columns.has_evidence & ~not_applicable
+            uncredited = ~facts.has_evidence[:, column] & ~not_applicable
         evidence_points = np.where(uncredited, 0, rule_points)
         if leaf.not_applicable == NA_FULL:
             evidence_points = np.where(not_applicable, leaf.max, evidence_points)
         elif leaf.not_applicable == NA_EXCLUDE:
             evidence_points = np.where(not_applicable, 0, evidence_points)
+        # the council's appraisal overrides, and makes the leaf applicable again
+        not_applicable &= ~appraised[:, column]
+        run.rule_points[:, column] = rule_points
+        run.nothing_arose[:, column] = nothing_arose
+        run.not_applicable[:, column] = not_applicable
+        run.uncredited[:, column] = uncredited
+        run.evidence_points[:, column] = evidence_points
+        run.final[:, column] = np.where(appraised[:, column], appraised_points[:, column], evidence_points)
+        if leaf.section in (SECTION_AREA, SECTION_SURVEY):
+            run.counted_max[:, column] = np.where(not_applicable & (leaf.not_applicable == NA_EXCLUDE), 0, leaf.max)
 
-        appraisals = [latest.get((s.code, leaf.code)) for s in submissions]
-        appraised = np.array([a is not None for a in appraisals])
-        appraised_points = np.array([a.score if a else 0 for a in appraisals], dtype=np.int64)
-        final = np.where(appraised, appraised_points, evidence_points)
-        # an appraisal makes the leaf applicable again: the council scored it
-        not_applicable = not_applicable & ~appraised
-        counted_max = np.where(not_applicable & (leaf.not_applicable == NA_EXCLUDE), 0, leaf.max)
-        if leaf.section in (SECTION_BONUS, SECTION_PENALTY):
-            counted_max = np.zeros(size, dtype=np.int64)
-        per_leaf.append(dict(leaf=leaf, columns=columns, tallies=tallies, rule_points=rule_points,
-                             nothing_arose=nothing_arose, not_applicable=not_applicable,
-                             # flagged when the commune claimed points without the document
-                             missing=uncredited & columns.has_self & (columns.self_score > 0),
-                             uncredited=uncredited & (rule_points > 0),
-                             evidence_points=evidence_points, appraisals=appraisals, final=final,
-                             counted_max=counted_max))
-
-    if not per_leaf:
-        return Results(criteria, ())
-    final = np.stack([p["final"] for p in per_leaf], axis=1) if size else np.zeros((0, len(per_leaf)), dtype=np.int64)
-    counted = np.stack([p["counted_max"] for p in per_leaf], axis=1) if size else np.zeros_like(final)
-    selfs = np.stack([np.where(p["columns"].has_self, p["columns"].self_score, 0) for p in per_leaf], axis=1) if size else np.zeros_like(final)
+    final, counted = run.final, run.counted_max
+    has_self = facts.has_self
+    selfs = np.where(has_self, facts.self_score, 0)
+    excluded = run.not_applicable & np.array([leaf.not_applicable == NA_EXCLUDE for leaf in criteria.leaves])
+    judgement = np.array([leaf.rule.kind == "judgement" and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
+    compared = has_self & ~excluded & (selfs != final)
+    run.flags = {
+        FLAG_NA: run.not_applicable,
+        # flagged when the commune claimed points without the required document
+        FLAG_MISSING_EVIDENCE: run.uncredited & has_self & (selfs > 0),
+        FLAG_APPRAISED: appraised,
+        FLAG_AWAITING: judgement & ~appraised,
+        FLAG_SELF_ABOVE: compared & (selfs > final),
+        FLAG_SELF_BELOW: compared & (selfs < final),
+    }
     sections = np.array([leaf.section for leaf in criteria.leaves])
 
     def section_sum(matrix, section):
@@ -278,38 +327,45 @@ def score(inputs: Inputs) -> Results:
     index = np.where(maximum == 0, 0, index)
     if criteria.index_cap is not None:
         index = np.minimum(index, criteria.index_cap)  # both in hundredths of a percent
-    missing_count = np.stack([p["missing"] for p in per_leaf], axis=1).sum(axis=1) if size else np.zeros(0)
+    missing_count = run.flags[FLAG_MISSING_EVIDENCE].sum(axis=1)
 
     ranks = _ranks(criteria, submissions, index, {
         "total": total, "survey": survey_total, "appraised": appraised_total,
         "fewer_missing_evidence": -missing_count,
     })
-    bands = [_band(criteria, int(value)) for value in index]
+    minima = np.array([band.min_index for band in criteria.bands], dtype=np.int64)
+    # bands are ordered best first with decreasing thresholds: the first one reached
+    reached = index[:, None] >= minima[None, :]
+    # a negative index (penalties) reaches no threshold: it takes the lowest band
+    band_of = np.where(reached.any(axis=1), np.argmax(reached, axis=1), len(minima) - 1) if size else np.zeros(0, dtype=np.int64)
+    band_names = [criteria.bands[int(b)].name for b in band_of]
 
-    area_columns = {area.code: np.array([leaf.area == area.code for leaf in criteria.leaves]) for area in criteria.areas}
+    area_masks = [np.array([leaf.area == area.code for leaf in criteria.leaves]) for area in criteria.areas]
+    area_points = np.stack([final[:, mask].sum(axis=1) for mask in area_masks], axis=1) if size else np.zeros((0, 0))
+    area_max = np.stack([counted[:, mask].sum(axis=1) for mask in area_masks], axis=1) if size else np.zeros((0, 0))
+    area_self = np.stack([selfs[:, mask].sum(axis=1) for mask in area_masks], axis=1) if size else np.zeros((0, 0))
+    area_index = round_half_up(area_points * PERCENT, np.where(area_max == 0, 1, area_max)) if size else area_points
+    blocks = {unit_type: block.id for block in criteria.blocks for unit_type in block.unit_types}
+
     communes = []
     for row, submission in enumerate(submissions):
-        leaves = tuple(_leaf_result(p, row) for p in per_leaf)
-        areas = []
-        for area in criteria.areas:
-            mask = area_columns[area.code]
-            points, area_max = int(final[row, mask].sum()), int(counted[row, mask].sum())
-            areas.append(AreaResult(
-                area.code, area.title, points, area_max,
-                None if area_max == 0 else int(round_half_up(points * PERCENT, area_max)),
-                None if area.source == "survey" else int(selfs[row, mask].sum()),
-            ))
+        areas = tuple(
+            AreaResult(area.code, area.title, int(area_points[row, a]), int(area_max[row, a]),
+                       None if area_max[row, a] == 0 else int(area_index[row, a]),
+                       None if area.source == "survey" else int(area_self[row, a]))
+            for a, area in enumerate(criteria.areas)
+        )
         communes.append(CommuneResult(
             code=submission.code, name=submission.name, type=submission.type,
-            block=criteria.block_of(submission.type).id, file=submission.path,
+            block=blocks[submission.type], file=submission.path,
             self_assessed=int(self_total[row]), appraised=int(appraised_total[row]), survey=int(survey_total[row]),
             bonus=int(bonus[row]), penalty=int(penalty[row]), total=int(total[row]), max=int(maximum[row]),
-            index=int(index[row]), rank=int(ranks[row]), band=bands[row], areas=tuple(areas), leaves=leaves,
+            index=int(index[row]), rank=int(ranks[row]), band=band_names[row], areas=areas, _run=run, _row=row,
         ))
     block_order = {block.id: position for position, block in enumerate(criteria.blocks)}
     communes.sort(key=lambda c: (block_order[c.block], c.rank, c.code))
     counts = {band.name: 0 for band in criteria.bands}
-    for name in bands:
+    for name in band_names:
         counts[name] += 1
     average = int(round_half_up(int(index.sum()), size)) if size else None
     return Results(criteria, tuple(communes), counts, average)
@@ -341,43 +397,3 @@ def _ranks(criteria: CriteriaSet, submissions, index: np.ndarray, keys: Mapping[
     return ranks
 
 
-def _band(criteria: CriteriaSet, index: int) -> str:
-    """The first band (best first) whose threshold the index reaches."""
-    for band in criteria.bands:
-        if index >= band.min_index:
-            return band.name
-    return criteria.bands[-1].name
-
-
-def _leaf_result(p: dict, row: int) -> LeafResult:
-    leaf: Leaf = p["leaf"]
-    columns: _Columns = p["columns"]
-    report = columns.report[row]
-    appraisal = p["appraisals"][row]
-    has_self = bool(columns.has_self[row])
-    self_score = int(columns.self_score[row]) if has_self else None
-    not_applicable = bool(p["not_applicable"][row])
-    na_policy = leaf.not_applicable if not_applicable else None
-    final = int(p["final"][row])
-    evidence_score = int(p["evidence_points"][row])
-    missing = bool(p["missing"][row])
-    flags = []
-    if not_applicable:
-        flags.append(FLAG_NA)
-    if missing:
-        flags.append(FLAG_MISSING_EVIDENCE)
-    if appraisal is not None:
-        flags.append(FLAG_APPRAISED)
-    elif leaf.rule.kind == "judgement" and leaf.section != SECTION_SURVEY:
-        flags.append(FLAG_AWAITING)
-    if has_self and na_policy != NA_EXCLUDE and self_score != final:
-        flags.append(FLAG_SELF_ABOVE if self_score > final else FLAG_SELF_BELOW)
-    tallies = p["tallies"][row] if p["tallies"] is not None else None
-    reason = leaf_reason(
-        leaf, report, evidence_score=evidence_score if appraisal is not None else None, final=final,
-        self_score=self_score, na_policy=na_policy, auto_na=bool(p["nothing_arose"][row]) and not (report and report.not_applicable),
-        missing_evidence=(missing or bool(p["uncredited"][row])) and appraisal is None, rule_score=int(p["rule_points"][row]),
-        appraisal=appraisal, first_document=columns.first_document[row], tallies=tallies,
-    )
-    return LeafResult(leaf, report, self_score, None if leaf.section == SECTION_SURVEY else evidence_score,
-                      appraisal, final, int(p["counted_max"][row]), na_policy, tuple(flags), reason, tallies)

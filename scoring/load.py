@@ -21,7 +21,7 @@ from .errors import InputError, Issue, pointer
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet, Document,
-    InputFile, Inputs, Leaf, LeafReport, Rule, Submission, Survey, SurveyOption, Threshold,
+    InputFile, Inputs, LazyReports, Leaf, Rule, Submission, Survey, SurveyOption, Threshold,
     frozen_mapping,
 )
 from .numbers import to_hundredths
@@ -282,28 +282,11 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     )
 
 
-# JSON Schema counts 36.0 as an integer; these are kept as Python ints from here on
-INTEGER_FACTS = frozenset({"numerator", "denominator", "violations", "count"})
-
-
 def build_submission(data: dict, path: str) -> Submission:
-    """A validated submission document → Submission."""
-    leaves = {}
-    for code, raw in data["leaves"].items():
-        facts = {name: int(value) if name in INTEGER_FACTS else value for name, value in (raw.get("facts") or {}).items()}
-        leaves[code] = LeafReport(
-            facts=frozen_mapping(facts),
-            self_score=_h(raw["self_score"]) if raw.get("self_score") is not None else None,
-            evidence=tuple(
-                Document(d["number"], parse_date(d["date"]), d["title"], d["issuer"], d.get("file"))
-                for d in raw.get("evidence") or ()
-            ),
-            explanation=raw.get("explanation"),
-            not_applicable=bool(raw.get("not_applicable", False)),
-        )
+    """A validated submission document → Submission (leaf reports converted on first use)."""
     commune = data["commune"]
     return Submission(path, data["criteria_id"], int(data["year"]), commune["code"], commune["name"],
-                      commune["type"], frozen_mapping(leaves), frozen_mapping(data.get("report") or {}))
+                      commune["type"], LazyReports(data["leaves"]), frozen_mapping(data.get("report") or {}))
 
 
 def build_appraisal(data: dict, path: str) -> Appraisal:

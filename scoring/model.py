@@ -7,10 +7,13 @@ are read-only views. Nothing here reads files or knows about the CLI.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Mapping
+
+from .numbers import to_hundredths
 
 SECTION_AREA = "area"
 SECTION_SURVEY = "survey"
@@ -217,6 +220,66 @@ class LeafReport:
     evidence: tuple[Document, ...] = ()
     explanation: str | None = None
     not_applicable: bool = False
+
+    @classmethod
+    def from_json(cls, raw: Mapping) -> "LeafReport":
+        """A validated leaf entry of a submission → LeafReport (exact points, real dates)."""
+        facts = {name: int(value) if name in INTEGER_FACTS else value for name, value in (raw.get("facts") or {}).items()}
+        score = raw.get("self_score")
+        return cls(
+            facts=frozen_mapping(facts),
+            self_score=None if score is None else to_hundredths(score),
+            evidence=tuple(Document(d["number"], dt.date.fromisoformat(d["date"]), d["title"], d["issuer"], d.get("file"))
+                           for d in raw.get("evidence") or ()),
+            explanation=raw.get("explanation"),
+            not_applicable=bool(raw.get("not_applicable", False)),
+        )
+
+    def to_json(self) -> dict:
+        """Back to the submission format (used when inputs were built as objects, not read)."""
+        raw: dict = {}
+        if self.facts:
+            raw["facts"] = dict(self.facts)
+        if self.self_score is not None:
+            raw["self_score"] = Decimal(self.self_score).scaleb(-2)
+        if self.evidence:
+            raw["evidence"] = [{"number": d.number, "date": d.date.isoformat(), "title": d.title, "issuer": d.issuer,
+                                **({"file": d.file} if d.file else {})} for d in self.evidence]
+        if self.explanation is not None:
+            raw["explanation"] = self.explanation
+        if self.not_applicable:
+            raw["not_applicable"] = True
+        return raw
+
+
+# JSON Schema counts 36.0 as an integer; these facts are kept as Python ints
+INTEGER_FACTS = frozenset({"numerator", "denominator", "violations", "count"})
+
+
+class LazyReports(Mapping):
+    """A submission's leaf reports, kept as the validated JSON and converted on first access.
+
+    A national run reads 330,000 leaf entries; the engine lays their facts out as arrays
+    straight from the JSON (scoring.facts), and only the explanations need LeafReports.
+    """
+
+    __slots__ = ("raw", "_converted")
+
+    def __init__(self, raw: Mapping):
+        self.raw = raw
+        self._converted: dict = {}
+
+    def __getitem__(self, code: str) -> LeafReport:
+        report = self._converted.get(code)
+        if report is None:
+            report = self._converted[code] = LeafReport.from_json(self.raw[code])
+        return report
+
+    def __iter__(self):
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
 
 
 @dataclass(frozen=True)
