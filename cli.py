@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -156,7 +157,9 @@ def explain(commune_code, criteria, submissions, appraisal, survey):
     """
     inputs = load(criteria, submissions, appraisal, survey)
     document = results_document(score_inputs(inputs), inputs.files, generated_at="")
-    match = [c for c in document["communes"] if c["code"] == commune_code or c["name"].lower() == commune_code.lower()]
+    wanted = unicodedata.normalize("NFC", commune_code).casefold()
+    match = [c for c in document["communes"]
+             if c["code"] == commune_code or unicodedata.normalize("NFC", c["name"]).casefold() == wanted]
     if not match:
         known = ", ".join(f"{c['code']} ({c['name']})" for c in document["communes"])
         raise click.UsageError(f"Không có xã mã '{commune_code}'. Các xã: {known}")

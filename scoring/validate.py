@@ -76,7 +76,7 @@ def _schema_message(error) -> str:
         return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
     if kind == "pattern":
         if value.startswith("^[^\x00"):
-            return "chứa ký tự điều khiển (không in được), ví dụ NUL hoặc ESC"
+            return "chứa ký tự điều khiển hoặc ký tự ẩn (không in được: NUL, ESC, ký tự đổi chiều viết, khoảng trắng rộng 0…)"
         return f"không đúng định dạng (mẫu {value})"
     if kind == "minimum":
         return f"phải lớn hơn hoặc bằng {value}"
