@@ -66,7 +66,7 @@ def measure(year: Path, out: Path) -> dict:
     from scoring.engine import score
     from scoring.load import load_inputs
     from scoring.writers.decision import write_decision
-    from scoring.writers.results_json import dumps, results_document
+    from scoring.writers.results_json import dumps, json_layout, results_document
     from scoring.writers.workbook import write_workbook
     import xlsxwriter
 
@@ -98,7 +98,7 @@ def measure(year: Path, out: Path) -> dict:
         json.loads(path.read_bytes())
     figures["parse"] = {"seconds": time.perf_counter() - started}
     started = time.perf_counter()
-    json.dumps(document, ensure_ascii=False, indent=2)
+    json.dumps(document, ensure_ascii=False, **json_layout(document))
     figures["dump"] = {"seconds": time.perf_counter() - started}
     cells = _count_cells(out / "ket-qua.xlsx")
     started = time.perf_counter()

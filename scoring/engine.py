@@ -210,6 +210,7 @@ class _Run:
         self.not_applicable = np.zeros(shape, dtype=bool)
         self.uncredited = np.zeros(shape, dtype=bool)  # not credited for lack of evidence
         self.flags: dict[str, np.ndarray] = {}
+        self.flag_bits = np.zeros(shape, dtype=np.int64)
 
     def flagged(self, row: int, flag: str) -> tuple[str, ...]:
         columns = np.flatnonzero(self.flags[flag][row])
@@ -219,29 +220,35 @@ class _Run:
     def leaf_results(self, row: int) -> tuple[LeafResult, ...]:
         submission = self.submissions[row]
         facts = self.facts
+        # one row of every matrix as Python lists: element access on numpy arrays is slow
+        has_self, self_score = facts.has_self[row].tolist(), facts.self_score[row].tolist()
+        not_applicable, evidence = self.not_applicable[row].tolist(), self.evidence_points[row].tolist()
+        final, counted = self.final[row].tolist(), self.counted_max[row].tolist()
+        rule_points, nothing_arose = self.rule_points[row].tolist(), self.nothing_arose[row].tolist()
+        uncredited = self.uncredited[row].tolist()
+        flags = self.flag_bits[row].tolist()
+        tallies = self.survey_tallies.get(submission.code, {})
         results = []
         for column, leaf in enumerate(self.criteria.leaves):
-            report = submission.leaves.get(leaf.code)
-            has_self = bool(facts.has_self[row, column])
-            not_applicable = bool(self.not_applicable[row, column])
             survey = leaf.section == SECTION_SURVEY
             results.append(LeafResult(
-                leaf=leaf, report=report,
-                self_score=int(facts.self_score[row, column]) if has_self else None,
-                evidence_score=None if survey else int(self.evidence_points[row, column]),
+                leaf=leaf, report=submission.leaves.get(leaf.code),
+                self_score=self_score[column] if has_self[column] else None,
+                evidence_score=None if survey else evidence[column],
                 appraisal=self.appraisals.get((row, column)),
-                final=int(self.final[row, column]), counted_max=int(self.counted_max[row, column]),
-                not_applicable=leaf.not_applicable if not_applicable else None,
-                flags=tuple(flag for flag in FLAG_ORDER if self.flags[flag][row, column]),
-                tallies=self.survey_tallies.get(submission.code, {}).get(leaf.code, {}) if survey else None,
-                rule_score=int(self.rule_points[row, column]),
-                nothing_arose=bool(self.nothing_arose[row, column]),
-                uncredited=bool(self.uncredited[row, column] and self.rule_points[row, column] > 0),
+                final=final[column], counted_max=counted[column],
+                not_applicable=leaf.not_applicable if not_applicable[column] else None,
+                flags=FLAG_SETS[flags[column]],
+                tallies=tallies.get(leaf.code, {}) if survey else None,
+                rule_score=rule_points[column], nothing_arose=nothing_arose[column],
+                uncredited=uncredited[column] and rule_points[column] > 0,
             ))
         return tuple(results)
 
 
 FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+# every combination of flags as a tuple, indexed by its bit mask (bit i = FLAG_ORDER[i])
+FLAG_SETS = tuple(tuple(flag for i, flag in enumerate(FLAG_ORDER) if mask >> i & 1) for mask in range(1 << len(FLAG_ORDER)))
 
 
 def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
@@ -311,6 +318,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         FLAG_SELF_ABOVE: compared & (selfs > final),
         FLAG_SELF_BELOW: compared & (selfs < final),
     }
+    run.flag_bits = sum(run.flags[flag].astype(np.int64) << bit for bit, flag in enumerate(FLAG_ORDER))
     sections = np.array([leaf.section for leaf in criteria.leaves])
 
     def section_sum(matrix, section):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,12 +83,14 @@ def to_number(hundredths):
     return value / HUNDRED
 
 
+@lru_cache(maxsize=1 << 16)
 def format_points(hundredths, *, decimals: int = 2) -> str:
     """Hundredths → Vietnamese text with a decimal comma and dot thousands: 123456 → "1.234,56".
 
     decimals=2 always shows two decimals (indices: "85,70"); decimals=0 drops a zero
     fractional part and trailing zeros (points in sentences: "0,5", "2").
     """
+    # cached: a run formats the same few hundred point values hundreds of thousands of times
     value = int(hundredths)
     sign = "-" if value < 0 else ""
     whole, frac = divmod(abs(value), HUNDRED)

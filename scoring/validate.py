@@ -329,6 +329,16 @@ def _leaf_checks(criteria) -> dict:
     return checks
 
 
+def _exact_hundredths(value) -> int | None:
+    """Hundredths of a JSON number, or None when it has more than two decimals (fast path first)."""
+    if isinstance(value, int):
+        return value * 100
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -2 <= exponent <= 6:
+        return int(value.scaleb(2))
+    return to_hundredths(value) if is_hundredths(value) else None
+
+
 def _exact(value) -> bool:
     """A JSON number that fits in hundredths (ints always do; Decimals with ≤ 2 decimals)."""
     if isinstance(value, Decimal):
@@ -407,10 +417,10 @@ def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
                     add(pointer("leaves", code, "facts"), "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
         self_score = raw.get("self_score")
         if self_score is not None:
-            if not _exact(self_score):
+            value = _exact_hundredths(self_score)
+            if value is None:
                 add(pointer("leaves", code, "self_score"), "precision", f"số {self_score} có quá hai chữ số thập phân")
             else:
-                value = to_hundredths(self_score)
                 if value > leaf.max:
                     add(pointer("leaves", code, "self_score"), "self-score-above-max",
                         f"điểm tự chấm {format_points(value, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {code}")

@@ -126,9 +126,22 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
     }
 
 
+# Above this many communes results.json is written without indentation: a national file
+# (3,321 communes × 100 leaves) is 180 MB compact against 310 MB indented, and json's C
+# encoder only runs without indentation (4 s against 20 s).
+INDENT_UP_TO = 200
+
+
+def json_layout(document: dict) -> dict:
+    """json.dumps options for a results document: indented for a district or province, compact for a nation."""
+    if len(document.get("communes", ())) <= INDENT_UP_TO:
+        return {"indent": 2}
+    return {"separators": (",", ":")}
+
+
 def dumps(document: dict) -> bytes:
     """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, **json_layout(document)) + "\n").encode("utf-8")
 
 
 def load_results(path) -> dict:
