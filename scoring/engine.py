@@ -261,7 +261,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     submissions = list(inputs.submissions)
     size, width = len(submissions), len(criteria.leaves)
     if facts is None:
-        facts = fact_table(criteria, submissions)
+        facts = inputs.facts if inputs.facts is not None else fact_table(criteria, submissions)
     survey_tallies = inputs.survey.tallies if inputs.survey else {}
     row_of = {s.code: row for row, s in enumerate(submissions)}
     column_of = {leaf.code: column for column, leaf in enumerate(criteria.leaves)}
@@ -355,12 +355,13 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     area_index = round_half_up(area_points * PERCENT, np.where(area_max == 0, 1, area_max)) if size else area_points
     blocks = {unit_type: block.id for block in criteria.blocks for unit_type in block.unit_types}
 
+    area_points, area_max, area_self, area_index = (m.tolist() for m in (area_points, area_max, area_self, area_index))
     communes = []
     for row, submission in enumerate(submissions):
+        points, maxima, selfs_row, indices = area_points[row], area_max[row], area_self[row], area_index[row]
         areas = tuple(
-            AreaResult(area.code, area.title, int(area_points[row, a]), int(area_max[row, a]),
-                       None if area_max[row, a] == 0 else int(area_index[row, a]),
-                       None if area.source == "survey" else int(area_self[row, a]))
+            AreaResult(area.code, area.title, points[a], maxima[a], None if maxima[a] == 0 else indices[a],
+                       None if area.source == "survey" else selfs_row[a])
             for a, area in enumerate(criteria.areas)
         )
         communes.append(CommuneResult(

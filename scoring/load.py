@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import InputError, Issue, pointer
+from .facts import fact_table
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet, Document,
@@ -398,7 +399,9 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None) ->
         files.append(InputFile("appraisal", appraisal_file.path, appraisal_file.sha256))
     if survey_file:
         files.append(InputFile("survey", survey_file.path, survey_file.sha256))
-    return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files))
+    # the facts laid out as arrays are part of reading the inputs: the engine then only scores
+    facts = fact_table(criteria_set, built_submissions)
+    return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts)
 
 
 def _dedupe(issues):

@@ -343,3 +343,4 @@ class Inputs:
     appraisal: Appraisal | None
     survey: Survey | None
     files: tuple[InputFile, ...] = ()
+    facts: object = None  # scoring.facts.FactTable of the submissions, when the loader built it
