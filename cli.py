@@ -72,8 +72,29 @@ def fail_on_bad_input(command):
     return wrapper
 
 
+PROGRESS_FROM = 200  # submission files; smaller runs finish before a bar is worth drawing
+
+
 def load(criteria, submissions, appraisal, survey):
-    return load_inputs(criteria, submissions, appraisal, survey)
+    """Load every input; on a terminal, large runs show a progress bar on stderr."""
+    if not sys.stderr.isatty():
+        return load_inputs(criteria, submissions, appraisal, survey)
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if total < PROGRESS_FROM:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Đọc và kiểm tra hồ sơ", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        return load_inputs(criteria, submissions, appraisal, survey, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def run_time(value: str | None) -> str:

@@ -331,8 +331,12 @@ def submission_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if p.is_file())
 
 
-def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None) -> Inputs:
-    """Read and validate every input; return the model, or raise InputError with every problem."""
+def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None) -> Inputs:
+    """Read and validate every input; return the model, or raise InputError with every problem.
+
+    ``progress(done, total)``, when given, is called as submission files are read (the CLI
+    shows a progress bar with it; the loader itself prints nothing).
+    """
     from . import validate  # local import: validate uses the builders above
 
     criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
@@ -355,7 +359,11 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None) ->
         paths = submission_files(submissions_dir)
         if not paths:
             issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
-    submission_files_read = [read_submission(p) for p in paths]
+    submission_files_read = []
+    for done, path in enumerate(paths, 1):
+        submission_files_read.append(read_submission(path))
+        if progress is not None and (done % 50 == 0 or done == len(paths)):
+            progress(done, len(paths))
     appraisal_file = read_json(appraisal_path) if appraisal_path else None
     survey_file = read_json(survey_path) if survey_path else None
     for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
