@@ -23,8 +23,8 @@ from scoring.writers.atomic import OutputExists, OutputNotWritable, write_all_at
 from scoring.writers.decision import (
     DecisionDetails, DecisionError, load_details, override_details, render_decision, write_decision,
 )
-from scoring.writers.results_json import dumps, load_results, results_document
-from scoring.writers.workbook import render_workbook
+from scoring.writers.results_json import dumps, load_results, results_document, stream_results
+from scoring.writers.workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 RESULTS_NAME = "results.json"
@@ -154,9 +154,20 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     Ví dụ: python cli.py score --out out --force
     """
     inputs = load(criteria, submissions, appraisal, survey)
-    document = results_document(score_inputs(inputs), inputs.files, generated_at=run_time(fixed_time))
+    results, generated_at = score_inputs(inputs), run_time(fixed_time)
+    # a national run streams results.json and gives the workbook only the flagged leaves
+    national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
+    document = results_document(results, inputs.files, generated_at=generated_at,
+                                leaves="flagged" if national else "all")
+
+    def write_results(tmp):
+        if national:
+            stream_results(results, inputs.files, generated_at=generated_at, target=tmp)
+        else:
+            tmp.write_bytes(dumps(document))
+
     outputs = [
-        (out / RESULTS_NAME, lambda tmp: tmp.write_bytes(dumps(document))),
+        (out / RESULTS_NAME, write_results),
         (out / WORKBOOK_NAME, lambda tmp: render_workbook(document, tmp)),
         (out / DECISION_NAME, lambda tmp: tmp.write_bytes(render_decision(document))),
     ]

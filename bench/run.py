@@ -66,8 +66,8 @@ def measure(year: Path, out: Path) -> dict:
     from scoring.engine import score
     from scoring.load import load_inputs
     from scoring.writers.decision import write_decision
-    from scoring.writers.results_json import dumps, json_layout, results_document
-    from scoring.writers.workbook import write_workbook
+    from scoring.writers.results_json import dumps, json_layout, results_document, stream_results
+    from scoring.writers.workbook import DETAIL_SHEET_MAX_COMMUNES, write_workbook
     import xlsxwriter
 
     figures: dict = {}
@@ -83,8 +83,14 @@ def measure(year: Path, out: Path) -> dict:
     results = phase("score", lambda: score(inputs))
 
     def write_json():
-        document = results_document(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00")
-        (out / "results.json").write_bytes(dumps(document))
+        # as cli.py score does: national runs stream results.json and keep a light document
+        national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
+        document = results_document(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00",
+                                    leaves="flagged" if national else "all")
+        if national:
+            stream_results(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00", target=out / "results.json")
+        else:
+            (out / "results.json").write_bytes(dumps(document))
         return document
 
     document = phase("json", write_json)
@@ -97,9 +103,12 @@ def measure(year: Path, out: Path) -> dict:
     for path in files:
         json.loads(path.read_bytes())
     figures["parse"] = {"seconds": time.perf_counter() - started}
+    # the floor of writing results.json: json.dumps of the same (full) document, built beforehand
+    full = json.loads((out / "results.json").read_bytes())
     started = time.perf_counter()
-    json.dumps(document, ensure_ascii=False, **json_layout(document))
+    json.dumps(full, ensure_ascii=False, **json_layout(full))
     figures["dump"] = {"seconds": time.perf_counter() - started}
+    del full
     cells = _count_cells(out / "ket-qua.xlsx")
     started = time.perf_counter()
     workbook = xlsxwriter.Workbook(str(out / "floor.xlsx"), {"constant_memory": True})

@@ -110,6 +110,10 @@ class CommuneResult:
     def leaves(self) -> tuple[LeafResult, ...]:
         return self._run.leaf_results(self._row)
 
+    def leaf_results(self) -> tuple[LeafResult, ...]:
+        """The leaf results, built afresh and not kept (for writers that stream many communes)."""
+        return self.__dict__.get("leaves") or self._run.leaf_results(self._row)
+
     def flagged(self, flag: str) -> tuple[str, ...]:
         """Codes of the leaves carrying a flag, in criteria order."""
         return self._run.flagged(self._row, flag)

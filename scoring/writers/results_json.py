@@ -58,7 +58,15 @@ def _leaf(result: LeafResult) -> dict:
     }
 
 
-def _commune(commune: CommuneResult) -> dict:
+LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+
+
+def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
+    """One commune's entry. leaves="flagged" keeps only the leaves the workbook's lists need
+    (missing evidence, self-score differing): a light document for national runs."""
+    results = commune.leaf_results()  # not cached on the commune: a national run streams them
+    if leaves == "flagged":
+        results = [r for r in results if any(flag in r.flags for flag in LISTED_FLAGS)]
     return {
         "code": commune.code,
         "name": commune.name,
@@ -88,14 +96,20 @@ def _commune(commune: CommuneResult) -> dict:
             "self_below": list(commune.flagged(FLAG_SELF_BELOW)),
             "awaiting_appraisal": list(commune.flagged(FLAG_AWAITING)),
         },
-        "leaves": [_leaf(result) for result in commune.leaves],
+        "leaves": [_leaf(result) for result in results],
     }
 
 
-def results_document(results: Results, files: tuple[InputFile, ...], *, generated_at: str) -> dict:
-    """The whole results document: criteria summary, input hashes, engine version, communes in ranking order."""
+def results_document(results: Results, files: tuple[InputFile, ...], *, generated_at: str,
+                     leaves: str = "all") -> dict:
+    """The whole results document: criteria summary, input hashes, engine version, communes in ranking order.
+
+    leaves="flagged" gives the light document the workbook and decision need on national
+    runs (every commune, only its flagged leaves); results.json always has every leaf
+    (write it with write_results_json, which streams large runs).
+    """
     criteria = results.criteria
-    communes = [_commune(c) for c in results.communes]
+    communes = [_commune(c, leaves) for c in results.communes]
     return {
         "format": FORMAT,
         "engine": {"name": ENGINE_NAME, "version": __version__},
@@ -164,3 +178,27 @@ def load_results(path) -> dict:
 
 def write_results_json(document: dict, path, *, force: bool = False) -> Path:
     return write_bytes_atomic(path, dumps(document), force=force)
+
+
+def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target) -> None:
+    """Write results.json to the path ``target`` with every leaf, one commune at a time.
+
+    Gives exactly the bytes of dumps(results_document(...)); above INDENT_UP_TO communes
+    the document is never held whole in memory (a national run's leaf entries alone take
+    gigabytes as Python objects).
+    """
+    if len(results.communes) <= INDENT_UP_TO:
+        Path(target).write_bytes(dumps(results_document(results, files, generated_at=generated_at)))
+        return
+    light = results_document(results, files, generated_at=generated_at, leaves="flagged")
+    head = dict(light)
+    del head["communes"]  # the last key: written after the head, commune by commune
+    separators = json_layout(light)["separators"]
+    with open(target, "wb") as out:
+        text = json.dumps(head, ensure_ascii=False, separators=separators)
+        out.write((text[:-1] + ',"communes":[').encode("utf-8"))
+        for position, commune in enumerate(results.communes):
+            if position:
+                out.write(b",")
+            out.write(json.dumps(_commune(commune), ensure_ascii=False, separators=separators).encode("utf-8"))
+        out.write(b"]}\n")
