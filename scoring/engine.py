@@ -110,9 +110,10 @@ class CommuneResult:
     def leaves(self) -> tuple[LeafResult, ...]:
         return self._run.leaf_results(self._row)
 
-    def leaf_results(self) -> tuple[LeafResult, ...]:
-        """The leaf results, built afresh and not kept (for writers that stream many communes)."""
-        return self.__dict__.get("leaves") or self._run.leaf_results(self._row)
+    def leaf_results(self, flags: tuple[str, ...] = ()) -> tuple[LeafResult, ...]:
+        """The leaf results (only those carrying one of ``flags``, if given), built afresh and
+        not kept: for writers that stream many communes."""
+        return self._run.leaf_results(self._row, flags)
 
     def flagged(self, flag: str) -> tuple[str, ...]:
         """Codes of the leaves carrying a flag, in criteria order."""
@@ -221,7 +222,8 @@ class _Run:
         leaves = self.criteria.leaves
         return tuple(leaves[column].code for column in columns)
 
-    def leaf_results(self, row: int) -> tuple[LeafResult, ...]:
+    def leaf_results(self, row: int, flags: tuple[str, ...] = ()) -> tuple[LeafResult, ...]:
+        """The row's leaf results; with ``flags``, only the leaves carrying one of them."""
         submission = self.submissions[row]
         facts = self.facts
         # one row of every matrix as Python lists: element access on numpy arrays is slow
@@ -230,10 +232,15 @@ class _Run:
         final, counted = self.final[row].tolist(), self.counted_max[row].tolist()
         rule_points, nothing_arose = self.rule_points[row].tolist(), self.nothing_arose[row].tolist()
         uncredited = self.uncredited[row].tolist()
-        flags = self.flag_bits[row].tolist()
+        flags_row = self.flag_bits[row].tolist()
         tallies = self.survey_tallies.get(submission.code, {})
         results = []
-        for column, leaf in enumerate(self.criteria.leaves):
+        columns = range(len(self.criteria.leaves))
+        if flags:
+            mask = sum(1 << FLAG_ORDER.index(flag) for flag in flags)
+            columns = [column for column, bits in enumerate(flags_row) if bits & mask]
+        for column in columns:
+            leaf = self.criteria.leaves[column]
             survey = leaf.section == SECTION_SURVEY
             results.append(LeafResult(
                 leaf=leaf, report=submission.leaves.get(leaf.code),
@@ -242,7 +249,7 @@ class _Run:
                 appraisal=self.appraisals.get((row, column)),
                 final=final[column], counted_max=counted[column],
                 not_applicable=leaf.not_applicable if not_applicable[column] else None,
-                flags=FLAG_SETS[flags[column]],
+                flags=FLAG_SETS[flags_row[column]],
                 tallies=tallies.get(leaf.code, {}) if survey else None,
                 rule_score=rule_points[column], nothing_arose=nothing_arose[column],
                 uncredited=uncredited[column] and rule_points[column] > 0,

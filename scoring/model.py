@@ -263,17 +263,15 @@ class LazyReports(Mapping):
     straight from the JSON (scoring.facts), and only the explanations need LeafReports.
     """
 
-    __slots__ = ("raw", "_converted")
+    __slots__ = ("raw",)
 
     def __init__(self, raw: Mapping):
         self.raw = raw
-        self._converted: dict = {}
 
     def __getitem__(self, code: str) -> LeafReport:
-        report = self._converted.get(code)
-        if report is None:
-            report = self._converted[code] = LeafReport.from_json(self.raw[code])
-        return report
+        # converted on every access and not kept: a national run would otherwise hold a
+        # million LeafReports next to the JSON they came from
+        return LeafReport.from_json(self.raw[code])
 
     def __iter__(self):
         return iter(self.raw)

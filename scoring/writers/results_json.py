@@ -64,9 +64,8 @@ LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
 def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     """One commune's entry. leaves="flagged" keeps only the leaves the workbook's lists need
     (missing evidence, self-score differing): a light document for national runs."""
-    results = commune.leaf_results()  # not cached on the commune: a national run streams them
-    if leaves == "flagged":
-        results = [r for r in results if any(flag in r.flags for flag in LISTED_FLAGS)]
+    # built afresh, not cached on the commune: a national run streams them
+    results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
     return {
         "code": commune.code,
         "name": commune.name,
