@@ -65,7 +65,10 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     """One commune's entry. leaves="flagged" keeps only the leaves the workbook's lists need
     (missing evidence, self-score differing): a light document for national runs."""
     # built afresh, not cached on the commune: a national run streams them
-    results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
+    if leaves == "none":
+        results = ()
+    else:
+        results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
     return {
         "code": commune.code,
         "name": commune.name,
@@ -189,10 +192,9 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
     if len(results.communes) <= INDENT_UP_TO:
         Path(target).write_bytes(dumps(results_document(results, files, generated_at=generated_at)))
         return
-    light = results_document(results, files, generated_at=generated_at, leaves="flagged")
-    head = dict(light)
+    head = results_document(results, files, generated_at=generated_at, leaves="none")
+    separators = json_layout(head)["separators"]
     del head["communes"]  # the last key: written after the head, commune by commune
-    separators = json_layout(light)["separators"]
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)
         out.write((text[:-1] + ',"communes":[').encode("utf-8"))
