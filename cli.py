@@ -2,13 +2,15 @@
 """Chấm điểm Chỉ số CCHC cấp xã: the command line. Each command: load → score → write.
 
 Exit codes: 0 success; 1 invalid input (every problem, one per line, as
-file:/json/pointer: message [error-code]; nothing written); 2 wrong usage.
+file:/json/pointer: message [error-code]; nothing written); 2 wrong usage; 3 a fault of the
+program itself (one line on stderr; CCHC_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -16,7 +18,7 @@ from pathlib import Path
 import click
 
 from scoring.engine import score as score_inputs
-from scoring.errors import InputError
+from scoring.errors import InputError, one_line
 from scoring.load import load_inputs
 from scoring.report import explain as explain_text, ranking_table
 from scoring.writers.atomic import OutputExists, OutputNotWritable, write_all_atomic
@@ -27,6 +29,7 @@ from scoring.writers.results_json import dumps, load_results, results_document, 
 from scoring.writers.workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+INTERNAL_ERROR = 3  # exit code of a fault in the program itself (inputs may be fine)
 RESULTS_NAME = "results.json"
 DECISION_NAME = "quyet-dinh.docx"
 WORKBOOK_NAME = "ket-qua.xlsx"
@@ -68,6 +71,15 @@ def fail_on_bad_input(command):
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
         except OutputNotWritable as error:
             raise click.UsageError(f"Không ghi được vào {error.path}: {error.reason}.")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a fault of the program, not of the inputs
+            if os.environ.get("CCHC_DEBUG"):
+                raise
+            click.echo(f"Lỗi nội bộ của chương trình ({type(error).__name__}: {one_line(str(error))[:300]}); "
+                       "không có kết quả nào bị ghi đè. Hãy báo cho nhóm phát triển kèm lệnh đã chạy "
+                       "(chạy lại với CCHC_DEBUG=1 để xem chi tiết).", err=True)
+            sys.exit(INTERNAL_ERROR)
 
     return wrapper
 

@@ -17,7 +17,16 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.pointer}: {self.message} [{self.code}]"
+        return one_line(f"{self.file}:{self.pointer}: {self.message} [{self.code}]")
+
+
+# control characters quoted from input would break a report line (or hide text on a terminal)
+_VISIBLE = {code: f"\\x{code:02x}" for code in range(32)} | {0x7f: "\\x7f", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def one_line(text: str) -> str:
+    """Text made safe for one line of a report: control characters shown as escapes."""
+    return text.translate(_VISIBLE)
 
 
 class InputError(Exception):

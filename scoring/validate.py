@@ -50,8 +50,13 @@ def fast_check(name: str):
     fraction of the JSON parse time. Valid files (nearly all) take the fast path; a file it
     rejects is re-run through jsonschema for the full report.
     """
-    schema = json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
-    return jsonschema_rs.validator_for(schema).is_valid
+    return rs_validator(name).is_valid
+
+
+@lru_cache(maxsize=None)
+def rs_validator(name: str):
+    """The compiled (jsonschema-rs) validator of one of the committed schemas."""
+    return jsonschema_rs.validator_for(json.loads(SCHEMAS[name].read_text(encoding="utf-8")))
 
 
 _TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "string": "một chuỗi", "integer": "một số nguyên",
@@ -101,8 +106,11 @@ def _schema_message(error) -> str:
 
 def schema_issues(parsed, name: str) -> list[Issue]:
     """Pass 1: every JSON Schema error of a file, each at its JSON pointer."""
-    if fast_check(name)(parsed.data):
-        return []
+    try:
+        if fast_check(name)(parsed.data):
+            return []
+    except UnicodeEncodeError:  # a lone surrogate escape ("\\ud800") somewhere: not text
+        return _lone_surrogates(parsed)
     issues = []  # explain with the reference validator
     for error in validator(name).iter_errors(parsed.data):
         where = list(error.absolute_path)
@@ -111,7 +119,45 @@ def schema_issues(parsed, name: str) -> list[Issue]:
             where.append(error.instance)
             message = f"tên khóa '{error.instance}' không hợp lệ: {message}"
         issues.append(Issue(parsed.path, pointer(*where), f"schema-{error.validator}", message))
+    if not issues:
+        # the two validators disagree (Python's re lets "$" match before a final newline,
+        # ECMA-262 does not): the compiled validator's verdict stands, with its own words
+        for error in rs_validator(name).iter_errors(parsed.data):
+            issues.append(Issue(parsed.path, pointer(*error.instance_path), f"schema-{_rs_kind(error)}",
+                                "không đúng định dạng" if _rs_kind(error) == "pattern" else error.message))
     return sorted(issues, key=lambda i: (i.pointer, i.code))
+
+
+def _rs_kind(error) -> str:
+    """The JSON Schema keyword of a jsonschema-rs error ("pattern", "type", …)."""
+    name = type(error.kind).__name__
+    return name[:1].lower() + name[1:]
+
+
+def _lone_surrogates(parsed) -> list[Issue]:
+    """Strings holding a lone UTF-16 surrogate escape (\\ud800): not text, refused at their place."""
+    issues = []
+    for path, value in _walk_with_keys(parsed.data):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                issues.append(Issue(parsed.path, pointer(*path), "encoding-invalid",
+                                    "chuỗi chứa mã \\uD800-\\uDFFF đơn lẻ, không phải ký tự hợp lệ"))
+    return issues
+
+
+def _walk_with_keys(value, path=()):
+    """Every scalar and every key of a JSON document, with its path (keys are checked as text too)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield path + (key,), key
+            yield from _walk_with_keys(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_with_keys(item, path + (index,))
+    else:
+        yield path, value
 
 
 def _date_ok(text: str) -> bool:
@@ -132,6 +178,11 @@ def _walk(value, path=()):
             yield from _walk(item, path + (index,))
     else:
         yield path, value
+
+
+def precision_issues(parsed) -> list[Issue]:
+    """Every number of a file kept to the hundredth (results.json read back by the writers)."""
+    return _precision_and_dates(parsed, ())
 
 
 def _precision_and_dates(parsed, date_keys) -> list[Issue]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, one_line
 from ..numbers import NotHundredths, to_hundredths, to_number
 
 # The hidden sheet every generated form carries: what the form is, for which criteria set.
@@ -44,7 +44,7 @@ class CellIssue(Issue):
 
     def __str__(self) -> str:
         where = f"!{self.pointer}" if self.pointer else ""
-        return f"{self.file}{where}: {self.message} [{self.code}]"
+        return one_line(f"{self.file}{where}: {self.message} [{self.code}]")
 
 
 class FormError(InputError):

@@ -167,12 +167,12 @@ def load_results(path) -> dict:
     """
     from ..errors import InputError
     from ..load import read_json
-    from ..validate import schema_issues
+    from ..validate import precision_issues, schema_issues
 
     parsed = read_json(path)
     if parsed.issues:
         raise InputError(parsed.issues)
-    issues = schema_issues(parsed, "results")
+    issues = schema_issues(parsed, "results") or precision_issues(parsed)
     if issues:
         raise InputError(issues)
     return parsed.data

@@ -188,7 +188,9 @@ def render_workbook(
         per_commune_sheets = count <= PER_COMMUNE_SHEETS_MAX
     if detail_sheet is None:
         detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES
-    with tempfile.TemporaryDirectory(prefix=".xlsx-", dir=target.parent, ignore_cleanup_errors=True) as tmpdir:
+    # xlsxwriter's row files go to the system's temporary folder: a killed run must not leave
+    # them in the output folder
+    with tempfile.TemporaryDirectory(prefix="cchc-xlsx-", ignore_cleanup_errors=True) as tmpdir:
         _Builder(results, created, per_commune_sheets, detail_sheet).build(target, tmpdir)
 
 
