@@ -47,17 +47,35 @@ def to_hundredths(value) -> int:
     """Exact hundredths of a JSON number (int or Decimal); more than two decimals is an error.
 
     Points in criteria and submissions are stated to the hundredth (quarter points are
-    0.25); a value like 0.125 is rejected rather than silently rounded.
+    0.25); a value like 0.125 is rejected rather than silently rounded. Works on the
+    number's digits, not through decimal arithmetic, so no context rounding, overflow or
+    underflow can change the answer (1E-999999999 is not 0; 1e999999999 is too large).
     """
     if isinstance(value, bool):
         raise NotHundredths(str(value))
+    if isinstance(value, int):
+        return value * HUNDRED
     try:
-        scaled = Decimal(value) * HUNDRED
-    except (ArithmeticError, TypeError, ValueError) as exc:  # InvalidOperation, Overflow
+        number = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError) as exc:
         raise NotHundredths(str(value)) from exc
-    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+    if not number.is_finite():
         raise NotHundredths(str(value))
-    return int(scaled)
+    if number.is_zero():
+        return 0
+    if number.adjusted() > 15 or number.adjusted() < -2:  # beyond any points, or below 0,01
+        raise NotHundredths(str(value))
+    sign, digits, exponent = number.as_tuple()
+    coefficient = int("".join(map(str, digits)))
+    shift = exponent + 2
+    if shift >= 0:
+        result = coefficient * 10 ** shift
+    else:
+        divisor = 10 ** -shift  # at most 10 ** (number of digits written)
+        if coefficient % divisor:
+            raise NotHundredths(str(value))
+        result = coefficient // divisor
+    return -result if sign else result
 
 
 def is_hundredths(value) -> bool:

@@ -190,7 +190,7 @@ def _precision_and_dates(parsed, date_keys) -> list[Issue]:
     issues = []
     for path, value in _walk(parsed.data):
         if isinstance(value, Decimal) and not is_hundredths(value):
-            if abs(value) > 10 ** 9:
+            if value.is_finite() and not value.is_zero() and value.adjusted() > 9:
                 issues.append(Issue(parsed.path, pointer(*path), "number-too-large", f"số {value} quá lớn"))
             else:
                 issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
