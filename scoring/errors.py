@@ -20,8 +20,13 @@ class Issue:
         return one_line(f"{self.file}:{self.pointer}: {self.message} [{self.code}]")
 
 
-# control characters quoted from input would break a report line (or hide text on a terminal)
-_VISIBLE = {code: f"\\x{code:02x}" for code in range(32)} | {0x7f: "\\x7f", ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+# characters quoted from input that would break a report line or hide or reorder text on a
+# terminal: C0 and C1 controls, DEL, Unicode line/paragraph separators, zero-width and
+# bidirectional controls, BOM
+_HIDDEN = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x200B, 0x2010), 0x2028, 0x2029,
+           *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+_VISIBLE = {code: (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") for code in _HIDDEN}
+_VISIBLE |= {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
 
 
 def one_line(text: str) -> str:
