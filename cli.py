@@ -71,7 +71,10 @@ def fail_on_bad_input(command):
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
         except OutputNotWritable as error:
             raise click.UsageError(f"Không ghi được vào {error.path}: {error.reason}.")
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu; các kết quả đã có không bị ghi đè.", err=True)
+            sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as error:  # a fault of the program, not of the inputs
             if os.environ.get("CCHC_DEBUG"):
@@ -150,7 +153,7 @@ def validate(criteria, submissions, appraisal, survey):
 
 @cli.command(context_settings=CONTEXT)
 @input_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
               help="Thư mục ghi kết quả.")
 @click.option("--force", is_flag=True, help="Ghi đè kết quả đã có.")
 @click.option("--time", "fixed_time", callback=parse_time,
