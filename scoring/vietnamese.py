@@ -54,6 +54,20 @@ def sorted_by_name(items, key=lambda item: item):
     return sorted(items, key=lambda item: sort_key(key(item)))
 
 
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """Roman numerals for section headings of official documents: 4 → "IV"."""
+    text = ""
+    for value, numeral in _ROMAN:
+        while number >= value:
+            text += numeral
+            number -= value
+    return text
+
+
 def format_date(iso_date: str) -> str:
     """"2023-02-05" → "05/02/2023" (day and month zero-padded, as in official documents)."""
     year, month, day = iso_date.split("-")

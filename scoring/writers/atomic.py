@@ -49,31 +49,7 @@ def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
     The temporary file lives in the same folder (so the rename is atomic) and is removed if
     produce fails. Without force an existing path is never replaced.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise OutputNotWritable(path, "là một thư mục, không phải tệp")
-    if path.exists() and not force:
-        raise OutputExists(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputNotWritable(path.parent, exc.strerror or str(exc)) from exc
-    os.close(handle)
-    tmp_path = Path(tmp_name)
-    try:
-        produce(tmp_path)
-        with open(tmp_path, "rb") as written:
-            os.fsync(written.fileno())
-        os.chmod(tmp_path, 0o644)
-        try:
-            os.replace(tmp_path, path)
-        except OSError as exc:
-            raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return path
+    return write_all_atomic([(path, produce)], force=force)[0]
 
 
 def write_bytes_atomic(path, data: bytes, *, force: bool) -> Path:

@@ -84,6 +84,7 @@ from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..numbers import format_points, from_number
+from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
 
 BUNDLED_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "decision.docx"
@@ -419,19 +420,6 @@ def _unit_label(commune: dict) -> str:
     return f"{_capitalize(unit_type)} {name}"
 
 
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in _ROMAN:
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
 def _points(value) -> str:
     return "" if value is None else format_points(from_number(value))
 
@@ -536,7 +524,7 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
         if several_blocks and block != current_block:
             current_block = block
             label = block_names.get(block) or _clean(block or "")
-            rows.append({"heading": True, "label": f"{_roman(present_blocks.index(block) + 1)}. {label}"})
+            rows.append({"heading": True, "label": f"{roman(present_blocks.index(block) + 1)}. {label}"})
         rows.append({
             "heading": False,
             "stt": str(stt),

@@ -81,7 +81,7 @@ from pathlib import Path
 import xlsxwriter
 
 from scoring.numbers import format_points, from_number, round_half_up, to_number
-from scoring.vietnamese import format_date, sort_key
+from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.xlsx_text import EXCEL_STRMAX, truncate_utf16, write_text
 
@@ -513,7 +513,7 @@ class _Builder:
             if several_blocks and commune["block"] != block:
                 block = commune["block"]
                 block_number += 1
-                write_text(ws, row, 0, f"{_roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
+                write_text(ws, row, 0, f"{roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
                 for col in range(1, len(RANKING_HEADERS)):
                     ws.write_blank(row, col, None, self.f_block)
                 row += 1
@@ -1058,17 +1058,6 @@ class _Builder:
             ws.write_blank(row, col, None, self.f_bold_text)
         ws.freeze_panes(header + 1, 2)
         self._print_setup(ws, header)
-
-
-def _roman(number: int) -> str:
-    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-                (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    text = ""
-    for value, numeral in numerals:
-        while number >= value:
-            text += numeral
-            number -= value
-    return text
 
 
 def _moment_text(generated_at) -> str:
