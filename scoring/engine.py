@@ -14,7 +14,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .facts import FactTable, fact_table, first_document
+from .facts import FactTable, fact_table, first_document, reports_as_json
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
@@ -37,7 +37,7 @@ class LeafResult:
     """One commune's result on one leaf. Points in hundredths; the reason is written on first use."""
 
     leaf: Leaf
-    report: LeafReport | None
+    raw: Mapping | None  # the commune's entry for the leaf, as validated JSON (None: not reported)
     self_score: int | None
     evidence_score: int | None
     appraisal: AppraisalEntry | None
@@ -55,9 +55,14 @@ class LeafResult:
         return self.leaf.code
 
     @cached_property
+    def report(self) -> LeafReport | None:
+        """The commune's report on the leaf (exact points, real dates), converted on first use."""
+        return None if self.raw is None else LeafReport.from_json(self.raw)
+
+    @cached_property
     def reason(self) -> str:
         """Why the final score, in Vietnamese (see scoring.reasons)."""
-        report = self.report
+        report = self.report if self.leaf.rule.kind == "deadline" else _RawView(self.raw)
         return leaf_reason(
             self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
             final=self.final, self_score=self.self_score, na_policy=self.not_applicable,
@@ -67,6 +72,22 @@ class LeafResult:
             first_document=first_document(self.leaf, report) if self.leaf.rule.kind == "deadline" else None,
             tallies=self.tallies,
         )
+
+
+class _RawView:
+    """What the reasons read of a report (facts, explanation, not-applicable), straight from
+    the JSON: converting every entry to a LeafReport would cost more than the sentence."""
+
+    __slots__ = ("facts", "explanation", "not_applicable")
+
+    def __new__(cls, raw):
+        if raw is None:
+            return None
+        view = object.__new__(cls)
+        view.facts = raw.get("facts") or {}
+        view.explanation = raw.get("explanation")
+        view.not_applicable = bool(raw.get("not_applicable", False))
+        return view
 
 
 @dataclass(frozen=True)
@@ -234,6 +255,7 @@ class _Run:
         uncredited = self.uncredited[row].tolist()
         flags_row = self.flag_bits[row].tolist()
         tallies = self.survey_tallies.get(submission.code, {})
+        raw_leaves = reports_as_json(submission)
         results = []
         columns = range(len(self.criteria.leaves))
         if flags:
@@ -243,7 +265,7 @@ class _Run:
             leaf = self.criteria.leaves[column]
             survey = leaf.section == SECTION_SURVEY
             results.append(LeafResult(
-                leaf=leaf, report=submission.leaves.get(leaf.code),
+                leaf=leaf, raw=raw_leaves.get(leaf.code),
                 self_score=self_score[column] if has_self[column] else None,
                 evidence_score=None if survey else evidence[column],
                 appraisal=self.appraisals.get((row, column)),

@@ -41,7 +41,7 @@ def _hundredths(value) -> int:
     return int(value.scaleb(2))
 
 
-def _reports_as_json(submission: Submission) -> dict:
+def reports_as_json(submission: Submission) -> dict:
     """The submission's leaves as validated JSON dicts (as read, or rebuilt from model objects)."""
     leaves = submission.leaves
     if isinstance(leaves, LazyReports):
@@ -65,7 +65,7 @@ def fact_table(criteria: CriteriaSet, submissions) -> FactTable:
 
     for row, submission in enumerate(submissions):
         base = row * width
-        for code, raw in _reports_as_json(submission).items():
+        for code, raw in reports_as_json(submission).items():
             column = position.get(code)
             if column is None:  # validation rejects unknown codes; hand-built inputs may not
                 continue

@@ -14,7 +14,8 @@ from .. import ENGINE_NAME, __version__
 from ..engine import (
     FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
-from ..model import InputFile
+from ..facts import _hundredths
+from ..model import INTEGER_FACTS, InputFile
 from ..numbers import to_number
 from .atomic import write_bytes_atomic
 
@@ -24,14 +25,16 @@ FORMAT = "cchc-results/1"
 def _facts(result: LeafResult) -> dict:
     if result.tallies is not None:
         return {"tallies": dict(result.tallies)}
-    if result.report is None:
+    facts = result.raw.get("facts") if result.raw is not None else None
+    if not facts:
         return {}
-    return {name: (to_number(int(value * 100)) if name == "value" else value) for name, value in result.report.facts.items()}
+    return {name: (to_number(_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
+            for name, value in facts.items()}
 
 
 def _leaf(result: LeafResult) -> dict:
     leaf = result.leaf
-    report = result.report
+    raw = result.raw
     appraisal = result.appraisal
     return {
         "code": leaf.code,
@@ -42,8 +45,8 @@ def _leaf(result: LeafResult) -> dict:
         "max": to_number(leaf.max),
         "facts": _facts(result),
         "evidence": [
-            {"number": d.number, "date": d.date.isoformat(), "title": d.title, "issuer": d.issuer, "file": d.file}
-            for d in (report.evidence if report else ())
+            {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file")}
+            for d in ((raw.get("evidence") or ()) if raw is not None else ())
         ],
         "not_applicable": result.not_applicable,
         "self_score": to_number(result.self_score),
