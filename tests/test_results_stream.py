@@ -32,3 +32,13 @@ def test_the_light_document_keeps_every_flagged_leaf():
         by_code = {leaf["code"]: leaf for leaf in big["leaves"]}
         assert all(leaf == by_code[leaf["code"]] for leaf in small["leaves"])
     assert json.loads(json.dumps(light["summary"])) == full["summary"]
+
+
+def test_chunks_rendered_by_forked_workers_come_back_in_order(tmp_path, monkeypatch):
+    inputs = load_inputs()
+    results = score(inputs)
+    monkeypatch.setattr(results_json, "INDENT_UP_TO", 3)
+    monkeypatch.setattr(results_json, "CHUNK", 2)  # 6 chunks: the worker pool is used
+    whole = dumps(results_document(results, inputs.files, generated_at=TIME))
+    stream_results(results, inputs.files, generated_at=TIME, target=tmp_path / "results.json")
+    assert (tmp_path / "results.json").read_bytes() == whole
