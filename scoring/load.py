@@ -21,7 +21,7 @@ from .errors import InputError, Issue, pointer
 from .facts import fact_table
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
-    Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet, Document,
+    Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet,
     InputFile, Inputs, LazyReports, Leaf, Rule, Submission, Survey, SurveyOption, Threshold,
     frozen_mapping,
 )

@@ -83,7 +83,7 @@ import xlsxwriter
 from scoring.numbers import format_points, from_number, round_half_up, to_number
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
-from scoring.writers.xlsx_text import EXCEL_STRMAX, truncate_utf16, write_text
+from scoring.writers.xlsx_text import truncate_utf16, write_text
 
 PER_COMMUNE_SHEETS_MAX = 30
 DETAIL_SHEET_MAX_COMMUNES = 1000
