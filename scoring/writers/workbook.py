@@ -723,18 +723,22 @@ class _Builder:
         )
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf, gap) in enumerate(rows, start=1):
-            _write_num(ws, row, 0, number, self.f_int)
-            write_text(ws, row, 1, commune["code"], self.f_code)
-            write_text(ws, row, 2, commune["name"], self.f_text)
-            write_text(ws, row, 3, leaf["code"], self.f_code)
-            write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
-            _write_num(ws, row, 5, leaf.get("max"), self.f_points)
-            _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
-            _write_num(ws, row, 7, leaf.get("final"), self.f_points)
+            self._leaf_list_row(ws, row, number, commune, leaf)
             _write_num(ws, row, 8, to_number(gap), self.f_points)
             write_text(ws, row, 9, reason_text(leaf), self.f_wrap)
             row += 1
         self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
+
+    def _leaf_list_row(self, ws, row: int, number: int, commune: dict, leaf: dict) -> None:
+        """The columns both leaf lists share: STT, commune, leaf, maximum, self-score, final."""
+        _write_num(ws, row, 0, number, self.f_int)
+        write_text(ws, row, 1, commune["code"], self.f_code)
+        write_text(ws, row, 2, commune["name"], self.f_text)
+        write_text(ws, row, 3, leaf["code"], self.f_code)
+        write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
+        _write_num(ws, row, 5, leaf.get("max"), self.f_points)
+        _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
+        _write_num(ws, row, 7, leaf.get("final"), self.f_points)
 
     def _missing(self, ws) -> None:
         rows = self.missing_rows()
@@ -746,14 +750,7 @@ class _Builder:
         )
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf) in enumerate(rows, start=1):
-            _write_num(ws, row, 0, number, self.f_int)
-            write_text(ws, row, 1, commune["code"], self.f_code)
-            write_text(ws, row, 2, commune["name"], self.f_text)
-            write_text(ws, row, 3, leaf["code"], self.f_code)
-            write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
-            _write_num(ws, row, 5, leaf.get("max"), self.f_points)
-            _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
-            _write_num(ws, row, 7, leaf.get("final"), self.f_points)
+            self._leaf_list_row(ws, row, number, commune, leaf)
             write_text(ws, row, 8, reason_text(leaf), self.f_wrap)
             row += 1
         self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
