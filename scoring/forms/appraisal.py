@@ -42,7 +42,7 @@ from ..vietnamese import sort_key
 from . import cells as c
 from .inputs import CouncilInputs, CriteriaSource
 from .self_assessment import (
-    ImportResult, _check_meta, _Formats, _header_ok, _text, _validation, form_leaves, self_score_floor,
+    ImportResult, _Formats, _header_ok, _text, _validation, form_leaves, self_score_floor,
 )
 from .texts import pts
 
@@ -220,20 +220,11 @@ def _write_guide(guide, f, criteria, council: str) -> None:
 def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportResult:
     """A filled appraisal form → the appraisal document, or FormError with every problem at its cell."""
     path = Path(path)
-    shown = c.display(path)
     criteria = source.criteria
-    problems = c.Problems(shown)
-    if sheets is None:
-        sheets = c.read_workbook(path, shown)
-    meta = c.read_meta(sheets)
-    if c.form_kind(meta) != c.KIND_APPRAISAL:
-        problems.add("", "form-not-a-form", "không phải phiếu thẩm định do chương trình tạo (python cli.py appraisal-form)")
-        problems.raise_if_any()
-    _check_meta(meta, criteria, problems, f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}")
-    for name in (SHEET_GUIDE, SHEET_APPRAISAL):
-        if name not in sheets:
-            problems.add(f"{name}!A1", "form-not-a-form", f"thiếu trang \"{name}\" của phiếu")
-    problems.raise_if_any()
+    shown, problems, sheets, meta = c.open_form(
+        path, criteria, kind=c.KIND_APPRAISAL, sheets=sheets, required=(SHEET_GUIDE, SHEET_APPRAISAL),
+        criteria_cell=f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}",
+        not_this_kind="không phải phiếu thẩm định do chương trình tạo (python cli.py appraisal-form)")
     council_at = f"{SHEET_GUIDE}!B{GUIDE_COUNCIL_ROW}"
     council = c.text_of(sheets[SHEET_GUIDE].value(GUIDE_COUNCIL_ROW, 2))
     if council is None:

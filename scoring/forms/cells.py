@@ -449,3 +449,34 @@ def summarize_missing_files(warnings, base_dir, *, keep: int = 3) -> list:
                      f"và {len(missing) - keep} tệp kiểm chứng khác chưa có trong thư mục {display(base_dir)} "
                      "(đường dẫn tệp tính từ thư mục hồ sơ)")
     return others + missing[:keep] + [rest]
+
+
+def open_form(path, criteria, *, kind: str, sheets, required: tuple[str, ...], criteria_cell: str,
+              not_this_kind: str):
+    """The start every form reader shares: read the workbook (unless given), check it is a form
+    of ``kind`` made by this program's form version for this criteria set and year, and that
+    its ``required`` sheets are there. Returns (shown path, Problems, sheets, meta) or raises
+    FormError with every problem found so far."""
+    path = Path(path)
+    shown = display(path)
+    problems = Problems(shown)
+    if sheets is None:
+        sheets = read_workbook(path, shown)
+    meta = read_meta(sheets)
+    if form_kind(meta) != kind:
+        problems.add("", "form-not-a-form", not_this_kind)
+        problems.raise_if_any()
+    if meta.get("version") != str(FORM_VERSION):
+        problems.add("", "form-not-a-form", f"phiếu phiên bản '{meta.get('version')}', chương trình đọc phiên bản {FORM_VERSION}")
+        problems.raise_if_any()
+    form_id, year = meta.get("criteria_id"), meta.get("year")
+    if form_id != criteria.id or year != str(criteria.year):
+        problems.add(criteria_cell, "form-criteria-mismatch",
+                     f"phiếu được tạo cho bộ tiêu chí '{form_id}' năm {year}, đang đọc theo bộ tiêu chí "
+                     f"'{criteria.id}' năm {criteria.year}")
+        problems.raise_if_any()
+    for name in required:
+        if name not in sheets:
+            problems.add(f"{name}!A1", "form-not-a-form", f"thiếu trang \"{name}\" của phiếu")
+    problems.raise_if_any()
+    return shown, problems, sheets, meta

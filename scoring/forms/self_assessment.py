@@ -523,20 +523,11 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     with every problem at its cell. ``base_dir``: the submissions folder the evidence file
     paths are relative to (default: the form's folder); a file not there is a warning."""
     path = Path(path)
-    shown = c.display(path)
     criteria = source.criteria
-    problems = c.Problems(shown)
-    if sheets is None:
-        sheets = c.read_workbook(path, shown)
-    meta = c.read_meta(sheets)
-    if c.form_kind(meta) != c.KIND_SELF:
-        problems.add("", "form-not-a-form", "không phải phiếu tự đánh giá do chương trình tạo (python cli.py form)")
-        problems.raise_if_any()
-    _check_meta(meta, criteria, problems, f"{SHEET_GUIDE}!B{GUIDE_ROWS['criteria'][0]}")
-    for name in (SHEET_GUIDE, SHEET_LEAVES, SHEET_EVIDENCE):
-        if name not in sheets:
-            problems.add(f"{name}!A1", "form-not-a-form", f"thiếu trang \"{name}\" của phiếu")
-    problems.raise_if_any()
+    shown, problems, sheets, meta = c.open_form(
+        path, criteria, kind=c.KIND_SELF, sheets=sheets, required=(SHEET_GUIDE, SHEET_LEAVES, SHEET_EVIDENCE),
+        criteria_cell=f"{SHEET_GUIDE}!B{GUIDE_ROWS['criteria'][0]}",
+        not_this_kind="không phải phiếu tự đánh giá do chương trình tạo (python cli.py form)")
     commune_code = meta.get("commune_code", "")
     locations = {"": f"{SHEET_GUIDE}!A1", "/leaves": f"{SHEET_LEAVES}!A{HEADER_ROW}"}
     commune, report = _read_guide(sheets[SHEET_GUIDE], commune_code, problems, locations)
@@ -556,18 +547,6 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     c.map_issues(warnings, mapped, locations, f"{SHEET_GUIDE}!A1")
     base = Path(base_dir) if base_dir else path.parent
     return ImportResult(c.KIND_SELF, document, c.summarize_missing_files(mapped.issues, base))
-
-
-def _check_meta(meta: dict, criteria: CriteriaSet, problems: c.Problems, where: str) -> None:
-    if meta.get("version") != str(c.FORM_VERSION):
-        problems.add("", "form-not-a-form", f"phiếu phiên bản '{meta.get('version')}', chương trình đọc phiên bản {c.FORM_VERSION}")
-        return
-    form_id, year = meta.get("criteria_id"), meta.get("year")
-    if form_id != criteria.id or year != str(criteria.year):
-        problems.add(where, "form-criteria-mismatch",
-                     f"phiếu được tạo cho bộ tiêu chí '{form_id}' năm {year}, đang đọc theo bộ tiêu chí "
-                     f"'{criteria.id}' năm {criteria.year}")
-    problems.raise_if_any()
 
 
 def _guide_value(sheet: c.SheetData, key: str, problems: c.Problems):
