@@ -9,16 +9,24 @@ one: they are collected and raised together as an InputError.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
+import multiprocessing
+import os
 import re
-from dataclasses import dataclass
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
+import msgspec
+
 from .errors import InputError, Issue, pointer
-from .facts import fact_table
+from .facts import FactTable, concat_facts, extract, fact_block
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet,
@@ -42,7 +50,8 @@ class ParsedFile:
     data: object
     sha256: str
     issues: tuple[Issue, ...]
-    key_count: int | None = None  # keys counted in the raw text (fast reads only)
+    colons: int | None = None  # colons in the raw text, at least its keys (fast reads only)
+    source: bytes | None = None  # the file's bytes, as hashed (None when unreadable)
 
 
 class _DuplicateKeys:
@@ -59,6 +68,53 @@ class _DuplicateKeys:
             else:
                 result[key] = value
         return result
+
+
+# msgspec parses JSON several times faster than the json module and hands every decimal
+# literal to a hook as written, so no value changes on the way; whatever it refuses (a BOM
+# is stripped first) is read again by the json module, which finds the defect and names it.
+_EXACT_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+
+
+@lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
+def _float_or_decimal(literal: str):
+    """A decimal literal as a float when that is exact to the hundredth, else as Decimal.
+
+    "0.75" or "87.5" (at most two decimals, no exponent, under 15 characters) becomes a
+    float: every value with at most 13 digits before the point and 2 after is exactly
+    ×100-and-round-able (scoring.numbers.exact_hundredths), and floats are much cheaper
+    to check and validate. Anything else stays a Decimal, so "0.125" is still refused as
+    written.
+    """
+    point = literal.find(".")
+    if len(literal) < 15 and (point < 0 or len(literal) - point <= 3) and "e" not in literal and "E" not in literal:
+        return float(literal)
+    return Decimal(literal)
+
+
+_CHECKING_DECODER = msgspec.json.Decoder(float_hook=_float_or_decimal)
+_REFUSED = object()
+
+
+def _decode_fast(raw: bytes, decoder=_EXACT_DECODER):
+    """The JSON value of a file's bytes, or _REFUSED when the fast parser does not accept them."""
+    try:
+        return decoder.decode(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    except (msgspec.DecodeError, UnicodeDecodeError, ValueError, RecursionError):
+        return _REFUSED
+
+
+@lru_cache(maxsize=8)
+def parse_leaves(source: bytes):
+    """The leaf entries of a submission read and validated before, parsed again from its bytes.
+
+    A few recent files are kept parsed, so a writer going through one commune's leaves
+    parses its file once. The dicts returned are shared: callers only read them.
+    """
+    data = _decode_fast(source)
+    if data is _REFUSED:  # not expected for a file that passed validation; the exact reader agrees
+        data = json.loads(source.decode("utf-8-sig"), parse_float=Decimal)
+    return data["leaves"]
 
 
 def _reject_constant(name):
@@ -78,7 +134,18 @@ _KEY_END = re.compile(rb'"[ \t\r\n]*:')
 _ESCAPED_KEY_END = re.compile(rb'\\"[ \t\r\n]*:')
 
 
-def _raw_key_count(raw: bytes) -> int:
+def no_duplicated_keys(parsed: ParsedFile, keys: int) -> bool:
+    """True when ``keys`` (counted in the parsed document) are all the keys of the raw text:
+    none was dropped because it appeared twice in one object (a fast read keeps the last).
+
+    Outside strings a colon only ever follows a key, so the text's colons are at least its
+    keys: when they equal the keys parsed (no colon inside a text value, nearly always) one
+    scan of the bytes proves it; otherwise the keys are counted in the text.
+    """
+    return keys == parsed.colons or keys == _counted_keys(parsed.source)
+
+
+def _counted_keys(raw: bytes) -> int:
     """Keys in a JSON text: a closing quote followed by a colon (whitespace allowed between)
     ends a key, and can appear inside a string value only escaped (\\":), which is subtracted.
 
@@ -90,18 +157,21 @@ def _raw_key_count(raw: bytes) -> int:
     return raw.count(b'":') + raw.count(b'" :') - raw.count(b'\\":') - raw.count(b'\\" :')
 
 
-def read_json(path, *, fast: bool = False) -> ParsedFile:
+def read_json(path, *, fast: bool = False, checking: bool = False, shown: str | None = None) -> ParsedFile:
     """Read one JSON file exactly: decimals as Decimal, BOM accepted, every defect an Issue.
 
     Defects: missing or unreadable file, empty file, not UTF-8, syntax error (with line and
     column), NaN/Infinity, numbers too large, duplicated keys.
 
     Finding duplicated keys needs a Python hook on every object, which doubles the parse
-    time; ``fast`` skips it and records how many keys the raw text holds instead, so the
-    caller can compare with the keys parsed and re-read exactly only when they differ.
+    time; ``fast`` skips it (and parses with msgspec) and records how many keys the raw text
+    holds instead, so the caller can compare with the keys parsed and re-read exactly only
+    when they differ. A file the fast parser refuses is read the exact way, which says why.
+    ``checking`` (with ``fast``) reads decimals that are exact to the hundredth as floats:
+    for validating and laying out facts, never for what is kept (see _float_or_decimal).
     """
     path = Path(path)
-    shown = display_path(path)
+    shown = shown or display_path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -115,11 +185,15 @@ def read_json(path, *, fast: bool = False) -> ParsedFile:
 
     if not raw.strip():
         return fail("file-empty", "tệp rỗng")
+    if fast:
+        data = _decode_fast(raw, _CHECKING_DECODER if checking else _EXACT_DECODER)
+        if data is not _REFUSED and data is not None:
+            return ParsedFile(shown, data, digest, (), raw.count(b":"), raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return fail("encoding-invalid", f"tệp không phải UTF-8 (byte {exc.start})")
-    hook = None if fast else _DuplicateKeys()
+    hook = _DuplicateKeys()
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
@@ -133,8 +207,6 @@ def read_json(path, *, fast: bool = False) -> ParsedFile:
         return fail("json-invalid", "JSON lồng nhau quá sâu")
     if data is None:  # the JSON value null: nothing to read, and it must not pass for "unreadable"
         return fail("json-not-object", "tệp phải chứa một đối tượng JSON, không phải null")
-    if fast:
-        return ParsedFile(shown, data, digest, (), _raw_key_count(raw))
     leaves = data.get("leaves") if isinstance(data, dict) else None
     issues = tuple(
         # a duplicated leaf code is pointed at; other keys are named in the message
@@ -142,7 +214,7 @@ def read_json(path, *, fast: bool = False) -> ParsedFile:
               "duplicate-key", f"khóa '{key}' xuất hiện hai lần trong cùng một đối tượng")
         for key in hook.duplicates
     )
-    return ParsedFile(shown, data, digest, issues)
+    return ParsedFile(shown, data, digest, issues, source=raw)
 
 
 def submission_key_count(data) -> int | None:
@@ -158,13 +230,16 @@ def submission_key_count(data) -> int | None:
         return None
 
 
-def read_submission(path) -> ParsedFile:
+def read_submission(path, shown: str | None = None) -> ParsedFile:
     """A submission read fast, re-read exactly when its raw text holds more keys than parsed
     (a duplicated leaf code or field would otherwise silently keep only its last value)."""
-    parsed = read_json(path, fast=True)
-    if parsed.data is None or submission_key_count(parsed.data) == parsed.key_count:
+    parsed = read_json(path, fast=True, shown=shown)
+    if parsed.data is None or parsed.colons is None:
         return parsed
-    return read_json(path)
+    keys = submission_key_count(parsed.data)
+    if keys is not None and no_duplicated_keys(parsed, keys):
+        return parsed
+    return read_json(path, shown=shown)
 
 
 _JSON_REASONS = {
@@ -289,11 +364,16 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     )
 
 
-def build_submission(data: dict, path: str) -> Submission:
-    """A validated submission document → Submission (leaf reports converted on first use)."""
+def build_submission(data: dict, path: str, source: bytes | None = None) -> Submission:
+    """A validated submission document → Submission (leaf reports converted on first use).
+
+    With ``source`` (the file's bytes) the leaf entries are not kept parsed: they are parsed
+    again from the bytes when an explanation needs them, and ``data`` may lack "leaves".
+    """
     commune = data["commune"]
+    leaves = LazyReports(data["leaves"]) if source is None else LazyReports(source=source, parse=parse_leaves)
     return Submission(path, data["criteria_id"], int(data["year"]), commune["code"], commune["name"],
-                      commune["type"], LazyReports(data["leaves"]), frozen_mapping(data.get("report") or {}))
+                      commune["type"], leaves, frozen_mapping(data.get("report") or {}))
 
 
 def build_appraisal(data: dict, path: str) -> Appraisal:
@@ -331,12 +411,170 @@ def submission_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if p.is_file())
 
 
+@dataclass(frozen=True)
+class CheckedSubmission:
+    """One submission file read and checked (schema, then meaning).
+
+    ``file.data`` is the document without its leaf entries (the header the rest of loading
+    reads); the entries live on as the file's bytes (``file.source``) and, for a valid file,
+    as a row of the fact table built beside it.
+    """
+
+    file: ParsedFile
+    issues: tuple[Issue, ...]  # schema and meaning problems (reading problems are in file.issues)
+    valid: bool
+
+
+# Above this many files, submissions are read and checked by forked worker processes, one
+# group of files each at a time: reading, validating and laying out the facts of a file
+# does not depend on any other file, and the fact table comes back as arrays.
+PARALLEL_FROM = 200
+GROUP = 100
+_SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
+
+
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection while reading: parsed JSON holds no reference cycles,
+    and scanning the growing heap again and again would cost more than the parse."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[list[CheckedSubmission], FactTable | None]:
+    """Read and check a group of submission files; the fact table of the valid ones, in order.
+
+    The common path: parse fast, check the schema (compiled validator) and the header, lay
+    out the facts of the whole group at once and check them on the arrays
+    (scoring.facts.extract); only a file found wanting there is checked leaf by leaf
+    (scoring.validate.leaf_issues), and only a file the schema rejects, or whose raw text
+    holds more keys than were parsed (a duplicated key), is read again the exact way.
+    Only the header of each document is kept parsed: the leaf entries stay as bytes.
+    """
+    from . import validate
+
+    results: list = [None] * len(paths)  # (parsed, issues) per file
+    quick = []  # (position, parsed, header issues) of schema-valid files
+    folder = display_path(base_dir)
+    # a file directly in the folder shows as the folder's name joined with its own (resolving
+    # every path to show it relative to the working folder costs more than reading it)
+    shown = [os.path.join(folder, path.name) if path.parent == base_dir and not path.is_symlink() else None
+             for path in paths]
+    with collector_paused():
+        for position, path in enumerate(paths):
+            parsed = read_json(path, fast=True, checking=True, shown=shown[position])
+            if parsed.data is None or parsed.colons is None or criteria is None \
+                    or validate.schema_issues(parsed, "submission"):
+                results[position] = _check_exactly(path, criteria, base_dir, shown[position])
+            else:
+                quick.append((position, parsed, validate.header_issues(parsed, criteria)))
+        extraction = extract(criteria, [parsed.data["leaves"] for _, parsed, _ in quick]) if quick else None
+        fast_rows = {}
+        for row, (position, parsed, found) in enumerate(quick):
+            data = parsed.data
+            keys = len(data) + len(data["commune"]) + len(data.get("report") or ()) + extraction.key_counts[row]
+            if not no_duplicated_keys(parsed, keys):  # a duplicated key (or an unknown code): the exact way
+                results[position] = _check_exactly(paths[position], criteria, base_dir, shown[position])
+                continue
+            if not extraction.clean[row]:
+                found = found + validate.leaf_issues(parsed, criteria, base_dir)
+            results[position] = (parsed, found)
+            fast_rows[position] = row
+
+        checked, order, slow_reports = [], [], []
+        for position, (parsed, found) in enumerate(results):
+            valid = not parsed.issues and not found and criteria is not None
+            data = parsed.data
+            if valid:
+                if position in fast_rows:
+                    order.append(fast_rows[position])
+                else:  # valid after an exact reading: its facts are laid out below
+                    order.append(len(quick) + len(slow_reports))
+                    slow_reports.append(data["leaves"])
+            if isinstance(data, dict) and "leaves" in data:
+                data = {key: value for key, value in data.items() if key != "leaves"}
+            checked.append(CheckedSubmission(replace(parsed, data=data), tuple(found), valid))
+        facts = None
+        if criteria is not None:
+            blocks = [b for b in (extraction.facts if extraction else None,
+                                  fact_block(criteria, slow_reports) if slow_reports else None) if b is not None]
+            facts = concat_facts(criteria, blocks)
+            if order != list(range(len(order))) or len(order) != facts.self_score.shape[0]:
+                facts = FactTable(**{name: getattr(facts, name)[order] for name in FactTable.__dataclass_fields__})
+        # let the parsed documents go while the collector still sleeps: it would otherwise
+        # wake up to scan them all once before they are freed
+        del results, quick, slow_reports, extraction
+    return checked, facts
+
+
+def _check_exactly(path, criteria, base_dir, shown=None):
+    """A submission read and checked the thorough way: (parsed file, schema and meaning issues)."""
+    from . import validate
+
+    parsed = read_submission(path, shown)
+    return parsed, (validate.check_submission(parsed, criteria, base_dir) if parsed.data is not None else [])
+
+
+def _check_shared_group(paths):
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"])
+
+
+def _ignore_interrupt():
+    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None,
+                           workers: int | None = None) -> tuple[list[CheckedSubmission], FactTable | None]:
+    """Every submission file read and checked, in order, and the fact table of the valid ones.
+
+    ``workers`` forked processes share the files (default: one per core, up to 4, from
+    PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
+    """
+    groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
+    workers = min(workers, len(groups))
+    checked: list[CheckedSubmission] = []
+    blocks = []
+
+    def collect(results):
+        for group_checked, block in results:
+            checked.extend(group_checked)
+            if block is not None:
+                blocks.append(block)
+            if progress is not None:
+                progress(len(checked), len(paths))
+
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        collect(check_group(group, criteria, base_dir) for group in groups)
+    else:
+        _SHARED.update(criteria=criteria, base_dir=base_dir)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
+                collect(pool.imap(_check_shared_group, groups))
+        finally:
+            _SHARED.clear()
+    facts = concat_facts(criteria, blocks) if criteria is not None else None
+    return checked, facts
+
+
 def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
 
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
     """
+    with collector_paused():
+        return _load_inputs(criteria, submissions, appraisal, survey, progress)
+
+
+def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
     from . import validate  # local import: validate uses the builders above
 
     criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
@@ -359,24 +597,18 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
         paths = submission_files(submissions_dir)
         if not paths:
             issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
-    submission_files_read = []
-    for done, path in enumerate(paths, 1):
-        submission_files_read.append(read_submission(path))
-        if progress is not None and (done % 50 == 0 or done == len(paths)):
-            progress(done, len(paths))
+    checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress)
+    submission_files_read = [c.file for c in checked]
     appraisal_file = read_json(appraisal_path) if appraisal_path else None
     survey_file = read_json(survey_path) if survey_path else None
     for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
         issues += parsed.issues
 
     built_submissions = []
-    for parsed in submission_files_read:
-        if parsed.data is None:
-            continue
-        found = validate.check_submission(parsed, criteria_set, submissions_dir)
-        issues += found
-        if not found and criteria_set is not None:
-            built_submissions.append(build_submission(parsed.data, parsed.path))
+    for item in checked:
+        issues += item.issues
+        if item.valid:
+            built_submissions.append(build_submission(item.file.data, item.file.path, item.file.source))
     issues += validate.check_communes_unique(submission_files_read)
 
     # Communes named by any readable submission (valid or not), so that an appraisal or survey
@@ -407,8 +639,6 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
         files.append(InputFile("appraisal", appraisal_file.path, appraisal_file.sha256))
     if survey_file:
         files.append(InputFile("survey", survey_file.path, survey_file.sha256))
-    # the facts laid out as arrays are part of reading the inputs: the engine then only scores
-    facts = fact_table(criteria_set, built_submissions)
     return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts)
 
 

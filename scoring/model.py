@@ -261,12 +261,24 @@ class LazyReports(Mapping):
 
     A national run reads 330,000 leaf entries; the engine lays their facts out as arrays
     straight from the JSON (scoring.facts), and only the explanations need LeafReports.
+    The loader keeps the file's bytes rather than the parsed JSON (``source`` and ``parse``):
+    as Python objects a national run's entries take gigabytes, as bytes tens of megabytes,
+    and they are parsed again, a few files at a time, only when an explanation is written.
     """
 
-    __slots__ = ("raw",)
+    __slots__ = ("_raw", "_source", "_parse")
 
-    def __init__(self, raw: Mapping):
-        self.raw = raw
+    def __init__(self, raw: Mapping | None = None, *, source: bytes | None = None, parse=None):
+        if (raw is None) == (source is None):
+            raise ValueError("LazyReports needs either the parsed entries or the file's bytes")
+        self._raw, self._source, self._parse = raw, source, parse
+
+    @property
+    def raw(self) -> Mapping:
+        """The leaf entries as validated JSON (parsed again from the kept bytes when needed)."""
+        if self._raw is not None:
+            return self._raw
+        return self._parse(self._source)
 
     def __getitem__(self, code: str) -> LeafReport:
         # converted on every access and not kept: a national run would otherwise hold a
@@ -278,6 +290,13 @@ class LazyReports(Mapping):
 
     def __len__(self) -> int:
         return len(self.raw)
+
+    def __eq__(self, other):
+        if isinstance(other, LazyReports):
+            return self.raw == other.raw
+        return super().__eq__(other)
+
+    __hash__ = None
 
 
 @dataclass(frozen=True)

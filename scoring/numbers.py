@@ -78,6 +78,24 @@ def to_hundredths(value) -> int:
     return -result if sign else result
 
 
+def exact_hundredths(value) -> int | None:
+    """Hundredths of a JSON number as read, or None when it has more than two decimals.
+
+    The common cases first (ints, Decimals with at most two decimals); floats come only from
+    files whose every number literal has at most two decimals and few digits (the loader
+    checks the text before reading numbers as floats), so ×100 and rounding is exact.
+    """
+    kind = type(value)
+    if kind is int:
+        return value * HUNDRED
+    if kind is float:
+        return round(value * HUNDRED)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -2 <= exponent <= 6:
+        return int(value.scaleb(2))
+    return to_hundredths(value) if is_hundredths(value) else None
+
+
 def is_hundredths(value) -> bool:
     """True when the number can be kept exactly in hundredths."""
     try:

@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
 from .model import FACTS_BY_KIND, SECTION_SURVEY
-from .numbers import format_points, is_hundredths, to_hundredths
+from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .vietnamese import format_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,18 +380,9 @@ def _leaf_checks(criteria) -> dict:
     return checks
 
 
-def _exact_hundredths(value) -> int | None:
-    """Hundredths of a JSON number, or None when it has more than two decimals (fast path first)."""
-    if isinstance(value, int):
-        return value * 100
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -2 <= exponent <= 6:
-        return int(value.scaleb(2))
-    return to_hundredths(value) if is_hundredths(value) else None
-
-
 def _exact(value) -> bool:
-    """A JSON number that fits in hundredths (ints always do; Decimals with ≤ 2 decimals)."""
+    """A JSON number that fits in hundredths (ints always do, and the floats the loader
+    lets through; Decimals with ≤ 2 decimals)."""
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         return (isinstance(exponent, int) and exponent >= -2) or is_hundredths(value)
@@ -399,15 +390,20 @@ def _exact(value) -> bool:
 
 
 def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
-    """Schema, then (when the criteria set is valid) every leaf against its rule.
-
-    This runs once per commune and leaf (330,000 times for a national run), so the common
-    path does as little as possible and messages are only built for problems.
-    """
+    """Schema, then (when the criteria set is valid) the header and every leaf against its rule."""
     issues = schema_issues(parsed, "submission")
     if issues:
         return issues
+    issues = header_issues(parsed, criteria)
+    if criteria is not None:
+        issues += leaf_issues(parsed, criteria, base_dir)
+    return issues
+
+
+def header_issues(parsed, criteria) -> list[Issue]:
+    """A schema-valid submission's header: report date, criteria set and year, ranking block."""
     data, file = parsed.data, parsed.path
+    issues = []
 
     def add(where, code, message):
         issues.append(Issue(file, where, code, message))
@@ -423,6 +419,23 @@ def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
         add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
     if criteria.block_of(data["commune"]["type"]) is None:
         add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+    return issues
+
+
+def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
+    """Every leaf of a schema-valid submission against its rule: known code, facts the rule
+    needs and nothing else, self-score within the leaf's range and on its step, evidence
+    dated within the year and stored inside the submissions folder.
+
+    This is the reference for what a leaf may say. The loader runs it only on files in
+    which a quick check on the fact table found something (scoring.facts.extract marks
+    them); it must find every problem this function reports.
+    """
+    data, file = parsed.data, parsed.path
+    issues = []
+
+    def add(where, code, message):
+        issues.append(Issue(file, where, code, message))
 
     reported = data["leaves"]
     for leaf in criteria.leaves:
@@ -468,7 +481,7 @@ def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
                     add(pointer("leaves", code, "facts"), "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
         self_score = raw.get("self_score")
         if self_score is not None:
-            value = _exact_hundredths(self_score)
+            value = exact_hundredths(self_score)
             if value is None:
                 add(pointer("leaves", code, "self_score"), "precision", f"số {self_score} có quá hai chữ số thập phân")
             else:
