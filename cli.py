@@ -21,18 +21,13 @@ from scoring.engine import score as score_inputs
 from scoring.errors import InputError, one_line
 from scoring.load import load_inputs
 from scoring.report import explain as explain_text, ranking_table
-from scoring.writers.atomic import OutputExists, OutputNotWritable, write_all_atomic
-from scoring.writers.decision import (
-    DecisionDetails, DecisionError, load_details, override_details, render_decision, write_decision,
-)
-from scoring.writers.results_json import dumps, load_results, results_document, stream_results
-from scoring.writers.workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
+from scoring.writers.atomic import OutputExists, OutputNotWritable
+from scoring.writers.decision import DecisionDetails, DecisionError, load_details, override_details, write_decision
+from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
+from scoring.writers.results_json import load_results, results_document
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 INTERNAL_ERROR = 3  # exit code of a fault in the program itself (inputs may be fine)
-RESULTS_NAME = "results.json"
-DECISION_NAME = "quyet-dinh.docx"
-WORKBOOK_NAME = "ket-qua.xlsx"
 
 
 def input_options(command):
@@ -170,23 +165,7 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     """
     inputs = load(criteria, submissions, appraisal, survey)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
-    # a national run streams results.json and gives the workbook only the flagged leaves
-    national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
-    document = results_document(results, inputs.files, generated_at=generated_at,
-                                leaves="flagged" if national else "all")
-
-    def write_results(tmp):
-        if national:
-            stream_results(results, inputs.files, generated_at=generated_at, target=tmp)
-        else:
-            tmp.write_bytes(dumps(document))
-
-    outputs = [
-        (out / RESULTS_NAME, write_results),
-        (out / WORKBOOK_NAME, lambda tmp: render_workbook(document, tmp)),
-        (out / DECISION_NAME, lambda tmp: tmp.write_bytes(render_decision(document))),
-    ]
-    written = write_all_atomic(outputs, force=force)
+    written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force)
     click.echo(ranking_table(document))
     click.echo("")
     for path in written:

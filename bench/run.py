@@ -62,12 +62,15 @@ def _count_cells(xlsx: Path) -> int:
 
 
 def measure(year: Path, out: Path) -> dict:
-    """Run the pipeline on one generated year, in this process; return the figures."""
+    """Run the pipeline on one generated year, in this process; return the figures.
+
+    The outputs are written exactly as ``cli.py score`` writes them
+    (scoring.writers.outputs.write_outputs), which reports each output's time.
+    """
     from scoring.engine import score
     from scoring.load import load_inputs
-    from scoring.writers.decision import write_decision
-    from scoring.writers.results_json import dumps, json_layout, results_document, stream_results
-    from scoring.writers.workbook import DETAIL_SHEET_MAX_COMMUNES, write_workbook
+    from scoring.writers.outputs import write_outputs
+    from scoring.writers.results_json import json_layout
     import xlsxwriter
 
     figures: dict = {}
@@ -81,21 +84,12 @@ def measure(year: Path, out: Path) -> dict:
     inputs = phase("load", lambda: load_inputs(year / "criteria.json", year / "communes",
                                                year / "appraisal.json", year / "survey.json"))
     results = phase("score", lambda: score(inputs))
-
-    def write_json():
-        # as cli.py score does: national runs stream results.json and keep a light document
-        national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
-        document = results_document(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00",
-                                    leaves="flagged" if national else "all")
-        if national:
-            stream_results(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00", target=out / "results.json")
-        else:
-            (out / "results.json").write_bytes(dumps(document))
-        return document
-
-    document = phase("json", write_json)
-    phase("workbook", lambda: write_workbook(document, out / "ket-qua.xlsx", force=True))
-    phase("decision", lambda: write_decision(document, out / "quyet-dinh.docx", force=True))
+    timings: dict = {}
+    phase("outputs", lambda: write_outputs(results, inputs.files, generated_at="2026-01-15T08:00:00+07:00",
+                                          out=out, force=True, timings=timings))
+    for name in ("json", "workbook", "decision"):
+        figures[name] = {"seconds": timings[name], "peak_mb": figures["outputs"]["peak_mb"]}
+    figures["workers_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     # floors
     files = [year / "criteria.json", year / "appraisal.json", year / "survey.json"] + sorted((year / "communes").glob("*.json"))
@@ -137,15 +131,19 @@ def report(figures: dict) -> str:
     lines.append(f"  {'phase':<10}{'seconds':>9}{'peak MB':>9}  {'floor':<8}{'floor s':>9}{'ratio':>7}")
     for name in pipeline:
         f = figures[name]
+        peak = f"{f['peak_mb']:>9.0f}" if name in ("load", "score") else f"{'':>9}"  # outputs: one peak, below
         base = floor.get(name)
         if base:
             b = figures[base]["seconds"]
-            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{f['peak_mb']:>9.0f}  {base:<8}{b:>9.3f}{f['seconds'] / b:>7.2f}")
+            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{peak}  {base:<8}{b:>9.3f}{f['seconds'] / b:>7.2f}")
         else:
-            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{f['peak_mb']:>9.0f}")
-    whole = sum(figures[name]["seconds"] for name in pipeline)
+            lines.append(f"  {name:<10}{f['seconds']:>9.3f}{peak}")
+    # the whole run as cli.py score does it: load, score, and the three outputs written as one step
+    whole = sum(figures[name]["seconds"] for name in ("load", "score", "outputs"))
     whole_floor = sum(figures[name]["seconds"] for name in ("parse", "cells", "dump"))
     lines.append(f"  {'whole run':<10}{whole:>9.3f}{'':>9}  {'floors':<8}{whole_floor:>9.3f}{whole / whole_floor:>7.2f}")
+    lines.append(f"  peak memory: {figures['outputs']['peak_mb']:.0f} MB in the main process, "
+                 f"{figures['workers_peak_mb']:.0f} MB in the largest worker process")
     return "\n".join(lines)
 
 

@@ -9,14 +9,10 @@ one: they are collected and raised together as an InputError.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import signal
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -34,6 +30,7 @@ from .model import (
     frozen_mapping,
 )
 from .numbers import to_hundredths
+from .workers import collector_paused, ordered_map, worker_count
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CRITERIA = ROOT / "criteria" / "tu-mo-rong-2023.json"
@@ -433,19 +430,6 @@ GROUP = 100
 _SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
 
 
-@contextmanager
-def collector_paused():
-    """No cyclic garbage collection while reading: parsed JSON holds no reference cycles,
-    and scanning the growing heap again and again would cost more than the parse."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Read and check a group of submission files; the fact table of the valid ones, in order.
 
@@ -524,11 +508,6 @@ def _check_shared_group(paths):
     return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"])
 
 
-def _ignore_interrupt():
-    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None,
                            workers: int | None = None) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
@@ -538,28 +517,19 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     """
     groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(paths) >= PARALLEL_FROM else 1
-    workers = min(workers, len(groups))
+        workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
     blocks = []
-
-    def collect(results):
-        for group_checked, block in results:
+    _SHARED.update(criteria=criteria, base_dir=base_dir)
+    try:
+        for group_checked, block in ordered_map(_check_shared_group, groups, workers):
             checked.extend(group_checked)
             if block is not None:
                 blocks.append(block)
             if progress is not None:
                 progress(len(checked), len(paths))
-
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        collect(check_group(group, criteria, base_dir) for group in groups)
-    else:
-        _SHARED.update(criteria=criteria, base_dir=base_dir)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
-                collect(pool.imap(_check_shared_group, groups))
-        finally:
-            _SHARED.clear()
+    finally:
+        _SHARED.clear()
     facts = concat_facts(criteria, blocks) if criteria is not None else None
     return checked, facts
 

@@ -12,7 +12,7 @@ workbook library's own row files live in the system's temporary folder (cchc-xls
 the output folder; a kill leaves them there, for the system to clean.
 
 The subprocess tests run a small wrapper script that imports cli, replaces one writer (as cli
-imported it, e.g. ``cli.render_workbook``) and calls ``cli.main()``.
+imported it, e.g. ``scoring.writers.outputs.render_workbook``) and calls ``cli.main()``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-import cli as cli_module
+import scoring.writers.outputs as outputs_module
 from cli import cli
 from test_validation import ROOT, cli_args, copy_example, example_missing, snapshot
 
@@ -120,7 +120,8 @@ def render_workbook(document, target, **options):
         os.fsync(handle.fileno())
     os.kill(os.getpid(), signal.SIGKILL)
 
-cli.render_workbook = render_workbook
+import scoring.writers.outputs
+scoring.writers.outputs.render_workbook = render_workbook
 """
 
 # killed inside xlsxwriter itself, after every sheet was streamed to its private temporary folder
@@ -137,7 +138,8 @@ DECISION_FAILS = """
 def render_decision(document, *args, **kwargs):
     raise RuntimeError("boom in the decision writer")
 
-cli.render_decision = render_decision
+import scoring.writers.outputs
+scoring.writers.outputs.render_decision = render_decision
 """
 
 
@@ -237,7 +239,7 @@ def test_a_failing_writer_leaves_no_temporaries_and_the_previous_outputs(writer,
         raise error("boom")
 
     monkeypatch.delenv("CCHC_DEBUG", raising=False)
-    monkeypatch.setattr(cli_module, writer, fail)
+    monkeypatch.setattr(outputs_module, writer, fail)
     result = CliRunner().invoke(cli, ["score", *cli_args(paths), "--out", str(out), "--force", "--time",
                                       "2025-01-01T00:00:00+07:00"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)

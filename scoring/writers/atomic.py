@@ -73,12 +73,17 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
 
     ``outputs`` is a list of (path, produce). A failure while producing leaves every
     previous output untouched and no temporary file behind.
+
+    ``produce`` may hand its work to another process and return at once an object with
+    ``wait()`` (block until done; raise its failure) and ``cancel()``: every such output
+    is waited for once all are started, and cancelled if another one fails.
     """
     outputs = [(Path(path), produce) for path, produce in outputs]
     check_writable([path for path, _ in outputs], force=force)
     for path, _ in outputs:
         remove_stale_temporaries(path)
     staged: list[tuple[Path, Path]] = []
+    pending = []  # outputs produced by another process, still running
     try:
         for path, produce in outputs:
             try:
@@ -89,7 +94,13 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
             os.close(handle)
             tmp_path = Path(tmp_name)
             staged.append((tmp_path, path))
-            produce(tmp_path)
+            running = produce(tmp_path)
+            if hasattr(running, "wait") and hasattr(running, "cancel"):  # produced elsewhere, still running
+                pending.append(running)
+        while pending:
+            pending[0].wait()
+            pending.pop(0)
+        for tmp_path, _ in staged:
             with open(tmp_path, "rb") as written:
                 os.fsync(written.fileno())
             os.chmod(tmp_path, 0o644)
@@ -99,6 +110,8 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
             except OSError as exc:
                 raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
     except BaseException:
+        for running in pending:
+            running.cancel()
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
         raise

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
-    FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
+    FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
 from ..facts import _hundredths
 from ..model import INTEGER_FACTS, InputFile
 from ..numbers import to_number
-from .atomic import write_bytes_atomic
+from ..workers import ordered_map, worker_count
 
 FORMAT = "cchc-results/1"
 
@@ -62,16 +62,25 @@ def _leaf(result: LeafResult) -> dict:
 
 
 LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+# what the workbook's two leaf lists show of a flagged leaf: all a light document keeps of it
+LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final", "reason",
+                 "appraisal_stage", "appraisal_reason", "flags")
 
 
 def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     """One commune's entry. leaves="flagged" keeps only the leaves the workbook's lists need
-    (missing evidence, self-score differing): a light document for national runs."""
+    (missing evidence, self-score differing), and of them only what the lists show
+    (LISTED_FIELDS): a light document for national runs."""
     # built afresh, not cached on the commune: a national run streams them
     if leaves == "none":
         results = ()
     else:
         results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
+    if leaves == "flagged":
+        entries = [_leaf(result) for result in results]
+        entries = [{name: entry[name] for name in LISTED_FIELDS} for entry in entries]
+    else:
+        entries = [_leaf(result) for result in results]
     return {
         "code": commune.code,
         "name": commune.name,
@@ -101,7 +110,7 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
             "self_below": list(commune.flagged(FLAG_SELF_BELOW)),
             "awaiting_appraisal": list(commune.flagged(FLAG_AWAITING)),
         },
-        "leaves": [_leaf(result) for result in results],
+        "leaves": entries,
     }
 
 
@@ -110,8 +119,8 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
     """The whole results document: criteria summary, input hashes, engine version, communes in ranking order.
 
     leaves="flagged" gives the light document the workbook and decision need on national
-    runs (every commune, only its flagged leaves); results.json always has every leaf
-    (write it with write_results_json, which streams large runs).
+    runs (every commune, only its flagged leaves, only what the workbook's lists show of
+    them); results.json always has every leaf (stream_results writes it).
     """
     criteria = results.criteria
     communes = [_commune(c, leaves) for c in results.communes]
@@ -139,7 +148,7 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             "bands": dict(results.band_counts),
             "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
             "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
-            "appraised_communes": sum(1 for c in results.communes if any(r.appraisal for r in c.leaves)),
+            "appraised_communes": sum(1 for c in results.communes if c.flagged(FLAG_APPRAISED)),
         },
         "communes": communes,
     }
@@ -181,63 +190,94 @@ def load_results(path) -> dict:
     return parsed.data
 
 
-def write_results_json(document: dict, path, *, force: bool = False) -> Path:
-    return write_bytes_atomic(path, dumps(document), force=force)
+def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target,
+                   keep: str = "none") -> dict:
+    """Write results.json to the path ``target`` with every leaf; return the document the
+    other writers read, its communes keeping every leaf (keep="all"), only the flagged ones
+    (keep="flagged", the light document of national runs) or none.
 
-
-def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target) -> None:
-    """Write results.json to the path ``target`` with every leaf, one commune at a time.
-
-    Gives exactly the bytes of dumps(results_document(...)); above INDENT_UP_TO communes
-    the document is never held whole in memory (a national run's leaf entries alone take
-    gigabytes as Python objects).
+    The file holds exactly the bytes of dumps(results_document(...)). Above INDENT_UP_TO
+    communes it is written one commune at a time and never held whole in memory (a
+    national run's leaf entries alone take gigabytes as Python objects): each commune's
+    entry is built once, written, and kept only as far as ``keep`` says.
     """
     if len(results.communes) <= INDENT_UP_TO:
-        Path(target).write_bytes(dumps(results_document(results, files, generated_at=generated_at)))
-        return
+        document = results_document(results, files, generated_at=generated_at)
+        Path(target).write_bytes(dumps(document))
+        if keep != "all":
+            document["communes"] = [_kept(commune, keep) for commune in document["communes"]]
+        return document
     head = results_document(results, files, generated_at=generated_at, leaves="none")
     separators = json_layout(head)["separators"]
     del head["communes"]  # the last key: written after the head, commune by commune
+    communes = []
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)
         out.write((text[:-1] + ',"communes":[').encode("utf-8"))
-        for position, chunk in enumerate(_rendered_chunks(results, separators)):
+        for position, (chunk, kept) in enumerate(_rendered_chunks(results, separators, keep)):
             if position:
                 out.write(b",")
             out.write(chunk)
+            communes.extend(kept)
         out.write(b"]}\n")
+    head["communes"] = communes
+    return head
+
+
+def _kept(commune: dict, keep: str) -> dict:
+    """A commune's entry with the leaves ``keep`` asks for (see stream_results)."""
+    if keep == "all":
+        return commune
+    listed = set(LISTED_FLAGS)
+    leaves = [{name: leaf[name] for name in LISTED_FIELDS}
+              for leaf in commune["leaves"] if not listed.isdisjoint(leaf["flags"])] if keep == "flagged" else []
+    return {**commune, "leaves": leaves}
+
+
+def light_document(results: Results, files: tuple[InputFile, ...], *, generated_at: str) -> dict:
+    """results_document(..., leaves="flagged"), its commune entries built by forked workers
+    (a national run explains some 100,000 flagged leaves)."""
+    document = results_document(results, files, generated_at=generated_at, leaves="none")
+    bounds = [(start, min(start + CHUNK, len(results.communes))) for start in range(0, len(results.communes), CHUNK)]
+    _SHARED.update(results=results)
+    try:
+        document["communes"] = [entry for chunk in ordered_map(_flagged_chunk, bounds, worker_count(len(bounds)))
+                                for entry in chunk]
+    finally:
+        _SHARED.clear()
+    return document
+
+
+def _flagged_chunk(bounds) -> list:
+    start, stop = bounds
+    return [_commune(c, "flagged") for c in _SHARED["results"].communes[start:stop]]
 
 
 CHUNK = 250  # communes rendered together by one worker
 _SHARED: dict = {}  # what forked workers inherit: the run being written
 
 
-def _render_chunk(bounds) -> bytes:
-    """Communes start..stop of the shared run as JSON text (run in a forked worker)."""
-    results, separators = _SHARED["results"], _SHARED["separators"]
+def _render_chunk(bounds) -> tuple[bytes, list]:
+    """Communes start..stop of the shared run as JSON text, and their entries as ``keep`` says
+    (run in a forked worker)."""
+    results, separators, keep = _SHARED["results"], _SHARED["separators"], _SHARED["keep"]
     start, stop = bounds
-    return ",".join(json.dumps(_commune(c), ensure_ascii=False, separators=separators)
-                    for c in results.communes[start:stop]).encode("utf-8")
+    entries = [_commune(c) for c in results.communes[start:stop]]
+    text = ",".join(json.dumps(entry, ensure_ascii=False, separators=separators) for entry in entries)
+    return text.encode("utf-8"), [_kept(entry, keep) for entry in entries]
 
 
-def _rendered_chunks(results: Results, separators):
-    """The communes as JSON text, in order, chunk by chunk.
+def _rendered_chunks(results: Results, separators, keep: str):
+    """The communes as JSON text and kept entries, in order, chunk by chunk.
 
     Rendering a leaf entry and its Vietnamese reason is pure Python work on 330,000 leaves
     for a national run; on a machine with several cores, forked workers share it (they
-    inherit the run's arrays; only the text comes back). Without fork, one process does it.
+    inherit the run's arrays; the text and the kept entries come back). Without fork, one
+    process does it.
     """
-    import multiprocessing
-    import os
-
     bounds = [(start, min(start + CHUNK, len(results.communes))) for start in range(0, len(results.communes), CHUNK)]
-    _SHARED.update(results=results, separators=separators)
+    _SHARED.update(results=results, separators=separators, keep=keep)
     try:
-        workers = min(os.cpu_count() or 1, 4, len(bounds))
-        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            yield from map(_render_chunk, bounds)
-            return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_render_chunk, bounds)
+        yield from ordered_map(_render_chunk, bounds, worker_count(len(bounds)))
     finally:
         _SHARED.clear()

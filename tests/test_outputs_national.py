@@ -1,0 +1,126 @@
+"""Outputs of a national run: results.json streamed, the light document built by workers, and
+the workbook written by a forked process beside results.json and the decision.
+
+The bundled 11 communes are treated as a national run by lowering the thresholds; the
+outputs must be exactly what the same writers give in this process, and a workbook process
+that fails or dies must leave every previous output as it was (exit 3, one line).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+import pytest
+from click.testing import CliRunner
+
+import scoring.writers.outputs as outputs
+import scoring.writers.workbook as workbook
+from cli import cli
+from scoring.engine import score
+from scoring.load import load_inputs
+from scoring.writers import results_json
+from scoring.writers.decision import render_decision
+from test_validation import cli_args, copy_example, example_missing, snapshot
+
+pytestmark = [
+    example_missing,
+    pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2,
+                       reason="the workbook is written beside the other outputs only where a process can fork"),
+    pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning"),
+]
+
+TIME = "2024-02-01T08:00:00+07:00"
+
+
+@pytest.fixture
+def national(monkeypatch):
+    """11 communes written the national way; records each background start."""
+    monkeypatch.setattr(outputs, "DETAIL_SHEET_MAX_COMMUNES", 3)
+    monkeypatch.setattr(workbook, "DETAIL_SHEET_MAX_COMMUNES", 3)
+    monkeypatch.setattr(results_json, "INDENT_UP_TO", 3)
+    monkeypatch.setattr(results_json, "CHUNK", 4)  # three chunks: the worker pools are used
+    started = []
+    real = outputs.in_background
+
+    def spy(what, function, *args):
+        started.append(what)
+        return real(what, function, *args)
+
+    monkeypatch.setattr(outputs, "in_background", spy)
+    monkeypatch.delenv("CCHC_DEBUG", raising=False)
+    return started
+
+
+@pytest.fixture
+def example(tmp_path):
+    return copy_example(tmp_path / "example")
+
+
+def run_score(paths, out):
+    result = CliRunner().invoke(cli, ["score", *cli_args(paths), "--out", str(out), "--force", "--time", TIME])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def test_national_outputs_are_those_the_writers_give_in_process(national, example, tmp_path):
+    out = tmp_path / "out"
+    result = run_score(example, out)
+    assert result.exit_code == 0, result.output
+    assert national == ["ghi bảng tính"]  # the workbook was written by another process
+    inputs = load_inputs(example["criteria"], example["submissions"])
+    results = score(inputs)
+    whole = results_json.dumps(results_json.results_document(results, inputs.files, generated_at=TIME))
+    assert (out / "results.json").read_bytes() == whole
+    light = results_json.results_document(results, inputs.files, generated_at=TIME, leaves="flagged")
+    assert results_json.light_document(results, inputs.files, generated_at=TIME) == light
+    workbook.render_workbook(light, tmp_path / "expected.xlsx")
+    assert (out / "ket-qua.xlsx").read_bytes() == (tmp_path / "expected.xlsx").read_bytes()
+    assert (out / "quyet-dinh.docx").read_bytes() == render_decision(light)
+    assert sorted(p.name for p in out.iterdir()) == ["ket-qua.xlsx", "quyet-dinh.docx", "results.json"]
+
+
+def previous_outputs(example, tmp_path):
+    out = tmp_path / "out"
+    assert run_score(example, out).exit_code == 0
+    return out, snapshot(out)
+
+
+def test_a_failing_workbook_process_changes_nothing(national, example, tmp_path, monkeypatch):
+    out, before = previous_outputs(example, tmp_path)
+
+    def fail(document, target, **options):
+        raise RuntimeError("boom in the workbook process")
+
+    monkeypatch.setattr(outputs, "render_workbook", fail)
+    result = run_score(example, out)
+    assert result.exit_code == 3, result.output
+    assert result.stderr.count("\n") == 1 and "boom in the workbook process" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_a_killed_workbook_process_changes_nothing(national, example, tmp_path, monkeypatch):
+    out, before = previous_outputs(example, tmp_path)
+
+    def die(document, target, **options):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(outputs, "render_workbook", die)
+    result = run_score(example, out)
+    assert result.exit_code == 3, result.output
+    assert "dừng bất thường" in result.stderr and result.stderr.count("\n") == 1
+    assert snapshot(out) == before
+
+
+def test_a_failing_results_writer_stops_the_workbook_process(national, example, tmp_path, monkeypatch):
+    out, before = previous_outputs(example, tmp_path)
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(outputs, "stream_results", fail)
+    result = run_score(example, out)
+    assert result.exit_code == 3, result.output
+    assert snapshot(out) == before
+    assert not [child for child in multiprocessing.active_children() if child.name == "cchc-ghi bảng tính"]
