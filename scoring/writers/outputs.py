@@ -3,6 +3,7 @@ the decision draft (what ``cli.py score`` writes, and what the benchmark measure
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ..model import InputFile
 from ..workers import collector_paused, in_background
 from .atomic import write_all_atomic
 from .decision import render_decision
-from .results_json import light_document, stream_results
+from .results_json import results_document, stream_results
 from .workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
 
 RESULTS_NAME = "results.json"
@@ -23,31 +24,34 @@ ORDER = (RESULTS_NAME, WORKBOOK_NAME, DECISION_NAME)
 def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_at: str, out, force: bool,
                   timings: dict | None = None) -> tuple[list[Path], dict]:
     """Write results.json, ket-qua.xlsx and quyet-dinh.docx into ``out`` (all or none, see
-    write_all_atomic); return the paths written and the results document the workbook read.
+    write_all_atomic); return the paths written and the results document the decision read.
 
-    results.json always holds every leaf. The workbook and the decision read a document
-    with every leaf for a district or province; above DETAIL_SHEET_MAX_COMMUNES (no
-    per-leaf sheet) they read the light document, with only the flagged leaves (missing
-    evidence, self-score differing), and the workbook, the longest output, is written by a
-    forked process while this one writes results.json and the decision. ``timings``, when
-    given, receives each output's seconds (the benchmark reads them).
+    results.json always holds every leaf. For a district or province the workbook and the
+    decision read the same document, with every leaf. Above DETAIL_SHEET_MAX_COMMUNES (no
+    per-leaf sheet) the workbook, the longest output, is written by a forked process from
+    the light document (only the flagged leaves: missing evidence, self-score differing)
+    while this one streams results.json, keeping only the communes' totals, from which the
+    decision is written. ``timings``, when given, receives each output's seconds.
     """
     out = Path(out)
     national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
     kept: dict = {}
 
     def write_results(tmp):
-        document = stream_results(results, files, generated_at=generated_at, target=tmp,
-                                  keep="none" if national else "all")
-        kept.setdefault("document", document)
+        # beside the workbook's process, the rendering gets the other cores
+        workers = max(1, (os.cpu_count() or 1) - 1) if kept.get("workbook_elsewhere") else None
+        kept["document"] = stream_results(results, files, generated_at=generated_at, target=tmp,
+                                          keep="none" if national else "all", workers=workers)
 
     def write_workbook(tmp):
-        if national:
-            running = in_background("ghi bảng tính", render_workbook, kept["document"], tmp)
-            if running is not None:
-                return running
-        render_workbook(kept["document"], tmp)
-        return None
+        if not national:
+            render_workbook(kept["document"], tmp)
+            return None
+        running = in_background("ghi bảng tính", light_workbook, results, files, generated_at, tmp)
+        if running is None:  # no fork here: written in this process
+            light_workbook(results, files, generated_at, tmp)
+        kept["workbook_elsewhere"] = running is not None
+        return running
 
     def write_decision(tmp):
         tmp.write_bytes(render_decision(kept["document"]))
@@ -57,11 +61,14 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     order = (WORKBOOK_NAME, RESULTS_NAME, DECISION_NAME) if national else ORDER
     names = {RESULTS_NAME: "json", WORKBOOK_NAME: "workbook", DECISION_NAME: "decision"}
     with collector_paused():
-        if national:
-            kept["document"] = light_document(results, files, generated_at=generated_at)
         written = write_all_atomic([(out / name, _timed(produce[name], names[name], timings)) for name in order],
                                    force=force)
     return sorted(written, key=lambda path: ORDER.index(path.name)), kept["document"]
+
+
+def light_workbook(results: Results, files: tuple[InputFile, ...], generated_at: str, target) -> None:
+    """The workbook of a national run, from the light document (flagged leaves only)."""
+    render_workbook(results_document(results, files, generated_at=generated_at, leaves="flagged"), target)
 
 
 def _timed(produce, name: str, timings: dict | None):

@@ -191,7 +191,7 @@ def load_results(path) -> dict:
 
 
 def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target,
-                   keep: str = "none") -> dict:
+                   keep: str = "none", workers: int | None = None) -> dict:
     """Write results.json to the path ``target`` with every leaf; return the document the
     other writers read, its communes keeping every leaf (keep="all"), only the flagged ones
     (keep="flagged", the light document of national runs) or none.
@@ -199,7 +199,8 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
     The file holds exactly the bytes of dumps(results_document(...)). Above INDENT_UP_TO
     communes it is written one commune at a time and never held whole in memory (a
     national run's leaf entries alone take gigabytes as Python objects): each commune's
-    entry is built once, written, and kept only as far as ``keep`` says.
+    entry is built once, written, and kept only as far as ``keep`` says. ``workers``
+    processes share the rendering (default: one per core, up to 4).
     """
     if len(results.communes) <= INDENT_UP_TO:
         document = results_document(results, files, generated_at=generated_at)
@@ -214,7 +215,7 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)
         out.write((text[:-1] + ',"communes":[').encode("utf-8"))
-        for position, (chunk, kept) in enumerate(_rendered_chunks(results, separators, keep)):
+        for position, (chunk, kept) in enumerate(_rendered_chunks(results, separators, keep, workers)):
             if position:
                 out.write(b",")
             out.write(chunk)
@@ -234,25 +235,6 @@ def _kept(commune: dict, keep: str) -> dict:
     return {**commune, "leaves": leaves}
 
 
-def light_document(results: Results, files: tuple[InputFile, ...], *, generated_at: str) -> dict:
-    """results_document(..., leaves="flagged"), its commune entries built by forked workers
-    (a national run explains some 100,000 flagged leaves)."""
-    document = results_document(results, files, generated_at=generated_at, leaves="none")
-    bounds = [(start, min(start + CHUNK, len(results.communes))) for start in range(0, len(results.communes), CHUNK)]
-    _SHARED.update(results=results)
-    try:
-        document["communes"] = [entry for chunk in ordered_map(_flagged_chunk, bounds, worker_count(len(bounds)))
-                                for entry in chunk]
-    finally:
-        _SHARED.clear()
-    return document
-
-
-def _flagged_chunk(bounds) -> list:
-    start, stop = bounds
-    return [_commune(c, "flagged") for c in _SHARED["results"].communes[start:stop]]
-
-
 CHUNK = 250  # communes rendered together by one worker
 _SHARED: dict = {}  # what forked workers inherit: the run being written
 
@@ -267,7 +249,7 @@ def _render_chunk(bounds) -> tuple[bytes, list]:
     return text.encode("utf-8"), [_kept(entry, keep) for entry in entries]
 
 
-def _rendered_chunks(results: Results, separators, keep: str):
+def _rendered_chunks(results: Results, separators, keep: str, workers: int | None = None):
     """The communes as JSON text and kept entries, in order, chunk by chunk.
 
     Rendering a leaf entry and its Vietnamese reason is pure Python work on 330,000 leaves
@@ -278,6 +260,6 @@ def _rendered_chunks(results: Results, separators, keep: str):
     bounds = [(start, min(start + CHUNK, len(results.communes))) for start in range(0, len(results.communes), CHUNK)]
     _SHARED.update(results=results, separators=separators, keep=keep)
     try:
-        yield from ordered_map(_render_chunk, bounds, worker_count(len(bounds)))
+        yield from ordered_map(_render_chunk, bounds, workers or worker_count(len(bounds)))
     finally:
         _SHARED.clear()
