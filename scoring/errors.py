@@ -41,6 +41,9 @@ class InputError(Exception):
         self.issues = tuple(issues)
         super().__init__("\n".join(str(issue) for issue in self.issues))
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the parent with its issues
+        return (InputError, (self.issues,))
+
 
 def pointer(*parts) -> str:
     """A JSON pointer (RFC 6901) from path parts: pointer("leaves", "1.1.1") → "/leaves/1.1.1"."""
@@ -53,6 +56,7 @@ CODES = {
     "file-missing": "Tệp hoặc thư mục đầu vào không tồn tại.",
     "file-unreadable": "Không đọc được tệp.",
     "file-empty": "Tệp rỗng.",
+    "file-changed": "Tệp hồ sơ bị sửa, thay thế hoặc xóa trong lúc đang chấm (sau khi đã kiểm tra): chạy lại lệnh.",
     "encoding-invalid": "Tệp không phải UTF-8.",
     "json-invalid": "JSON sai cú pháp (có dòng, cột).",
     "json-nan": "NaN/Infinity không phải số JSON hợp lệ.",

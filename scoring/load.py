@@ -102,15 +102,27 @@ def _decode_fast(raw: bytes, decoder=_EXACT_DECODER):
 
 
 @lru_cache(maxsize=8)
-def parse_leaves(source: bytes):
-    """The leaf entries of a submission read and validated before, parsed again from its bytes.
+def reread_leaves(stored: tuple[str, str, str]):
+    """The leaf entries of a submission read and validated earlier in this run, read again
+    from its file (``stored`` = its path, the path as shown, its sha256).
 
-    A few recent files are kept parsed, so a writer going through one commune's leaves
-    parses its file once. The dicts returned are shared: callers only read them.
+    A national run keeps only the facts laid out as arrays and the files' hashes; the
+    entries are read again when an explanation is written. The file must be exactly the
+    one validated: edited, replaced or removed since, it is refused (file-changed). A few
+    recent files are kept parsed, so a writer going through one commune's leaves reads its
+    file once; the dicts returned are shared, and callers only read them.
     """
-    data = _decode_fast(source)
+    path, shown, digest = stored
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raw = b""
+    if hashlib.sha256(raw).hexdigest() != digest:
+        raise InputError([Issue(shown, "", "file-changed",
+                                "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh")])
+    data = _decode_fast(raw)
     if data is _REFUSED:  # not expected for a file that passed validation; the exact reader agrees
-        data = json.loads(source.decode("utf-8-sig"), parse_float=Decimal)
+        data = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
     return data["leaves"]
 
 
@@ -361,14 +373,15 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     )
 
 
-def build_submission(data: dict, path: str, source: bytes | None = None) -> Submission:
+def build_submission(data: dict, path: str, stored: tuple[str, str, str] | None = None) -> Submission:
     """A validated submission document → Submission (leaf reports converted on first use).
 
-    With ``source`` (the file's bytes) the leaf entries are not kept parsed: they are parsed
-    again from the bytes when an explanation needs them, and ``data`` may lack "leaves".
+    With ``stored`` (the file's path, shown path and sha256) the leaf entries are not kept:
+    they are read again from the file when an explanation needs them (reread_leaves), and
+    ``data`` may lack "leaves".
     """
     commune = data["commune"]
-    leaves = LazyReports(data["leaves"]) if source is None else LazyReports(source=source, parse=parse_leaves)
+    leaves = LazyReports(data["leaves"]) if stored is None else LazyReports(source=stored, parse=reread_leaves)
     return Submission(path, data["criteria_id"], int(data["year"]), commune["code"], commune["name"],
                       commune["type"], leaves, frozen_mapping(data.get("report") or {}))
 
@@ -413,13 +426,15 @@ class CheckedSubmission:
     """One submission file read and checked (schema, then meaning).
 
     ``file.data`` is the document without its leaf entries (the header the rest of loading
-    reads); the entries live on as the file's bytes (``file.source``) and, for a valid file,
-    as a row of the fact table built beside it.
+    reads), and ``file.source`` is dropped: the entries live on as a row of the fact table
+    built beside it, and in the file itself, read again (and its hash checked) when an
+    explanation needs them.
     """
 
     file: ParsedFile
     issues: tuple[Issue, ...]  # schema and meaning problems (reading problems are in file.issues)
     valid: bool
+    location: str  # the file's path, to read it again
 
 
 # Above this many files, submissions are read and checked by forked worker processes, one
@@ -482,7 +497,8 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
                     slow_reports.append(data["leaves"])
             if isinstance(data, dict) and "leaves" in data:
                 data = {key: value for key, value in data.items() if key != "leaves"}
-            checked.append(CheckedSubmission(replace(parsed, data=data), tuple(found), valid))
+            checked.append(CheckedSubmission(replace(parsed, data=data, source=None), tuple(found), valid,
+                                             str(Path(paths[position]).absolute())))
         facts = None
         if criteria is not None:
             blocks = [b for b in (extraction.facts if extraction else None,
@@ -578,7 +594,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
     for item in checked:
         issues += item.issues
         if item.valid:
-            built_submissions.append(build_submission(item.file.data, item.file.path, item.file.source))
+            built_submissions.append(build_submission(item.file.data, item.file.path,
+                                                      (item.location, item.file.path, item.file.sha256)))
     issues += validate.check_communes_unique(submission_files_read)
 
     # Communes named by any readable submission (valid or not), so that an appraisal or survey

@@ -593,26 +593,32 @@ def check_survey(parsed, criteria, known_communes) -> list[Issue]:
         return issues
     issues += _header_issues(parsed, criteria)
     survey_leaves = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
+    # per question, its options (in the set's order and as a set): one lookup per tally
+    options_of = {leaf.code: ([o.code for o in leaf.rule.survey_options], frozenset(o.code for o in leaf.rule.survey_options))
+                  for leaf in survey_leaves}
     tallies = parsed.data["tallies"]
     for commune, questions in tallies.items():
         if known_communes is not None and commune not in known_communes:
             issues.append(Issue(parsed.path, pointer("tallies", commune), "unknown-commune", f"không có hồ sơ của xã mã {commune}"))
         for code, options in questions.items():
-            where = pointer("tallies", commune, code)
-            leaf = criteria.leaf(code)
-            if leaf is None or leaf.section != SECTION_SURVEY:
-                issues.append(Issue(parsed.path, where, "survey-not-survey-leaf", f"'{code}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí"))
+            known_options = options_of.get(code)
+            if known_options is None:
+                issues.append(Issue(parsed.path, pointer("tallies", commune, code), "survey-not-survey-leaf",
+                                    f"'{code}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí"))
                 continue
-            allowed = [o.code for o in leaf.rule.survey_options]
-            for option in options:
-                if option not in allowed:
-                    issues.append(Issue(parsed.path, pointer("tallies", commune, code, option), "survey-unknown-option",
-                                        f"câu {code} không có phương án '{option}' (có: {', '.join(allowed)})"))
-            if sum(options.values()) == 0:
-                issues.append(Issue(parsed.path, where, "survey-empty", f"câu {code} không có phiếu trả lời nào"))
+            allowed, allowed_set = known_options
+            if not allowed_set.issuperset(options):
+                for option in options:
+                    if option not in allowed_set:
+                        issues.append(Issue(parsed.path, pointer("tallies", commune, code, option), "survey-unknown-option",
+                                            f"câu {code} không có phương án '{option}' (có: {', '.join(allowed)})"))
+            if not any(options.values()):
+                issues.append(Issue(parsed.path, pointer("tallies", commune, code), "survey-empty",
+                                    f"câu {code} không có phiếu trả lời nào"))
     for commune in sorted(known_communes or ()):
+        answered = tallies.get(commune, {})
         for leaf in survey_leaves:
-            if leaf.code not in tallies.get(commune, {}):
+            if leaf.code not in answered:
                 issues.append(Issue(parsed.path, pointer("tallies", commune), "survey-missing",
                                     f"thiếu số phiếu của xã mã {commune} cho câu {leaf.code}"))
     return issues

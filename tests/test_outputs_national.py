@@ -15,6 +15,7 @@ import signal
 import pytest
 from click.testing import CliRunner
 
+import scoring.load as load_module
 import scoring.writers.outputs as outputs
 import scoring.writers.workbook as workbook
 from cli import cli
@@ -125,3 +126,26 @@ def test_a_failing_results_writer_stops_the_workbook_process(national, example, 
     assert result.exit_code == 3, result.output
     assert snapshot(out) == before
     assert not [child for child in multiprocessing.active_children() if child.name == "cchc-ghi bảng tính"]
+
+
+@pytest.mark.parametrize("way", ["national", "district"])
+def test_a_submission_edited_during_the_run_is_refused(way, example, tmp_path, monkeypatch, request):
+    """The leaf entries are read again from the files while the explanations are written; a
+    file edited after it was validated must not slip its new content into the results."""
+    if way == "national":
+        request.getfixturevalue("national")
+    out, before = previous_outputs(example, tmp_path)
+    edited = sorted(example["submissions"].glob("*.json"))[3]
+    real = outputs.stream_results
+
+    def edit_then_write(*args, **kwargs):
+        edited.write_bytes(edited.read_bytes().replace(b'"self_score": 1', b'"self_score": 2', 1) + b" ")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "stream_results", edit_then_write)
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 1 if way == "national" else 10_000)
+    load_module.reread_leaves.cache_clear()
+    result = run_score(example, out)
+    assert result.exit_code == 1, result.output
+    assert f"{edited.name}:: " in result.stderr and "[file-changed]" in result.stderr
+    assert snapshot(out) == before

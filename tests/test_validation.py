@@ -307,7 +307,8 @@ def test_every_error_code_has_a_broken_fixture():
         body = json.loads(path.read_text(encoding="utf-8"))
         if not body.get("xfail"):
             covered |= {code for _, _, code in body.get("expect", [])}
-    missing = sorted(json_input_codes() - covered)
+    # a submission edited while a run is going has no fixture: tests/test_outputs_national.py edits one mid-run
+    missing = sorted(json_input_codes() - covered - {"file-changed"})
     assert not missing, f"error codes without a fixture in tests/fixtures/bad: {missing}"
     schema_codes = {code for code in covered if code.startswith("schema-")}
     assert {"schema-required", "schema-type", "schema-additionalProperties", "schema-enum", "schema-pattern",
