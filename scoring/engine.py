@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
@@ -90,8 +90,9 @@ class _RawView:
         return view
 
 
-@dataclass(frozen=True)
-class AreaResult:
+class AreaResult(NamedTuple):
+    """A commune's points in one area (a tuple: a national run makes 30,000 of them)."""
+
     code: str
     title: str
     points: int
@@ -156,8 +157,11 @@ class Results:
 # ---------------------------------------------------------------- the rules, one column at a time
 
 
-def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies=None) -> tuple[np.ndarray, np.ndarray]:
+def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The points each commune's facts give under the leaf's rule, and where nothing arose.
+
+    ``tallies`` (survey questions only) holds each commune's answers per option, as a
+    matrix communes × the rule's options (survey_counts).
 
     Returns (points in hundredths, nothing_arose) for one column of the fact table. Every
     rule is exact integer arithmetic; the only rounding (proportional, survey) is
@@ -210,7 +214,7 @@ def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies=None) -> tuple
         points = np.where(facts.has_self[:, column], facts.self_score[:, column], 0)
     elif kind == "survey":
         shares = np.array([int(o.share * 100) for o in rule.survey_options], dtype=np.int64)  # hundredths of a percent
-        counts = np.array([[t.get(o.code, 0) for o in rule.survey_options] for t in tallies], dtype=np.int64).reshape(size, len(shares))
+        counts = tallies  # communes × the question's options, in the rule's order
         respondents = counts.sum(axis=1)
         points = round_half_up(leaf.max * (counts @ shares), np.where(respondents == 0, 1, respondents) * PERCENT)
     else:  # the schema admits no other kind
@@ -310,11 +314,9 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         appraised[row, column] = True
         appraised_points[row, column] = entry.score
 
+    counts = survey_counts(criteria, submissions, survey_tallies)
     for column, leaf in enumerate(criteria.leaves):
-        tallies = None
-        if leaf.section == SECTION_SURVEY:
-            tallies = [survey_tallies.get(s.code, {}).get(leaf.code, {}) for s in submissions]
-        rule_points, nothing_arose = score_rule(leaf, facts, column, tallies)
+        rule_points, nothing_arose = score_rule(leaf, facts, column, counts.get(column))
         not_applicable = (facts.claimed_na[:, column] | nothing_arose) & (leaf.not_applicable is not None)
         # a leaf that requires evidence is not credited without an accepted document
         uncredited = np.zeros(size, dtype=bool)
@@ -411,6 +413,30 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         counts[name] += 1
     average = int(round_half_up(int(index.sum()), size)) if size else None
     return Results(criteria, tuple(communes), counts, average)
+
+
+def survey_counts(criteria: CriteriaSet, submissions, survey_tallies) -> dict[int, np.ndarray]:
+    """Per survey question (by column), the answers of every commune per option: a matrix
+    communes × the rule's options, laid out in one pass over the tallies."""
+    columns = {leaf.code: (column, {o.code: i for i, o in enumerate(leaf.rule.survey_options)})
+               for column, leaf in enumerate(criteria.leaves) if leaf.section == SECTION_SURVEY}
+    cells = {column: [0] * (len(submissions) * len(options)) for column, options in columns.values()}
+    for row, submission in enumerate(submissions):
+        questions = survey_tallies.get(submission.code)
+        if not questions:
+            continue
+        for code, answers in questions.items():
+            found = columns.get(code)
+            if found is None:  # validation refuses other questions; hand-built inputs may not
+                continue
+            column, options = found
+            values, base = cells[column], row * len(options)
+            for option, count in answers.items():
+                index = options.get(option)
+                if index is not None:
+                    values[base + index] = count
+    return {column: np.array(cells[column], dtype=np.int64).reshape(len(submissions), len(options))
+            for column, options in columns.values()}
 
 
 def _ranks(criteria: CriteriaSet, submissions, index: np.ndarray, keys: Mapping[str, np.ndarray]) -> np.ndarray:
