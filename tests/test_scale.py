@@ -1,0 +1,121 @@
+"""A generated year of 250 communes (bench/generate.py): what national runs rely on.
+
+- Reading the submissions in forked worker groups gives exactly what one process gives,
+  valid files and broken ones alike (same issues, in the same order).
+- The results do not depend on how the communes are grouped: scored at once, or block by
+  block, or in arbitrary parts, every commune gets the same index and (within its block)
+  the same rank.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import scoring.load as load_module
+from scoring.engine import score
+from scoring.errors import InputError
+from scoring.facts import FactTable
+from scoring.load import check_submission_files, load_inputs, read_json, build_criteria, submission_files
+from scoring.model import Inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.generate import generate  # noqa: E402
+
+COMMUNES = 250
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("year")
+    generate(folder, COMMUNES, leaves=40)
+    return folder
+
+
+def paths_of(year: Path) -> dict:
+    return {"criteria": year / "criteria.json", "submissions": year / "communes",
+            "appraisal": year / "appraisal.json", "survey": year / "survey.json"}
+
+
+def criteria_of(year: Path):
+    parsed = read_json(year / "criteria.json")
+    return build_criteria(parsed.data, parsed.path)
+
+
+def assert_same_facts(one: FactTable, other: FactTable) -> None:
+    for name in FactTable.__dataclass_fields__:
+        assert np.array_equal(getattr(one, name), getattr(other, name)), name
+
+
+def test_worker_groups_read_exactly_what_one_process_reads(year, monkeypatch):
+    monkeypatch.setattr(load_module, "GROUP", 32)  # 8 groups
+    criteria = criteria_of(year)
+    files = submission_files(year / "communes")
+    alone, alone_facts = check_submission_files(files, criteria, year / "communes", workers=1)
+    shared, shared_facts = check_submission_files(files, criteria, year / "communes", workers=2)
+    assert alone == shared
+    assert_same_facts(alone_facts, shared_facts)
+    assert alone_facts.self_score.shape == (COMMUNES, len(criteria.leaves))
+
+
+def test_broken_files_among_many_are_reported_the_same_way(year, tmp_path, monkeypatch):
+    """Files broken in each way the fast path must hand over: a schema error, a meaning error
+    found on the arrays, a duplicated key (the raw text holds more keys than parsed), a JSON
+    syntax error and a number with three decimals."""
+    broken = tmp_path / "year"
+    (broken / "communes").mkdir(parents=True)
+    for path in (year / "communes").glob("*.json"):
+        (broken / "communes" / path.name).write_bytes(path.read_bytes())
+    for name in ("criteria.json", "appraisal.json", "survey.json"):
+        (broken / name).write_bytes((year / name).read_bytes())
+    files = sorted((broken / "communes").glob("*.json"))
+
+    def edit(index, change):
+        text = files[index].read_text(encoding="utf-8")
+        files[index].write_text(change(text), encoding="utf-8")
+
+    edit(3, lambda t: t.replace('"type": "', '"type": 7, "was": "', 1))                      # schema
+    edit(40, lambda t: t.replace('"self_score": ', '"self_score": 99', 1))                  # above the maximum
+    edit(77, lambda t: t.replace('"leaves": {', '"leaves": {"1.1": {"self_score": 0}, ', 1))  # duplicated leaf code
+    edit(120, lambda t: t[:-2])                                                              # syntax
+    edit(200, lambda t: t.replace('"self_score": 0.5,', '"self_score": 0.125,', 1))         # precision
+    monkeypatch.setattr(load_module, "GROUP", 32)
+    found = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(load_module, "PARALLEL_FROM", 1 if workers == 2 else 10_000)
+        with pytest.raises(InputError) as caught:
+            load_inputs(**paths_of(broken))
+        found[workers] = caught.value.issues
+    assert found[1] == found[2]
+    codes = {issue.code for issue in found[1]}
+    assert {"schema-additionalProperties", "self-score-above-max", "duplicate-key", "json-invalid", "precision"} <= codes
+    assert {Path(issue.file).name for issue in found[1]} >= {files[i].name for i in (3, 40, 77, 120)}
+
+
+def test_scores_do_not_depend_on_how_communes_are_grouped(year):
+    inputs = load_inputs(**paths_of(year))
+    whole = {c.code: (c.index, c.rank, c.total, c.block) for c in score(inputs).communes}
+    assert len(whole) == COMMUNES and len({block for *_, block in whole.values()}) == 2
+
+    def scored(subset):
+        part = Inputs(inputs.criteria, tuple(subset), inputs.appraisal, inputs.survey, inputs.files)
+        return {c.code: (c.index, c.rank, c.total, c.block) for c in score(part).communes}
+
+    # block by block: the same indices and ranks
+    by_block = {}
+    for block in inputs.criteria.blocks:
+        by_block.update(scored([s for s in inputs.submissions if s.type in block.unit_types]))
+    assert by_block == whole
+    # arbitrary parts: the same indices and totals (ranks then only compare within a part)
+    parts = {}
+    for start in range(0, COMMUNES, 37):
+        parts.update(scored(inputs.submissions[start:start + 37]))
+    assert {code: (index, total) for code, (index, _, total, _) in parts.items()} == \
+        {code: (index, total) for code, (index, _, total, _) in whole.items()}
+    # and the facts rebuilt from the files equal those laid out while loading
+    from scoring.facts import fact_table
+    assert_same_facts(fact_table(inputs.criteria, inputs.submissions), inputs.facts)
