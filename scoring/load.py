@@ -251,6 +251,29 @@ def read_submission(path, shown: str | None = None) -> ParsedFile:
     return read_json(path, shown=shown)
 
 
+def read_document(path, shown: str | None = None) -> ParsedFile:
+    """Any JSON input read fast, with what read_json finds: the keys parsed are compared with
+    the keys in the text, and a file holding a duplicated key is read again the exact way
+    (which names the key). Criteria sets, appraisals, surveys and results are read so."""
+    parsed = read_json(path, fast=True, shown=shown)
+    if parsed.data is None or parsed.colons is None or no_duplicated_keys(parsed, count_keys(parsed.data)):
+        return replace(parsed, source=None)
+    return read_json(path, shown=shown)
+
+
+def count_keys(value) -> int:
+    """The keys of every object in a parsed JSON value."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            pending.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            pending.extend(v for v in item if isinstance(v, (dict, list)))
+    return count
+
+
 _JSON_REASONS = {
     "Expecting value": "thiếu giá trị",
     "Expecting ',' delimiter": "thiếu dấu phẩy",
@@ -525,11 +548,12 @@ def _check_shared_group(paths):
 
 
 def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None,
-                           workers: int | None = None) -> tuple[list[CheckedSubmission], FactTable | None]:
+                           workers: int | None = None, meanwhile=None) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
 
     ``workers`` forked processes share the files (default: one per core, up to 4, from
     PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
+    ``meanwhile()`` is called once the workers are started (or first, without workers).
     """
     groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
     if workers is None:
@@ -538,7 +562,7 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     blocks = []
     _SHARED.update(criteria=criteria, base_dir=base_dir)
     try:
-        for group_checked, block in ordered_map(_check_shared_group, groups, workers):
+        for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):
             checked.extend(group_checked)
             if block is not None:
                 blocks.append(block)
@@ -566,7 +590,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
     criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
     issues: list[Issue] = []
 
-    criteria_file = read_json(criteria_path)
+    criteria_file = read_document(criteria_path)
     issues += criteria_file.issues
     criteria_set = None
     if criteria_file.data is not None:
@@ -583,10 +607,16 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
         paths = submission_files(submissions_dir)
         if not paths:
             issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
-    checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress)
+    others: dict = {}
+
+    def read_the_others():  # while worker processes read the submissions
+        others["appraisal"] = read_document(appraisal_path) if appraisal_path else None
+        others["survey"] = read_document(survey_path) if survey_path else None
+
+    checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
+                                            meanwhile=read_the_others)
     submission_files_read = [c.file for c in checked]
-    appraisal_file = read_json(appraisal_path) if appraisal_path else None
-    survey_file = read_json(survey_path) if survey_path else None
+    appraisal_file, survey_file = others["appraisal"], others["survey"]
     for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
         issues += parsed.issues
 

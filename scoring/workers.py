@@ -21,18 +21,25 @@ def worker_count(pieces: int, *, limit: int = 4) -> int:
     return max(1, min(os.cpu_count() or 1, limit, pieces))
 
 
-def ordered_map(function, items, workers: int):
+def ordered_map(function, items, workers: int, *, meanwhile=None):
     """``map(function, items)`` in ``workers`` forked processes, results in the items' order.
 
     ``function`` must be a module-level function; what it needs beyond its argument it
     reads from module state set before the call (the workers inherit it by fork).
+    ``meanwhile()``, when given, runs here once the workers have their work (first, when
+    there are none), so this process is not idle while they work.
     """
     items = list(items)
     if workers < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         yield from map(function, items)
         return
     with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupt) as pool:
-        yield from pool.imap(function, items)
+        results = pool.imap(function, items)
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
 
 
 def ignore_interrupt():

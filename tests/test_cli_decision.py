@@ -1,7 +1,6 @@
 """`cli.py decision`: the draft written again from results.json with the office's details."""
 
 import json
-from pathlib import Path
 
 import docx
 from click.testing import CliRunner

@@ -178,10 +178,10 @@ def load_results(path) -> dict:
     Raises InputError with file:/pointer issues when the file is unreadable or not a results document.
     """
     from ..errors import InputError
-    from ..load import read_json
+    from ..load import read_document
     from ..validate import precision_issues, schema_issues
 
-    parsed = read_json(path)
+    parsed = read_document(path)
     if parsed.issues:
         raise InputError(parsed.issues)
     issues = schema_issues(parsed, "results") or precision_issues(parsed)
