@@ -120,9 +120,13 @@ class CommuneResult:
     index: int
     rank: int
     band: str
-    areas: tuple[AreaResult, ...]
     _run: "_Run" = field(repr=False, compare=False)
     _row: int = field(repr=False, compare=False)
+
+    @cached_property
+    def areas(self) -> tuple[AreaResult, ...]:
+        """Points, maximum and index per area (assembled from the run's matrices when asked for)."""
+        return self._run.area_results(self._row)
 
     @property
     def adjustment(self) -> int:
@@ -241,6 +245,14 @@ class _Run:
         self.uncredited = np.zeros(shape, dtype=bool)  # not credited for lack of evidence
         self.flags: dict[str, np.ndarray] = {}
         self.flag_bits = np.zeros(shape, dtype=np.int64)
+        # per commune and area, as lists (points, maximum, index or None, self-assessed or None)
+        self.areas: tuple[list, list, list, list] = ([], [], [], [])
+        self.area_codes: list[str] = []
+        self.area_titles: list[str] = []
+
+    def area_results(self, row: int) -> tuple[AreaResult, ...]:
+        points, maxima, indices, selfs = self.areas  # lists per commune, set by score()
+        return tuple(map(AreaResult, self.area_codes, self.area_titles, points[row], maxima[row], indices[row], selfs[row]))
 
     def flagged(self, row: int, flag: str) -> tuple[str, ...]:
         columns = np.flatnonzero(self.flags[flag][row])
@@ -390,24 +402,27 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     area_index = round_half_up(area_points * PERCENT, np.where(area_max == 0, 1, area_max)) if size else area_points
     blocks = {unit_type: block.id for block in criteria.blocks for unit_type in block.unit_types}
 
-    area_points, area_max, area_self, area_index = (m.tolist() for m in (area_points, area_max, area_self, area_index))
+    # per area: None where every leaf was excluded (no index), and no self-assessed part for the survey
+    area_index = np.where(area_max == 0, None, area_index).tolist() if size else []
+    survey_area = np.array([area.source == "survey" for area in criteria.areas], dtype=bool)
+    area_self = np.where(survey_area, None, area_self).tolist() if size else []
+    run.areas = (area_points.tolist(), area_max.tolist(), area_index, area_self)
+    run.area_codes, run.area_titles = [area.code for area in criteria.areas], [area.title for area in criteria.areas]
+    (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index_list, rank_list) = (
+        m.tolist() for m in (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index, ranks))
+    # ranking order: block, rank, code
+    block_position = {unit_type: position for position, block in enumerate(criteria.blocks) for unit_type in block.unit_types}
+    order = sorted(range(size), key=lambda row: (block_position[submissions[row].type], rank_list[row], submissions[row].code))
     communes = []
-    for row, submission in enumerate(submissions):
-        points, maxima, selfs_row, indices = area_points[row], area_max[row], area_self[row], area_index[row]
-        areas = tuple(
-            AreaResult(area.code, area.title, points[a], maxima[a], None if maxima[a] == 0 else indices[a],
-                       None if area.source == "survey" else selfs_row[a])
-            for a, area in enumerate(criteria.areas)
-        )
+    for row in order:
+        submission = submissions[row]
         communes.append(CommuneResult(
             code=submission.code, name=submission.name, type=submission.type,
             block=blocks[submission.type], file=submission.path,
-            self_assessed=int(self_total[row]), appraised=int(appraised_total[row]), survey=int(survey_total[row]),
-            bonus=int(bonus[row]), penalty=int(penalty[row]), total=int(total[row]), max=int(maximum[row]),
-            index=int(index[row]), rank=int(ranks[row]), band=band_names[row], areas=areas, _run=run, _row=row,
+            self_assessed=self_total[row], appraised=appraised_total[row], survey=survey_total[row],
+            bonus=bonus[row], penalty=penalty[row], total=total[row], max=maximum[row],
+            index=index_list[row], rank=rank_list[row], band=band_names[row], _run=run, _row=row,
         ))
-    block_order = {block.id: position for position, block in enumerate(criteria.blocks)}
-    communes.sort(key=lambda c: (block_order[c.block], c.rank, c.code))
     counts = {band.name: 0 for band in criteria.bands}
     for name in band_names:
         counts[name] += 1
