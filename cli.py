@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -85,10 +86,14 @@ def fail_on_bad_input(command):
 PROGRESS_FROM = 200  # submission files; smaller runs finish before a bar is worth drawing
 
 
-def load(criteria, submissions, appraisal, survey):
-    """Load every input; on a terminal, large runs show a progress bar on stderr."""
-    if not sys.stderr.isatty():
-        return load_inputs(criteria, submissions, appraisal, survey)
+@contextmanager
+def progress_bar(label: str, stream=None):
+    """A ``progress(done, total)`` callback drawing a bar on stderr, for large runs on a
+    terminal only (None elsewhere: nothing is drawn into a log or a pipe)."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield None
+        return
     bar = None
 
     def progress(done, total):
@@ -96,15 +101,21 @@ def load(criteria, submissions, appraisal, survey):
         if total < PROGRESS_FROM:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Đọc và kiểm tra hồ sơ", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=stream)
             bar.__enter__()
         bar.update(done - bar.pos)
 
     try:
-        return load_inputs(criteria, submissions, appraisal, survey, progress=progress)
+        yield progress
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+def load(criteria, submissions, appraisal, survey):
+    """Load every input; on a terminal, large runs show a progress bar on stderr."""
+    with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
+        return load_inputs(criteria, submissions, appraisal, survey, progress=progress)
 
 
 def run_time(value: str | None) -> str:
@@ -165,7 +176,9 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
     """
     inputs = load(criteria, submissions, appraisal, survey)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
-    written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force)
+    with progress_bar("Ghi kết quả") as progress:
+        written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force,
+                                          progress=progress)
     click.echo(ranking_table(document))
     click.echo("")
     for path in written:

@@ -1,10 +1,12 @@
 """The facts of every commune on every leaf, as arrays (communes × leaves).
 
 The engine applies each rule to a whole column at once, so it needs the reported facts laid
-out as numpy arrays rather than as one object per commune and leaf. ``fact_table`` builds
-them in one pass over the validated submissions, converting only what the rules need
-(points to hundredths, the earliest accepted evidence date); the reports themselves stay as
-they were read, for the explanations. Pure: plain data in, arrays out.
+out as numpy arrays rather than as one object per commune and leaf. ``extract`` builds
+them in one pass over the submissions' leaf entries, converting only what the rules need
+(points to hundredths, the earliest accepted evidence date), and checks on those arrays
+what validation needs to know about every entry (scoring.validate.leaf_issues explains the
+few it marks). The entries themselves are not kept: explanations read them again. Pure:
+plain data in, arrays out.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class Extraction:
     key_counts: list[int]    # keys inside each commune's "leaves" object, counted as parsed
 
 
-# bits of FactTable-building: which facts a leaf entry states
+# one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
 FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64}
 
 

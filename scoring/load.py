@@ -48,7 +48,7 @@ class ParsedFile:
     sha256: str
     issues: tuple[Issue, ...]
     colons: int | None = None  # colons in the raw text, at least its keys (fast reads only)
-    source: bytes | None = None  # the file's bytes, as hashed (None when unreadable)
+    source: bytes | None = None  # the file's bytes, as hashed (None when unreadable or no longer needed)
 
 
 class _DuplicateKeys:
@@ -476,7 +476,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
     (scoring.facts.extract); only a file found wanting there is checked leaf by leaf
     (scoring.validate.leaf_issues), and only a file the schema rejects, or whose raw text
     holds more keys than were parsed (a duplicated key), is read again the exact way.
-    Only the header of each document is kept parsed: the leaf entries stay as bytes.
+    Only the header of each document is kept (see CheckedSubmission).
     """
     from . import validate
 
@@ -610,8 +610,14 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
     others: dict = {}
 
     def read_the_others():  # while worker processes read the submissions
-        others["appraisal"] = read_document(appraisal_path) if appraisal_path else None
-        others["survey"] = read_document(survey_path) if survey_path else None
+        for role, path, check, build in (("appraisal", appraisal_path, validate.check_appraisal, build_appraisal),
+                                         ("survey", survey_path, validate.check_survey, build_survey)):
+            parsed = others[role] = read_document(path) if path else None
+            # checked ahead, before the communes are known: when nothing is found and every
+            # commune it names is known (checked below), that was the whole check
+            if parsed is not None and parsed.data is not None and criteria_set is not None \
+                    and not check(parsed, criteria_set, None):
+                others[role + " built"] = build(parsed.data, parsed.path)
 
     checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
                                             meanwhile=read_the_others)
@@ -633,13 +639,17 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
     known = {f.data["commune"]["code"] for f in submission_files_read
              if isinstance(f.data, dict) and isinstance(f.data.get("commune"), dict)
              and isinstance(f.data["commune"].get("code"), str)}
-    built_appraisal = built_survey = None
-    if appraisal_file and appraisal_file.data is not None:
+    built_appraisal, built_survey = others.get("appraisal built"), others.get("survey built")
+    if built_appraisal is not None and not validate.appraisal_communes_known(appraisal_file, known):
+        built_appraisal = None
+    if built_survey is not None and not validate.survey_communes_known(survey_file, criteria_set, known):
+        built_survey = None
+    if appraisal_file and appraisal_file.data is not None and built_appraisal is None:  # the full check, in order
         found = validate.check_appraisal(appraisal_file, criteria_set, known)
         issues += found
         if not found and criteria_set is not None:
             built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path)
-    if survey_file and survey_file.data is not None:
+    if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known)
         issues += found
         if not found and criteria_set is not None:

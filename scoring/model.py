@@ -261,21 +261,21 @@ class LazyReports(Mapping):
 
     A national run reads 330,000 leaf entries; the engine lays their facts out as arrays
     straight from the JSON (scoring.facts), and only the explanations need LeafReports.
-    The loader keeps the file's bytes rather than the parsed JSON (``source`` and ``parse``):
-    as Python objects a national run's entries take gigabytes, as bytes tens of megabytes,
-    and they are parsed again, a few files at a time, only when an explanation is written.
+    The loader does not keep the parsed JSON: as Python objects a national run's entries
+    take gigabytes. It gives ``source`` (where to find the file again, and its hash) and
+    ``parse`` (reads the entries from it), called only when an explanation is written.
     """
 
     __slots__ = ("_raw", "_source", "_parse")
 
-    def __init__(self, raw: Mapping | None = None, *, source: bytes | None = None, parse=None):
+    def __init__(self, raw: Mapping | None = None, *, source=None, parse=None):
         if (raw is None) == (source is None):
-            raise ValueError("LazyReports needs either the parsed entries or the file's bytes")
+            raise ValueError("LazyReports needs either the parsed entries or where to read them")
         self._raw, self._source, self._parse = raw, source, parse
 
     @property
     def raw(self) -> Mapping:
-        """The leaf entries as validated JSON (parsed again from the kept bytes when needed)."""
+        """The leaf entries as validated JSON (read again through ``parse`` when not kept)."""
         if self._raw is not None:
             return self._raw
         return self._parse(self._source)

@@ -586,6 +586,22 @@ def check_appraisal(parsed, criteria, known_communes) -> list[Issue]:
     return issues
 
 
+def appraisal_communes_known(parsed, known_communes) -> bool:
+    """The part of check_appraisal that needs the communes read, as yes/no: every entry
+    names a commune with a submission."""
+    return all(entry["commune"] in known_communes for entry in parsed.data["entries"])
+
+
+def survey_communes_known(parsed, criteria, known_communes) -> bool:
+    """The part of check_survey that needs the communes read, as yes/no: every commune
+    tallied has a submission, and every commune with a submission has every question."""
+    tallies = parsed.data["tallies"]
+    if not known_communes.issuperset(tallies):
+        return False
+    questions = [leaf.code for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
+    return all(code in tallies.get(commune, ()) for commune in known_communes for code in questions)
+
+
 def check_survey(parsed, criteria, known_communes) -> list[Issue]:
     """Schema, then: tallies for every commune and survey question, with known options only."""
     issues = schema_issues(parsed, "survey")

@@ -149,3 +149,31 @@ def test_a_submission_edited_during_the_run_is_refused(way, example, tmp_path, m
     assert result.exit_code == 1, result.output
     assert f"{edited.name}:: " in result.stderr and "[file-changed]" in result.stderr
     assert snapshot(out) == before
+
+
+def test_writing_results_reports_progress(national, example, tmp_path):
+    inputs = load_inputs(example["criteria"], example["submissions"])
+    seen = []
+    outputs.write_outputs(score(inputs), inputs.files, generated_at=TIME, out=tmp_path / "out", force=False,
+                          progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(4, 11), (8, 11), (11, 11)]  # one call per chunk of communes written
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch):
+    import io
+
+    import cli as cli_module
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli_module, "PROGRESS_FROM", 5)
+    terminal, pipe = Terminal(), io.StringIO()
+    with cli_module.progress_bar("Ghi kết quả", terminal) as progress:
+        for done in (4, 8, 11):
+            progress(done, 11)
+    assert "Ghi kết quả" in terminal.getvalue() and "100%" in terminal.getvalue()
+    with cli_module.progress_bar("Ghi kết quả", pipe) as progress:
+        assert progress is None
+    assert pipe.getvalue() == ""

@@ -22,7 +22,7 @@ ORDER = (RESULTS_NAME, WORKBOOK_NAME, DECISION_NAME)
 
 
 def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_at: str, out, force: bool,
-                  timings: dict | None = None) -> tuple[list[Path], dict]:
+                  timings: dict | None = None, progress=None) -> tuple[list[Path], dict]:
     """Write results.json, ket-qua.xlsx and quyet-dinh.docx into ``out`` (all or none, see
     write_all_atomic); return the paths written and the results document the decision read.
 
@@ -31,7 +31,8 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     per-leaf sheet) the workbook, the longest output, is written by a forked process from
     the light document (only the flagged leaves: missing evidence, self-score differing)
     while this one streams results.json, keeping only the communes' totals, from which the
-    decision is written. ``timings``, when given, receives each output's seconds.
+    decision is written. ``timings``, when given, receives each output's seconds;
+    ``progress(done, total)`` is called as communes are written to results.json.
     """
     out = Path(out)
     national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
@@ -41,7 +42,7 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
         # beside the workbook's process, the rendering gets the other cores
         workers = max(1, (os.cpu_count() or 1) - 1) if kept.get("workbook_elsewhere") else None
         kept["document"] = stream_results(results, files, generated_at=generated_at, target=tmp,
-                                          keep="none" if national else "all", workers=workers)
+                                          keep="none" if national else "all", workers=workers, progress=progress)
 
     def write_workbook(tmp):
         if not national:

@@ -76,11 +76,9 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
         results = ()
     else:
         results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
+    entries = [_leaf(result) for result in results]
     if leaves == "flagged":
-        entries = [_leaf(result) for result in results]
         entries = [{name: entry[name] for name in LISTED_FIELDS} for entry in entries]
-    else:
-        entries = [_leaf(result) for result in results]
     return {
         "code": commune.code,
         "name": commune.name,
@@ -191,7 +189,7 @@ def load_results(path) -> dict:
 
 
 def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target,
-                   keep: str = "none", workers: int | None = None) -> dict:
+                   keep: str = "none", workers: int | None = None, progress=None) -> dict:
     """Write results.json to the path ``target`` with every leaf; return the document the
     other writers read, its communes keeping every leaf (keep="all"), only the flagged ones
     (keep="flagged", the light document of national runs) or none.
@@ -200,7 +198,8 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
     communes it is written one commune at a time and never held whole in memory (a
     national run's leaf entries alone take gigabytes as Python objects): each commune's
     entry is built once, written, and kept only as far as ``keep`` says. ``workers``
-    processes share the rendering (default: one per core, up to 4).
+    processes share the rendering (default: one per core, up to 4); ``progress(done,
+    total)`` is called as communes are written.
     """
     if len(results.communes) <= INDENT_UP_TO:
         document = results_document(results, files, generated_at=generated_at)
@@ -220,6 +219,8 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
                 out.write(b",")
             out.write(chunk)
             communes.extend(kept)
+            if progress is not None:
+                progress(len(communes), len(results.communes))
         out.write(b"]}\n")
     head["communes"] = communes
     return head
