@@ -11,6 +11,7 @@ plain data in, arrays out.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,14 +220,10 @@ def extract(criteria: CriteriaSet, reports) -> Extraction:
                     first_day[cell] = earliest
         key_counts[row] = keys
 
-    try:
-        np.array(days, dtype="datetime64[D]")
-    except ValueError:  # a date that does not exist (2025-02-30): find its commune
+    if not _real_dates(days):  # a date that does not exist (2025-02-30, 0000-01-01): find its commune
         day_rows.append(len(days))
         for row in range(size):
-            try:
-                np.array(days[day_rows[row]:day_rows[row + 1]], dtype="datetime64[D]")
-            except ValueError:
+            if not all(map(_real_date, days[day_rows[row]:day_rows[row + 1]])):
                 marked[row] = True
                 first_day[row * width:(row + 1) * width] = [""] * width
 
@@ -246,6 +243,24 @@ def extract(criteria: CriteriaSet, reports) -> Extraction:
     )
     return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
                                          np.array(marked, dtype=bool)), key_counts)
+
+
+def _real_dates(days: list[str]) -> bool:
+    """Every ISO date a real calendar date, as datetime.date reads them (numpy checks months
+    and days at C speed, but also takes the year 0, which datetime.date refuses)."""
+    try:
+        converted = np.array(days, dtype="datetime64[D]")
+    except ValueError:
+        return False
+    return not len(converted) or bool(converted.min() >= np.datetime64("0001-01-01"))
+
+
+def _real_date(day: str) -> bool:
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 def _clean_rows(criteria, table: FactTable, present, fact_bits, marked) -> np.ndarray:

@@ -83,6 +83,7 @@ def test_broken_files_among_many_are_reported_the_same_way(year, tmp_path, monke
     edit(77, lambda t: t.replace('"leaves": {', '"leaves": {"1.1": {"self_score": 0}, ', 1))  # duplicated leaf code
     edit(120, lambda t: t[:-2])                                                              # syntax
     edit(200, lambda t: t.replace('"self_score": 0.5,', '"self_score": 0.125,', 1))         # precision
+    edit(150, lambda t: t.replace('"date": "2025-', '"date": "0000-', 1))                   # year 0: numpy takes it
     monkeypatch.setattr(load_module, "GROUP", 32)
     found = {}
     for workers in (1, 2):
@@ -92,8 +93,9 @@ def test_broken_files_among_many_are_reported_the_same_way(year, tmp_path, monke
         found[workers] = caught.value.issues
     assert found[1] == found[2]
     codes = {issue.code for issue in found[1]}
-    assert {"schema-additionalProperties", "self-score-above-max", "duplicate-key", "json-invalid", "precision"} <= codes
-    assert {Path(issue.file).name for issue in found[1]} >= {files[i].name for i in (3, 40, 77, 120)}
+    assert {"schema-additionalProperties", "self-score-above-max", "duplicate-key", "json-invalid", "precision",
+            "date-invalid"} <= codes
+    assert {Path(issue.file).name for issue in found[1]} >= {files[i].name for i in (3, 40, 77, 120, 150, 200)}
 
 
 def test_scores_do_not_depend_on_how_communes_are_grouped(year):
@@ -119,3 +121,19 @@ def test_scores_do_not_depend_on_how_communes_are_grouped(year):
     # and the facts rebuilt from the files equal those laid out while loading
     from scoring.facts import fact_table
     assert_same_facts(fact_table(inputs.criteria, inputs.submissions), inputs.facts)
+
+
+@pytest.mark.parametrize("day", ["2025-02-30", "0000-01-01", "2025-13-01"])
+def test_a_date_that_does_not_exist_marks_its_commune_without_an_evidence_window(year, day):
+    """Without an evidence window the date itself must be checked on the fast path (numpy
+    reads 0000-01-01, which datetime.date refuses)."""
+    from dataclasses import replace as replaced
+
+    from scoring.facts import extract
+
+    criteria = replaced(criteria_of(year), evidence_window=None)
+    entries = [read_json(path).data["leaves"] for path in submission_files(year / "communes")[:3]]
+    assert extract(criteria, entries).clean.tolist() == [True, True, True]
+    code = next(code for code, entry in entries[1].items() if entry.get("evidence"))
+    entries[1][code]["evidence"][0]["date"] = day
+    assert extract(criteria, entries).clean.tolist() == [True, False, True]
