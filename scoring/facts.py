@@ -11,13 +11,13 @@ plain data in, arrays out.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
 from .model import (
     FACTS_BY_KIND, SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
+    is_real_date,
 )
 from .numbers import exact_hundredths
 
@@ -223,7 +223,7 @@ def extract(criteria: CriteriaSet, reports) -> Extraction:
     if not _real_dates(days):  # a date that does not exist (2025-02-30, 0000-01-01): find its commune
         day_rows.append(len(days))
         for row in range(size):
-            if not all(map(_real_date, days[day_rows[row]:day_rows[row + 1]])):
+            if not all(map(is_real_date, days[day_rows[row]:day_rows[row + 1]])):
                 marked[row] = True
                 first_day[row * width:(row + 1) * width] = [""] * width
 
@@ -253,14 +253,6 @@ def _real_dates(days: list[str]) -> bool:
     except ValueError:
         return False
     return not len(converted) or bool(converted.min() >= np.datetime64("0001-01-01"))
-
-
-def _real_date(day: str) -> bool:
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
 
 
 def _clean_rows(criteria, table: FactTable, present, fact_bits, marked) -> np.ndarray:

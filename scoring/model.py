@@ -201,6 +201,15 @@ class Document:
         return document_type(self.number)
 
 
+def is_real_date(text: str) -> bool:
+    """An ISO date (YYYY-MM-DD) that exists in the calendar: not 2023-02-29, not year 0."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def document_type(number: str) -> str:
     """The document type in a Vietnamese document number: the last part after "/", up to "-".
 

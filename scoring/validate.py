@@ -8,7 +8,6 @@ Each check returns a list of Issues; nothing here raises on bad input.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from decimal import Decimal
@@ -19,7 +18,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
-from .model import FACTS_BY_KIND, SECTION_SURVEY
+from .model import FACTS_BY_KIND, SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .vietnamese import format_date
 
@@ -160,14 +159,6 @@ def _walk_with_keys(value, path=()):
         yield path, value
 
 
-def _date_ok(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _walk(value, path=()):
     """Yield (path, value) for every scalar in a JSON document."""
     if isinstance(value, dict):
@@ -194,7 +185,7 @@ def _precision_and_dates(parsed, date_keys) -> list[Issue]:
                 issues.append(Issue(parsed.path, pointer(*path), "number-too-large", f"số {value} quá lớn"))
             else:
                 issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
-        elif isinstance(value, str) and path and path[-1] in date_keys and not _date_ok(value):
+        elif isinstance(value, str) and path and path[-1] in date_keys and not is_real_date(value):
             issues.append(Issue(parsed.path, pointer(*path), "date-invalid", f"ngày '{value}' không tồn tại"))
     return issues
 
@@ -409,7 +400,7 @@ def header_issues(parsed, criteria) -> list[Issue]:
         issues.append(Issue(file, where, code, message))
 
     report_date = (data.get("report") or {}).get("date")
-    if report_date and not _date_ok(report_date):
+    if report_date and not is_real_date(report_date):
         add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
     if criteria is None:
         return issues
@@ -498,7 +489,7 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
         if evidence:
             for d_index, document in enumerate(evidence):
                 day = document["date"]
-                if not _date_ok(day):
+                if not is_real_date(day):
                     add(pointer("leaves", code, "evidence", d_index, "date"), "date-invalid", f"ngày '{day}' không tồn tại")
                 elif window and not first_day <= day <= last_day:  # ISO dates compare as text
                     add(pointer("leaves", code, "evidence", d_index, "date"), "evidence-date-outside",
