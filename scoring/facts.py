@@ -11,13 +11,16 @@ plain data in, arrays out.
 
 from __future__ import annotations
 
+import datetime as dt
+from array import array
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
+from msgspec import UNSET
 
 from .model import (
     FACTS_BY_KIND, SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
-    is_real_date,
 )
 from .numbers import exact_hundredths
 
@@ -66,7 +69,9 @@ def fact_block(criteria: CriteriaSet, reports) -> FactTable:
     The loader builds one block per group of files it reads (possibly in another process)
     and joins them with ``concat_facts``; ``fact_table`` is the same for model objects.
     """
-    return extract(criteria, reports).facts
+    from .load import entries_as_structs  # the structs the quick reader decodes into
+
+    return extract(criteria, [entries_as_structs(entries) for entries in reports]).facts
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,12 @@ class Extraction:
 
     facts: FactTable
     clean: np.ndarray        # bool per commune: nothing scoring.validate.leaf_issues could object to
-    key_counts: list[int]    # keys inside each commune's "leaves" object, counted as parsed
+    files: list              # (row, path) of every evidence file named, to look for on disk
 
 
 # one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
 FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64}
+_NO_BOUNDS = (float("-inf"), float("inf"))
 
 
 @dataclass(frozen=True)
@@ -115,14 +121,27 @@ def _columns(criteria: CriteriaSet) -> _Columns:
     return columns
 
 
-def extract(criteria: CriteriaSet, reports) -> Extraction:
-    """Lay out the facts of schema-valid leaf entries, one pass; mark the communes whose
-    entries the full meaning check (scoring.validate.leaf_issues) must look at.
+def _number_hundredths(number, bounds) -> int | None:
+    """Hundredths of a number as the reader gives it (int, float exact to the hundredth,
+    Decimal), or None when it is not a number, not exact, or outside the schema's bounds."""
+    kind = type(number)
+    if kind is not int and kind is not float and kind is not Decimal:
+        return None  # a bool, a string, null: the schema refuses it
+    if not bounds[0] <= number <= bounds[1]:
+        return None
+    return exact_hundredths(number)
+
+
+def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
+    """Lay out the facts of leaf entries (structs as scoring.load's quick reader decodes
+    them, one dict code → entry per commune) in one pass; mark the communes whose entries
+    the full check (schema and scoring.validate.leaf_issues) must look at.
 
     A commune is clean when every one of its entries passes the checks below, done on the
-    arrays; anything they cannot decide (an evidence file to look for on disk, an unknown
-    code, a number with more than two decimals) marks it too. Marking is cheap and only
-    costs a closer look, so the marks cover every problem leaf_issues can find.
+    arrays; anything they cannot decide (an unknown code, a number of the wrong type, out
+    of the schema's ``number_bounds`` or with more than two decimals) marks it too. Marking
+    is cheap and only costs a closer look, so the marks cover every problem leaf_issues can
+    find, except evidence files on disk: those are listed for the loader to look for.
     """
     leaves = criteria.leaves
     width, size = len(leaves), len(reports)
@@ -131,128 +150,128 @@ def extract(criteria: CriteriaSet, reports) -> Extraction:
     accepted = [frozenset(leaf.evidence_types) if leaf.evidence_types else None for leaf in leaves]
     options = [{o.value: i for i, o in enumerate(leaf.rule.options)} for leaf in leaves]
     window = criteria.evidence_window
-    first_allowed, last_allowed = (window[0].isoformat(), window[1].isoformat()) if window else ("", "\uffff")
+    first_allowed, last_allowed = window if window else (dt.date.min, dt.date.max)
+    bounds = number_bounds or {}
+    score_bounds, value_bounds = bounds.get("self_score", _NO_BOUNDS), bounds.get("value", _NO_BOUNDS)
 
-    self_score, has_self, present = [0] * cells, [False] * cells, [False] * cells
-    claimed_na, has_evidence, first_day = [False] * cells, [False] * cells, [""] * cells
-    done, choice, fact_bits = [False] * cells, [-1] * cells, [0] * cells
-    numerator, denominator, value, violations, count = ([0] * cells for _ in range(5))
+    # Filled cell by cell, then viewed as arrays without a copy: bytearrays for the flags,
+    # array('q') for the numbers (building numpy arrays from Python lists cost as much as
+    # the loop itself).
+    self_score, first_day, fact_bits = _int_cells(cells), _int_cells(cells), _int_cells(cells)
+    numerator, denominator, value = _int_cells(cells), _int_cells(cells), _int_cells(cells)
+    violations, count, choice = _int_cells(cells), _int_cells(cells), _int_cells(cells, -1)
+    has_self, present, claimed_na = bytearray(cells), bytearray(cells), bytearray(cells)
+    has_evidence, done = bytearray(cells), bytearray(cells)
     marked = [False] * size
-    key_counts = [0] * size
-    days: list[str] = []          # every evidence date, to check they are real calendar dates
+    files = []
     type_of: dict[str, str] = {}  # document number → type (numbers repeat across communes)
-    day_rows: list[int] = []      # where each row's dates start in ``days``
 
     for row, entries in enumerate(reports):
         base = row * width
-        keys = len(entries)
-        day_rows.append(len(days))
-        for code, raw in entries.items():
+        for code, entry in entries.items():
             column = position.get(code)
-            if column is None:  # an unknown code: leaf_issues names it
+            if column is None:  # an unknown code: the full check names it
                 marked[row] = True
                 continue
             cell = base + column
-            present[cell] = True
-            keys += len(raw)
-            score = raw.get("self_score")
-            if score is not None:
+            present[cell] = 1
+            score = entry.self_score
+            if score is not UNSET:
                 kind = type(score)  # floats and ints inline: they are nearly all of them
-                hundredths = round(score * 100) if kind is float else score * 100 if kind is int else exact_hundredths(score)
-                if hundredths is None:
-                    marked[row] = True
+                if (kind is float or kind is int) and score_bounds[0] <= score <= score_bounds[1]:
+                    self_score[cell] = round(score * 100) if kind is float else score * 100
+                    has_self[cell] = 1
                 else:
-                    self_score[cell] = hundredths
-                    has_self[cell] = True
-            if raw.get("not_applicable"):
-                claimed_na[cell] = True
-            facts = raw.get("facts")
-            if facts:
-                keys += len(facts)
+                    hundredths = _number_hundredths(score, score_bounds)
+                    if hundredths is None:
+                        marked[row] = True
+                    else:
+                        self_score[cell] = hundredths
+                        has_self[cell] = 1
+            if entry.not_applicable is True:
+                claimed_na[cell] = 1
+            facts = entry.facts
+            if facts is not UNSET:
                 bits = 0
-                for name, fact in facts.items():
-                    if name == "numerator":
-                        numerator[cell] = int(fact)
-                    elif name == "denominator":
-                        denominator[cell] = int(fact)
-                    elif name == "done":
-                        done[cell] = bool(fact)
-                    elif name == "choice":
-                        index = options[column].get(fact)
-                        if index is None:
-                            marked[row] = True
-                        else:
-                            choice[cell] = index
-                    elif name == "value":
-                        hundredths = exact_hundredths(fact)
-                        if hundredths is None:
-                            marked[row] = True
-                        else:
-                            value[cell] = hundredths
-                    elif name == "violations":
-                        violations[cell] = int(fact)
-                    elif name == "count":
-                        count[cell] = int(fact)
-                    bits |= FACT_BITS.get(name, 128)
+                fact = facts.done
+                if fact is not UNSET:
+                    done[cell] = 1 if fact else 0
+                    bits = 1
+                fact = facts.choice
+                if fact is not UNSET:
+                    index = options[column].get(fact)
+                    if index is None:
+                        marked[row] = True
+                    else:
+                        choice[cell] = index
+                    bits |= 2
+                fact = facts.numerator
+                if fact is not UNSET:
+                    numerator[cell] = int(fact)  # JSON Schema's integers include 36.0
+                    bits |= 4
+                fact = facts.denominator
+                if fact is not UNSET:
+                    denominator[cell] = int(fact)
+                    bits |= 8
+                fact = facts.value
+                if fact is not UNSET:
+                    hundredths = _number_hundredths(fact, value_bounds)
+                    if hundredths is None:
+                        marked[row] = True
+                    else:
+                        value[cell] = hundredths
+                    bits |= 16
+                fact = facts.violations
+                if fact is not UNSET:
+                    violations[cell] = int(fact)
+                    bits |= 32
+                fact = facts.count
+                if fact is not UNSET:
+                    count[cell] = int(fact)
+                    bits |= 64
                 fact_bits[cell] = bits
-            documents = raw.get("evidence")
-            if documents:
+            documents = entry.evidence
+            if documents:  # UNSET is false, like an empty list
                 types = accepted[column]
-                earliest = ""
+                earliest = None
                 for document in documents:
-                    keys += len(document)
-                    day = document["date"]  # ISO dates order as text
-                    days.append(day)
-                    if day < first_allowed or day > last_allowed or "file" in document:
-                        marked[row] = True  # outside the year, or a file to look for on disk
-                    if earliest and day >= earliest:
+                    day = document.date
+                    if day < first_allowed or day > last_allowed:
+                        marked[row] = True  # outside the year
+                    if document.file is not UNSET:
+                        files.append((row, document.file))
+                    if earliest is not None and day >= earliest:
                         continue
                     if types is not None:
-                        number = document["number"]
+                        number = document.number
                         doc_type = type_of.get(number)
                         if doc_type is None:
                             doc_type = type_of[number] = document_type(number)
                         if doc_type not in types:
                             continue
                     earliest = day
-                if earliest:
-                    has_evidence[cell] = True
-                    first_day[cell] = earliest
-        key_counts[row] = keys
+                if earliest is not None:
+                    has_evidence[cell] = 1
+                    first_day[cell] = earliest.toordinal()
 
-    if not _real_dates(days):  # a date that does not exist (2025-02-30, 0000-01-01): find its commune
-        day_rows.append(len(days))
-        for row in range(size):
-            if not all(map(is_real_date, days[day_rows[row]:day_rows[row + 1]])):
-                marked[row] = True
-                first_day[row * width:(row + 1) * width] = [""] * width
+    def matrix(buffer, dtype):
+        return np.frombuffer(buffer, dtype=dtype).reshape(size, width)
 
-    def matrix(values, dtype):
-        return np.array(values, dtype=dtype).reshape(size, width)
-
-    table_days = np.array([d or "NaT" for d in first_day], dtype="datetime64[D]")
-    # day ordinals as datetime.date.toordinal() counts them (0001-01-01 is day 1)
-    ordinals = np.where(np.isnat(table_days), 0, table_days.astype(np.int64) + 719163)
     table = FactTable(
         self_score=matrix(self_score, np.int64), has_self=matrix(has_self, bool),
         claimed_na=matrix(claimed_na, bool), has_evidence=matrix(has_evidence, bool),
-        first_day=ordinals.reshape(size, width).astype(np.int64),
+        first_day=matrix(first_day, np.int64),
         done=matrix(done, bool), choice=matrix(choice, np.int64),
         numerator=matrix(numerator, np.int64), denominator=matrix(denominator, np.int64),
         value=matrix(value, np.int64), violations=matrix(violations, np.int64), count=matrix(count, np.int64),
     )
     return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
-                                         np.array(marked, dtype=bool)), key_counts)
+                                         np.array(marked, dtype=bool)), files)
 
 
-def _real_dates(days: list[str]) -> bool:
-    """Every ISO date a real calendar date, as datetime.date reads them (numpy checks months
-    and days at C speed, but also takes the year 0, which datetime.date refuses)."""
-    try:
-        converted = np.array(days, dtype="datetime64[D]")
-    except ValueError:
-        return False
-    return not len(converted) or bool(converted.min() >= np.datetime64("0001-01-01"))
+def _int_cells(cells: int, fill: int = 0) -> array:
+    """``cells`` signed 64-bit integers set to ``fill``, to be viewed as a numpy array."""
+    return array("q", [fill]) * cells
 
 
 def _clean_rows(criteria, table: FactTable, present, fact_bits, marked) -> np.ndarray:

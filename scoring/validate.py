@@ -159,34 +159,37 @@ def _walk_with_keys(value, path=()):
         yield path, value
 
 
-def _walk(value, path=()):
-    """Yield (path, value) for every scalar in a JSON document."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, path + (index,))
-    else:
-        yield path, value
-
-
 def precision_issues(parsed) -> list[Issue]:
     """Every number of a file kept to the hundredth (results.json read back by the writers)."""
     return _precision_and_dates(parsed, ())
 
 
 def _precision_and_dates(parsed, date_keys) -> list[Issue]:
-    """Every number kept to the hundredth; every date a real calendar date."""
+    """Every number kept to the hundredth; every date a real calendar date.
+
+    Read after the schema check, so the document is only as deep as its schema allows; the
+    walk visits each object and list once and looks only at decimals and date fields (the
+    other scalars are the bulk of an appraisal or a results file).
+    """
     issues = []
-    for path, value in _walk(parsed.data):
-        if isinstance(value, Decimal) and not is_hundredths(value):
-            if value.is_finite() and not value.is_zero() and value.adjusted() > 9:
-                issues.append(Issue(parsed.path, pointer(*path), "number-too-large", f"số {value} quá lớn"))
-            else:
-                issues.append(Issue(parsed.path, pointer(*path), "precision", f"số {value} có quá hai chữ số thập phân"))
-        elif isinstance(value, str) and path and path[-1] in date_keys and not is_real_date(value):
-            issues.append(Issue(parsed.path, pointer(*path), "date-invalid", f"ngày '{value}' không tồn tại"))
+
+    def visit(container, path):
+        for key, value in container.items() if type(container) is dict else enumerate(container):
+            kind = type(value)
+            if kind is dict or kind is list:
+                visit(value, path + (key,))
+            elif kind is Decimal:
+                if not is_hundredths(value):
+                    where = pointer(*path, key)
+                    if value.is_finite() and not value.is_zero() and value.adjusted() > 9:
+                        issues.append(Issue(parsed.path, where, "number-too-large", f"số {value} quá lớn"))
+                    else:
+                        issues.append(Issue(parsed.path, where, "precision", f"số {value} có quá hai chữ số thập phân"))
+            elif kind is str and key in date_keys and not is_real_date(value):
+                issues.append(Issue(parsed.path, pointer(*path, key), "date-invalid", f"ngày '{value}' không tồn tại"))
+
+    if type(parsed.data) in (dict, list):
+        visit(parsed.data, ())
     return issues
 
 

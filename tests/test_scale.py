@@ -124,16 +124,26 @@ def test_scores_do_not_depend_on_how_communes_are_grouped(year):
 
 
 @pytest.mark.parametrize("day", ["2025-02-30", "0000-01-01", "2025-13-01"])
-def test_a_date_that_does_not_exist_marks_its_commune_without_an_evidence_window(year, day):
-    """Without an evidence window the date itself must be checked on the fast path (numpy
-    reads 0000-01-01, which datetime.date refuses)."""
+def test_a_date_that_does_not_exist_is_found_without_an_evidence_window(year, tmp_path, day):
+    """Without an evidence window nothing compares the dates with the year: the quick reader
+    itself must refuse a day the calendar does not have (it reads dates as datetime.date),
+    and the thorough way names it."""
+    import json
     from dataclasses import replace as replaced
 
-    from scoring.facts import extract
-
     criteria = replaced(criteria_of(year), evidence_window=None)
-    entries = [read_json(path).data["leaves"] for path in submission_files(year / "communes")[:3]]
-    assert extract(criteria, entries).clean.tolist() == [True, True, True]
-    code = next(code for code, entry in entries[1].items() if entry.get("evidence"))
-    entries[1][code]["evidence"][0]["date"] = day
-    assert extract(criteria, entries).clean.tolist() == [True, False, True]
+    folder = tmp_path / "communes"
+    folder.mkdir()
+    for path in submission_files(year / "communes")[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    files = submission_files(folder)
+    checked, _ = load_module.check_group(files, criteria, folder)
+    assert [c.valid for c in checked] == [True, True, True]
+    document = json.loads(files[1].read_text(encoding="utf-8"))
+    code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
+    document["leaves"][code]["evidence"][0]["date"] = day
+    files[1].write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert load_module._read_quickly(files[1], "x", load_module.submission_reader()) is None
+    checked, facts = load_module.check_group(files, criteria, folder)
+    assert [c.valid for c in checked] == [True, False, True] and facts.self_score.shape[0] == 2
+    assert [(i.pointer, i.code) for i in checked[1].issues] == [(f"/leaves/{code}/evidence/0/date", "date-invalid")]

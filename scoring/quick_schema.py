@@ -1,0 +1,241 @@
+"""A committed JSON Schema as msgspec types: a submission parsed and validated in one pass.
+
+The JSON Schema stays the single source of truth and the reference that explains errors
+(scoring.validate). Checking a national run's 3,321 submissions through it costs more than
+parsing them; msgspec, given types, parses and checks at once, in C, for a fraction of
+that. ``reader_for`` translates the part of JSON Schema the submission schema uses into
+msgspec Structs. Where msgspec cannot say exactly what the schema says, the translation is
+stricter (a file it refuses goes the thorough way, and jsonschema names the problem) or
+leaves the check to the caller, as follows:
+
+- Text patterns of the form ``^[^…]*$`` (no control or invisible characters): the quick
+  decoder does not run them per string; ``QuickReader.needs_checked`` looks at the raw
+  bytes instead (no escape sequence, none of the excluded characters anywhere in the file)
+  and, when it cannot tell, the checked decoder runs every pattern.
+- The ISO date pattern becomes ``datetime.date``: stricter (the day must exist).
+- Numbers ("type": "number") are decoded as JSON gives them (the decoder's float_hook), so
+  no literal is rounded on the way; the caller checks their type and bounds
+  (``number_bounds``).
+- Keys constrained by ``propertyNames`` are not checked by the quick decoder: the caller
+  accepts only keys it knows (the criteria set's leaf codes, valid by the same pattern).
+- A JSON Schema integer may be written 36.0; msgspec's int may not: stricter.
+
+Any keyword it does not know makes the translation fail (Untranslatable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import keyword
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_TEXT_PATTERN = re.compile(r"\^\[\^([^\]\\]+)\]\*\$")  # ^[^<characters and ranges>]*$
+_ANNOTATIONS = {"title", "description", "$comment", "examples"}
+_KEYWORDS = {
+    "object": {"type", "properties", "required", "additionalProperties", "propertyNames"},
+    "array": {"type", "items", "minItems", "maxItems"},
+    "string": {"type", "minLength", "maxLength", "pattern"},
+    "integer": {"type", "minimum", "maximum"},
+    "number": {"type", "minimum", "maximum"},
+    "boolean": {"type"},
+    None: {"enum"},
+}
+
+
+class Untranslatable(ValueError):
+    """The schema uses something this translation cannot express exactly."""
+
+
+@dataclass(frozen=True)
+class QuickReader:
+    """Decoders of one schema's documents (see the module's docstring for what each checks)."""
+
+    quick: msgspec.json.Decoder     # text patterns left to needs_checked
+    checked: msgspec.json.Decoder   # every pattern checked per string
+    number_bounds: dict             # property name → (minimum, maximum) of its numbers
+    excluded: frozenset             # characters some text pattern refuses (besides controls)
+    structs: dict                   # the quick decoder's Struct classes by name ("Leaf", "Document"…)
+
+    def needs_checked(self, raw: bytes) -> bool:
+        """True unless the raw bytes prove every string passes every text pattern: no escape
+        but \\" \\\\ and \\/ (so no escaped control character) and none of the excluded
+        characters. Each test is a byte search; the precise one runs only after a lead byte."""
+        if b"\\" in raw and _OTHER_ESCAPE.search(raw):
+            return True
+        for lead, precise in _lead_bytes(self.excluded):
+            if lead in raw and precise.search(raw):
+                return True
+        return False
+
+
+def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickReader:
+    """The quick and checked decoders of a JSON Schema (its root a Struct called ``name``),
+    or Untranslatable."""
+    quick = _Translator(schema, checked=False)
+    checked = _Translator(schema, checked=True)
+    root_quick, root_checked = quick.type_of(schema, name), checked.type_of(schema, name)
+    return QuickReader(
+        quick=msgspec.json.Decoder(root_quick, float_hook=float_hook),
+        checked=msgspec.json.Decoder(root_checked, float_hook=float_hook),
+        number_bounds=dict(quick.number_bounds),
+        excluded=frozenset(quick.excluded),
+        structs=dict(quick.structs),
+    )
+
+
+class _Translator:
+    def __init__(self, schema: dict, *, checked: bool):
+        self.defs = schema.get("$defs", {})
+        self.checked = checked
+        self.made: dict[str, object] = {}  # $defs name → its type (one Struct class per definition)
+        self.number_bounds: dict[str, tuple] = {}
+        self.excluded: set[str] = set()
+        self.structs: dict[str, type] = {}
+
+    def type_of(self, node: dict, name: str, *, field: str | None = None):
+        ref = node.get("$ref")
+        if ref is not None:
+            if set(node) - _ANNOTATIONS - {"$ref"} or not ref.startswith("#/$defs/"):
+                raise Untranslatable(f"$ref beside other keywords, or not local: {ref}")
+            target = ref[len("#/$defs/"):]
+            if target not in self.made:
+                self.made[target] = self.type_of(self.defs[target], _struct_name(target), field=field)
+            return self.made[target]
+        kind = node.get("type")
+        words = set(node) - _ANNOTATIONS - {"$schema", "$id", "$defs"}
+        if "enum" in node:
+            kind = None
+        if kind not in _KEYWORDS or not words <= _KEYWORDS[kind]:
+            raise Untranslatable(f"unsupported keywords at {name}: {sorted(words)}")
+        if kind is None:
+            values = node["enum"]
+            if not values or not all(type(v) in (str, int) for v in values):
+                raise Untranslatable("enum of other than strings and integers")
+            return Literal[tuple(values)]
+        if kind == "object":
+            return self._object(node, name)
+        if kind == "array":
+            constraints = _meta(min_length=node.get("minItems"), max_length=node.get("maxItems"))
+            return _annotated(list[self.type_of(node["items"], name + "Item")], constraints)
+        if kind == "string":
+            return self._string(node)
+        if kind == "integer":
+            return _annotated(int, _meta(ge=node.get("minimum"), le=node.get("maximum")))
+        if kind == "number":
+            bounds = (node.get("minimum"), node.get("maximum"))
+            if field is None or self.number_bounds.setdefault(field, bounds) != bounds:
+                raise Untranslatable(f"number without a property name, or with two sets of bounds: {field}")
+            return Any  # the caller checks type and bounds (see the module's docstring)
+        return bool
+
+    def _object(self, node: dict, name: str):
+        properties = node.get("properties")
+        extra = node.get("additionalProperties", True)
+        if properties is not None:
+            if extra is not False or "propertyNames" in node:
+                raise Untranslatable(f"object {name} with properties must forbid other keys")
+            required = set(node.get("required", ()))
+            if not required <= set(properties):
+                raise Untranslatable(f"object {name} requires an undeclared property")
+            fields, rename = [], {}
+            for index, (key, sub) in enumerate(properties.items()):
+                attribute = key if key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("_") else f"field_{index}"
+                if attribute != key:
+                    rename[attribute] = key
+                kind = self.type_of(sub, _struct_name(key), field=key)
+                fields.append((attribute, kind) if key in required else (attribute, Union[kind, UnsetType], UNSET))
+            if name in self.structs:
+                raise Untranslatable(f"two objects would be called {name}")
+            made = self.structs[name] = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True,
+                                                          gc=False, rename=rename or None, module=__name__)
+            return made
+        if not isinstance(extra, dict) or "required" in node:
+            raise Untranslatable(f"object {name} without properties needs an additionalProperties schema")
+        names = node.get("propertyNames", {"type": "string"})
+        if set(names) - _ANNOTATIONS - {"type", "pattern", "minLength", "maxLength"} or names.get("type", "string") != "string":
+            raise Untranslatable(f"unsupported propertyNames at {name}")
+        key = _annotated(str, _meta(min_length=names.get("minLength"), max_length=names.get("maxLength"),
+                                    pattern=_python_pattern(names["pattern"]) if self.checked and "pattern" in names else None))
+        return dict[key, self.type_of(extra, name + "Entry")]
+
+    def _string(self, node: dict):
+        pattern = node.get("pattern")
+        lengths = dict(min_length=node.get("minLength"), max_length=node.get("maxLength"))
+        if pattern == DATE_PATTERN:
+            if not (lengths["min_length"] or 0) <= 10 <= (lengths["max_length"] or 10):
+                raise Untranslatable("a date with lengths that refuse every date")
+            return dt.date
+        if pattern is not None and _TEXT_PATTERN.fullmatch(pattern):
+            self.excluded |= _excluded_characters(_TEXT_PATTERN.fullmatch(pattern).group(1))
+            if not self.checked:
+                pattern = None  # left to QuickReader.needs_checked
+        return _annotated(str, _meta(pattern=_python_pattern(pattern) if pattern else None, **lengths))
+
+
+def _struct_name(key: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", key) if part) or "Object"
+
+
+def _meta(**constraints):
+    given = {k: v for k, v in constraints.items() if v is not None}
+    return Meta(**given) if given else None
+
+
+def _annotated(kind, meta):
+    return kind if meta is None else Annotated[kind, meta]
+
+
+_UNSAFE = re.compile(r"\\[dDwWsSbBpPkZAz0-9]|\(\?|\$.")  # classes and anchors whose meaning differs from ECMA-262
+
+
+def _python_pattern(pattern: str) -> str:
+    """An ECMA-262 pattern of the simple kind the schemas use, for Python's re.search.
+
+    Python's "$" also matches before a final newline; "\\Z" does not, like ECMA's "$".
+    Shorthand classes (\\d, \\w, \\s match more in Python) and groups with options are refused.
+    """
+    if not pattern.startswith("^") or not pattern.endswith("$") or pattern.endswith("\\$") or _UNSAFE.search(pattern):
+        raise Untranslatable(f"pattern not anchored, or with constructs Python reads otherwise: {pattern}")
+    return pattern[:-1] + r"\Z"
+
+
+def _excluded_characters(ranges: str) -> set[str]:
+    """The characters of a character class body such as "\\x00-\\x1f\\x7f" (no escapes)."""
+    excluded, index = set(), 0
+    while index < len(ranges):
+        if index + 2 < len(ranges) and ranges[index + 1] == "-":
+            excluded.update(chr(c) for c in range(ord(ranges[index]), ord(ranges[index + 2]) + 1))
+            index += 3
+        else:
+            excluded.add(ranges[index])
+            index += 1
+    return excluded
+
+
+# a backslash followed by anything but a quote, a backslash or a slash: \\n, \\t, \\u0007…
+# (after an escaped backslash, "\\\\n" is also found: a false alarm only costs the checked decoder)
+_OTHER_ESCAPE = re.compile(rb'\\[^"\\/]')
+_LEAD_CACHE: dict = {}
+
+
+def _lead_bytes(excluded: frozenset):
+    """Per first UTF-8 byte of the excluded characters: that byte, and a precise search for
+    the characters starting with it. Control characters (below U+0020) are left out: raw in
+    a string they make the JSON invalid, and escaped they need a backslash."""
+    cached = _LEAD_CACHE.get(excluded)
+    if cached is None:
+        by_lead: dict[bytes, list[bytes]] = {}
+        for char in sorted(excluded):
+            if char >= " ":
+                encoded = char.encode("utf-8")
+                by_lead.setdefault(encoded[:1], []).append(encoded)
+        cached = _LEAD_CACHE[excluded] = tuple(
+            (lead, re.compile(b"|".join(re.escape(e) for e in sorted(encodings, key=len, reverse=True))))
+            for lead, encodings in sorted(by_lead.items()))
+    return cached
