@@ -7,7 +7,9 @@
 Writes DIR/criteria.json (a generated set with --leaves leaves, every rule kind, or a copy
 of --criteria), DIR/communes/*.json (one submission per commune, varied facts, evidence,
 not-applicable claims, inflated self-scores and missing documents), DIR/appraisal.json and
-DIR/survey.json. Same seed, same files. Evidence documents carry no `file` (no scans).
+DIR/survey.json. Same seed, same files. A share of the evidence documents (--scans, 0.1 by
+default) name a scan, DIR/communes/evidence/CODE/….pdf, written as an empty file; some
+explanations quote names ("…") and run over several lines, as the forms import them.
 """
 
 from __future__ import annotations
@@ -106,13 +108,31 @@ def generated_criteria(leaves: int, rng: random.Random) -> dict:
     }
 
 
-def _document(rng: random.Random, year: int, code: str, doc_type: str, late: bool = False) -> dict:
+TITLES = {
+    "KH": ["Kế hoạch cải cách hành chính năm {year}", "Kế hoạch tuyên truyền cải cách hành chính năm {year}",
+           "Kế hoạch kiểm soát thủ tục hành chính năm {year}"],
+    "BC": ["Báo cáo kết quả thực hiện cải cách hành chính năm {year}", "Báo cáo tình hình giải quyết hồ sơ TTHC quý IV/{year}"],
+    "QĐ": ["Quyết định kiện toàn Tổ công tác cải cách hành chính", "Quyết định ban hành Quy chế làm việc của UBND xã"],
+    "TB": ["Thông báo kết luận của Chủ tịch UBND xã về công tác CCHC", "Thông báo niêm yết công khai thủ tục hành chính"],
+}
+EXPLANATIONS = [
+    "Đã triển khai đầy đủ theo kế hoạch của UBND huyện.",
+    "Tiếp nhận qua \"Bộ phận Một cửa\" và nhóm Zalo \"Hỗ trợ TTHC xã\".",
+    "Số liệu lấy từ Hệ thống thông tin giải quyết TTHC của tỉnh.\nĐã đối chiếu với sổ theo dõi của Bộ phận Một cửa.",
+]
+
+
+def _document(rng: random.Random, year: int, code: str, doc_type: str, late: bool = False, scans: float = 0.0) -> dict:
     month = rng.randint(2, 3) if late else 1
-    return {"number": f"{rng.randint(1, 250)}/{doc_type}-UBND", "date": f"{year}-{month:02d}-{rng.randint(2, 28):02d}",
-            "title": "Văn bản của UBND xã", "issuer": f"UBND xã {code}"}
+    number = rng.randint(1, 250)
+    document = {"number": f"{number}/{doc_type}-UBND", "date": f"{year}-{month:02d}-{rng.randint(2, 28):02d}",
+                "title": rng.choice(TITLES[doc_type]).format(year=year), "issuer": f"UBND xã {code}"}
+    if rng.random() < scans:
+        document["file"] = f"evidence/{code}/{number}-{doc_type}-UBND.pdf"
+    return document
 
 
-def submission(criteria: dict, code: str, rng: random.Random, quality: float) -> dict:
+def submission(criteria: dict, code: str, rng: random.Random, quality: float, scans: float = 0.0) -> dict:
     """One commune's self-assessment: facts drawn around its quality, some inflation, some gaps."""
     year = criteria["year"]
     leaves = {}
@@ -146,7 +166,9 @@ def submission(criteria: dict, code: str, rng: random.Random, quality: float) ->
             entry["self_score"] = Decimal("0.25") * rng.randint(0, int(leaf_max * 4))
         if rng.random() < 0.93 or kind == "judgement":
             doc_type = "KH" if kind == "deadline" else rng.choice(["KH", "BC", "QĐ", "TB"])
-            entry["evidence"] = [_document(rng, year, code, doc_type, late=kind == "deadline" and not good)]
+            entry["evidence"] = [_document(rng, year, code, doc_type, late=kind == "deadline" and not good, scans=scans)]
+        if "explanation" not in entry and rng.random() < 0.2:
+            entry["explanation"] = rng.choice(EXPLANATIONS)
         leaves[node["code"]] = entry
     return {"criteria_id": criteria["id"], "year": year,
             "commune": {"code": code, "name": f"Xã Tổng Hợp {code}", "type": rng.choice(UNIT_TYPES)},
@@ -161,7 +183,8 @@ class _Encoder(json.JSONEncoder):
         return super().default(value)
 
 
-def generate(out: Path, communes: int, leaves: int = 100, seed: int = 2025, criteria_file: Path | None = None) -> Path:
+def generate(out: Path, communes: int, leaves: int = 100, seed: int = 2025, criteria_file: Path | None = None,
+             scans: float = 0.1) -> Path:
     """Write a synthetic year into ``out``; returns the communes folder."""
     rng = random.Random(seed)
     if criteria_file:
@@ -180,10 +203,15 @@ def generate(out: Path, communes: int, leaves: int = 100, seed: int = 2025, crit
     tallies, entries = {}, []
     for index, code in enumerate(codes):
         quality = rng.uniform(0.45, 0.98)
-        document = submission(criteria, code, rng, quality)
+        document = submission(criteria, code, rng, quality, scans)
         if criteria_file and document["commune"]["type"] not in [t for b in criteria["ranking"]["blocks"] for t in b["unit_types"]]:
             document["commune"]["type"] = criteria["ranking"]["blocks"][0]["unit_types"][0]
         (folder / f"{code}.json").write_text(json.dumps(document, cls=_Encoder, ensure_ascii=False), encoding="utf-8")
+        for entry in document["leaves"].values():
+            for item in entry.get("evidence", ()):
+                if "file" in item:  # an empty scan: the loader only looks for it
+                    (folder / item["file"]).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / item["file"]).touch()
         respondents = rng.randint(30, 80)
         tallies[code] = {}
         for leaf in survey_leaves:
@@ -211,9 +239,10 @@ def main(argv=None):
     parser.add_argument("--leaves", type=int, default=100, help="leaves of the generated criteria set (default 100)")
     parser.add_argument("--criteria", type=Path, help="use this criteria set instead of a generated one")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--scans", type=float, default=0.1, help="share of evidence documents naming a scan (default 0.1)")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    folder = generate(args.out, args.communes, args.leaves, args.seed, args.criteria)
+    folder = generate(args.out, args.communes, args.leaves, args.seed, args.criteria, args.scans)
     print(f"{args.communes} communes written to {folder}")
 
 

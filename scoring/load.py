@@ -92,14 +92,13 @@ def _float_or_decimal(literal: str):
     return Decimal(literal)
 
 
-_CHECKING_DECODER = msgspec.json.Decoder(float_hook=_float_or_decimal)
 _REFUSED = object()
 
 
-def _decode_fast(raw: bytes, decoder=_EXACT_DECODER):
+def _decode_fast(raw: bytes):
     """The JSON value of a file's bytes, or _REFUSED when the fast parser does not accept them."""
     try:
-        return decoder.decode(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+        return _EXACT_DECODER.decode(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
     except (msgspec.DecodeError, UnicodeDecodeError, ValueError, RecursionError):
         return _REFUSED
 
@@ -169,7 +168,7 @@ def _counted_keys(raw: bytes) -> int:
     return raw.count(b'":') + raw.count(b'" :') - raw.count(b'\\":') - raw.count(b'\\" :')
 
 
-def read_json(path, *, fast: bool = False, checking: bool = False, shown: str | None = None) -> ParsedFile:
+def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFile:
     """Read one JSON file exactly: decimals as Decimal, BOM accepted, every defect an Issue.
 
     Defects: missing or unreadable file, empty file, not UTF-8, syntax error (with line and
@@ -179,8 +178,6 @@ def read_json(path, *, fast: bool = False, checking: bool = False, shown: str | 
     time; ``fast`` skips it (and parses with msgspec) and records how many keys the raw text
     holds instead, so the caller can compare with the keys parsed and re-read exactly only
     when they differ. A file the fast parser refuses is read the exact way, which says why.
-    ``checking`` (with ``fast``) reads decimals that are exact to the hundredth as floats:
-    for validating and laying out facts, never for what is kept (see _float_or_decimal).
     """
     path = Path(path)
     shown = shown or display_path(path)
@@ -198,7 +195,7 @@ def read_json(path, *, fast: bool = False, checking: bool = False, shown: str | 
     if not raw.strip():
         return fail("file-empty", "tệp rỗng")
     if fast:
-        data = _decode_fast(raw, _CHECKING_DECODER if checking else _EXACT_DECODER)
+        data = _decode_fast(raw)
         if data is not _REFUSED and data is not None:
             return ParsedFile(shown, data, digest, (), raw.count(b":"), raw)
     try:
@@ -563,7 +560,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
 @lru_cache(maxsize=None)
 def submission_reader() -> QuickReader:
     """The submission schema as msgspec types (scoring.quick_schema), numbers read as the
-    checking decoder reads them (floats when exact to the hundredth, else Decimal)."""
+    literals exact to the hundredth as floats, others as Decimal (see _float_or_decimal)."""
     from .validate import SCHEMAS
 
     schema = json.loads(SCHEMAS["submission"].read_text(encoding="utf-8"))

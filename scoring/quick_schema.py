@@ -61,17 +61,31 @@ class QuickReader:
     number_bounds: dict             # property name → (minimum, maximum) of its numbers
     excluded: frozenset             # characters some text pattern refuses (besides controls)
     structs: dict                   # the quick decoder's Struct classes by name ("Leaf", "Document"…)
+    escapes: dict                   # property name (bytes) → escapes its text pattern lets through (b"nrt")
 
     def needs_checked(self, raw: bytes) -> bool:
-        """True unless the raw bytes prove every string passes every text pattern: no escape
-        but \\" \\\\ and \\/ (so no escaped control character) and none of the excluded
-        characters. Each test is a byte search; the precise one runs only after a lead byte."""
-        if b"\\" in raw and _OTHER_ESCAPE.search(raw):
-            return True
+        """True unless the raw bytes prove every string passes every text pattern: none of
+        the excluded characters, and no escape but \\" \\\\ \\/, or one the property
+        whose value holds it allows (a line break, \\n, in an explanation). Each test is a
+        byte search; the precise one runs only after a lead byte or a backslash is seen."""
+        if b"\\" in raw:
+            for escape in _OTHER_ESCAPE.finditer(raw):
+                if not self._allowed_escape(raw, escape.start()):
+                    return True
         for lead, precise in _lead_bytes(self.excluded):
             if lead in raw and precise.search(raw):
                 return True
         return False
+
+    def _allowed_escape(self, raw: bytes, at: int) -> bool:
+        """Whether the escape at ``at`` sits in the value of a property that allows it: the
+        string's opening quote is the nearest unescaped quote before it, and a plain key and
+        a colon come right before that quote."""
+        opening = raw.rfind(b'"', 0, at)
+        while opening > 0 and _escaped(raw, opening):
+            opening = raw.rfind(b'"', 0, opening)
+        key = _KEY_BEFORE_VALUE.search(raw[max(0, opening - 80):opening + 1])
+        return key is not None and raw[at + 1:at + 2] in self.escapes.get(key.group(1), b"")
 
 
 def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickReader:
@@ -86,6 +100,7 @@ def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickRea
         number_bounds=dict(quick.number_bounds),
         excluded=frozenset(quick.excluded),
         structs=dict(quick.structs),
+        escapes={key.encode(): bytes(letters) for key, letters in quick.escapes.items()},
     )
 
 
@@ -97,6 +112,7 @@ class _Translator:
         self.number_bounds: dict[str, tuple] = {}
         self.excluded: set[str] = set()
         self.structs: dict[str, type] = {}
+        self.escapes: dict[str, bytes] = {}  # property → the escape letters all its text patterns allow
 
     def type_of(self, node: dict, name: str, *, field: str | None = None):
         ref = node.get("$ref")
@@ -111,7 +127,7 @@ class _Translator:
         words = set(node) - _ANNOTATIONS - {"$schema", "$id", "$defs"}
         if "enum" in node:
             kind = None
-        if kind not in _KEYWORDS or not words <= _KEYWORDS[kind]:
+        if not (kind is None or isinstance(kind, str)) or kind not in _KEYWORDS or not words <= _KEYWORDS[kind]:
             raise Untranslatable(f"unsupported keywords at {name}: {sorted(words)}")
         if kind is None:
             values = node["enum"]
@@ -149,6 +165,7 @@ class _Translator:
                 if attribute != key:
                     rename[attribute] = key
                 kind = self.type_of(sub, _struct_name(key), field=key)
+                self._note_escapes(key, sub)
                 fields.append((attribute, kind) if key in required else (attribute, Union[kind, UnsetType], UNSET))
             if name in self.structs:
                 raise Untranslatable(f"two objects would be called {name}")
@@ -163,6 +180,19 @@ class _Translator:
         key = _annotated(str, _meta(min_length=names.get("minLength"), max_length=names.get("maxLength"),
                                     pattern=_python_pattern(names["pattern"]) if self.checked and "pattern" in names else None))
         return dict[key, self.type_of(extra, name + "Entry")]
+
+    def _note_escapes(self, key: str, node: dict) -> None:
+        """The escapes (\\t \\n \\r \\b \\f) a property's text pattern allows, kept per
+        property name: the intersection over every place the name is used with one."""
+        while "$ref" in node:
+            node = self.defs[node["$ref"][len("#/$defs/"):]]
+        match = _TEXT_PATTERN.fullmatch(node.get("pattern") or "") if node.get("type") == "string" else None
+        if match is None:
+            return
+        excluded = _excluded_characters(match.group(1))
+        allowed = bytes(letter for letter, char in _ESCAPES.items() if char not in excluded)
+        known = self.escapes.get(key)
+        self.escapes[key] = allowed if known is None else bytes(c for c in known if c in allowed)
 
     def _string(self, node: dict):
         pattern = node.get("pattern")
@@ -221,6 +251,19 @@ def _excluded_characters(ranges: str) -> set[str]:
 # a backslash followed by anything but a quote, a backslash or a slash: \\n, \\t, \\u0007…
 # (after an escaped backslash, "\\\\n" is also found: a false alarm only costs the checked decoder)
 _OTHER_ESCAPE = re.compile(rb'\\[^"\\/]')
+_ESCAPES = {ord("b"): "\b", ord("t"): "\t", ord("n"): "\n", ord("f"): "\f", ord("r"): "\r"}
+# a plain key, a colon and the opening quote of its value, at the end of what is searched
+_KEY_BEFORE_VALUE = re.compile(rb'(?<!\\)"([A-Za-z_$][A-Za-z0-9_$]*)"[ \t\r\n]*:[ \t\r\n]*"\Z')
+
+
+def _escaped(raw: bytes, at: int) -> bool:
+    """Whether the character at ``at`` is escaped: an odd run of backslashes before it."""
+    run = at
+    while run > 0 and raw[run - 1] == 0x5C:
+        run -= 1
+    return (at - run) % 2 == 1
+
+
 _LEAD_CACHE: dict = {}
 
 

@@ -1,0 +1,242 @@
+"""The quick reader never changes what loading finds; it only saves time.
+
+scoring.quick_schema translates the committed submission schema into msgspec types, and
+scoring.load reads a submission with them in one pass (``_read_quickly``), looks for its
+evidence files in folder listings (``EvidenceFiles``) and sends anything it cannot vouch
+for the thorough way (the JSON Schema, then the meaning checks). The promise tested here:
+for any file, valid or broken, loading with the quick reader gives the same issues, the
+same verdict and the same facts as loading every file the thorough way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, note, settings, strategies as st
+
+import scoring.load as load_module
+from scoring.load import EvidenceFiles, build_criteria, check_group, read_json, submission_reader
+from scoring.quick_schema import Untranslatable, _python_pattern, reader_for
+from scoring.validate import SCHEMAS
+from test_fuzz import SETTINGS, mutate
+from test_validation import EXAMPLE_CRITERIA, EXAMPLE_SET, ROOT, example_missing
+
+COMMUNES = ROOT / EXAMPLE_SET / "communes"
+
+
+def schema(name: str) -> dict:
+    return json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the translation
+
+
+def test_the_committed_schemas_translate():
+    reader = submission_reader()
+    assert reader.number_bounds == {"self_score": (-1000, 1000), "value": (-100000000, 100000000)}
+    assert {"Submission", "Commune", "Report", "Leaf", "Facts", "Document"} <= set(reader.structs)
+    for name in ("appraisal", "survey"):
+        reader_for(schema(name))
+
+
+def test_leaf_codes_left_to_the_loader_are_valid_by_the_criteria_schema():
+    """The quick decoder does not run the pattern of the leaf codes (the keys of "leaves"):
+    the loader accepts only the criteria set's codes, which the criteria schema holds to
+    the same pattern and length."""
+    keys = schema("submission")["properties"]["leaves"]["propertyNames"]
+    code = schema("criteria")["$defs"]["code"]
+    assert keys == {"pattern": code["pattern"], "maxLength": code["maxLength"]}
+
+
+@pytest.mark.parametrize("node", [
+    {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+    {"type": ["string", "null"]},
+    {"type": "string", "format": "date"},
+    {"type": "string", "pattern": "^\\d+$"},
+    {"type": "string", "pattern": "[0-9]+"},
+    {"type": "object"},
+    {"type": "object", "properties": {"a": {"type": "string"}}},
+    {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+    {"type": "number", "multipleOf": 0.01},
+    {"$ref": "https://example.com/other.json"},
+])
+def test_what_it_cannot_express_exactly_is_refused(node):
+    with pytest.raises(Untranslatable):
+        reader_for({"type": "object", "additionalProperties": False, "properties": {"x": node}})
+
+
+def test_patterns_end_where_ecma_ends_them():
+    """Python's "$" matches before a final newline; ECMA-262's does not."""
+    assert _python_pattern("^[0-9]{5}$") == "^[0-9]{5}\\Z"
+    reader = reader_for({"type": "object", "additionalProperties": False,
+                         "properties": {"code": {"type": "string", "pattern": "^[0-9]{5}$"}}})
+    assert reader.quick.decode(b'{"code": "23503"}').code == "23503"
+    for text in (b'{"code": "23503\\n"}', b'{"code": "2350"}'):
+        with pytest.raises(Exception):
+            reader.quick.decode(text)
+
+
+def test_text_patterns_are_left_to_the_raw_bytes_only_when_they_prove_it():
+    reader = submission_reader()
+    assert len(reader.excluded) > 32
+    for char in sorted(reader.excluded):
+        text = json.dumps({"x": f"a{char}b"}, ensure_ascii=False).encode("utf-8")
+        assert reader.needs_checked(text), repr(char)
+    for fine in ("Đăk Hà", "“Zalo” – hỗ trợ…", "a\"b", "a/b", "a\\b", "\u00a0", "😀"):
+        text = json.dumps({"x": fine}, ensure_ascii=False).encode("utf-8")
+        assert reader.needs_checked(text) == ("\\\\" in text.decode()), fine  # an escaped backslash: a false alarm
+    assert reader.needs_checked(b'{"x": "a\\u0041"}') and reader.needs_checked(b'{"x": "a\\tb"}')
+    # a line break is allowed in an explanation only: it is looked up where it sits
+    assert not reader.needs_checked(b'{"explanation": "a\\nb\\r\\n\\tc", "title": "x"}')
+    assert reader.needs_checked(b'{"explanation": "a\\nb", "title": "x\\ny"}')
+    assert reader.needs_checked(b'{"title": "x\\" \\nb"}') and reader.needs_checked(b'{"explanation": "a\\fb"}')
+    assert reader.needs_checked(b'{"a\\"explanation": "a\\nb"}')
+
+
+def test_dates_are_read_as_days_that_exist():
+    reader = submission_reader()
+    document = json.loads((COMMUNES / "23503-dak-ha.json").read_text(encoding="utf-8"))
+    code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
+    for day in ("2023-02-29", "0000-01-01", "2023-1-05", "20230105", "2023-01-05T00:00"):
+        document["leaves"][code]["evidence"][0]["date"] = day
+        with pytest.raises(Exception):
+            reader.quick.decode(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+
+# ---------------------------------------------------------------- the same outcome, always
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """A copy of the bundled communes (with their evidence scans) and the criteria set."""
+    folder = tmp_path_factory.mktemp("quick") / "communes"
+    shutil.copytree(COMMUNES, folder)
+    parsed = read_json(ROOT / EXAMPLE_CRITERIA)
+    return folder, build_criteria(parsed.data, parsed.path)
+
+
+def outcome(path: Path, criteria, folder: Path, *, quick: bool):
+    """What loading finds in one file: per file its verdict and issues, and the facts."""
+    original = load_module._read_quickly
+    if not quick:
+        load_module._read_quickly = lambda *args: None
+    try:
+        checked, facts = check_group([path], criteria, folder)
+    finally:
+        load_module._read_quickly = original
+    (item,) = checked
+    header = item.file.data if isinstance(item.file.data, dict) else None
+    summary = (item.valid, item.issues, item.file.issues, item.file.sha256, item.file.path,
+               header and {k: header.get(k) for k in ("criteria_id", "year", "commune")})
+    arrays = {name: getattr(facts, name).tolist() for name in facts.__dataclass_fields__}
+    return summary, arrays
+
+
+def test_the_bundled_submissions_take_the_quick_way(example, monkeypatch):
+    folder, criteria = example
+    paths = load_module.submission_files(folder)
+    monkeypatch.setattr(load_module, "_check_exactly", lambda *args: pytest.fail(f"read the thorough way: {args[0]}"))
+    checked, facts = check_group(paths, criteria, folder)
+    assert all(c.valid for c in checked) and facts.self_score.shape[0] == len(paths) == 11
+
+
+# characters the text patterns treat differently: allowed in an explanation only (line breaks,
+# a tab), refused everywhere (other controls, invisible and direction characters), harmless
+# (quotes, backslashes, slashes, typographic punctuation, Vietnamese letters)
+AWKWARD = ["\n", "\r", "\t", "\b", "\f", "\x07", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\u200b",
+           "\u202e", "\u2066", "\ufeff", '"', "\\", "/", "\\n", "“", "–", "…", "á", "\u00a0", ":"]
+
+
+def text_mutation(data, document) -> tuple[str, bytes]:
+    """Put an awkward character into one string value (or key) of the document."""
+    from test_fuzz import locations, node_at, replace_at
+
+    texts = [p for p, v in locations(document) if isinstance(v, str)]
+    path = texts[data.draw(st.integers(0, len(texts) - 1), label="string")]
+    char = data.draw(st.sampled_from(AWKWARD), label="char")
+    value = node_at(document, path)
+    at = data.draw(st.integers(0, len(value)), label="at")
+    replace_at(document, path, value[:at] + char + value[at:])
+    return f"{char!r} into {path}", json.dumps(document, ensure_ascii=data.draw(st.booleans(), label="ascii")).encode("utf-8")
+
+
+@settings(max_examples=int(os.environ.get("CCHC_FUZZ_EXAMPLES", "0")) or 150, **SETTINGS)
+@given(data=st.data())
+def test_quick_or_thorough_loading_finds_the_same(example, data):
+    folder, criteria = example
+    name = data.draw(st.sampled_from(sorted(p.name for p in COMMUNES.glob("*.json"))), label="file")
+    original = (COMMUNES / name).read_bytes()
+    if data.draw(st.booleans(), label="text"):
+        what, content = text_mutation(data, json.loads(original))
+    else:
+        what, content = mutate(data, original, json.loads(original))
+    note(what)
+    path = folder / name
+    try:
+        if content is None:
+            path.unlink()
+        else:
+            path.write_bytes(content)
+        quick = outcome(path, criteria, folder, quick=True)
+        event("valid" if quick[0][0] else "refused")
+        event("read quickly" if content and load_module._read_quickly(path, "x", submission_reader()) else "read thoroughly")
+        assert quick == outcome(path, criteria, folder, quick=False)
+    finally:
+        path.write_bytes(original)
+
+
+# ---------------------------------------------------------------- evidence files
+
+
+@pytest.fixture()
+def scans(tmp_path):
+    base = tmp_path / "communes"
+    (base / "evidence" / "23503").mkdir(parents=True)
+    (base / "evidence" / "23503" / "94-KH-UBND.pdf").write_bytes(b"%PDF")
+    (base / "evidence" / "23503" / "folder.pdf").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.pdf").write_bytes(b"%PDF")
+    (base / "evidence" / "23503" / "link.pdf").symlink_to(outside / "x.pdf")
+    (base / "evidence" / "away").symlink_to(outside, target_is_directory=True)
+    (base / "top.pdf").write_bytes(b"%PDF")
+    return base
+
+
+@pytest.mark.parametrize("reference, plainly_there", [
+    ("evidence/23503/94-KH-UBND.pdf", True),
+    ("top.pdf", True),
+    ("evidence/23503/missing.pdf", False),
+    ("evidence/23503/folder.pdf", False),
+    ("evidence/23503/link.pdf", False),
+    ("evidence/away/x.pdf", False),
+    ("evidence/23503/../23503/94-KH-UBND.pdf", False),
+    ("./top.pdf", False),
+    ("evidence//23503/94-KH-UBND.pdf", False),
+    ("evidence/23503/", False),
+    ("/etc/passwd", False),
+    ("\\top.pdf", False),
+    ("C:top.pdf", False),
+    ("../outside/x.pdf", False),
+])
+def test_evidence_files_get_a_quick_yes_only_when_plainly_there(scans, example, reference, plainly_there):
+    assert EvidenceFiles(scans).plainly_there(reference) is plainly_there
+    # and whatever the quick answer, loading finds what the thorough check finds
+    _, criteria = example
+    document = json.loads((COMMUNES / "23503-dak-ha.json").read_text(encoding="utf-8"))
+    code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
+    for entry in document["leaves"].values():
+        for item in entry.get("evidence", ()):
+            item.pop("file", None)
+    document["leaves"][code]["evidence"][0]["file"] = reference
+    path = scans / "23503-dak-ha.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    quick, thorough = outcome(path, criteria, scans, quick=True), outcome(path, criteria, scans, quick=False)
+    assert quick == thorough
+    assert quick[0][0] is (reference in ("evidence/23503/94-KH-UBND.pdf", "top.pdf",
+                                         "evidence/23503/../23503/94-KH-UBND.pdf", "./top.pdf",
+                                         "evidence//23503/94-KH-UBND.pdf"))
