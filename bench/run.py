@@ -6,7 +6,8 @@
     python bench/run.py --communes 11 --bundled   # the bundled example (real criteria set)
 
 For each N a synthetic year is generated (bench/generate.py: ~100 leaves, every rule kind,
-evidence, not-applicable claims, appraisals, survey tallies) and the real pipeline runs in a
+evidence, a tenth of it with a scan file to find on disk, not-applicable claims, multi-line
+explanations, appraisals, survey tallies) and the real pipeline runs in a
 fresh process, phase by phase:
 
   load      read + validate every input (scoring.load.load_inputs)
@@ -33,10 +34,12 @@ floor and < 30 s at 3,321; peak memory < 1.5 GB at 10,600.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -236,7 +239,9 @@ def main(argv=None):
     parser.add_argument("--communes", type=int, action="append", help="sizes to run (repeatable); default 11 168 3321 10600")
     parser.add_argument("--leaves", type=int, default=100)
     parser.add_argument("--bundled", action="store_true", help="use the bundled criteria set instead of a generated one")
-    parser.add_argument("--keep", type=Path, help="keep generated years and outputs under this folder")
+    parser.add_argument("--scans", type=float, default=0.1, help="share of evidence documents naming a scan file (default 0.1)")
+    parser.add_argument("--keep", type=Path, help="keep generated years and outputs under this folder "
+                                                  "(reused while the generator and its settings are the same)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: measure one year in this process
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
@@ -251,8 +256,15 @@ def main(argv=None):
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; work folder {base}")
     for size in args.communes or SIZES:
         year = base / f"year-{size}"
-        if not (year / "communes").is_dir():
-            generate(year, size, args.leaves, criteria_file=ROOT / "criteria" / "tu-mo-rong-2023.json" if args.bundled else None)
+        # a kept year is reused only if the same generator made it with the same settings
+        stamp = json.dumps({"generator": hashlib.sha256((ROOT / "bench" / "generate.py").read_bytes()).hexdigest(),
+                            "leaves": args.leaves, "bundled": args.bundled, "scans": args.scans})
+        if not (year / "communes").is_dir() or not (year / "generated.json").is_file() \
+                or (year / "generated.json").read_text(encoding="utf-8") != stamp:
+            shutil.rmtree(year, ignore_errors=True)
+            generate(year, size, args.leaves, criteria_file=ROOT / "criteria" / "tu-mo-rong-2023.json" if args.bundled else None,
+                     scans=args.scans)
+            (year / "generated.json").write_text(stamp, encoding="utf-8")
         run = subprocess.run([sys.executable, __file__, "--one", str(year)], capture_output=True, text=True, cwd=ROOT)
         if run.returncode:
             print(run.stderr, file=sys.stderr)

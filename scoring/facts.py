@@ -81,11 +81,13 @@ class Extraction:
     facts: FactTable
     clean: np.ndarray        # bool per commune: nothing scoring.validate.leaf_issues could object to
     files: list              # (row, path) of every evidence file named, to look for on disk
+    key_counts: list         # per commune, the keys of its leaf entries as parsed (codes, fields, facts, documents)
 
 
 # one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
 FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64}
 _NO_BOUNDS = (float("-inf"), float("inf"))
+_SET_BITS = [bin(bits).count("1") for bits in range(256)]  # facts stated, from their bits
 
 
 @dataclass(frozen=True)
@@ -163,11 +165,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     has_self, present, claimed_na = bytearray(cells), bytearray(cells), bytearray(cells)
     has_evidence, done = bytearray(cells), bytearray(cells)
     marked = [False] * size
+    key_counts = [0] * size
     files = []
     type_of: dict[str, str] = {}  # document number → type (numbers repeat across communes)
 
     for row, entries in enumerate(reports):
         base = row * width
+        keys = len(entries)
         for code, entry in entries.items():
             column = position.get(code)
             if column is None:  # an unknown code: the full check names it
@@ -175,7 +179,9 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 continue
             cell = base + column
             present[cell] = 1
-            score = entry.self_score
+            score, facts, documents = entry.self_score, entry.facts, entry.evidence
+            keys += ((score is not UNSET) + (facts is not UNSET) + (documents is not UNSET)
+                     + (entry.explanation is not UNSET) + (entry.not_applicable is not UNSET))
             if score is not UNSET:
                 kind = type(score)  # floats and ints inline: they are nearly all of them
                 if (kind is float or kind is int) and score_bounds[0] <= score <= score_bounds[1]:
@@ -190,7 +196,6 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                         has_self[cell] = 1
             if entry.not_applicable is True:
                 claimed_na[cell] = 1
-            facts = entry.facts
             if facts is not UNSET:
                 bits = 0
                 fact = facts.done
@@ -230,8 +235,9 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     count[cell] = int(fact)
                     bits |= 64
                 fact_bits[cell] = bits
-            documents = entry.evidence
+                keys += _SET_BITS[bits]
             if documents:  # UNSET is false, like an empty list
+                keys += 4 * len(documents)  # number, date, title, issuer: required
                 types = accepted[column]
                 earliest = None
                 for document in documents:
@@ -240,6 +246,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                         marked[row] = True  # outside the year
                     if document.file is not UNSET:
                         files.append((row, document.file))
+                        keys += 1
                     if earliest is not None and day >= earliest:
                         continue
                     if types is not None:
@@ -253,6 +260,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 if earliest is not None:
                     has_evidence[cell] = 1
                     first_day[cell] = earliest.toordinal()
+        key_counts[row] = keys
 
     def matrix(buffer, dtype):
         return np.frombuffer(buffer, dtype=dtype).reshape(size, width)
@@ -266,7 +274,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
         value=matrix(value, np.int64), violations=matrix(violations, np.int64), count=matrix(count, np.int64),
     )
     return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
-                                         np.array(marked, dtype=bool)), files)
+                                         np.array(marked, dtype=bool)), files, key_counts)
 
 
 def _int_cells(cells: int, fill: int = 0) -> array:

@@ -497,25 +497,22 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
     from . import validate
 
     results: list = [None] * len(paths)  # (parsed, issues) per file
-    quick = []  # (position, parsed header, header issues) of files the quick reader read
-    entries = []  # their leaf entries, as structs
+    quick = []  # (position, _QuickRead, header issues) of files the quick reader read
     folder = display_path(base_dir)
     # a file directly in the folder shows as the folder's name joined with its own (resolving
     # every path to show it relative to the working folder costs more than reading it)
     shown = [os.path.join(folder, path.name) if path.parent == base_dir and not path.is_symlink() else None
              for path in paths]
     reader = submission_reader()
+    working = os.getcwd()  # each file's absolute path, to read it again (join keeps an absolute path as is)
     with collector_paused():
         for position, path in enumerate(paths):
             read = _read_quickly(path, shown[position] or display_path(path), reader) if criteria is not None else None
             if read is None:
                 results[position] = _check_exactly(path, criteria, base_dir, shown[position])
             else:
-                parsed, leaves = read
-                quick.append((position, parsed, validate.header_issues(parsed, criteria)))
-                entries.append(leaves)
-        extraction = extract(criteria, entries, reader.number_bounds) if quick else None
-        entries = None
+                quick.append((position, read, validate.header_issues(read.parsed, criteria)))
+        extraction = extract(criteria, [read.document.leaves for _, read, _ in quick], reader.number_bounds) if quick else None
         clean = extraction.clean.tolist() if quick else []
         if quick and extraction.files:
             on_disk = EvidenceFiles(base_dir)
@@ -523,9 +520,9 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
                 if clean[row] and not on_disk.plainly_there(reference):
                     clean[row] = False
         fast_rows = {}
-        for row, (position, parsed, found) in enumerate(quick):
-            if clean[row]:
-                results[position] = (parsed, found)
+        for row, (position, read, found) in enumerate(quick):
+            if clean[row] and read.keys_all_kept(extraction.key_counts[row]):
+                results[position] = (read.parsed, found)
                 fast_rows[position] = row
             else:
                 results[position] = _check_exactly(paths[position], criteria, base_dir, shown[position])
@@ -542,8 +539,9 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
                     slow_reports.append(data["leaves"])
             if isinstance(data, dict) and "leaves" in data:
                 data = {key: value for key, value in data.items() if key != "leaves"}
-            checked.append(CheckedSubmission(replace(parsed, data=data, source=None), tuple(found), valid,
-                                             str(Path(paths[position]).absolute())))
+            if data is not parsed.data or parsed.source is not None:
+                parsed = replace(parsed, data=data, source=None)
+            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position])))
         facts = None
         if criteria is not None:
             blocks = [b for b in (extraction.facts if extraction else None,
@@ -570,15 +568,31 @@ def submission_reader() -> QuickReader:
 _ENCODER = msgspec.json.Encoder()
 
 
-def _read_quickly(path: Path, shown: str, reader: QuickReader):
-    """(header as a ParsedFile, leaf entries as structs) of a submission the quick reader
-    accepts whole, or None: the file then goes the thorough way, which says what is wrong.
+@dataclass
+class _QuickRead:
+    """A submission as the quick reader read it (see _read_quickly)."""
 
-    A duplicated key is found as read_submission finds it, with colons: outside strings a
-    colon follows a key, and the document written back holds each key parsed and each
-    string kept; the raw text holds as many colons only when no key was dropped. (A colon
-    escaped as \\u003a would upset the count: such a file goes the thorough way.)
-    """
+    parsed: ParsedFile    # the header (criteria set, year, commune, report) and the file's hash
+    document: object      # the whole document as structs
+    raw: bytes            # the file's text, for the duplicated-key check
+    header_keys: int      # keys of the document outside its leaf entries
+
+    def keys_all_kept(self, entry_keys: int) -> bool:
+        """No key was dropped for appearing twice in an object (a reader keeps the last).
+
+        Outside strings a colon only ever follows a key, so the raw text holds at least as
+        many colons as keys: as many as the keys parsed proves it (nearly always: no colon
+        inside a text). Otherwise the document written back, which holds each key parsed
+        and each text kept, must hold as many colons as the raw text (a colon escaped as
+        \\u003a would upset that count: such files are not read quickly).
+        """
+        colons = self.raw.count(b":")
+        return colons == self.header_keys + entry_keys or colons == _ENCODER.encode(self.document).count(b":")
+
+
+def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | None:
+    """A submission the quick reader accepts whole (its leaf entries as structs), or None:
+    the file then goes the thorough way, which says what is wrong."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -590,13 +604,14 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader):
         document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
     except (msgspec.DecodeError, ValueError, RecursionError):  # msgspec.ValidationError is a DecodeError
         return None
-    if text.count(b":") != _ENCODER.encode(document).count(b":"):
-        return None
     header = {"criteria_id": document.criteria_id, "year": document.year,
               "commune": msgspec.to_builtins(document.commune)}
+    # the document's own keys ("$schema" among them when given), the commune's and the report's
+    header_keys = sum(getattr(document, name) is not UNSET for name in document.__struct_fields__) + len(header["commune"])
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
-    return ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document.leaves
+        header_keys += len(header["report"])
+    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys)
 
 
 def entries_as_structs(entries: dict) -> dict:
@@ -623,15 +638,15 @@ class EvidenceFiles:
     """A quick yes for the evidence files submissions name: each folder is listed once.
 
     A reference is plainly there when it is a relative path without ".", ".." or empty
-    parts, its folder is inside the submissions folder with no symbolic link on the way,
-    and the folder holds a regular file of that name. Anything else gets no quick yes and
-    goes to the full check (scoring.validate), which judges it and names the problem.
+    parts, every folder on its way is a real folder (not a symbolic link) inside the
+    submissions folder, and the last one holds a regular file of that name. Anything else
+    gets no quick yes and goes to the full check (scoring.validate), which judges it and
+    names the problem.
     """
 
     def __init__(self, base_dir: Path):
         self._base = str(base_dir)
-        self._real_base = os.path.realpath(base_dir)
-        self._listings: dict[str, frozenset] = {}
+        self._listings: dict[str, tuple[frozenset, frozenset]] = {}  # folder → (files, real folders)
 
     def plainly_there(self, reference: str) -> bool:
         if reference[:1] in ("/", "\\") or reference[1:2] == ":" or "\x00" in reference:
@@ -639,21 +654,31 @@ class EvidenceFiles:
         folder, _, name = reference.rpartition("/")
         listing = self._listings.get(folder)
         if listing is None:
-            listing = self._listings[folder] = self._listing(folder)
-        return name in listing
+            listing = self._listing(folder)
+        return name in listing[0]
 
-    def _listing(self, folder: str) -> frozenset:
-        parts = folder.split("/") if folder else []
-        if any(part in ("", ".", "..") or "\\" in part or ":" in part or "\x00" in part for part in parts):
-            return frozenset()
-        path = os.path.join(self._base, *parts)
-        if os.path.realpath(path) != os.path.join(self._real_base, *parts):
-            return frozenset()  # a symbolic link on the way: the full check follows it
+    def _listing(self, folder: str) -> tuple[frozenset, frozenset]:
+        """(regular files, real folders) in ``folder``, reached through real folders only."""
+        nothing = (frozenset(), frozenset())
+        if folder:
+            parent, _, name = folder.rpartition("/")
+            above = self._listings.get(parent) or self._listing(parent)
+            if name not in above[1]:  # missing, a file, a symbolic link, "." or "..": no quick yes
+                self._listings[folder] = nothing
+                return nothing
         try:
-            with os.scandir(path) as found:
-                return frozenset(entry.name for entry in found if entry.is_file(follow_symlinks=False))
+            with os.scandir(os.path.join(self._base, folder)) as found:
+                files, folders = set(), set()
+                for entry in found:
+                    if entry.is_file(follow_symlinks=False):
+                        files.add(entry.name)
+                    elif entry.is_dir(follow_symlinks=False):
+                        folders.add(entry.name)
+                listing = (frozenset(files), frozenset(folders))
         except OSError:
-            return frozenset()
+            listing = nothing
+        self._listings[folder] = listing
+        return listing
 
 
 def _check_exactly(path, criteria, base_dir, shown=None):

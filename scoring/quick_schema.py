@@ -62,6 +62,7 @@ class QuickReader:
     excluded: frozenset             # characters some text pattern refuses (besides controls)
     structs: dict                   # the quick decoder's Struct classes by name ("Leaf", "Document"…)
     escapes: dict                   # property name (bytes) → escapes its text pattern lets through (b"nrt")
+    openers: tuple = ()             # (b'"key": "', escapes) for the properties that let some through
 
     def needs_checked(self, raw: bytes) -> bool:
         """True unless the raw bytes prove every string passes every text pattern: none of
@@ -84,8 +85,13 @@ class QuickReader:
         opening = raw.rfind(b'"', 0, at)
         while opening > 0 and _escaped(raw, opening):
             opening = raw.rfind(b'"', 0, opening)
+        letter = raw[at + 1:at + 2]
+        for opener, letters in self.openers:  # the usual layouts first: "key": "…" and "key":"…"
+            if raw.endswith(opener, 0, opening + 1):
+                start = opening + 1 - len(opener)  # the key's own opening quote: not escaped
+                return letter in letters and (start == 0 or raw[start - 1] != 0x5C)
         key = _KEY_BEFORE_VALUE.search(raw[max(0, opening - 80):opening + 1])
-        return key is not None and raw[at + 1:at + 2] in self.escapes.get(key.group(1), b"")
+        return key is not None and letter in self.escapes.get(key.group(1), b"")
 
 
 def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickReader:
@@ -101,6 +107,8 @@ def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickRea
         excluded=frozenset(quick.excluded),
         structs=dict(quick.structs),
         escapes={key.encode(): bytes(letters) for key, letters in quick.escapes.items()},
+        openers=tuple((b'"%s"%s"' % (key.encode(), between), bytes(letters))
+                      for key, letters in quick.escapes.items() if letters for between in (b": ", b":")),
     )
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_a_date_that_does_not_exist_is_found_without_an_evidence_window(year, tm
 
     criteria = replaced(criteria_of(year), evidence_window=None)
     folder = tmp_path / "communes"
-    folder.mkdir()
+    shutil.copytree(year / "communes" / "evidence", folder / "evidence")  # the scans they name
     for path in submission_files(year / "communes")[:3]:
         (folder / path.name).write_bytes(path.read_bytes())
     files = submission_files(folder)
