@@ -698,6 +698,7 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     checked: list[CheckedSubmission] = []
     blocks = []
     _SHARED.update(criteria=criteria, base_dir=base_dir)
+    submission_reader()  # built once here: forked workers inherit it
     try:
         for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):
             checked.extend(group_checked)
