@@ -257,7 +257,8 @@ def main(argv=None):
     for size in args.communes or SIZES:
         year = base / f"year-{size}"
         # a kept year is reused only if the same generator made it with the same settings
-        stamp = json.dumps({"generator": hashlib.sha256((ROOT / "bench" / "generate.py").read_bytes()).hexdigest(),
+        made_from = [ROOT / "bench" / "generate.py"] + ([ROOT / "criteria" / "tu-mo-rong-2023.json"] if args.bundled else [])
+        stamp = json.dumps({"made from": [hashlib.sha256(path.read_bytes()).hexdigest() for path in made_from],
                             "leaves": args.leaves, "bundled": args.bundled, "scans": args.scans})
         if not (year / "communes").is_dir() or not (year / "generated.json").is_file() \
                 or (year / "generated.json").read_text(encoding="utf-8") != stamp:

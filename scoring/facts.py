@@ -5,8 +5,9 @@ out as numpy arrays rather than as one object per commune and leaf. ``extract`` 
 them in one pass over the submissions' leaf entries, converting only what the rules need
 (points to hundredths, the earliest accepted evidence date), and checks on those arrays
 what validation needs to know about every entry (scoring.validate.leaf_issues explains the
-few it marks). The entries themselves are not kept: explanations read them again. Pure:
-plain data in, arrays out.
+few it marks). The entries come as the structs scoring.load's quick reader decodes them
+into (entries_as_structs converts validated JSON dicts); they are not kept: explanations
+read them again. Pure: data in, arrays out, nothing read or written.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class Extraction:
 # one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
 FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64}
 _NO_BOUNDS = (float("-inf"), float("inf"))
+CHECKED_NUMBERS = ("self_score", "value")  # the numbers of a leaf entry, checked against their bounds below
 _SET_BITS = [bin(bits).count("1") for bits in range(256)]  # facts stated, from their bits
 
 

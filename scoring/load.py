@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -24,7 +23,7 @@ import msgspec
 from msgspec import UNSET
 
 from .errors import InputError, Issue, pointer
-from .facts import FactTable, concat_facts, extract, fact_block
+from .facts import CHECKED_NUMBERS, FactTable, concat_facts, extract, fact_block
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet,
@@ -32,7 +31,7 @@ from .model import (
     frozen_mapping,
 )
 from .numbers import to_hundredths
-from .quick_schema import QuickReader, reader_for
+from .quick_schema import QuickReader, Untranslatable, reader_for
 from .workers import collector_paused, ordered_map, worker_count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +49,7 @@ class ParsedFile:
     data: object
     sha256: str
     issues: tuple[Issue, ...]
-    colons: int | None = None  # colons in the raw text, at least its keys (fast reads only)
-    source: bytes | None = None  # the file's bytes, as hashed (None when unreadable or no longer needed)
+    source: bytes | None = None  # the file's bytes, as hashed (fast reads, for read_document's key check)
 
 
 class _DuplicateKeys:
@@ -99,8 +97,8 @@ def _decode_fast(raw: bytes):
     """The JSON value of a file's bytes, or _REFUSED when the fast parser does not accept them."""
     try:
         return _EXACT_DECODER.decode(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
-    except (msgspec.DecodeError, UnicodeDecodeError, ValueError, RecursionError):
-        return _REFUSED
+    except (msgspec.DecodeError, UnicodeDecodeError, ValueError, ArithmeticError, RecursionError):
+        return _REFUSED  # ArithmeticError: an exponent beyond what Decimal takes (1e9999999999999999999)
 
 
 @lru_cache(maxsize=8)
@@ -141,33 +139,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-_KEY_END = re.compile(rb'"[ \t\r\n]*:')
-_ESCAPED_KEY_END = re.compile(rb'\\"[ \t\r\n]*:')
-
-
-def no_duplicated_keys(parsed: ParsedFile, keys: int) -> bool:
-    """True when ``keys`` (counted in the parsed document) are all the keys of the raw text:
-    none was dropped because it appeared twice in one object (a fast read keeps the last).
-
-    Outside strings a colon only ever follows a key, so the text's colons are at least its
-    keys: when they equal the keys parsed (no colon inside a text value, nearly always) one
-    scan of the bytes proves it; otherwise the keys are counted in the text.
-    """
-    return keys == parsed.colons or keys == _counted_keys(parsed.source)
-
-
-def _counted_keys(raw: bytes) -> int:
-    """Keys in a JSON text: a closing quote followed by a colon (whitespace allowed between)
-    ends a key, and can appear inside a string value only escaped (\\":), which is subtracted.
-
-    Usual layouts ('"key": value', '"key":value') are counted with bytes.count; the regular
-    expression runs only when a quote is followed by other whitespace somewhere.
-    """
-    if b'"\n' in raw or b'"\r' in raw or b'"\t' in raw or b'"  ' in raw:
-        return len(_KEY_END.findall(raw)) - len(_ESCAPED_KEY_END.findall(raw))
-    return raw.count(b'":') + raw.count(b'" :') - raw.count(b'\\":') - raw.count(b'\\" :')
-
-
 def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFile:
     """Read one JSON file exactly: decimals as Decimal, BOM accepted, every defect an Issue.
 
@@ -175,9 +146,9 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
     column), NaN/Infinity, numbers too large, duplicated keys.
 
     Finding duplicated keys needs a Python hook on every object, which doubles the parse
-    time; ``fast`` skips it (and parses with msgspec) and records how many keys the raw text
-    holds instead, so the caller can compare with the keys parsed and re-read exactly only
-    when they differ. A file the fast parser refuses is read the exact way, which says why.
+    time; ``fast`` skips it (and parses with msgspec) and keeps the raw bytes instead, so the
+    caller can check for a dropped key (read_document) and re-read exactly only then. A file
+    the fast parser refuses is read the exact way, which says why.
     """
     path = Path(path)
     shown = shown or display_path(path)
@@ -197,7 +168,7 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
     if fast:
         data = _decode_fast(raw)
         if data is not _REFUSED and data is not None:
-            return ParsedFile(shown, data, digest, (), raw.count(b":"), raw)
+            return ParsedFile(shown, data, digest, (), source=raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -212,6 +183,8 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
             name = str(exc).split(":", 1)[1]
             return fail("json-nan", f"'{name}' không phải là số JSON hợp lệ")
         return fail("number-too-large", "có số quá lớn (quá nhiều chữ số)")
+    except ArithmeticError:  # Decimal refuses an exponent beyond its limits (1e9999999999999999999)
+        return fail("number-too-large", "có số với số mũ vượt giới hạn (quá lớn hoặc quá nhỏ)")
     except RecursionError:
         return fail("json-invalid", "JSON lồng nhau quá sâu")
     if data is None:  # the JSON value null: nothing to read, and it must not pass for "unreadable"
@@ -223,32 +196,7 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
               "duplicate-key", f"khóa '{key}' xuất hiện hai lần trong cùng một đối tượng")
         for key in hook.duplicates
     )
-    return ParsedFile(shown, data, digest, issues, source=raw)
-
-
-def submission_key_count(data) -> int | None:
-    """Keys of a schema-valid submission, counted where the schema allows objects."""
-    try:
-        count = len(data) + len(data["commune"]) + len(data.get("report") or ()) + len(data["leaves"])
-        for leaf in data["leaves"].values():
-            count += len(leaf) + len(leaf.get("facts") or ())
-            for document in leaf.get("evidence") or ():
-                count += len(document)
-        return count
-    except (TypeError, KeyError, AttributeError):
-        return None
-
-
-def read_submission(path, shown: str | None = None) -> ParsedFile:
-    """A submission read fast, re-read exactly when its raw text holds more keys than parsed
-    (a duplicated leaf code or field would otherwise silently keep only its last value)."""
-    parsed = read_json(path, fast=True, shown=shown)
-    if parsed.data is None or parsed.colons is None:
-        return parsed
-    keys = submission_key_count(parsed.data)
-    if keys is not None and no_duplicated_keys(parsed, keys):
-        return parsed
-    return read_json(path, shown=shown)
+    return ParsedFile(shown, data, digest, issues)
 
 
 def read_document(path, shown: str | None = None) -> ParsedFile:
@@ -256,7 +204,7 @@ def read_document(path, shown: str | None = None) -> ParsedFile:
     key is read again the exact way (which names the key). Criteria sets, appraisals,
     surveys and results are read so."""
     parsed = read_json(path, fast=True, shown=shown)
-    if parsed.data is None or parsed.colons is None or same_colons(parsed.source, parsed.data):
+    if parsed.data is None or parsed.source is None or same_colons(parsed.source, parsed.data):
         return replace(parsed, source=None)
     return read_json(path, shown=shown)
 
@@ -559,7 +507,11 @@ def submission_reader() -> QuickReader:
     from .validate import SCHEMAS
 
     schema = json.loads(SCHEMAS["submission"].read_text(encoding="utf-8"))
-    return reader_for(schema, name="Submission", float_hook=_float_or_decimal)
+    reader = reader_for(schema, name="Submission", float_hook=_float_or_decimal)
+    unchecked = set(reader.number_bounds) - set(CHECKED_NUMBERS)
+    if unchecked:  # the quick decoder leaves numbers to extract, which checks only these
+        raise Untranslatable(f"numbers that scoring.facts.extract does not check: {sorted(unchecked)}")
+    return reader
 
 
 @dataclass
@@ -593,7 +545,7 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
-    except (msgspec.DecodeError, ValueError, RecursionError):  # msgspec.ValidationError is a DecodeError
+    except (msgspec.DecodeError, ValueError, ArithmeticError, RecursionError):  # ValidationError is a DecodeError
         return None
     header = {"criteria_id": document.criteria_id, "year": document.year,
               "commune": msgspec.to_builtins(document.commune)}
@@ -609,15 +561,15 @@ def entries_as_structs(entries: dict) -> dict:
     """Leaf entries given as validated JSON dicts (read the exact way, or rebuilt from model
     objects), as the structs the quick reader decodes them into (what extract reads)."""
     types = submission_reader().structs
-    leaf_type, facts_type, document_type_ = types["Leaf"], types["Facts"], types["Document"]
+    leaf_struct, facts_struct, document_struct = types["Leaf"], types["Facts"], types["Document"]
     converted = {}
     for code, entry in entries.items():
         facts, evidence = entry.get("facts"), entry.get("evidence")
-        converted[code] = leaf_type(
-            facts=UNSET if facts is None else facts_type(**facts),
+        converted[code] = leaf_struct(
+            facts=UNSET if facts is None else facts_struct(**facts),
             self_score=entry.get("self_score", UNSET),
             evidence=UNSET if evidence is None else [
-                document_type_(number=d["number"], date=dt.date.fromisoformat(d["date"]), title=d["title"],
+                document_struct(number=d["number"], date=dt.date.fromisoformat(d["date"]), title=d["title"],
                                issuer=d["issuer"], file=d.get("file", UNSET)) for d in evidence],
             explanation=entry.get("explanation", UNSET),
             not_applicable=entry.get("not_applicable", UNSET),
@@ -665,6 +617,8 @@ class EvidenceFiles:
                         files.add(entry.name)
                     elif entry.is_dir(follow_symlinks=False):
                         folders.add(entry.name)
+                if files:  # a folder that may be listed but not entered (no x): its files cannot be checked
+                    os.stat(os.path.join(self._base, folder, next(iter(files))), follow_symlinks=False)
                 listing = (frozenset(files), frozenset(folders))
         except OSError:
             listing = nothing
@@ -676,7 +630,7 @@ def _check_exactly(path, criteria, base_dir, shown=None):
     """A submission read and checked the thorough way: (parsed file, schema and meaning issues)."""
     from . import validate
 
-    parsed = read_submission(path, shown)
+    parsed = read_document(path, shown)
     return parsed, (validate.check_submission(parsed, criteria, base_dir) if parsed.data is not None else [])
 
 

@@ -128,6 +128,8 @@ class _Translator:
             if set(node) - _ANNOTATIONS - {"$ref"} or not ref.startswith("#/$defs/"):
                 raise Untranslatable(f"$ref beside other keywords, or not local: {ref}")
             target = ref[len("#/$defs/"):]
+            if self.defs[target].get("type") == "number":  # its bounds go under each property using it
+                return self.type_of(self.defs[target], _struct_name(target), field=field)
             if target not in self.made:
                 self.made[target] = self.type_of(self.defs[target], _struct_name(target), field=field)
             return self.made[target]

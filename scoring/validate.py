@@ -46,8 +46,9 @@ def fast_check(name: str):
 
     jsonschema's pure-Python validator is the reference and explains every error, but costs
     ~13 ms per 100-leaf submission (43 s for 3,321 communes); the compiled one answers in a
-    fraction of the JSON parse time. Valid files (nearly all) take the fast path; a file it
-    rejects is re-run through jsonschema for the full report.
+    fraction of the JSON parse time. Criteria sets, appraisals, surveys and the submissions
+    the quick reader (scoring.quick_schema) does not vouch for take it; a file it rejects
+    is re-run through jsonschema for the full report.
     """
     return rs_validator(name).is_valid
 
@@ -347,12 +348,16 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
         return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' phải là đường dẫn tương đối trong thư mục hồ sơ")
     if "\x00" in reference:
         return Issue(file, where, "evidence-path-unsafe", "đường dẫn chứa ký tự NUL")
-    base = base_dir.resolve()
-    target = (base_dir / reference).resolve()
-    if target != base and base not in target.parents:
-        return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
-    if not target.is_file():
-        return Issue(file, where, "evidence-file-missing", f"không tìm thấy tệp kiểm chứng '{reference}'")
+    try:
+        base = base_dir.resolve()
+        target = (base_dir / reference).resolve()
+        if target != base and base not in target.parents:
+            return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
+        if not target.is_file():
+            return Issue(file, where, "evidence-file-missing", f"không tìm thấy tệp kiểm chứng '{reference}'")
+    except (OSError, RuntimeError) as exc:  # a folder on the way that may be listed but not entered, a symlink loop…
+        return Issue(file, where, "evidence-file-missing",
+                     f"không truy cập được tệp kiểm chứng '{reference}': {getattr(exc, 'strerror', None) or exc}")
     return None
 
 
@@ -421,9 +426,11 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
     needs and nothing else, self-score within the leaf's range and on its step, evidence
     dated within the year and stored inside the submissions folder.
 
-    This is the reference for what a leaf may say. The loader runs it only on files in
-    which a quick check on the fact table found something (scoring.facts.extract marks
-    them); it must find every problem this function reports.
+    This is the reference for what a leaf may say. The loader runs it (through
+    check_submission) only on files the quick reader does not vouch for: refused by it,
+    marked by the quick check on the fact table (scoring.facts.extract, which must mark
+    every file in which this function finds a problem), naming an evidence file not plainly
+    there, or possibly holding a duplicated key.
     """
     data, file = parsed.data, parsed.path
     issues = []

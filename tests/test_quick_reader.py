@@ -25,6 +25,7 @@ from scoring.validate import SCHEMAS
 from test_fuzz import SETTINGS, mutate
 from test_validation import EXAMPLE_CRITERIA, EXAMPLE_SET, ROOT, example_missing
 
+pytestmark = example_missing
 COMMUNES = ROOT / EXAMPLE_SET / "communes"
 
 
@@ -67,6 +68,13 @@ def test_leaf_codes_left_to_the_loader_are_valid_by_the_criteria_schema():
 def test_what_it_cannot_express_exactly_is_refused(node):
     with pytest.raises(Untranslatable):
         reader_for({"type": "object", "additionalProperties": False, "properties": {"x": node}})
+
+
+def test_a_number_definition_shared_by_two_properties_keeps_both_bounds():
+    reader = reader_for({"type": "object", "additionalProperties": False,
+                         "properties": {"a": {"$ref": "#/$defs/n"}, "b": {"$ref": "#/$defs/n"}},
+                         "$defs": {"n": {"type": "number", "minimum": 0, "maximum": 10}}})
+    assert reader.number_bounds == {"a": (0, 10), "b": (0, 10)}
 
 
 def test_patterns_end_where_ecma_ends_them():
@@ -240,3 +248,40 @@ def test_evidence_files_get_a_quick_yes_only_when_plainly_there(scans, example, 
     assert quick[0][0] is (reference in ("evidence/23503/94-KH-UBND.pdf", "top.pdf",
                                          "evidence/23503/../23503/94-KH-UBND.pdf", "./top.pdf",
                                          "evidence//23503/94-KH-UBND.pdf"))
+
+
+def test_a_folder_that_can_be_listed_but_not_entered_gets_no_quick_yes(scans, example, monkeypatch):
+    """Without the search (x) permission a folder's names can be listed but its files not
+    looked at: the quick way must not vouch for them, and the thorough way reports them
+    (it used to stop the run with PermissionError). Simulated: tests run as root, for whom
+    permissions do not apply."""
+    import pathlib
+
+    locked = str(scans / "evidence" / "23503")
+    real_stat, real_is_file = os.stat, pathlib.Path.is_file
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(locked + os.sep):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    def is_file(self):
+        if str(self).startswith(locked + os.sep):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_file(self)
+
+    monkeypatch.setattr(load_module.os, "stat", stat)
+    assert not EvidenceFiles(scans).plainly_there("evidence/23503/94-KH-UBND.pdf")
+    monkeypatch.setattr(pathlib.Path, "is_file", is_file)
+    _, criteria = example
+    document = json.loads((COMMUNES / "23503-dak-ha.json").read_text(encoding="utf-8"))
+    for entry in document["leaves"].values():
+        for item in entry.get("evidence", ()):
+            item.pop("file", None)
+    code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
+    document["leaves"][code]["evidence"][0]["file"] = "evidence/23503/94-KH-UBND.pdf"
+    path = scans / "23503-dak-ha.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (valid, issues, *_), _ = outcome(path, criteria, scans, quick=True)
+    assert not valid and [(i.pointer, i.code) for i in issues] == [(f"/leaves/{code}/evidence/0/file", "evidence-file-missing")]
+    assert "Permission denied" in issues[0].message
