@@ -44,13 +44,6 @@ class FactTable:
     count: np.ndarray           # int64
 
 
-def _hundredths(value) -> int:
-    """Exact hundredths of an already validated number (int, Decimal with ≤ 2 decimals)."""
-    if isinstance(value, int):
-        return value * 100
-    return int(value.scaleb(2))
-
-
 def reports_as_json(submission: Submission) -> dict:
     """The submission's leaves as validated JSON dicts (as read, or rebuilt from model objects)."""
     leaves = submission.leaves

@@ -8,13 +8,14 @@ exact, so a total always equals the sum of its parts.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 
 HUNDRED = 100
+_WIDE = Context(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)  # not the thread's context: nothing may round
 
 
 class NotHundredths(ValueError):
@@ -51,6 +52,11 @@ def to_hundredths(value) -> int:
     number's digits, not through decimal arithmetic, so no context rounding, overflow or
     underflow can change the answer (1E-999999999 is not 0; 1e999999999 is too large).
     """
+    kind = type(value)
+    if kind is Decimal:  # the usual literal (0.75, 12.5, 3): read off its digits at once
+        sign, digits, exponent = value.as_tuple()
+        if type(exponent) is int and -2 <= exponent <= 2 and len(digits) <= 13:
+            return int(value.scaleb(2, _WIDE))  # exact: at most 15 digits, well within _WIDE's precision
     if isinstance(value, bool):
         raise NotHundredths(str(value))
     if isinstance(value, int):
@@ -90,10 +96,10 @@ def exact_hundredths(value) -> int | None:
         return value * HUNDRED
     if kind is float:
         return round(value * HUNDRED)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -2 <= exponent <= 6:
-        return int(value.scaleb(2))
-    return to_hundredths(value) if is_hundredths(value) else None
+    try:
+        return to_hundredths(value)
+    except NotHundredths:
+        return None
 
 
 def is_hundredths(value) -> bool:

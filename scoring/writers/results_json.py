@@ -14,9 +14,8 @@ from .. import ENGINE_NAME, __version__
 from ..engine import (
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
-from ..facts import _hundredths
 from ..model import INTEGER_FACTS, InputFile
-from ..numbers import to_number
+from ..numbers import exact_hundredths, to_number
 from ..workers import ordered_map, worker_count
 
 FORMAT = "cchc-results/1"
@@ -28,7 +27,7 @@ def _facts(result: LeafResult) -> dict:
     facts = result.raw.get("facts") if result.raw is not None else None
     if not facts:
         return {}
-    return {name: (to_number(_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
+    return {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
             for name, value in facts.items()}
 
 
