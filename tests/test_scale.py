@@ -148,3 +148,21 @@ def test_a_date_that_does_not_exist_is_found_without_an_evidence_window(year, tm
     checked, facts = load_module.check_group(files, criteria, folder)
     assert [c.valid for c in checked] == [True, False, True] and facts.self_score.shape[0] == 2
     assert [(i.pointer, i.code) for i in checked[1].issues] == [(f"/leaves/{code}/evidence/0/date", "date-invalid")]
+
+
+def test_fact_blocks_travel_from_workers_without_loss():
+    """Workers send their fact blocks in the narrowest integer types; the parent gets back
+    exactly the int64 arrays, whatever the values (negative points, values in hundredths
+    up to 10^10, day ordinals)."""
+    rows, width = 3, 4
+    extremes = np.array([[0, -1, 127, 128], [-129, 32767, -32769, 2 ** 31], [-(2 ** 31) - 1, 10 ** 10, -(10 ** 10), 739000]])
+    table = FactTable(**{name: (np.zeros((rows, width), dtype=bool) if name in ("has_self", "claimed_na", "has_evidence", "done")
+                                else extremes.astype(np.int64) + index)
+                         for index, name in enumerate(FactTable.__dataclass_fields__)})
+    narrowed = load_module._narrowed(table)
+    back = load_module._widened(narrowed)
+    for name in FactTable.__dataclass_fields__:
+        assert getattr(back, name).dtype == getattr(table, name).dtype and np.array_equal(getattr(back, name), getattr(table, name)), name
+    small = FactTable(**{name: np.zeros((2, 2), dtype=bool if name in ("has_self", "claimed_na", "has_evidence", "done") else np.int64)
+                         for name in FactTable.__dataclass_fields__})
+    assert load_module._narrowed(small).count.dtype == np.int8 and load_module._widened(load_module._narrowed(small)).count.dtype == np.int64
