@@ -192,6 +192,8 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
             if entry.not_applicable is True:
                 claimed_na[cell] = 1
             if facts is not UNSET:
+                # one block per fact, written out: this runs for every entry of a national run
+                # (300,000 of them), where a loop over the names with getattr costs more
                 bits = 0
                 fact = facts.done
                 if fact is not UNSET:
