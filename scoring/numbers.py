@@ -88,8 +88,9 @@ def exact_hundredths(value) -> int | None:
     """Hundredths of a JSON number as read, or None when it has more than two decimals.
 
     The common cases first (ints, Decimals with at most two decimals); floats come only from
-    files whose every number literal has at most two decimals and few digits (the loader
-    checks the text before reading numbers as floats), so ×100 and rounding is exact.
+    literals with at most two decimals and few digits (the loader's float hook,
+    scoring.load._float_or_decimal, reads every other literal as a Decimal), so ×100 and
+    rounding is exact.
     """
     kind = type(value)
     if kind is int:

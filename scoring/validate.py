@@ -379,15 +379,6 @@ def _leaf_checks(criteria) -> dict:
     return checks
 
 
-def _exact(value) -> bool:
-    """A JSON number that fits in hundredths (ints always do, and the floats the loader
-    lets through; Decimals with ≤ 2 decimals)."""
-    if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent
-        return (isinstance(exponent, int) and exponent >= -2) or is_hundredths(value)
-    return True
-
-
 def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
     """Schema, then (when the criteria set is valid) the header and every leaf against its rule."""
     issues = schema_issues(parsed, "submission")
@@ -467,7 +458,7 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
             if choices is not None and "choice" in facts and facts["choice"] not in choices:
                 add(pointer("leaves", code, "facts", "choice"), "fact-invalid",
                     f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(o.value for o in leaf.rule.options)}")
-            if "value" in facts and not _exact(facts["value"]):
+            if "value" in facts and exact_hundredths(facts["value"]) is None:
                 add(pointer("leaves", code, "facts", "value"), "fact-invalid", "giá trị có quá hai chữ số thập phân")
             if "denominator" in facts and "numerator" in facts:
                 if facts["numerator"] > facts["denominator"]:
