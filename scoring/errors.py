@@ -45,6 +45,15 @@ class InputError(Exception):
         return (InputError, (self.issues,))
 
 
+def not_utf8_message(error: UnicodeDecodeError) -> str:
+    """The message of a file that is not UTF-8; a file that ends inside a multi-byte
+    character was most likely cut short (a copy or download that stopped), so it says so."""
+    message = f"tệp không phải UTF-8 (byte {error.start})"
+    if error.end >= len(error.object) and error.reason == "unexpected end of data":
+        message += ": tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt (sao chép hoặc tải về chưa xong)"
+    return message
+
+
 def pointer(*parts) -> str:
     """A JSON pointer (RFC 6901) from path parts: pointer("leaves", "1.1.1") → "/leaves/1.1.1"."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)

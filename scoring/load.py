@@ -24,7 +24,7 @@ import msgspec
 import numpy as np
 from msgspec import UNSET
 
-from .errors import InputError, Issue, pointer
+from .errors import InputError, Issue, not_utf8_message, pointer
 from .facts import CHECKED_NUMBERS, FactTable, concat_facts, extract, fact_block
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
@@ -174,7 +174,7 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return fail("encoding-invalid", f"tệp không phải UTF-8 (byte {exc.start})")
+        return fail("encoding-invalid", not_utf8_message(exc))
     hook = _DuplicateKeys()
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=hook)

@@ -504,7 +504,20 @@ def test_same_inputs_and_time_give_the_same_bytes(hostile):
 
 
 def _truncated(raw: bytes, document: dict) -> bytes:
-    return raw[: len(raw) // 2]
+    """Cut at a character boundary near the middle (the results hold the run's paths, so the
+    middle moves with pytest's temporary folder: the cut must not depend on it)."""
+    cut = len(raw) // 2
+    while raw[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: not a boundary
+        cut -= 1
+    return raw[:cut]
+
+
+def _truncated_inside_a_character(raw: bytes, document: dict) -> bytes:
+    """Cut after the first byte of the first multi-byte character past the middle."""
+    cut = len(raw) // 2
+    while raw[cut] < 0xC0:  # not the lead byte of a multi-byte character
+        cut += 1
+    return raw[: cut + 1]
 
 
 def _with(change):
@@ -517,6 +530,7 @@ def _with(change):
 
 BROKEN_RESULTS = {
     "truncated": (_truncated, "", "json-invalid"),
+    "truncated-inside-a-character": (_truncated_inside_a_character, "", "encoding-invalid"),
     "empty": (lambda raw, d: b"", "", "file-empty"),
     "not-utf8": (lambda raw, d: b"\xff" + raw, "", "encoding-invalid"),
     "nan": (lambda raw, d: raw.replace(b'"index": ', b'"index": NaN, "x": ', 1), "", "json-nan"),
@@ -543,6 +557,8 @@ def test_decision_on_a_broken_results_file(case, previous, tmp_path):
         assert issues and all(ISSUE_LINE.fullmatch(line) for line in issues), lines
         assert any(line.startswith(f"{target}:{pointer}: ") and (code is None or line.endswith(f"[{code}]"))
                    for line in issues), lines
+        if case == "truncated-inside-a-character":
+            assert any("có thể đã bị cắt cụt" in line for line in issues), lines
         assert snapshot(tmp_path) == before, "nothing written"
 
 

@@ -18,7 +18,7 @@ import io
 import re
 from pathlib import Path
 
-from ..errors import pointer
+from ..errors import not_utf8_message, pointer
 from ..load import ParsedFile
 from ..model import SECTION_SURVEY
 from ..validate import check_survey
@@ -67,7 +67,7 @@ def read_csv_rows(path: Path, shown: str) -> list[list]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise c.FormError([c.CellIssue(shown, "", "encoding-invalid", f"tệp không phải UTF-8 (byte {error.start})")])
+        raise c.FormError([c.CellIssue(shown, "", "encoding-invalid", not_utf8_message(error))])
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = [[None]]
