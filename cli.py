@@ -42,6 +42,8 @@ def input_options(command):
                      help="Kết quả thẩm định. Mặc định: appraisal.json cạnh thư mục hồ sơ, nếu có."),
         click.option("--survey", type=click.Path(dir_okay=False, path_type=Path),
                      help="Số phiếu điều tra xã hội học. Mặc định: survey.json cạnh thư mục hồ sơ, nếu có."),
+        click.option("--registry", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Danh sách đơn vị của năm (JSON). Mặc định: registry.json cạnh thư mục hồ sơ, nếu có."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -112,10 +114,14 @@ def progress_bar(label: str, stream=None):
             bar.__exit__(None, None, None)
 
 
-def load(criteria, submissions, appraisal, survey):
-    """Load every input; on a terminal, large runs show a progress bar on stderr."""
+def load(criteria, submissions, appraisal, survey, registry=None):
+    """Load every input; on a terminal, large runs show a progress bar on stderr. Warnings
+    (a registered unit without a submission…) go to stderr; the run goes on."""
     with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
-        return load_inputs(criteria, submissions, appraisal, survey, progress=progress)
+        inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry)
+    for warning in inputs.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+    return inputs
 
 
 def run_time(value: str | None) -> str:
@@ -146,13 +152,14 @@ def cli():
 @cli.command(context_settings=CONTEXT)
 @input_options
 @fail_on_bad_input
-def validate(criteria, submissions, appraisal, survey):
+def validate(criteria, submissions, appraisal, survey, registry):
     """Kiểm tra toàn bộ dữ liệu đầu vào, báo mọi lỗi một lần.
 
     Ví dụ: python cli.py validate --submissions submissions/tu-mo-rong-2023/communes
     """
-    inputs = load(criteria, submissions, appraisal, survey)
+    inputs = load(criteria, submissions, appraisal, survey, registry)
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
+               + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
                + (", kết quả thẩm định" if inputs.appraisal else "")
                + (", số phiếu điều tra xã hội học" if inputs.survey else "") + ".")
 
@@ -165,7 +172,7 @@ def validate(criteria, submissions, appraisal, survey):
 @click.option("--time", "fixed_time", callback=parse_time,
               help="Thời điểm ghi vào kết quả (ISO 8601); cùng đầu vào và cùng --time cho cùng kết quả.")
 @fail_on_bad_input
-def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
+def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_time):
     """Chấm điểm, xếp hạng, xếp loại các xã và ghi kết quả vào --out.
 
     Ghi results.json (kết quả đầy đủ, có giải thích từng điểm), ket-qua.xlsx (bảng xếp hạng,
@@ -174,7 +181,7 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
 
     Ví dụ: python cli.py score --out out --force
     """
-    inputs = load(criteria, submissions, appraisal, survey)
+    inputs = load(criteria, submissions, appraisal, survey, registry)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
     with progress_bar("Ghi kết quả") as progress:
         written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force,
@@ -189,16 +196,23 @@ def score(criteria, submissions, appraisal, survey, out, force, fixed_time):
 @click.argument("commune_code")
 @input_options
 @fail_on_bad_input
-def explain(commune_code, criteria, submissions, appraisal, survey):
+def explain(commune_code, criteria, submissions, appraisal, survey, registry):
     """Giải thích điểm của một xã, từng tiêu chí, kèm lý do.
 
     Ví dụ: python cli.py explain 23545
     """
-    inputs = load(criteria, submissions, appraisal, survey)
+    inputs = load(criteria, submissions, appraisal, survey, registry)
     document = results_document(score_inputs(inputs), inputs.files, generated_at="")
     wanted = unicodedata.normalize("NFC", commune_code).casefold()
     match = [c for c in document["communes"]
              if c["code"] == commune_code or unicodedata.normalize("NFC", c["name"]).casefold() == wanted]
+    missing = [u for u in document["not_submitted"] if u["code"] == commune_code
+               or unicodedata.normalize("NFC", u["name"]).casefold() == wanted]
+    if not match and missing:
+        unit = missing[0]
+        click.echo(f"{unit['name']} (mã {unit['code']}, {unit['type']}): chưa nộp hồ sơ tự đánh giá; "
+                   "không chấm điểm, không xếp hạng.")
+        return
     if not match:
         known = ", ".join(f"{c['code']} ({c['name']})" for c in document["communes"])
         raise click.UsageError(f"Không có xã mã '{commune_code}'. Các xã: {known}")
@@ -333,7 +347,7 @@ def check(file, criteria):
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp phiếu (.xlsx) ghi ra.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @fail_on_bad_form
-def appraisal_form(criteria, submissions, appraisal, survey, out, force):
+def appraisal_form(criteria, submissions, appraisal, survey, registry, out, force):
     """Tạo phiếu thẩm định (Excel) cho Hội đồng: mỗi xã × tiêu chí một dòng.
 
     Có điểm tự chấm, điểm theo tài liệu kiểm chứng, cảnh báo, và ô nhập điểm, lý do, ngày cho

@@ -156,6 +156,10 @@ class Results:
     communes: tuple[CommuneResult, ...]  # ranking order: block, rank, code
     band_counts: Mapping[str, int] = field(default_factory=dict)
     average_index: int | None = None
+    # with a registry (scoring.registry): how many units it lists, and those without a
+    # submission (not scored, not ranked), in the registry's order; None/() without one
+    registered: int | None = None
+    not_submitted: tuple = ()
 
 
 # ---------------------------------------------------------------- the rules, one column at a time
@@ -427,7 +431,11 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     for name in band_names:
         counts[name] += 1
     average = int(round_half_up(int(index.sum()), size)) if size else None
-    return Results(criteria, tuple(communes), counts, average)
+    registry = inputs.registry
+    if registry is None:
+        return Results(criteria, tuple(communes), counts, average)
+    return Results(criteria, tuple(communes), counts, average, registered=len(registry.units),
+                   not_submitted=registry.missing(row_of))
 
 
 def survey_counts(criteria: CriteriaSet, submissions, survey_tallies) -> dict[int, np.ndarray]:

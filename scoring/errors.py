@@ -112,6 +112,14 @@ CODES = {
     "survey-not-survey-leaf": "Tiêu chí không phải câu hỏi điều tra xã hội học.",
     "survey-empty": "Câu hỏi không có phiếu trả lời nào.",
     "no-submissions": "Thư mục hồ sơ không có tệp .json nào.",
+    # the year's list of units (scoring/registry.py, registry.json)
+    "registry-unregistered": "Hồ sơ của một đơn vị không có trong danh sách đơn vị của năm.",
+    "registry-name-mismatch": "Tên đơn vị trong hồ sơ khác tên trong danh sách đơn vị.",
+    "registry-type-mismatch": "Loại hình đơn vị trong hồ sơ khác loại hình trong danh sách đơn vị.",
+    "registry-duplicate-unit": "Danh sách đơn vị ghi một mã hai lần.",
+    "registry-block-mismatch": "Khối xếp hạng của đơn vị không phải khối xếp hạng loại hình của nó trong bộ tiêu chí.",
+    "registry-predecessor-invalid": "Đơn vị ghi chính nó là đơn vị tiền thân.",
+    "not-submitted": "Cảnh báo (không phải lỗi): đơn vị trong danh sách chưa nộp hồ sơ; được liệt kê 'chưa nộp', không chấm điểm, không xếp hạng.",
     # forms (scoring/forms): problems in a filled Excel form or a survey table, at their cell
     "form-not-a-form": "Tệp không phải biểu mẫu do chương trình tạo (hoặc không đọc được như bảng tính .xlsx).",
     "form-kind-mismatch": "Biểu mẫu khác loại được yêu cầu (--kind).",

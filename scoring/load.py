@@ -693,20 +693,27 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     return checked, facts
 
 
-def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None) -> Inputs:
+def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None,
+                registry=None) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
+
+    ``registry``: the year's list of units (scoring.registry); by default registry.json beside
+    the submissions folder when it exists. Registered units without a submission come back
+    as warnings (Inputs.warnings), not problems.
 
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
     """
     with collector_paused():
-        return _load_inputs(criteria, submissions, appraisal, survey, progress)
+        return _load_inputs(criteria, submissions, appraisal, survey, progress, registry)
 
 
-def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
+def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None) -> Inputs:
     from . import validate  # local import: validate uses the builders above
+    from . import registry as units
 
     criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
+    registry_path = units.resolve_registry(submissions_dir, registry)
     issues: list[Issue] = []
 
     criteria_file = read_document(criteria_path)
@@ -717,6 +724,16 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
         issues += found
         if not found:
             criteria_set = build_criteria(criteria_file.data, criteria_file.path)
+
+    registry_file = read_document(registry_path) if registry_path else None
+    built_registry = None
+    if registry_file is not None:
+        issues += registry_file.issues
+        if registry_file.data is not None:
+            found = units.check_registry(registry_file, criteria_set)
+            issues += found
+            if not found and criteria_set is not None:
+                built_registry = units.build_registry(registry_file.data, registry_file.path, criteria_set)
 
     shown_dir = display_path(submissions_dir)
     if not submissions_dir.is_dir():
@@ -752,24 +769,30 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
             built_submissions.append(build_submission(item.file.data, item.file.path,
                                                       (item.location, item.file.path, item.file.sha256)))
     issues += validate.check_communes_unique(submission_files_read)
+    if built_registry is not None:
+        issues += units.check_submissions(built_registry, submission_files_read, issues)
 
     # Communes named by any readable submission (valid or not), so that an appraisal or survey
     # entry is not reported as unknown just because its commune's file has another problem.
     known = {f.data["commune"]["code"] for f in submission_files_read
              if isinstance(f.data, dict) and isinstance(f.data.get("commune"), dict)
              and isinstance(f.data["commune"].get("code"), str)}
+    # a registered unit without a submission may already have appraisal entries or survey
+    # tallies: they are not errors (the unit is listed as not submitted, its entries unused)
+    registered = built_registry.codes - known if built_registry is not None else frozenset()
+    warnings = units.not_submitted_warnings(built_registry, built_registry.missing(known)) if built_registry else []
     built_appraisal, built_survey = others.get("appraisal built"), others.get("survey built")
-    if built_appraisal is not None and not validate.appraisal_communes_known(appraisal_file, known):
+    if built_appraisal is not None and not validate.appraisal_communes_known(appraisal_file, known | registered):
         built_appraisal = None
-    if built_survey is not None and not validate.survey_communes_known(survey_file, criteria_set, known):
+    if built_survey is not None and not validate.survey_communes_known(survey_file, criteria_set, known, registered):
         built_survey = None
     if appraisal_file and appraisal_file.data is not None and built_appraisal is None:  # the full check, in order
-        found = validate.check_appraisal(appraisal_file, criteria_set, known)
+        found = validate.check_appraisal(appraisal_file, criteria_set, known | registered)
         issues += found
         if not found and criteria_set is not None:
             built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path)
     if survey_file and survey_file.data is not None and built_survey is None:
-        found = validate.check_survey(survey_file, criteria_set, known)
+        found = validate.check_survey(survey_file, criteria_set, known, registered)
         issues += found
         if not found and criteria_set is not None:
             built_survey = build_survey(survey_file.data, survey_file.path)
@@ -785,7 +808,10 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress) -> Inputs:
         files.append(InputFile("appraisal", appraisal_file.path, appraisal_file.sha256))
     if survey_file:
         files.append(InputFile("survey", survey_file.path, survey_file.sha256))
-    return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts)
+    if registry_file:
+        files.append(InputFile("registry", registry_file.path, registry_file.sha256))
+    return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts,
+                  registry=built_registry, warnings=tuple(warnings))
 
 
 def _dedupe(issues):

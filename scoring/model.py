@@ -370,3 +370,5 @@ class Inputs:
     survey: Survey | None
     files: tuple[InputFile, ...] = ()
     facts: object = None  # scoring.facts.FactTable of the submissions, when the loader built it
+    registry: object = None  # scoring.registry.Registry: the year's units, when one was given or found
+    warnings: tuple = ()  # Issues that do not stop the run (a registered unit without a submission…)

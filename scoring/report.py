@@ -41,21 +41,37 @@ def ranking_table(document: dict) -> str:
     """The ranking as the council reads it: one line per commune, best first within each block."""
     headers = ["Hạng", "Mã", "Đơn vị", "Tự chấm", "Thẩm định", "ĐTXHH", "Thưởng/trừ", "Tổng", "Tối đa", "Chỉ số %", "Xếp loại"]
     blocks = document["criteria"]["blocks"]
+    missing = document.get("not_submitted") or []
     parts = []
     for block in blocks:
         rows = [[str(c["rank"]), c["code"], c["name"], num(c["self_assessed"]), num(c["appraised"]), num(c["survey"]),
                  num(c["adjustment"]), num(c["total"]), num(c["max"]), num(c["index"]), c["band"]]
                 for c in document["communes"] if c["block"] == block["id"]]
+        # registered units without a submission: listed, not scored, not ranked
+        rows += [["-", u["code"], u["name"]] + [""] * 7 + [u["status"]] for u in missing if u["block"] == block["id"]]
         if not rows:
             continue
         title = block["name"] if len(blocks) > 1 else ""
         parts.append((title + "\n" if title else "") + table(headers, rows, numeric={0, 3, 4, 5, 6, 7, 8, 9}))
     summary = document["summary"]
     bands = ", ".join(f"{name}: {count}" for name, count in summary["bands"].items())
-    parts.append(f"{summary['communes']} đơn vị; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
+    parts.append(f"{units_scored(summary)}; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
     parts.append(f"Tiêu chí thiếu tài liệu kiểm chứng: {summary['missing_evidence']}; "
                  f"tiêu chí điểm tự chấm khác kết quả: {summary['self_differs']}.")
     return "\n\n".join(parts)
+
+
+def units_scored(summary: dict) -> str:
+    """How many units were scored, and with a registry how many it lists and how many did not
+    submit: "11 đơn vị, 10 đã chấm điểm, 1 chưa nộp hồ sơ" or "11 đơn vị đã chấm điểm"."""
+    scored = summary.get("scored", summary["communes"])
+    registered = summary.get("registered")
+    if registered is None:
+        return f"{scored} đơn vị đã chấm điểm"
+    text = f"{registered} đơn vị trong danh sách, {scored} đã chấm điểm"
+    if summary.get("not_submitted"):
+        text += f", {summary['not_submitted']} chưa nộp hồ sơ"
+    return text
 
 
 def explain(document: dict, commune: dict) -> str:

@@ -29,6 +29,7 @@ SCHEMAS = {
     "appraisal": ROOT / "submissions" / "appraisal.schema.json",
     "survey": ROOT / "submissions" / "survey.schema.json",
     "results": ROOT / "scoring" / "results.schema.json",
+    "registry": ROOT / "submissions" / "registry.schema.json",
 }
 
 
@@ -584,18 +585,22 @@ def appraisal_communes_known(parsed, known_communes) -> bool:
     return all(entry["commune"] in known_communes for entry in parsed.data["entries"])
 
 
-def survey_communes_known(parsed, criteria, known_communes) -> bool:
+def survey_communes_known(parsed, criteria, known_communes, registered=frozenset()) -> bool:
     """The part of check_survey that needs the communes read, as yes/no: every commune
-    tallied has a submission, and every commune with a submission has every question."""
+    tallied has a submission (or is a registered unit without one), and every commune with
+    a submission has every question."""
     tallies = parsed.data["tallies"]
-    if not known_communes.issuperset(tallies):
+    if not (known_communes | registered).issuperset(tallies):
         return False
     questions = [leaf.code for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
     return all(code in tallies.get(commune, ()) for commune in known_communes for code in questions)
 
 
-def check_survey(parsed, criteria, known_communes) -> list[Issue]:
-    """Schema, then: tallies for every commune and survey question, with known options only."""
+def check_survey(parsed, criteria, known_communes, registered=frozenset()) -> list[Issue]:
+    """Schema, then: tallies for every commune and survey question, with known options only.
+
+    ``registered``: codes of registered units without a submission, whose tallies are
+    accepted (and not required)."""
     issues = schema_issues(parsed, "survey")
     if issues or criteria is None:
         return issues
@@ -606,7 +611,7 @@ def check_survey(parsed, criteria, known_communes) -> list[Issue]:
                   for leaf in survey_leaves}
     tallies = parsed.data["tallies"]
     for commune, questions in tallies.items():
-        if known_communes is not None and commune not in known_communes:
+        if known_communes is not None and commune not in known_communes and commune not in registered:
             issues.append(Issue(parsed.path, pointer("tallies", commune), "unknown-commune", f"không có hồ sơ của xã mã {commune}"))
         for code, options in questions.items():
             known_options = options_of.get(code)

@@ -62,7 +62,7 @@ def test_score_writes_valid_results(scored):
     assert document["criteria"]["id"] == "tu-mo-rong-2023" and document["criteria"]["year"] == 2023
     assert len(document["communes"]) == 11
     assert document["summary"]["communes"] == 11
-    assert {i["role"] for i in document["inputs"]} == {"criteria", "submission", "appraisal", "survey"}
+    assert {i["role"] for i in document["inputs"]} == {"criteria", "submission", "appraisal", "survey", "registry"}
     assert len([i for i in document["inputs"] if i["role"] == "submission"]) == 11
     names = {c["name"] for c in document["communes"]}
     assert names == {"Măng Ri", "Văn Xuôi", "Đăk Hà", "Tu Mơ Rông", "Đăk Sao", "Đăk Rơ Ông", "Đăk Tờ Kan",

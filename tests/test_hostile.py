@@ -365,6 +365,10 @@ def hostile(tmp_path_factory):
     assert len(communes) == len(NAMES)
     for path, name in zip(communes, NAMES):
         _edit(path, lambda d, name=name: d["commune"].__setitem__("name", name))
+    # the year's list of units names them the same way (it is checked against the submissions)
+    codes = {json.loads(path.read_text(encoding="utf-8"))["commune"]["code"]: name for path, name in zip(communes, NAMES)}
+    _edit(paths["submissions"].parent / "registry.json",
+          lambda d: [unit.__setitem__("name", codes[unit["code"]]) for unit in d["units"]])
 
     def dak_ha(document):
         documents = [doc for leaf in document["leaves"].values() for doc in leaf.get("evidence") or []]

@@ -460,6 +460,12 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
     units_phrase = "các " + ", ".join(unit for unit, _ in units)
     unit_count = sum(count for _, count in units)
     units_counted = _join_and([f"{_count(count)} {unit}" for unit, count in units if count]) or units_phrase
+    missing = results.get("not_submitted") or []
+    if summary.get("registered") is not None and missing:
+        # registered units without a submission are counted, named, and not approved
+        units_counted += (f" (trong tổng số {_count(summary['registered'])} đơn vị, {_count(len(communes))} đã chấm điểm; "
+                          f"{_count(len(missing))} đơn vị chưa nộp hồ sơ tự đánh giá: "
+                          + ", ".join(f"{_clean(unit['type'])} {_clean(unit['name'])}" for unit in missing) + ")")
 
     # Who does what, by issuer level.
     if level == "province":
@@ -537,6 +543,9 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
             "rank": str(commune.get("rank", "")),
             "band": _clean(commune.get("band") or ""),
         })
+    for stt, unit in enumerate(missing, start=len(communes) + 1):
+        rows.append({"heading": False, "stt": str(stt), "name": _unit_label(unit), "self_assessed": "", "appraised": "",
+                     "survey": "", "total": "", "index": "", "rank": "", "band": _clean(unit.get("status") or "")})
 
     kt = details.signing_mode == "kt"
     return {

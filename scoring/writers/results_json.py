@@ -16,6 +16,7 @@ from ..engine import (
 )
 from ..model import INTEGER_FACTS, InputFile
 from ..numbers import exact_hundredths, to_number
+from ..registry import NOT_SUBMITTED
 from ..workers import ordered_map, worker_count
 
 FORMAT = "cchc-results/1"
@@ -141,12 +142,20 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
         "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in files],
         "summary": {
             "communes": len(communes),
+            "scored": len(communes),
+            "registered": results.registered,
+            "not_submitted": len(results.not_submitted),
             "average_index": to_number(results.average_index),
             "bands": dict(results.band_counts),
             "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
             "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
             "appraised_communes": sum(1 for c in results.communes if c.flagged(FLAG_APPRAISED)),
         },
+        "not_submitted": [
+            {"code": unit.code, "name": unit.name, "type": unit.type, "block": unit.block,
+             "predecessors": list(unit.predecessors), "status": NOT_SUBMITTED}
+            for unit in results.not_submitted
+        ],
         "communes": communes,
     }
 

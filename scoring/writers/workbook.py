@@ -128,6 +128,7 @@ ROLE_LABELS = {
     "submission": "Hồ sơ tự đánh giá",
     "appraisal": "Kết quả thẩm định",
     "survey": "Kết quả điều tra xã hội học",
+    "registry": "Danh sách đơn vị",
 }
 TIE_BREAK_LABELS = {
     "survey": "điểm ĐTXHH cao hơn",
@@ -509,7 +510,7 @@ class _Builder:
         row = RANKING_HEADER_ROW + 1
         block = object()
         block_number = 0
-        for number, commune in enumerate(self.communes, start=1):
+        for number, commune in enumerate(_with_not_submitted(self.communes, self.results.get("not_submitted")), start=1):
             if several_blocks and commune["block"] != block:
                 block = commune["block"]
                 block_number += 1
@@ -521,6 +522,12 @@ class _Builder:
             write_text(ws, row, 1, commune["code"], self.f_code)
             write_text(ws, row, 2, commune["name"], self.f_text)
             write_text(ws, row, 3, commune["type"], self.f_text)
+            if commune.get("status"):  # a registered unit without a submission: not scored, not ranked
+                for col in range(4, 12):
+                    ws.write_blank(row, col, None, self.f_text)
+                write_text(ws, row, 12, commune["status"], self.f_band_default)
+                row += 1
+                continue
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
                 _write_num(ws, row, col, commune[key], self.f_points)
             _write_num(ws, row, RANKING_INDEX_COL, commune["index"], self.f_index)
@@ -916,7 +923,13 @@ class _Builder:
             item("Khi bằng Chỉ số CCHC", f"Xếp trên đơn vị có {keys}; nếu vẫn bằng nhau thì cùng hạng.")
         else:
             item("Khi bằng Chỉ số CCHC", "Các đơn vị cùng Chỉ số CCHC thì cùng hạng.")
+        if summary.get("registered") is not None:
+            item("Số đơn vị trong danh sách", summary["registered"], "num", self.f_value_int)
         item("Số đơn vị được đánh giá", summary.get("communes", len(self.communes)), "num", self.f_value_int)
+        missing = self.results.get("not_submitted") or []
+        if missing:
+            item("Đơn vị chưa nộp hồ sơ (không chấm điểm, không xếp hạng)",
+                 "; ".join(f"{unit['name']} ({unit['code']})" for unit in missing))
         if summary.get("average_index") is not None:
             item("Chỉ số CCHC bình quân (%)", summary["average_index"], "num", self.f_value_index)
         item("Phần mềm chấm điểm", f"{engine.get('name', '')} {engine.get('version', '')}".strip())
@@ -1055,6 +1068,21 @@ class _Builder:
             ws.write_blank(row, col, None, self.f_bold_text)
         ws.freeze_panes(header + 1, 2)
         self._print_setup(ws, header)
+
+
+def _with_not_submitted(communes: list, missing) -> list:
+    """The ranked communes with the registered units that sent nothing (status "chưa nộp")
+    placed after the last commune of their block (or after all, for a block with none)."""
+    if not missing:
+        return communes
+    rows, pending = [], list(missing)
+    for position, commune in enumerate(communes):
+        rows.append(commune)
+        following = communes[position + 1]["block"] if position + 1 < len(communes) else None
+        if following != commune["block"]:
+            rows += [unit for unit in pending if unit["block"] == commune["block"]]
+            pending = [unit for unit in pending if unit["block"] != commune["block"]]
+    return rows + pending
 
 
 def _moment_text(generated_at) -> str:

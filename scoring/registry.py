@@ -1,0 +1,166 @@
+"""The year's list of units (danh sách đơn vị): who must appear in every output.
+
+The office running the round keeps the year's units: code, name, type (xã, phường, thị
+trấn, đặc khu), ranking block and, for units formed by the 2025 mergers, the codes of
+their predecessors. With a registry every registered unit appears in every output: one
+without a submission is listed as not submitted ("chưa nộp": not scored, not ranked,
+counted in the decision's wording); a submission for an unregistered code is an error; a
+name or type that differs from the registry is an error at the submission's pointer.
+
+The file (``registry.json`` beside the submissions folder, or ``--registry FILE``)
+follows ``submissions/registry.schema.json``. Checking and building are pure: they take
+the parsed file and return issues or data.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Issue
+
+REGISTRY_NAME = "registry.json"
+NOT_SUBMITTED = "chưa nộp"  # the status every output shows for a registered unit without a submission
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One registered unit. ``block`` is the ranking block's id (from the criteria set)."""
+
+    code: str
+    name: str
+    type: str
+    block: str
+    predecessors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The year's units, in the file's order."""
+
+    path: str
+    year: int
+    units: tuple[Unit, ...]
+
+    def unit(self, code: str) -> Unit | None:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        return None
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(unit.code for unit in self.units)
+
+    def missing(self, submitted) -> tuple[Unit, ...]:
+        """The registered units without a submission (codes not in ``submitted``), in the file's order."""
+        submitted = set(submitted)
+        return tuple(unit for unit in self.units if unit.code not in submitted)
+
+
+def resolve_registry(submissions_dir, registry=None) -> Path | None:
+    """The registry file to use: ``registry`` when given, else registry.json beside the
+    submissions folder (in its parent) when it exists, else None (no registry)."""
+    if registry:
+        return Path(registry)
+    beside = Path(submissions_dir).parent / REGISTRY_NAME
+    return beside if beside.is_file() else None
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Names compared as a reader sees them: the same letters whatever the Unicode form."""
+    return unicodedata.normalize("NFC", a).strip() == unicodedata.normalize("NFC", b).strip()
+
+
+def check_registry(parsed, criteria) -> list[Issue]:
+    """Schema, then meaning: the criteria set's year (and id, when given), no code twice, every
+    unit's type ranked by the criteria set and its block the one that ranks its type.
+
+    ``parsed`` is a ParsedFile (scoring.load.read_document); ``criteria`` a CriteriaSet or None
+    (then only the schema and the codes are checked).
+    """
+    from .validate import schema_issues
+
+    issues = schema_issues(parsed, "registry")
+    if issues:
+        return issues
+    data, path = parsed.data, parsed.path
+    if criteria is not None:
+        if data["year"] != criteria.year:
+            issues.append(Issue(path, "/year", "criteria-mismatch",
+                                f"danh sách đơn vị năm {data['year']}, bộ tiêu chí năm {criteria.year}"))
+        if data.get("criteria_id") is not None and data["criteria_id"] != criteria.id:
+            issues.append(Issue(path, "/criteria_id", "criteria-mismatch",
+                                f"danh sách đơn vị theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'"))
+    first: dict[str, int] = {}
+    blocks = {block.id: block for block in criteria.blocks} if criteria is not None else {}
+    for index, unit in enumerate(data["units"]):
+        where = f"/units/{index}"
+        code = unit["code"]
+        if code in first:
+            issues.append(Issue(path, where + "/code", "registry-duplicate-unit",
+                                f"mã đơn vị {code} đã có ở /units/{first[code]}"))
+        else:
+            first[code] = index
+        if code in unit.get("predecessors", ()):
+            issues.append(Issue(path, where + "/predecessors", "registry-predecessor-invalid",
+                                f"đơn vị {code} không thể là đơn vị tiền thân của chính nó"))
+        if criteria is None:
+            continue
+        ranked = criteria.block_of(unit["type"])
+        if ranked is None:
+            issues.append(Issue(path, where + "/type", "unit-type-unranked",
+                                f"loại hình '{unit['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí"))
+        elif unit.get("block") is not None and unit["block"] != ranked.id:
+            known = "không có trong bộ tiêu chí" if unit["block"] not in blocks else f"không xếp hạng loại hình '{unit['type']}'"
+            issues.append(Issue(path, where + "/block", "registry-block-mismatch",
+                                f"khối '{unit['block']}' {known}; loại hình '{unit['type']}' thuộc khối '{ranked.id}'"))
+    return issues
+
+
+def build_registry(data: dict, path: str, criteria) -> Registry:
+    """A checked registry document → Registry (absent blocks filled from the unit's type)."""
+    units = []
+    for unit in data["units"]:
+        block = unit.get("block") or criteria.block_of(unit["type"]).id
+        units.append(Unit(unit["code"], unit["name"], unit["type"], block, tuple(unit.get("predecessors", ()))))
+    return Registry(path, int(data["year"]), tuple(units))
+
+
+def check_submissions(registry: Registry, parsed_files, found=()) -> list[Issue]:
+    """Every submission against the registry: a registered code (registry-unregistered), and the
+    registry's name (registry-name-mismatch) and type (registry-type-mismatch), each at its pointer.
+
+    ``parsed_files``: the submission ParsedFiles as read (unreadable ones are skipped: their
+    own problems are reported already). ``found``: the issues found so far; a code, name or
+    type already refused at its pointer (a control character in the name…) is not compared.
+    """
+    refused = {(issue.file, issue.pointer) for issue in found}
+    issues = []
+    for parsed in parsed_files:
+        data = parsed.data
+        commune = data.get("commune") if isinstance(data, dict) else None
+        if not isinstance(commune, dict) or not isinstance(commune.get("code"), str) \
+                or (parsed.path, "/commune/code") in refused:
+            continue
+        unit = registry.unit(commune["code"])
+        if unit is None:
+            issues.append(Issue(parsed.path, "/commune/code", "registry-unregistered",
+                                f"mã đơn vị {commune['code']} không có trong danh sách đơn vị {registry.path}"))
+            continue
+        name, unit_type = commune.get("name"), commune.get("type")
+        if isinstance(name, str) and (parsed.path, "/commune/name") not in refused and not _same_text(name, unit.name):
+            issues.append(Issue(parsed.path, "/commune/name", "registry-name-mismatch",
+                                f"tên đơn vị '{name}' khác tên trong danh sách đơn vị: '{unit.name}' (mã {unit.code})"))
+        if isinstance(unit_type, str) and (parsed.path, "/commune/type") not in refused and unit_type != unit.type:
+            issues.append(Issue(parsed.path, "/commune/type", "registry-type-mismatch",
+                                f"loại hình '{unit_type}' khác loại hình trong danh sách đơn vị: '{unit.type}' (mã {unit.code})"))
+    return issues
+
+
+def not_submitted_warnings(registry: Registry, missing: tuple[Unit, ...]) -> list[Issue]:
+    """One warning per registered unit without a submission (the run goes on: exit 0)."""
+    return [Issue(registry.path, f"/units/{registry.units.index(unit)}", "not-submitted",
+                  f"{unit.type} {unit.name} (mã {unit.code}) chưa nộp hồ sơ tự đánh giá: không chấm điểm, không xếp hạng")
+            for unit in missing]
