@@ -119,9 +119,14 @@ def load(criteria, submissions, appraisal, survey, registry=None):
     (a registered unit without a submission…) go to stderr; the run goes on."""
     with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
         inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry)
-    for warning in inputs.warnings:
-        click.echo(f"Cảnh báo: {warning}", err=True)
+    echo_warnings(inputs.warnings)
     return inputs
+
+
+def echo_warnings(warnings):
+    """Problems that do not stop the command but may cost points, one per line on stderr."""
+    for warning in warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
 
 
 def run_time(value: str | None) -> str:
@@ -270,11 +275,6 @@ def fail_on_bad_form(command):
             raise click.UsageError(str(error))
 
     return fail_on_bad_input(wrapper)
-
-
-def echo_warnings(warnings):
-    for warning in warnings:
-        click.echo(f"Cảnh báo: {warning}", err=True)
 
 
 @cli.command(context_settings=CONTEXT)

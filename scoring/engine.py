@@ -78,7 +78,7 @@ class _RawView:
     """What the reasons read of a report (facts, explanation, not-applicable), straight from
     the JSON: converting every entry to a LeafReport would cost more than the sentence."""
 
-    __slots__ = ("facts", "explanation", "not_applicable")
+    __slots__ = ("facts", "explanation", "not_applicable", "evidence_numbers")
 
     def __new__(cls, raw):
         if raw is None:
@@ -87,6 +87,7 @@ class _RawView:
         view.facts = raw.get("facts") or {}
         view.explanation = raw.get("explanation")
         view.not_applicable = bool(raw.get("not_applicable", False))
+        view.evidence_numbers = [document["number"] for document in raw.get("evidence") or ()]
         return view
 
 

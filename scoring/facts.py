@@ -23,7 +23,9 @@ from msgspec import UNSET
 from .model import (
     FACTS_BY_KIND, SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
 )
+from .errors import Issue, pointer
 from .numbers import exact_hundredths
+from .text import KNOWN_DOCUMENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Extraction:
     clean: np.ndarray        # bool per commune: nothing scoring.validate.leaf_issues could object to
     files: list              # (row, path) of every evidence file named, to look for on disk
     key_counts: list         # per commune, the keys of its leaf entries as parsed (codes, fields, facts, documents)
+    unknown_types: list = ()  # (row, leaf code, document index, number, type read) of documents whose type is
+                              # no known one, on leaves that accept only some types: warnings
 
 
 # one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
@@ -163,6 +167,8 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     key_counts = [0] * size
     files = []
     type_of: dict[str, str] = {}  # document number → type (numbers repeat across communes)
+    recognised = recognised_types(criteria)
+    unknown_types = []
 
     for row, entries in enumerate(reports):
         base = row * width
@@ -237,22 +243,24 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 keys += 4 * len(documents)  # number, date, title, issuer: required
                 types = accepted[column]
                 earliest = None
-                for document in documents:
+                for index, document in enumerate(documents):
                     day = document.date
                     if day < first_allowed or day > last_allowed:
                         marked[row] = True  # outside the year
                     if document.file is not UNSET:
                         files.append((row, document.file))
                         keys += 1
-                    if earliest is not None and day >= earliest:
-                        continue
                     if types is not None:
                         number = document.number
                         doc_type = type_of.get(number)
                         if doc_type is None:
                             doc_type = type_of[number] = document_type(number)
                         if doc_type not in types:
+                            if doc_type not in recognised:  # never a silent zero: a warning names it
+                                unknown_types.append((row, code, index, number, doc_type))
                             continue
+                    if earliest is not None and day >= earliest:
+                        continue
                     earliest = day
                 if earliest is not None:
                     has_evidence[cell] = 1
@@ -271,7 +279,40 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
         value=matrix(value, np.int64), violations=matrix(violations, np.int64), count=matrix(count, np.int64),
     )
     return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
-                                         np.array(marked, dtype=bool)), files, key_counts)
+                                         np.array(marked, dtype=bool)), files, key_counts, unknown_types)
+
+
+def recognised_types(criteria: CriteriaSet) -> frozenset:
+    """Document types read as such: Decree 30's and every type the criteria set accepts."""
+    cached = criteria.__dict__.get("_recognised_types")
+    if cached is None:
+        cached = KNOWN_DOCUMENT_TYPES | {kind for leaf in criteria.leaves for kind in leaf.evidence_types}
+        object.__setattr__(criteria, "_recognised_types", cached)  # a cache, not state: the set is frozen
+    return cached
+
+
+def unknown_type_warning(file: str, code: str, index: int, number: str, doc_type: str, leaf) -> Issue:
+    """The warning for an evidence document whose type cannot be read from its number."""
+    return Issue(file, pointer("leaves", code, "evidence", index, "number"), "evidence-type-unknown",
+                 f"không nhận ra loại văn bản trong số '{number}' (đọc được '{doc_type}'); tiêu chí {code} chỉ nhận "
+                 f"tài liệu loại {', '.join(leaf.evidence_types)}, nên tài liệu này không được tính là kiểm chứng; "
+                 "hãy ghi số theo mẫu 12/KH-UBND")
+
+
+def evidence_warnings(parsed, criteria: CriteriaSet) -> list[Issue]:
+    """Warnings of a validated submission (JSON dicts): evidence documents of no known type
+    on leaves that accept only some types (what extract finds on the quick path)."""
+    warnings = []
+    recognised = recognised_types(criteria)
+    for code, entry in (parsed.data.get("leaves") or {}).items():
+        leaf = criteria.leaf(code)
+        if leaf is None or not leaf.evidence_types:
+            continue
+        for index, document in enumerate(entry.get("evidence") or ()):
+            doc_type = document_type(document["number"])
+            if doc_type not in leaf.evidence_types and doc_type not in recognised:
+                warnings.append(unknown_type_warning(parsed.path, code, index, document["number"], doc_type, leaf))
+    return warnings
 
 
 def _int_cells(cells: int, fill: int = 0) -> array:

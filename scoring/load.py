@@ -25,7 +25,9 @@ import numpy as np
 from msgspec import UNSET
 
 from .errors import InputError, Issue, not_utf8_message, pointer
-from .facts import CHECKED_NUMBERS, FactTable, concat_facts, extract, fact_block
+from .facts import (
+    CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning,
+)
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet,
@@ -34,6 +36,7 @@ from .model import (
 )
 from .numbers import to_hundredths
 from .quick_schema import QuickReader, Untranslatable, reader_for
+from .text import nfc, nfc_json, nfc_tree
 from .workers import collector_paused, ordered_map, worker_count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,9 +125,12 @@ def reread_leaves(stored: tuple[str, str, str]):
     if hashlib.sha256(raw).hexdigest() != digest:
         raise InputError([Issue(shown, "", "file-changed",
                                 "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh")])
+    raw = nfc_json(raw)  # read as validated: text in NFC (scoring.text)
     data = _decode_fast(raw)
     if data is _REFUSED:  # not expected for a file that passed validation; the exact reader agrees
         data = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    if b"\\u" in raw:
+        data = nfc_tree(data)
     return data["leaves"]
 
 
@@ -167,10 +173,14 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
 
     if not raw.strip():
         return fail("file-empty", "tệp rỗng")
+    # text enters in NFC (composed): the hash above is the file's own, the data its text in
+    # NFC; a string written with escapes (\u0301) is normalised once parsed
+    raw = nfc_json(raw)
+    escaped = b"\\u" in raw
     if fast:
         data = _decode_fast(raw)
         if data is not _REFUSED and data is not None:
-            return ParsedFile(shown, data, digest, (), source=raw)
+            return ParsedFile(shown, nfc_tree(data) if escaped else data, digest, (), source=raw)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -191,6 +201,8 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
         return fail("json-invalid", "JSON lồng nhau quá sâu")
     if data is None:  # the JSON value null: nothing to read, and it must not pass for "unreadable"
         return fail("json-not-object", "tệp phải chứa một đối tượng JSON, không phải null")
+    if escaped:
+        data = nfc_tree(data)
     leaves = data.get("leaves") if isinstance(data, dict) else None
     issues = tuple(
         # a duplicated leaf code is pointed at; other keys are named in the message
@@ -420,6 +432,7 @@ class CheckedSubmission:
     issues: tuple[Issue, ...]  # schema and meaning problems (reading problems are in file.issues)
     valid: bool
     location: str  # the file's path, to read it again
+    warnings: tuple[Issue, ...] = ()  # what does not stop scoring but may cost points (a document of no known type)
 
 
 # Above this many files, submissions are read and checked by forked worker processes, one
@@ -474,21 +487,28 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
             else:
                 results[position] = _check_exactly(paths[position], criteria, base_dir, shown[position])
 
+        warned: dict = {}  # quick row → its documents of no known type
+        for row, code, index, number, doc_type in (extraction.unknown_types if quick else ()):
+            warned.setdefault(row, []).append((code, index, number, doc_type))
         checked, order, slow_reports = [], [], []
         for position, (parsed, found) in enumerate(results):
             valid = not parsed.issues and not found and criteria is not None
             data = parsed.data
+            warnings = ()
             if valid:
                 if position in fast_rows:
                     order.append(fast_rows[position])
+                    warnings = tuple(unknown_type_warning(parsed.path, code, index, number, doc_type, criteria.leaf(code))
+                                     for code, index, number, doc_type in warned.get(fast_rows[position], ()))
                 else:  # valid after an exact reading: its facts are laid out below
                     order.append(len(quick) + len(slow_reports))
                     slow_reports.append(data["leaves"])
+                    warnings = tuple(evidence_warnings(parsed, criteria))
             if isinstance(data, dict) and "leaves" in data:
                 data = {key: value for key, value in data.items() if key != "leaves"}
             if data is not parsed.data or parsed.source is not None:
                 parsed = replace(parsed, data=data, source=None)
-            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position])))
+            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position]), warnings))
         facts = None
         if criteria is not None:
             blocks = [b for b in (extraction.facts if extraction else None,
@@ -544,7 +564,9 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
         raw = path.read_bytes()
     except OSError:
         return None
-    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
+        return None
     try:
         document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
     except (msgspec.DecodeError, ValueError, ArithmeticError, RecursionError):  # ValidationError is a DecodeError
@@ -622,10 +644,11 @@ class EvidenceFiles:
         path = os.path.join(self._base, folder)
         try:
             with os.scandir(path) as found:
-                files = frozenset(entry.name for entry in found if entry.is_file(follow_symlinks=False))
-            if files:  # a folder that may be listed but not entered (no x): its files cannot be checked
-                os.stat(os.path.join(path, next(iter(files))), follow_symlinks=False)
-            return files
+                names = [entry.name for entry in found if entry.is_file(follow_symlinks=False)]
+            if names:  # a folder that may be listed but not entered (no x): its files cannot be checked
+                os.stat(os.path.join(path, names[0]), follow_symlinks=False)
+            # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names)
+            return frozenset(names if all(name.isascii() for name in names) else map(nfc, names))
         except OSError:
             return frozenset()
 
@@ -763,8 +786,10 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         issues += parsed.issues
 
     built_submissions = []
+    warnings: list[Issue] = []
     for item in checked:
         issues += item.issues
+        warnings += item.warnings
         if item.valid:
             built_submissions.append(build_submission(item.file.data, item.file.path,
                                                       (item.location, item.file.path, item.file.sha256)))
@@ -780,7 +805,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     # a registered unit without a submission may already have appraisal entries or survey
     # tallies: they are not errors (the unit is listed as not submitted, its entries unused)
     registered = built_registry.codes - known if built_registry is not None else frozenset()
-    warnings = units.not_submitted_warnings(built_registry, built_registry.missing(known)) if built_registry else []
+    if built_registry:
+        warnings += units.not_submitted_warnings(built_registry, built_registry.missing(known))
     built_appraisal, built_survey = others.get("appraisal built"), others.get("survey built")
     if built_appraisal is not None and not validate.appraisal_communes_known(appraisal_file, known | registered):
         built_appraisal = None

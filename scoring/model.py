@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 
+from . import text
 from .numbers import to_hundredths
 
 SECTION_AREA = "area"
@@ -214,10 +215,10 @@ def document_type(number: str) -> str:
     """The document type in a Vietnamese document number: the last part after "/", up to "-".
 
     "12/KH-UBND" → "KH"; "45/UBND-VP" → "UBND"; legal documents carry their year
-    (Decree 30): "05/2023/NQ-HĐND" → "NQ", "15/2023/QĐ-UBND" → "QĐ".
+    (Decree 30): "05/2023/NQ-HĐND" → "NQ", "15/2023/QĐ-UBND" → "QĐ". Look-alikes are
+    folded (scoring.text.document_type): "12/QÐ–UBND" (Ð U+00D0, en dash) → "QĐ".
     """
-    last = number.rsplit("/", 1)[-1]
-    return last.split("-", 1)[0].strip().upper()
+    return text.document_type(number)
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,10 @@ class LeafReport:
     evidence: tuple[Document, ...] = ()
     explanation: str | None = None
     not_applicable: bool = False
+
+    @property
+    def evidence_numbers(self) -> list[str]:
+        return [document.number for document in self.evidence]
 
     @classmethod
     def from_json(cls, raw: Mapping) -> "LeafReport":

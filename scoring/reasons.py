@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .model import NA_EXCLUDE, Document, Leaf, LeafReport
 from .numbers import format_percent_fraction, format_points, to_hundredths
+from .text import document_type, reading_note
 from .vietnamese import format_date
 
 
@@ -21,7 +22,21 @@ def score_of(value: int, maximum: int) -> str:
 
 
 def describe_document(document: Document) -> str:
-    return f"{document.number} ngày {format_date(document.date.isoformat())}"
+    """"12/KH-UBND ngày 05/01/2023"; a number written with look-alikes says what was read:
+    "12/QÐ-UBND (đọc là loại QĐ; số ghi bằng ký tự gần giống: Ð (U+00D0)) ngày …"."""
+    note = reading_note(document.number)
+    shown = f"{document.number} ({note})" if note else document.number
+    return f"{shown} ngày {format_date(document.date.isoformat())}"
+
+
+def _documents_not_accepted(leaf: Leaf, report: LeafReport | None) -> str:
+    """The documents listed for a leaf none of which is of a type it accepts, with the type
+    read from each number: "; tài liệu đã kê: 05/BC-UBND (loại BC)"."""
+    numbers = report.evidence_numbers if report is not None else ()
+    if not numbers or not leaf.evidence_types:
+        return ""
+    listed = ", ".join(f"{number} (loại {document_type(number) or '?'})" for number in numbers)
+    return f"; tài liệu đã kê không thuộc loại được nhận ({', '.join(leaf.evidence_types)}): {listed}"
 
 
 def lower_first(text: str) -> str:
@@ -99,10 +114,28 @@ def rule_detail(leaf: Leaf, report: LeafReport | None, score: int, *, first_docu
     return kind
 
 
+def _readings(report, first: Document | None) -> str:
+    """Document numbers written with look-alikes, with what was read from them (the one the
+    deadline rule describes already says it): "; số văn bản 12/QÐ-UBND: đọc là loại QĐ; …"."""
+    numbers = report.evidence_numbers if report is not None else ()
+    notes = [(number, reading_note(number)) for number in numbers if not number.isascii() or "D" in number]
+    return "".join(f"; số văn bản {number}: {note}" for number, note in notes
+                   if note and (first is None or number != first.number))
+
+
 def leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
                 self_score: int | None, na_policy: str | None, auto_na: bool, missing_evidence: bool,
                 rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None) -> str:
     """The whole explanation of a leaf's final score, starting with "final/max: "."""
+    return _leaf_reason(leaf, report, evidence_score=evidence_score, final=final, self_score=self_score,
+                        na_policy=na_policy, auto_na=auto_na, missing_evidence=missing_evidence, rule_score=rule_score,
+                        appraisal=appraisal, first_document=first_document, tallies=tallies) \
+        + _readings(report, first_document)
+
+
+def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
+                 self_score: int | None, na_policy: str | None, auto_na: bool, missing_evidence: bool,
+                 rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None) -> str:
     head = f"{score_of(final, leaf.max)}: "
     if appraisal is not None:
         stage = "sau giải trình" if appraisal.stage == 2 else "lần 1"
@@ -117,8 +150,8 @@ def leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | 
         return f"{head}Không áp dụng, được tính đủ điểm; {why}"
     detail = rule_detail(leaf, report, rule_score, first_document=first_document, tallies=tallies)
     if missing_evidence:
-        text = (f"{head}không được tính điểm vì thiếu tài liệu kiểm chứng ({leaf.evidence_description}); "
-                f"theo số liệu báo cáo: {detail} → {pts(rule_score)}")
+        text = (f"{head}không được tính điểm vì thiếu tài liệu kiểm chứng ({leaf.evidence_description})"
+                f"{_documents_not_accepted(leaf, report)}; theo số liệu báo cáo: {detail} → {pts(rule_score)}")
         if report and report.explanation:
             text += f"; giải trình của xã: {report.explanation}"
         return text

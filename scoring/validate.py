@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from .errors import Issue, pointer
 from .model import FACTS_BY_KIND, SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
+from .text import legacy_message, match_key, nfc
 from .vietnamese import format_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,11 +356,40 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
         if target != base and base not in target.parents:
             return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
         if not target.is_file():
+            found = find_whatever_form(base_dir, reference)
+            if found is not None:
+                target = found.resolve()
+                if target != base and base not in target.parents:
+                    return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
+        if not target.is_file():
             return Issue(file, where, "evidence-file-missing", f"không tìm thấy tệp kiểm chứng '{reference}'")
     except (OSError, RuntimeError) as exc:  # a folder on the way that may be listed but not entered, a symlink loop…
         return Issue(file, where, "evidence-file-missing",
                      f"không truy cập được tệp kiểm chứng '{reference}': {getattr(exc, 'strerror', None) or exc}")
     return None
+
+
+def find_whatever_form(base_dir: Path, reference: str) -> Path | None:
+    """The file a relative reference names, whatever the Unicode normal form of the names
+    on disk: a folder unzipped from a Mac holds "Ba\u0301o ca\u0301o.pdf" (NFD) where the
+    submission says "Báo cáo.pdf" (NFC). Each part is taken as written when it is there,
+    else the one entry of its folder with the same NFC name; None when there is none."""
+    current = base_dir
+    for part in reference.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        candidate = current / part
+        if part == ".." or os.path.lexists(candidate):
+            current = candidate
+            continue
+        try:
+            matches = [name for name in os.listdir(current) if nfc(name) == nfc(part)]
+        except OSError:
+            return None
+        if len(matches) != 1:
+            return None
+        current = current / matches[0]
+    return current
 
 
 def _leaf_checks(criteria) -> dict:
@@ -402,6 +432,9 @@ def header_issues(parsed, criteria) -> list[Issue]:
     report_date = (data.get("report") or {}).get("date")
     if report_date and not is_real_date(report_date):
         add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
+    texts = [("/commune/name", data["commune"]["name"])]
+    texts += [(f"/report/{key}", value) for key, value in (data.get("report") or {}).items() if key != "date"]
+    issues += legacy_text_issues(file, texts)
     if criteria is None:
         return issues
     if data["criteria_id"] != criteria.id:
@@ -410,6 +443,17 @@ def header_issues(parsed, criteria) -> list[Issue]:
         add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
     if criteria.block_of(data["commune"]["type"]) is None:
         add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+    return issues
+
+
+def legacy_text_issues(file: str, texts) -> list[Issue]:
+    """Texts (pointer, text) typed in an old font encoding (TCVN3/ABC, VNI): refused, with
+    what they would read as and how to convert them (scoring.text.legacy_encoding)."""
+    issues = []
+    for where, text in texts:
+        message = legacy_message(text) if isinstance(text, str) and not text.isascii() else None
+        if message:
+            issues.append(Issue(file, where, "text-legacy-encoding", message))
     return issues
 
 
@@ -512,19 +556,30 @@ _KIND_NAMES = {
 
 
 def check_communes_unique(parsed_files) -> list[Issue]:
-    """The same commune code in two submission files."""
-    issues, first = [], {}
+    """The same commune code in two submission files; two units of the same type whose
+    names look the same (compared in NFC, whatever the case and spacing): the ranking,
+    the workbook and the decision could not tell them apart."""
+    issues, first, named = [], {}, {}
     for parsed in parsed_files:
         data = parsed.data
         if not isinstance(data, dict) or not isinstance(data.get("commune"), dict):
             continue
-        code = data["commune"].get("code")
+        code, name, kind = (data["commune"].get(key) for key in ("code", "name", "type"))
         if not isinstance(code, str):
             continue
         if code in first:
             issues.append(Issue(parsed.path, "/commune/code", "duplicate-commune", f"xã mã {code} đã có hồ sơ {first[code]}"))
-        else:
-            first[code] = parsed.path
+            continue
+        first[code] = parsed.path
+        if isinstance(name, str) and isinstance(kind, str):
+            key = (match_key(kind), match_key(name))
+            if key in named:
+                other_code, other_path = named[key]
+                issues.append(Issue(parsed.path, "/commune/name", "duplicate-name",
+                                    f"tên {kind} '{nfc(name)}' (mã {code}) trùng với tên của đơn vị mã {other_code} "
+                                    f"({other_path}); hai đơn vị không được cùng tên: kiểm tra lại mã và tên"))
+            else:
+                named[key] = (code, parsed.path)
     return issues
 
 

@@ -16,6 +16,7 @@ from ..load import (
     DEFAULT_CRITERIA, ParsedFile, build_appraisal, build_criteria, build_submission, display_path, read_json,
     resolve_paths, submission_files,
 )
+from ..facts import evidence_warnings
 from ..model import Appraisal, CriteriaSet, Submission
 
 WARNING_CODES = frozenset({"evidence-file-missing"})
@@ -46,7 +47,10 @@ def submission_issues(parsed: ParsedFile, criteria: CriteriaSet, base_dir: Path)
     here, since a commune checks (or imports) its form before the scans sit beside it."""
     found = validate.check_submission(parsed, criteria, base_dir)
     errors = [issue for issue in found if issue.code not in WARNING_CODES]
-    return errors, [issue for issue in found if issue.code in WARNING_CODES]
+    warnings = [issue for issue in found if issue.code in WARNING_CODES]
+    if not errors:
+        warnings += evidence_warnings(parsed, criteria)
+    return errors, warnings
 
 
 def read_submission_file(path, criteria: CriteriaSet) -> tuple[dict, Submission, list[Issue]]:

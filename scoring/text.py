@@ -1,0 +1,324 @@
+"""Text as officials type it, made one form where it enters the engine.
+
+Commune officials produce the same visible text in several ways: composed or decomposed
+Unicode (Unikey's "Unicode tổ hợp", file names unzipped from a Mac), look-alike characters
+in document numbers (Ð U+00D0 for Đ, an en dash or Word's non-breaking hyphen for "-"),
+old font encodings (TCVN3/ABC, VNI), "Xã" or "xã", 15/01/2024 or 15-01-2024, "1.000" for a
+thousand. Everything here is pure and small; the readers (scoring.load for JSON,
+scoring.forms.cells for spreadsheets, cli.py for options) call it at their boundary, so
+the engine only ever sees one form:
+
+- ``nfc`` / ``nfc_json`` / ``nfc_tree``: text in Unicode NFC (a JSON file's bytes are
+  normalised before parsing; ``maybe_not_nfc`` is the quick byte test that keeps this
+  nearly free for files already in NFC, nearly all of them).
+- ``fold_document_number`` / ``document_type``: the type of a Vietnamese document number
+  read with look-alikes folded (Decree 30/2020/NĐ-CP, Appendix III abbreviations).
+- ``legacy_encoding``: text typed in a TCVN3 (ABC) or VNI font, recognised with what it
+  would read as, to be refused with a message saying how to convert it.
+- ``parse_date``: the dates officials write (15/01/2024, 15-01-2024, 15.01.2024, 2024-01-15).
+- ``parse_count``: a whole number typed as text with the Vietnamese thousands separator.
+- ``same_text`` / ``match_key``: the tolerance for case everywhere a person types ("Xã"/"xã").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import numpy as np
+
+# ---------------------------------------------------------------- Unicode normal form
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode NFC (composed): "Đa\u0306k" → "Đăk". ASCII is returned as is."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+# Every character that NFC may change, or that may combine with the character before it
+# (quick-check No or Maybe, or a combining class), by the bytes of its UTF-8 form.
+# Generated from affecting_code_points() below (tests/test_text.py checks the tables
+# against the running Python's Unicode database). NFC Vietnamese uses none of the
+# two-byte leads, and of the three-byte leads E1, E2 and EF only second bytes not listed,
+# so for nearly every file the test is a few byte searches that find nothing.
+_LEADS = b"\xcc\xcd\xce\xd2\xd6\xd7\xd8\xd9\xdb\xdc\xdd\xdf\xe0\xe3\xea\xf0"  # any use is a closer look
+_SECOND = {  # lead → the second bytes after which a character NFC may touch begins
+    0xE1: b"\x80\x82\x85\x86\x87\x8d\x9c\x9f\xa2\xa4\xa8\xa9\xaa\xab\xac\xad\xae\xaf\xb0\xb3\xb7\xbd\xbe\xbf",
+    0xE2: b"\x80\x83\x84\x8c\xab\xb3\xb5\xb7",
+    0xEF: b"\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xb8",
+}
+_SECOND_TABLES = {}
+for _lead, _seconds in _SECOND.items():
+    _SECOND_TABLES[_lead] = _table = np.zeros(256, dtype=bool)
+    _table[list(_seconds)] = True
+
+
+def affecting_code_points():
+    """The code points NFC may change or combine (what the byte test above looks for).
+    Slow (the whole code space): used by the test that checks the tables above."""
+    second = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul vowels and finals
+    for cp in range(0x80, 0x110000):
+        if not 0xD800 <= cp < 0xE000:
+            decomposition = unicodedata.decomposition(chr(cp))
+            if decomposition and not decomposition.startswith("<") and len(decomposition.split()) == 2:
+                second.add(int(decomposition.split()[1], 16))
+    for cp in range(0x80, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        char = chr(cp)
+        if cp in second or unicodedata.combining(char) or unicodedata.normalize("NFC", char) != char:
+            yield cp
+
+
+def maybe_not_nfc(raw: bytes) -> bool:
+    """False when the UTF-8 bytes surely hold NFC text (no character NFC could touch);
+    True when they may not (then decode and look). Byte searches, and for the leads
+    Vietnamese uses (E1 for ạ…ỹ, E2 for dashes and quotes) one look at the byte after each.
+    (E2 80 is looked at closer still: en dashes and quotes begin so.)"""
+    for lead in _LEADS:
+        if lead in raw:
+            return True
+    codes = None
+    for lead, table in _SECOND_TABLES.items():
+        if lead in raw:
+            if codes is None:
+                codes = np.frombuffer(raw, dtype=np.uint8)
+            at = np.flatnonzero(codes[:-2] == lead)
+            hits = at[table[codes[at + 1]]]
+            if lead == 0xE2:  # E2 80 80 and E2 80 81 only, of the E2 80 row
+                hits = hits[(codes[hits + 1] != 0x80) | (codes[hits + 2] <= 0x81)]
+            if hits.size:
+                return True
+    return False
+
+
+def nfc_json(raw: bytes) -> bytes:
+    """A JSON file's bytes with its text in NFC (the same object when it already is, or
+    when it is not UTF-8: the reader then reports that). Escapes (\\u0301) are not
+    touched here; ``nfc_tree`` normalises the parsed strings when the file has any."""
+    if raw.isascii() or not maybe_not_nfc(raw):
+        return raw
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+    if unicodedata.is_normalized("NFC", text):
+        return raw
+    return unicodedata.normalize("NFC", text).encode("utf-8")
+
+
+def nfc_tree(value):
+    """A parsed JSON value with every string (keys too) in NFC."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {nfc(key): nfc_tree(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [nfc_tree(item) for item in value]
+    return value
+
+
+def match_key(text: str) -> str:
+    """What two texts a person typed are compared by: NFC, case folded, spaces collapsed.
+    "Xã", "xã", "XÃ " and "xa\u0303" give the same key."""
+    return " ".join(nfc(text).casefold().split())
+
+
+def same_text(a: str, b: str) -> bool:
+    return match_key(a) == match_key(b)
+
+
+# ---------------------------------------------------------------- document numbers
+
+# Document type abbreviations of Decree 30/2020/NĐ-CP (Appendix III), upper-cased as
+# document_type reads them, and the legal document types a commune cites.
+KNOWN_DOCUMENT_TYPES = frozenset({
+    "NQ", "QĐ", "CT", "QC", "QYĐ", "TC", "TB", "HD", "CTR", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTR", "HĐ",
+    "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "SY", "TS", "SL", "BSY",
+    "NĐ", "TT", "TTLT", "L", "PL", "LCT", "CV", "UBND", "HĐND", "ĐU", "TB-UBND",
+})
+
+# look-alikes folded in document numbers: dashes and hyphens, slashes, the D with stroke
+_FOLD = {
+    **{code: "-" for code in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D, 0x00AD)},
+    **{code: "/" for code in (0x2215, 0x2044, 0xFF0F, 0x29F8)},
+    0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ", 0x0256: "đ",
+    # Cyrillic and Greek capitals that look like the Latin letters of document types
+    **{ord(c): l for c, l in zip("АВСЕНКМОРТХаесорхΑΒΕΗΚΜΝΟΡΤΧ", "ABCEHKMOPTXaecopxABEHKMNOPTX")},
+    0x00A0: " ", 0x202F: " ", 0x2007: " ",
+}
+_SPACES = re.compile(r"\s*([/-])\s*")
+
+
+def fold_document_number(number: str) -> str:
+    """A document number with look-alikes folded: "12/QÐ–UBND" (Ð U+00D0, en dash) →
+    "12/QĐ-UBND"; fullwidth forms read as ASCII; spaces around "/" and "-" dropped."""
+    folded = unicodedata.normalize("NFKC", nfc(number)).translate(_FOLD)
+    return _SPACES.sub(r"\1", folded.strip())
+
+
+def _raw_type(number: str) -> str:
+    last = number.rsplit("/", 1)[-1]
+    return last.split("-", 1)[0].strip().upper()
+
+
+def document_type(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
+    """The document type in a Vietnamese document number: the last part after "/", up to
+    "-", with look-alikes folded (fold_document_number).
+
+    "12/KH-UBND" → "KH"; "45/UBND-VP" → "UBND"; legal documents carry their year
+    (Decree 30): "05/2023/NQ-HĐND" → "NQ", "15/2023/QĐ-UBND" → "QĐ". A type written
+    with D for Đ is read with Đ when that is unambiguous: "13/QD-UBND" → "QĐ" (QD is no
+    type, QĐ is), but "DA" (dự án) and "HD" (hướng dẫn) stay, as ĐA and HĐ are other types.
+    """
+    kind = _raw_type(fold_document_number(number))
+    if kind not in known and "D" in kind:
+        stroked = kind.replace("D", "Đ")
+        if stroked in known:
+            return stroked
+    return kind
+
+
+def reading_note(number: str, known=KNOWN_DOCUMENT_TYPES) -> str | None:
+    """What was read from a document number written with look-alikes, for a reason or a
+    warning ("12/QÐ-UBND" → "loại QĐ, số ghi bằng ký tự gần giống: Ð (U+00D0)"), or None
+    when it was written plainly."""
+    kind = document_type(number, known)
+    plain = _raw_type(number)
+    if plain == kind:
+        return None
+    odd = [char for char in nfc(number) if not char.isascii() and char not in "ĐđĂăÂâÊêÔôƠơƯư"
+           and not char.isalpha() or char in "\u00d0\u00f0\u0189\u0256"]
+    shown = ", ".join(f"{char} (U+{ord(char):04X})" for char in dict.fromkeys(odd))
+    if shown:
+        return f"đọc là loại {kind}; số ghi bằng ký tự gần giống: {shown}"
+    return f"đọc là loại {kind} (số ghi '{plain}')"
+
+
+# ---------------------------------------------------------------- legacy font encodings
+
+# TCVN3 (ABC, fonts .VnTime, .VnArial…): the bytes 0xA1–0xFF, as Windows shows them
+# (Latin-1), and the letters they stand for (TCVN 5712:1993, as iconv reads it; the
+# capital fonts .VnTimeH reuse the small letters' codes, read here as small letters).
+_TCVN3_FROM = "".join(chr(code) for code in range(0xA1, 0x100) if not 0xB0 <= code <= 0xB4)
+_TCVN3_TO = ("ĂÂÊÔƠƯĐăâêôơưđẶ" "àảãáạẲằẳẵắẴẮẦẨẪẤỀặầẩẫấậèỂẻẽéẹềểễếệìỉỄẾỒĩíịòỔỏõóọồổỗốộờởỡớợùỖủũúụừửữứựỳỷỹýỵỐ")
+_TCVN3 = dict(zip(_TCVN3_FROM, _TCVN3_TO))
+
+# VNI (fonts VNI-Times…): a base letter followed by a mark typed as a Latin-1 letter.
+_VNI_MARKS = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323",
+              "Ù": "\u0301", "Ø": "\u0300", "Û": "\u0309", "Õ": "\u0303", "Ï": "\u0323"}
+_VNI_A_MARKS = {  # after a, e, o: the circumflex or breve with a tone
+    "â": ("\u0302", ""), "á": ("\u0302", "\u0301"), "à": ("\u0302", "\u0300"), "å": ("\u0302", "\u0309"),
+    "ã": ("\u0302", "\u0303"), "ä": ("\u0302", "\u0323"),
+    "ê": ("\u0306", ""), "é": ("\u0306", "\u0301"), "è": ("\u0306", "\u0300"), "ú": ("\u0306", "\u0309"),
+    "ü": ("\u0306", "\u0303"), "ë": ("\u0306", "\u0323"),
+}
+_VNI_A_MARKS |= {key.upper(): value for key, value in _VNI_A_MARKS.items()}
+_VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ô": "ơ", "Ô": "Ơ", "ö": "ư", "Ö": "Ư", "æ": "ỉ", "Æ": "Ỉ",
+               "ó": "ĩ", "Ó": "Ĩ", "ò": "ị", "Ò": "Ị", "î": "ỵ", "Î": "Ỵ"}
+_VNI_PAIR = re.compile(r"([aeoAEO])([âáàåãäêéèúüëÂÁÀÅÃÄÊÉÈÚÜË])|([aeiouyAEIOUYôöÔÖ])([ùøûõïÙØÛÕÏ])")
+# characters Vietnamese text in Unicode has and legacy text never has
+_VIETNAMESE_ONLY = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+_LATIN1_FOREIGN = set("¡¢£¤¥¦§¨ª¬®¯µ¶¸¹º¾¿ÄÅÆÇËÎÏÐÑÖØÛÜÞßäåæçëîïðñöøûüþÿ")
+
+
+def _vni_to_unicode(text: str) -> str:
+    def pair(match):
+        if match.group(1):
+            base, (shape, tone) = match.group(1), _VNI_A_MARKS[match.group(2)]
+            if base in "aA" or shape == "\u0302":
+                return base + shape + tone
+            return match.group(0)
+        base = _VNI_SINGLE.get(match.group(3), match.group(3))
+        return base + _VNI_MARKS[match.group(4)]
+
+    converted = _VNI_PAIR.sub(pair, text)
+    return unicodedata.normalize("NFC", "".join(_VNI_SINGLE.get(char, char) for char in converted))
+
+
+def legacy_encoding(text: str) -> tuple[str, str] | None:
+    """(encoding name, what the text reads as) when ``text`` was typed in a legacy font
+    encoding: "§¨k Hµ" → ("TCVN3 (ABC)", "Đăk Hà"); "Ñaêk Haø" → ("VNI", "Đăk Hà").
+
+    Recognised when the text has none of the letters only Unicode Vietnamese has (ă đ ơ ư
+    ạ ả … ỹ), holds Latin-1 characters Vietnamese never uses (§ ¨ µ ø ñ …), and read in
+    the legacy encoding gives Vietnamese letters and none of those characters left.
+    """
+    if text.isascii() or _VIETNAMESE_ONLY.search(text):
+        return None
+    foreign = [char for char in text if char in _LATIN1_FOREIGN]
+    if not foreign:
+        return None
+    vni = _vni_to_unicode(text)
+    if _VIETNAMESE_ONLY.search(vni) and not any(char in _LATIN1_FOREIGN for char in vni):
+        return "VNI", vni
+    if all(char.isascii() or "\u00a1" <= char <= "\u00ff" for char in text):
+        tcvn = "".join(_TCVN3.get(char, char) for char in text)
+        if _VIETNAMESE_ONLY.search(tcvn):
+            return "TCVN3 (ABC)", tcvn
+    return None
+
+
+def legacy_message(text: str) -> str | None:
+    """The message refusing text in a legacy encoding, or None (see legacy_encoding)."""
+    found = legacy_encoding(text)
+    if found is None:
+        return None
+    name, reads = found
+    return (f"'{text}' được gõ bằng bảng mã cũ {name} (có lẽ là '{reads}'); hãy chuyển sang Unicode, "
+            f"ví dụ bằng công cụ chuyển mã của Unikey (Unikey Toolkit: bảng mã nguồn {name.split()[0]}, "
+            f"bảng mã đích Unicode)")
+
+
+# ---------------------------------------------------------------- dates and numbers as typed
+
+_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as officials write it, or None when it is not one (or does not exist).
+
+    Day first, as in Vietnam: "15/01/2024", "15-01-2024", "15.01.2024", "5/1/2024",
+    "ngày 15 tháng 01 năm 2024"; or ISO "2024-01-15". Never month first.
+    """
+    cleaned = " ".join(nfc(str(text)).casefold().split())
+    for pattern, order in ((_YMD, (0, 1, 2)), (_DMY, (2, 1, 0)), (_DATE_WORDS, (2, 1, 0))):
+        found = pattern.fullmatch(cleaned)
+        if found:
+            parts = [int(part) for part in found.groups()]
+            try:
+                return dt.date(parts[order[0]], parts[order[1]], parts[order[2]])
+            except ValueError:
+                return None
+    return None
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_PLAIN = re.compile(r"[0-9]+")
+
+
+class CountTextError(ValueError):
+    """Text in a whole-number cell that cannot be read as one without guessing."""
+
+
+def parse_count(text: str) -> int:
+    """A whole number typed as text, in the Vietnamese convention: "1.000" → 1000,
+    "12.345.678" → 12345678, "215" → 215; spaces (also non-breaking) around are ignored.
+
+    The rule: a dot is read as the thousands separator only when every group after the
+    first has exactly three digits and the first has one to three ("1.000", "12.500").
+    Anything else with a dot or a comma ("1.5", "1,000", "1.000,5", "10.00") is refused
+    (CountTextError): a count has no decimals, and "1,000" is a thousand in English but
+    "1,000" = 1 in Vietnamese, so no guess is safe.
+    """
+    cleaned = nfc(str(text)).replace("\u00a0", " ").replace("\u202f", " ").strip().replace(" ", "")
+    if _PLAIN.fullmatch(cleaned):
+        return int(cleaned)
+    if _GROUPED.fullmatch(cleaned):
+        return int(cleaned.replace(".", ""))
+    raise CountTextError(cleaned)

@@ -1,0 +1,283 @@
+"""Text as officials type it (issue 16): Unicode forms, look-alikes, old font encodings.
+
+Each example of the issue is a test here; the kinds are tested through scoring.text and
+through the whole loader and command line on a copy of the bundled example.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from scoring import text
+from scoring.errors import CODES, InputError
+from scoring.load import check_group, load_inputs, read_json, submission_reader
+from tests.test_validation import copy_example
+
+DAK_HA = Path("submissions") / "tu-mo-rong-2023" / "communes" / "23503-dak-ha.json"
+TIME = ["--time", "2024-02-01T08:00:00"]
+
+
+def nfd(value: str) -> str:
+    return unicodedata.normalize("NFD", value)
+
+
+def _edit(path: Path, change) -> None:
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _args(paths):
+    return ["--criteria", str(paths["criteria"]), "--submissions", str(paths["submissions"])]
+
+
+def _index_of(result_output: str, code: str) -> str:
+    line = next(line for line in result_output.splitlines() if f"  {code}  " in line)
+    return line.split()[-2] if line.split()[-1] not in ("sắc", "bình") else line.split()[-3]
+
+
+def _dak_ha_index(paths) -> str:
+    inputs = load_inputs(**paths)
+    from scoring.engine import score
+
+    result = next(c for c in score(inputs).communes if c.code == "23503")
+    return result.index
+
+
+# ---------------------------------------------------------------- scoring.text
+
+
+def test_the_nfc_byte_test_matches_the_unicode_database():
+    """The byte tables of maybe_not_nfc cover every character NFC may change or combine."""
+    for cp in text.affecting_code_points():
+        assert text.maybe_not_nfc(chr(cp).encode("utf-8")), hex(cp)
+
+
+@pytest.mark.parametrize("sample", ["Đăk Hà", "Ủy ban nhân dân – “Tu Mơ Rông”", "Quyết định 15/QĐ-UBND", "KH…"])
+def test_nfc_vietnamese_needs_no_closer_look(sample):
+    assert not text.maybe_not_nfc(sample.encode("utf-8"))
+    assert text.maybe_not_nfc(nfd(sample).encode("utf-8")) or nfd(sample) == sample
+
+
+def test_nfc_json_gives_the_same_bytes_as_the_nfc_file():
+    raw = DAK_HA.read_bytes()
+    assert text.nfc_json(raw) is raw
+    assert text.nfc_json(nfd(raw.decode("utf-8")).encode("utf-8")) == raw
+    assert text.nfc_json(b"\xff\xfe") == b"\xff\xfe"  # not UTF-8: left for the reader to report
+
+
+@pytest.mark.parametrize("number, kind", [
+    ("12/QÐ-UBND", "QĐ"),            # Ð U+00D0 for Đ
+    ("12/Qð-UBND", "QĐ"),
+    ("233/BC–UBND", "BC"),           # en dash
+    ("233/BC—UBND", "BC"),           # em dash
+    ("5/KH\u2011UBND", "KH"),        # Word's non-breaking hyphen
+    ("5/KH\u2212UBND", "KH"),        # minus sign
+    ("13/QD-UBND", "QĐ"),            # no stroke, unambiguous
+    ("1/DA-UBND", "DA"),             # dự án, not đề án: ambiguous, left
+    ("2/HD-UBND", "HD"),             # hướng dẫn, not hợp đồng
+    ("05/2023/NQ-HĐND", "NQ"),
+    ("45/UBND-VP", "UBND"),
+    ("8 / KH - UBND", "KH"),
+    ("9/ＫＨ-UBND", "KH"),            # fullwidth
+    (nfd("12/QĐ-UBND"), "QĐ"),
+])
+def test_document_types_read_with_look_alikes_folded(number, kind):
+    assert text.document_type(number) == kind
+
+
+def test_reading_note_says_what_was_read():
+    assert text.reading_note("12/QÐ-UBND") == "đọc là loại QĐ; số ghi bằng ký tự gần giống: Ð (U+00D0)"
+    assert "U+2013" in text.reading_note("233/BC–UBND")
+    assert text.reading_note("13/QD-UBND") == "đọc là loại QĐ (số ghi 'QD')"
+    assert text.reading_note("12/KH-UBND") is None
+
+
+@pytest.mark.parametrize("legacy, name, reads", [
+    ("§¨k Hµ", "TCVN3 (ABC)", "Đăk Hà"),
+    ("Tu M¬ R«ng", "TCVN3 (ABC)", "Tu Mơ Rông"),
+    ("Ngäc Yªu", "TCVN3 (ABC)", "Ngọc Yêu"),
+    ("Ñaêk Haø", "VNI", "Đăk Hà"),
+    ("Nguyeãn Vaên Ñöùc", "VNI", "Nguyễn Văn Đức"),
+    ("Vieät Nam", "VNI", "Việt Nam"),
+])
+def test_legacy_encodings_are_recognised(legacy, name, reads):
+    assert text.legacy_encoding(legacy) == (name, reads)
+    message = text.legacy_message(legacy)
+    assert name.split()[0] in message and "Unikey" in message and reads in message
+
+
+@pytest.mark.parametrize("plain", ["Đăk Hà", "Tê Xăng", "hoãn", "Quá hạn", "A Vinh", "Báo cáo số 5", "Ủy ban", "30°C"])
+def test_unicode_vietnamese_is_not_legacy(plain):
+    assert text.legacy_encoding(plain) is None
+
+
+@pytest.mark.parametrize("typed, day", [
+    ("15/01/2024", "2024-01-15"), ("15-01-2024", "2024-01-15"), ("15.01.2024", "2024-01-15"),
+    ("5/1/2024", "2024-01-05"), ("2024-01-15", "2024-01-15"), (" 15 / 01 / 2024 ", "2024-01-15"),
+    ("ngày 15 tháng 01 năm 2024", "2024-01-15"), ("Ngày 5 tháng 1 năm 2024", "2024-01-05"),
+    ("30/02/2024", None), ("01/15/2024", None), ("15/01/24", None), ("hôm nay", None),
+])
+def test_dates_as_officials_write_them(typed, day):
+    found = text.parse_date(typed)
+    assert (found.isoformat() if found else None) == day
+
+
+@pytest.mark.parametrize("typed, count", [
+    ("1.000", 1000), ("12.500", 12500), ("1.234.567", 1234567), ("215", 215), (" 1 000 ", 1000), ("1\u00a0000", 1000),
+    ("1,000", None), ("1.5", None), ("10.00", None), ("1.000,5", None), ("1.0000", None), ("-3", None), ("ba", None),
+])
+def test_counts_typed_as_text(typed, count):
+    if count is None:
+        with pytest.raises(text.CountTextError):
+            text.parse_count(typed)
+    else:
+        assert text.parse_count(typed) == count
+
+
+def test_case_and_form_tolerance():
+    assert text.same_text("Xã", "xã") and text.same_text(nfd("xã"), "XÃ ") and text.same_text("Có", "có")
+    assert not text.same_text("xã", "xa")
+
+
+# ---------------------------------------------------------------- the loader and the command line
+
+
+def test_a_submission_typed_in_nfd_reads_as_nfc_and_scores_the_same(tmp_path, monkeypatch):
+    """Unikey's "Unicode tổ hợp": the whole file decomposed, the unit type too (the schema's
+    "must be one of: xã" no longer contradicts a value that looks exactly like "xã")."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    before = _dak_ha_index(paths)
+    target = paths["submissions"] / "23503-dak-ha.json"
+    _edit(target, nfd)
+    assert not unicodedata.is_normalized("NFC", target.read_text(encoding="utf-8"))
+    inputs = load_inputs(**paths)
+    dak_ha = next(s for s in inputs.submissions if s.code == "23503")
+    assert (dak_ha.name, dak_ha.type) == ("Đăk Hà", "xã")
+    assert _dak_ha_index(paths) == before == 9354
+
+
+def test_escaped_decomposed_text_is_normalised_both_ways(tmp_path):
+    """Text written with escapes (\\u0301) is NFC once read, by the quick and the thorough reader."""
+    paths = copy_example(tmp_path / "w")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["commune"]["name"] = nfd("Đăk Hà")
+    target.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
+    assert read_json(target).data["commune"]["name"] == "Đăk Hà"
+    assert read_json(target, fast=True).data["commune"]["name"] == "Đăk Hà"
+    inputs = load_inputs(**paths)
+    assert next(s for s in inputs.submissions if s.code == "23503").name == "Đăk Hà"
+
+
+def test_an_evidence_file_named_in_nfd_on_disk_is_found(tmp_path, monkeypatch):
+    """A scan unzipped from a Mac: its name on disk is NFD, the submission's NFC."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    folder = paths["submissions"] / "evidence" / "23503"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / nfd("Báo cáo Đăk Hà.pdf")).write_bytes(b"%PDF-1.4\n")
+    sub = folder / nfd("Thư mục")
+    sub.mkdir()
+    (sub / nfd("Kế hoạch.pdf")).write_bytes(b"%PDF-1.4\n")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["leaves"]["1.1.1"]["evidence"][0]["file"] = "evidence/23503/Báo cáo Đăk Hà.pdf"
+    data["leaves"]["1.3"]["evidence"][0]["file"] = "evidence/23503/Thư mục/Kế hoạch.pdf"
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    load_inputs(**paths)  # no evidence-file-missing
+    checked, _ = check_group([target], load_inputs(**paths).criteria, paths["submissions"])
+    assert checked[0].valid and not checked[0].issues
+
+
+LOOK_ALIKES = {
+    "Ð (U+00D0)": lambda s: s.replace("/QĐ-UBND", "/QÐ-UBND"),
+    "en dash": lambda s: s.replace("/BC-UBND", "/BC–UBND"),
+    "non-breaking hyphen": lambda s: s.replace("/KH-UBND", "/KH\u2011UBND"),
+    "QD without the stroke": lambda s: s.replace("/QĐ-UBND", "/QD-UBND"),
+    "all at once, in NFD": lambda s: nfd(s.replace("/QĐ-UBND", "/QÐ-UBND").replace("/BC-UBND", "/BC\u2212UBND")),
+}
+
+
+@pytest.mark.parametrize("kind", list(LOOK_ALIKES))
+def test_document_numbers_with_look_alikes_lose_no_points(kind, tmp_path, monkeypatch):
+    """Measured on the bundled example: Đăk Hà's index stayed 93,54 (before the fix the Ð
+    alone gave 83,79, all at once 40,18)."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _edit(paths["submissions"] / "23503-dak-ha.json", LOOK_ALIKES[kind])
+    assert _dak_ha_index(paths) == 9354
+    result = CliRunner().invoke(cli, ["validate", *_args(paths)])
+    assert result.exit_code == 0 and "Cảnh báo" not in result.stderr
+
+
+def test_the_reason_says_what_was_read(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _edit(paths["submissions"] / "23503-dak-ha.json", LOOK_ALIKES["Ð (U+00D0)"])
+    result = CliRunner().invoke(cli, ["explain", "23503", *_args(paths)])
+    assert result.exit_code == 0, result.output
+    assert "đọc là loại QĐ; số ghi bằng ký tự gần giống: Ð (U+00D0)" in result.stdout
+
+
+def test_a_document_of_no_known_type_is_a_warning_naming_it(tmp_path, monkeypatch):
+    """Never a silent zero: validate, score and explain warn, naming the file, the pointer and the number."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    _edit(target, lambda s: s.replace("94/KH-UBND", "94/KX-UBND"))
+    inputs = load_inputs(**paths)
+    assert [(w.pointer, w.code) for w in inputs.warnings] == [("/leaves/1.1.1/evidence/0/number", "evidence-type-unknown")]
+    assert "evidence-type-unknown" in CODES
+    for command in (["validate"], ["explain", "23503"], ["score", "--out", str(tmp_path / "o"), *TIME]):
+        result = CliRunner().invoke(cli, [*command, *_args(paths)])
+        assert result.exit_code == 0, result.output
+        assert ("Cảnh báo: " in result.stderr and "23503-dak-ha.json:/leaves/1.1.1/evidence/0/number:" in result.stderr
+                and "'94/KX-UBND'" in result.stderr and "[evidence-type-unknown]" in result.stderr), result.stderr
+    explained = CliRunner().invoke(cli, ["explain", "23503", *_args(paths)]).stdout
+    assert "94/KX-UBND (loại KX)" in explained  # the reason names the document it did not count
+
+
+def test_the_thorough_way_warns_the_same(tmp_path, monkeypatch):
+    """A file the quick reader does not vouch for (here: a duplicated-key-free file with an
+    escape) gets the same warning from the thorough reader."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["leaves"]["1.1.1"]["evidence"][0]["number"] = "94/KX-UBND"
+    target.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
+    inputs = load_inputs(**paths)
+    assert [(w.pointer, w.code) for w in inputs.warnings] == [("/leaves/1.1.1/evidence/0/number", "evidence-type-unknown")]
+
+
+def test_check_and_import_warn_of_a_document_of_no_known_type(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    _edit(target, lambda s: s.replace("94/KH-UBND", "94/KX-UBND"))
+    checked = CliRunner().invoke(cli, ["check", str(target), "--criteria", str(paths["criteria"])])
+    assert checked.exit_code == 0, checked.output
+    assert "94/KX-UBND" in checked.output and "evidence-type-unknown" in checked.output
+    form = tmp_path / "f.xlsx"
+    made = CliRunner().invoke(cli, ["form", "--from", str(target), "--criteria", str(paths["criteria"]), "--out", str(form)])
+    assert made.exit_code == 0, made.output
+    imported = CliRunner().invoke(cli, ["import", str(form), "--out", str(tmp_path / "x.json"), "--criteria",
+                                        str(paths["criteria"])])
+    assert imported.exit_code == 0, imported.output
+    assert "94/KX-UBND" in imported.stderr and "[evidence-type-unknown]" in imported.stderr
+
+
+def test_two_units_with_the_same_visible_name_are_an_error(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _edit(paths["submissions"] / "23512-dak-sao.json", lambda s: s.replace('"Đăk Sao"', '"' + nfd("Đăk Hà") + '"'))
+    with pytest.raises(InputError) as raised:
+        load_inputs(**paths)
+    assert [(i.pointer, i.code) for i in raised.value.issues] == [("/commune/name", "duplicate-name")]
