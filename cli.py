@@ -238,8 +238,10 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Tệp ghi ra. Mặc định: {DECISION_NAME} cạnh tệp kết quả.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@click.option("--provisional", is_flag=True,
+              help="Lập dự thảo cả khi kết quả là TẠM TÍNH (tiêu đề mang dấu TẠM TÍNH).")
 @fail_on_bad_input
-def decision(results, details, number, decision_date, signer, signing_mode, template, out, force):
+def decision(results, details, number, decision_date, signer, signing_mode, template, out, force, provisional):
     """Viết (lại) dự thảo quyết định phê duyệt từ tệp kết quả, với số, ngày, người ký.
 
     RESULTS mặc định là out/results.json.
@@ -251,7 +253,8 @@ def decision(results, details, number, decision_date, signer, signing_mode, temp
     document = load_results(results)
     chosen = load_details(details) if details else DecisionDetails()
     chosen = override_details(chosen, number=number, date=decision_date, signer=signer, signing_mode=signing_mode)
-    path = write_decision(document, out or results.parent / DECISION_NAME, details=chosen, template=template, force=force)
+    path = write_decision(document, out or results.parent / DECISION_NAME, details=chosen, template=template, force=force,
+                          provisional=provisional, source=results)
     click.echo(f"Đã ghi {path}")
 
 

@@ -20,6 +20,7 @@ from .model import (
     AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
 )
 from .numbers import round_half_up
+from .provisional import provisional_reasons
 from .reasons import leaf_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
@@ -30,6 +31,7 @@ FLAG_SELF_BELOW = "self_below"
 FLAG_AWAITING = "awaiting_appraisal"
 FLAG_NA = "not_applicable"
 FLAG_APPRAISED = "appraised"
+FLAG_SURVEY_MISSING = "survey_missing"  # no tallies yet for this commune and question (provisional)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class LeafResult:
     @cached_property
     def reason(self) -> str:
         """Why the final score, in Vietnamese (see scoring.reasons)."""
+        if FLAG_SURVEY_MISSING in self.flags:
+            counted = "tạm tính 0 điểm" if self.counted_max else "loại khỏi điểm tối đa"
+            return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
         report = self.report if self.leaf.rule.kind == "deadline" else _RawView(self.raw)
         return leaf_reason(
             self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
@@ -161,6 +166,8 @@ class Results:
     # submission (not scored, not ranked), in the registry's order; None/() without one
     registered: int | None = None
     not_submitted: tuple = ()
+    # why the results are provisional (TẠM TÍNH): scoring.provisional.reasons; () when final
+    provisional: tuple = ()
 
 
 # ---------------------------------------------------------------- the rules, one column at a time
@@ -300,7 +307,8 @@ class _Run:
         return tuple(results)
 
 
-FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW,
+              FLAG_SURVEY_MISSING)
 # every combination of flags as a tuple, indexed by its bit mask (bit i = FLAG_ORDER[i])
 FLAG_SETS = tuple(tuple(flag for i, flag in enumerate(FLAG_ORDER) if mask >> i & 1) for mask in range(1 << len(FLAG_ORDER)))
 
@@ -332,6 +340,10 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         appraised_points[row, column] = entry.score
 
     counts = survey_counts(criteria, submissions, survey_tallies)
+    survey_missing = survey_gaps(criteria, submissions, survey_tallies)
+    judgement = np.array([leaf.rule.kind == "judgement" and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
+    # judgement leaves not appraised yet, left out until appraised when the set says so
+    held_back = judgement & ~appraised if criteria.awaiting_appraisal == "exclude" else np.zeros((size, width), dtype=bool)
     for column, leaf in enumerate(criteria.leaves):
         rule_points, nothing_arose = score_rule(leaf, facts, column, counts.get(column))
         not_applicable = (facts.claimed_na[:, column] | nothing_arose) & (leaf.not_applicable is not None)
@@ -354,13 +366,19 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         run.final[:, column] = np.where(appraised[:, column], appraised_points[:, column], evidence_points)
         if leaf.section in (SECTION_AREA, SECTION_SURVEY):
             run.counted_max[:, column] = np.where(not_applicable & (leaf.not_applicable == NA_EXCLUDE), 0, leaf.max)
+        # provisional runs: what is missing counts as the criteria set says
+        left_out = held_back[:, column] | (survey_missing[:, column] & (criteria.survey_missing == "exclude"))
+        if left_out.any():
+            run.final[:, column] = np.where(left_out | survey_missing[:, column], 0, run.final[:, column])
+            run.counted_max[:, column] = np.where(left_out, 0, run.counted_max[:, column])
+        elif survey_missing[:, column].any():
+            run.final[:, column] = np.where(survey_missing[:, column], 0, run.final[:, column])
 
     final, counted = run.final, run.counted_max
     has_self = facts.has_self
     selfs = np.where(has_self, facts.self_score, 0)
     excluded = run.not_applicable & np.array([leaf.not_applicable == NA_EXCLUDE for leaf in criteria.leaves])
-    judgement = np.array([leaf.rule.kind == "judgement" and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
-    compared = has_self & ~excluded & (selfs != final)
+    compared = has_self & ~excluded & ~held_back & (selfs != final)
     run.flags = {
         FLAG_NA: run.not_applicable,
         # flagged when the commune claimed points without the required document
@@ -369,6 +387,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         FLAG_AWAITING: judgement & ~appraised,
         FLAG_SELF_ABOVE: compared & (selfs > final),
         FLAG_SELF_BELOW: compared & (selfs < final),
+        FLAG_SURVEY_MISSING: survey_missing,
     }
     run.flag_bits = sum(run.flags[flag].astype(np.int64) << bit for bit, flag in enumerate(FLAG_ORDER))
     sections = np.array([leaf.section for leaf in criteria.leaves])
@@ -433,10 +452,25 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         counts[name] += 1
     average = int(round_half_up(int(index.sum()), size)) if size else None
     registry = inputs.registry
+    provisional = provisional_reasons(criteria, submissions, survey_missing, judgement & ~appraised)
     if registry is None:
-        return Results(criteria, tuple(communes), counts, average)
+        return Results(criteria, tuple(communes), counts, average, provisional=provisional)
     return Results(criteria, tuple(communes), counts, average, registered=len(registry.units),
-                   not_submitted=registry.missing(row_of))
+                   not_submitted=registry.missing(row_of), provisional=provisional)
+
+
+def survey_gaps(criteria: CriteriaSet, submissions, survey_tallies) -> np.ndarray:
+    """communes × leaves: True where a survey question has no tallies for the commune yet (no
+    survey file, an empty one, or the question missing). The loader lets this through only
+    when the criteria set's provisional.survey_missing is not "error"."""
+    gaps = np.zeros((len(submissions), len(criteria.leaves)), dtype=bool)
+    for column, leaf in enumerate(criteria.leaves):
+        if leaf.section != SECTION_SURVEY:
+            continue
+        for row, submission in enumerate(submissions):
+            questions = survey_tallies.get(submission.code)
+            gaps[row, column] = not questions or leaf.code not in questions
+    return gaps
 
 
 def survey_counts(criteria: CriteriaSet, submissions, survey_tallies) -> dict[int, np.ndarray]:

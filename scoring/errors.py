@@ -110,7 +110,7 @@ CODES = {
     "score-above-max": "Điểm thẩm định vượt điểm tối đa.",
     "score-below-min": "Điểm thẩm định âm (hoặc dưới mức sàn).",
     "duplicate-entry": "Một tiêu chí của một xã được thẩm định hai lần ở cùng một vòng.",
-    "survey-missing": "Thiếu số phiếu khảo sát của một xã cho một câu hỏi.",
+    "survey-missing": "Thiếu số phiếu khảo sát của một xã cho một câu hỏi: lỗi khi bộ tiêu chí đặt provisional.survey_missing = \"error\"; nếu không, là cảnh báo và kết quả TẠM TÍNH.",
     "survey-unknown-option": "Phương án trả lời không có trong câu hỏi.",
     "survey-not-survey-leaf": "Tiêu chí không phải câu hỏi điều tra xã hội học.",
     "survey-empty": "Câu hỏi không có phiếu trả lời nào.",
@@ -122,6 +122,8 @@ CODES = {
     "registry-duplicate-unit": "Danh sách đơn vị ghi một mã hai lần.",
     "registry-block-mismatch": "Khối xếp hạng của đơn vị không phải khối xếp hạng loại hình của nó trong bộ tiêu chí.",
     "registry-predecessor-invalid": "Đơn vị ghi chính nó là đơn vị tiền thân.",
+    # provisional results (scoring/provisional.py)
+    "results-provisional": "Dự thảo quyết định từ kết quả TẠM TÍNH mà không yêu cầu rõ (--provisional).",
     "not-submitted": "Cảnh báo (không phải lỗi): đơn vị trong danh sách chưa nộp hồ sơ; được liệt kê 'chưa nộp', không chấm điểm, không xếp hạng.",
     # forms (scoring/forms): problems in a filled Excel form or a survey table, at their cell
     "form-not-a-form": "Tệp không phải biểu mẫu do chương trình tạo (hoặc không đọc được như bảng tính .xlsx).",

@@ -357,6 +357,8 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"])) for b in ranking["blocks"]),
         tie_break=tuple(ranking.get("tie_break") or ()),
         path=path,
+        survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),
+        awaiting_appraisal=(data.get("provisional") or {}).get("awaiting_appraisal", "self_score"),
     )
 
 
@@ -782,7 +784,15 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
                                             meanwhile=read_the_others)
     submission_files_read = [c.file for c in checked]
     appraisal_file, survey_file = others["appraisal"], others["survey"]
+    # the survey arrives last: unless the criteria set refuses it, an empty survey file or
+    # missing tallies give provisional results (scoring.provisional), with warnings
+    survey_may_lack = criteria_set is not None and criteria_set.survey_missing != "error"
+    empty_survey = survey_may_lack and survey_file is not None and [i.code for i in survey_file.issues] == ["file-empty"]
     for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
+        if parsed is survey_file and empty_survey:
+            warnings_survey = [Issue(survey_file.path, "", "survey-missing",
+                                     "tệp số phiếu điều tra xã hội học rỗng: chưa có số phiếu nào, kết quả là TẠM TÍNH")]
+            continue
         issues += parsed.issues
 
     built_submissions = []
@@ -819,12 +829,19 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path)
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
+        if survey_may_lack:
+            warnings += _survey_gaps_per_commune([issue for issue in found if issue.code == "survey-missing"])
+            found = [issue for issue in found if issue.code != "survey-missing"]
         issues += found
         if not found and criteria_set is not None:
             built_survey = build_survey(survey_file.data, survey_file.path)
     if criteria_set is not None and survey_file is None and any(l.section == SECTION_SURVEY for l in criteria_set.leaves):
-        issues.append(Issue(shown_dir, "", "survey-missing",
-                            f"bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {SURVEY_NAME} (dùng --survey)"))
+        (warnings if survey_may_lack else issues).append(Issue(
+            shown_dir, "", "survey-missing",
+            f"bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {SURVEY_NAME} (dùng --survey)"
+            + ("; kết quả là TẠM TÍNH" if survey_may_lack else "")))
+    if empty_survey:
+        warnings += warnings_survey
 
     if issues:
         raise InputError(_dedupe(issues))
@@ -838,6 +855,16 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         files.append(InputFile("registry", registry_file.path, registry_file.sha256))
     return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts,
                   registry=built_registry, warnings=tuple(warnings))
+
+
+def _survey_gaps_per_commune(issues):
+    """The survey-missing issues (one per commune and question) as one warning per commune."""
+    questions: dict = {}
+    for issue in issues:
+        questions.setdefault((issue.file, issue.pointer), []).append(issue.message.rsplit(" ", 1)[-1])
+    return [Issue(file, where, "survey-missing",
+                  f"chưa có số phiếu của xã mã {where.rsplit('/', 1)[-1]} cho câu {', '.join(codes)}; kết quả là TẠM TÍNH")
+            for (file, where), codes in questions.items()]
 
 
 def _dedupe(issues):

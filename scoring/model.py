@@ -167,6 +167,9 @@ class CriteriaSet:
     blocks: tuple[Block, ...]
     tie_break: tuple[str, ...]
     path: str = ""
+    # how an incomplete round is scored (criteria "provisional"; see scoring/provisional.py)
+    survey_missing: str = "exclude"
+    awaiting_appraisal: str = "self_score"
 
     def leaf(self, code: str) -> Leaf | None:
         return self._by_code.get(code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from .numbers import format_points, from_number
+from .provisional import banner
 
 SECTION_NAMES = {"area": "", "survey": "", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
 
@@ -42,7 +43,7 @@ def ranking_table(document: dict) -> str:
     headers = ["Hạng", "Mã", "Đơn vị", "Tự chấm", "Thẩm định", "ĐTXHH", "Thưởng/trừ", "Tổng", "Tối đa", "Chỉ số %", "Xếp loại"]
     blocks = document["criteria"]["blocks"]
     missing = document.get("not_submitted") or []
-    parts = []
+    parts = [banner(document["provisional_reasons"])] if document.get("provisional") else []
     for block in blocks:
         rows = [[str(c["rank"]), c["code"], c["name"], num(c["self_assessed"]), num(c["appraised"]), num(c["survey"]),
                  num(c["adjustment"]), num(c["total"]), num(c["max"]), num(c["index"]), c["band"]]
@@ -77,7 +78,8 @@ def units_scored(summary: dict) -> str:
 def explain(document: dict, commune: dict) -> str:
     """A commune's leaf-by-leaf breakdown with reasons: the answer to "why this score?"."""
     criteria = document["criteria"]
-    lines = [
+    lines = [banner(document["provisional_reasons"])] if document.get("provisional") else []
+    lines += [
         f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {num(commune['index'])}%, "
         f"hạng {commune['rank']}, xếp loại {commune['band']}",
         f"Tổng điểm {num(commune['total'])}/{num(commune['max'])} = điểm thẩm định {num(commune['appraised'])} "
@@ -109,6 +111,8 @@ def explain(document: dict, commune: dict) -> str:
         ("Tự chấm cao hơn kết quả", flags["self_above"]),
         ("Tự chấm thấp hơn kết quả", flags["self_below"]),
         ("Chờ Hội đồng thẩm định chấm", flags["awaiting_appraisal"]),
+        ("Chưa có số phiếu điều tra xã hội học", [leaf["code"] for leaf in commune["leaves"]
+                                                 if "survey_missing" in leaf["flags"]]),
         ("Không áp dụng", commune["not_applicable"]),
     ]
     for label, codes in notes:

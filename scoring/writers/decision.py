@@ -127,6 +127,16 @@ class TemplateError(DecisionError):
     """The Word template is missing, not a .docx, or its template code is wrong."""
 
 
+class ProvisionalResults(DecisionError):
+    """The results are provisional (TẠM TÍNH) and the draft was not asked for explicitly."""
+
+    def __init__(self, file, reasons):
+        self.file, self.code = str(file), "results-provisional"
+        why = "; ".join(reason.get("message", "") for reason in reasons)
+        super().__init__(f"{self.file}:/provisional: kết quả là TẠM TÍNH ({why}); không lập dự thảo quyết định phê duyệt "
+                         f"từ kết quả tạm tính, trừ khi yêu cầu rõ bằng --provisional [{self.code}]")
+
+
 # --------------------------------------------------------------------------- details
 
 
@@ -574,7 +584,8 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
         "signer": _clean(details.signer).strip() if details.signer else "",
         "rows": rows,
         "several_blocks": several_blocks,
-        "document_title": (f"Quyết định phê duyệt kết quả Chỉ số cải cách hành chính năm {year} "
+        "document_title": (("[TẠM TÍNH] " if results.get("provisional") else "")
+                           + f"Quyết định phê duyệt kết quả Chỉ số cải cách hành chính năm {year} "
                            f"của Ủy ban nhân dân {units_phrase} trên địa bàn {area_name}"),
     }
 
@@ -637,6 +648,8 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
             where = " gần: " + " | ".join(lines)[:300]
         raise TemplateError(f"{template_path}: lỗi mã mẫu trong quyết định: {exc.message or exc}{where}") from exc
 
+    if results.get("provisional"):
+        _mark_provisional(document.docx, results.get("provisional_reasons") or [])
     moment = _run_time(results)
     properties = document.docx.core_properties
     properties.title = context["document_title"]
@@ -655,13 +668,34 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
     return normalize_docx(buffer.getvalue(), moment)
 
 
+def _mark_provisional(document, reasons) -> None:
+    """Provisional results: a bold red line "DỰ THẢO - KẾT QUẢ TẠM TÍNH: why" above the title
+    "QUYẾT ĐỊNH" (added in code, so an office's own template gets it too)."""
+    from docx.shared import RGBColor
+
+    from ..provisional import banner
+
+    title = next((p for p in document.paragraphs if p.text.strip() == "QUYẾT ĐỊNH"), None)
+    if title is None:
+        title = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+    line = title.insert_paragraph_before()
+    line.alignment = title.alignment
+    run = line.add_run("DỰ THẢO - " + _clean(banner(reasons)))
+    run.bold = True
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
 def write_decision(results: dict, path, *, details: DecisionDetails = DecisionDetails(),
-                   template=None, force: bool = False) -> Path:
+                   template=None, force: bool = False, provisional: bool = False, source="results.json") -> Path:
     """Write the decision draft to ``path`` atomically; an existing file only with force.
 
-    Raises OutputExists (before any work) without force, TemplateError for a bad template.
-    The document is rendered in memory first, so a failure leaves no file behind.
+    Raises OutputExists (before any work) without force, TemplateError for a bad template,
+    ProvisionalResults for provisional results (TẠM TÍNH) unless ``provisional`` asks for
+    the draft explicitly (it then carries the mark in its title). The document is rendered
+    in memory first, so a failure leaves no file behind.
     """
+    if results.get("provisional") and not provisional:
+        raise ProvisionalResults(source, results.get("provisional_reasons") or [])
     path = Path(path)
     if path.exists() and not force:
         raise OutputExists(path)

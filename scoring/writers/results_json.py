@@ -140,6 +140,8 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             "tie_break": list(criteria.tie_break),
         },
         "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in files],
+        "provisional": bool(results.provisional),
+        "provisional_reasons": [dict(reason) for reason in results.provisional],
         "summary": {
             "communes": len(communes),
             "scored": len(communes),

@@ -81,6 +81,7 @@ from pathlib import Path
 import xlsxwriter
 
 from scoring.numbers import format_points, from_number, round_half_up, to_number
+from scoring.provisional import MARK, banner
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.xlsx_text import truncate_utf16, write_text
@@ -497,7 +498,11 @@ class _Builder:
 
     def _ranking(self, ws) -> None:
         ws.set_row(RANKING_HEADER_ROW, 45)
-        write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}", self.f_title)
+        write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}"
+                   + (f" ({MARK})" if self.results.get("provisional") else ""), self.f_title)
+        if self.results.get("provisional"):  # the row above the headers says why, in red
+            write_text(ws, RANKING_HEADER_ROW - 1, 0, banner(self.results.get("provisional_reasons") or []),
+                       self.wb.add_format({"bold": True, "font_color": "#C00000"}))
         write_text(ws, 1, 0, self.title, self.f_subtitle)
         if self.issuer_name:
             write_text(ws, 2, 0, f"Đơn vị đánh giá: {self.issuer_name}", self.f_subtitle)
