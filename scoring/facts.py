@@ -5,9 +5,10 @@ out as numpy arrays rather than as one object per commune and leaf. ``extract`` 
 them in one pass over the submissions' leaf entries, converting only what the rules need
 (points to hundredths, the earliest accepted evidence date), and checks on those arrays
 what validation needs to know about every entry (scoring.validate.leaf_issues explains the
-few it marks). The entries come as the structs scoring.load's quick reader decodes them
-into (entries_as_structs converts validated JSON dicts); they are not kept: explanations
-read them again. Pure: data in, arrays out, nothing read or written.
+few it marks). The entries come as the structs scoring.quick's reader decodes them into,
+or as validated JSON dicts (fact_block, fact_table: from model objects); they are not kept:
+explanations read them again. Pure: data in, arrays out, nothing read or written; no
+import of the loaders.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def reports_as_json(submission: Submission) -> dict:
 
 
 def fact_table(criteria: CriteriaSet, submissions) -> FactTable:
-    """Lay out every commune's reported facts per leaf; one pass, no per-rule logic."""
+    """Lay out every commune's reported facts per leaf from model objects (Submissions,
+    whose leaves are LeafReports or their validated JSON); one pass, no per-rule logic.
+    The same table as the loader's quick path builds (tests/test_quick_reader.py)."""
     return fact_block(criteria, [reports_as_json(submission) for submission in submissions])
 
 
@@ -65,9 +68,43 @@ def fact_block(criteria: CriteriaSet, reports) -> FactTable:
     The loader builds one block per group of files it reads (possibly in another process)
     and joins them with ``concat_facts``; ``fact_table`` is the same for model objects.
     """
-    from .load import entries_as_structs  # the structs the quick reader decodes into
+    return extract(criteria, [{code: _Entry(entry) for code, entry in entries.items()} for entries in reports]).facts
 
-    return extract(criteria, [entries_as_structs(entries) for entries in reports]).facts
+
+class _Facts:
+    """A leaf entry's facts (a validated JSON dict) read by attribute, UNSET when absent,
+    as extract reads the quick reader's structs."""
+
+    __slots__ = ("done", "choice", "numerator", "denominator", "value", "violations", "count")
+
+    def __init__(self, facts):
+        for name in self.__slots__:
+            setattr(self, name, facts.get(name, UNSET))
+
+
+class _Document:
+    """An evidence document (a validated JSON dict) with its date as a date, as extract reads it."""
+
+    __slots__ = ("number", "date", "title", "issuer", "file")
+
+    def __init__(self, document):
+        self.number, self.title, self.issuer = document["number"], document["title"], document["issuer"]
+        self.date = dt.date.fromisoformat(document["date"])
+        self.file = document.get("file", UNSET)
+
+
+class _Entry:
+    """A validated leaf entry (JSON dict) with the attributes of the quick reader's struct."""
+
+    __slots__ = ("facts", "self_score", "evidence", "explanation", "not_applicable")
+
+    def __init__(self, entry):
+        facts, evidence = entry.get("facts"), entry.get("evidence")
+        self.facts = UNSET if facts is None else _Facts(facts)
+        self.self_score = entry.get("self_score", UNSET)
+        self.evidence = UNSET if evidence is None else [_Document(d) for d in evidence]
+        self.explanation = entry.get("explanation", UNSET)
+        self.not_applicable = entry.get("not_applicable", UNSET)
 
 
 @dataclass(frozen=True)
@@ -134,7 +171,7 @@ def _number_hundredths(number, bounds) -> int | None:
 
 
 def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
-    """Lay out the facts of leaf entries (structs as scoring.load's quick reader decodes
+    """Lay out the facts of leaf entries (structs as scoring.quick's reader decodes
     them, one dict code → entry per commune) in one pass; mark the communes whose entries
     the full check (schema and scoring.validate.leaf_issues) must look at.
 

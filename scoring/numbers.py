@@ -89,7 +89,7 @@ def exact_hundredths(value) -> int | None:
 
     The common cases first (ints, Decimals with at most two decimals); floats come only from
     literals with at most two decimals and few digits (the loader's float hook,
-    scoring.load._float_or_decimal, reads every other literal as a Decimal), so ×100 and
+    scoring.quick._float_or_decimal, reads every other literal as a Decimal), so ×100 and
     rounding is exact.
     """
     kind = type(value)

@@ -77,7 +77,7 @@ def check_registry(parsed, criteria) -> list[Issue]:
     """Schema, then meaning: the criteria set's year (and id, when given), no code twice, every
     unit's type ranked by the criteria set and its block the one that ranks its type.
 
-    ``parsed`` is a ParsedFile (scoring.load.read_document); ``criteria`` a CriteriaSet or None
+    ``parsed`` is a ParsedFile (scoring.files.read_document); ``criteria`` a CriteriaSet or None
     (then only the schema and the codes are checked).
     """
     from .validate import schema_issues

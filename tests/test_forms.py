@@ -29,7 +29,8 @@ from scoring.forms import (
     FormError, dumps_exact, load_criteria, read_self_assessment_form, write_self_assessment_form,
 )
 from scoring.forms.appraisal import AGREED
-from scoring.load import load_inputs, read_json, submission_files
+from scoring.files import read_json, submission_files
+from scoring.load import load_inputs
 from scoring.numbers import format_points
 
 from scenario import criteria_document, write_scenario

@@ -15,7 +15,8 @@ import signal
 import pytest
 from click.testing import CliRunner
 
-import scoring.load as load_module
+import scoring.files as files_module
+import scoring.quick as load_module
 import scoring.writers.outputs as outputs
 import scoring.writers.workbook as workbook
 from cli import cli
@@ -144,7 +145,7 @@ def test_a_submission_edited_during_the_run_is_refused(way, example, tmp_path, m
 
     monkeypatch.setattr(outputs, "stream_results", edit_then_write)
     monkeypatch.setattr(load_module, "PARALLEL_FROM", 1 if way == "national" else 10_000)
-    load_module.reread_leaves.cache_clear()
+    files_module.reread_leaves.cache_clear()
     result = run_score(example, out)
     assert result.exit_code == 1, result.output
     assert f"{edited.name}:: " in result.stderr and "[file-changed]" in result.stderr

@@ -1,7 +1,7 @@
 """The quick reader never changes what loading finds; it only saves time.
 
 scoring.quick_schema translates the committed submission schema into msgspec types, and
-scoring.load reads a submission with them in one pass (``_read_quickly``), looks for its
+scoring.quick reads a submission with them in one pass (``_read_quickly``), looks for its
 evidence files in folder listings (``EvidenceFiles``) and sends anything it cannot vouch
 for the thorough way (the JSON Schema, then the meaning checks). The promise tested here:
 for any file, valid or broken, loading with the quick reader gives the same issues, the
@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from hypothesis import event, given, note, settings, strategies as st
 
-import scoring.load as load_module
-from scoring.load import EvidenceFiles, build_criteria, check_group, read_json, submission_reader
+import scoring.quick as quick_module
+from scoring.files import read_json, submission_files
+from scoring.load import build_criteria
+from scoring.quick import EvidenceFiles, check_group, submission_reader
 from scoring.quick_schema import Untranslatable, _python_pattern, reader_for
 from scoring.validate import SCHEMAS
 from test_fuzz import SETTINGS, mutate
@@ -129,13 +131,13 @@ def example(tmp_path_factory):
 
 def outcome(path: Path, criteria, folder: Path, *, quick: bool):
     """What loading finds in one file: per file its verdict and issues, and the facts."""
-    original = load_module._read_quickly
+    original = quick_module._read_quickly
     if not quick:
-        load_module._read_quickly = lambda *args: None
+        quick_module._read_quickly = lambda *args: None
     try:
         checked, facts = check_group([path], criteria, folder)
     finally:
-        load_module._read_quickly = original
+        quick_module._read_quickly = original
     (item,) = checked
     header = item.file.data if isinstance(item.file.data, dict) else None
     summary = (item.valid, item.issues, item.file.issues, item.file.sha256, item.file.path,
@@ -146,10 +148,45 @@ def outcome(path: Path, criteria, folder: Path, *, quick: bool):
 
 def test_the_bundled_submissions_take_the_quick_way(example, monkeypatch):
     folder, criteria = example
-    paths = load_module.submission_files(folder)
-    monkeypatch.setattr(load_module, "_check_exactly", lambda *args: pytest.fail(f"read the thorough way: {args[0]}"))
+    paths = submission_files(folder)
+    monkeypatch.setattr(quick_module, "_check_exactly", lambda *args: pytest.fail(f"read the thorough way: {args[0]}"))
     checked, facts = check_group(paths, criteria, folder)
     assert all(c.valid for c in checked) and facts.self_score.shape[0] == len(paths) == 11
+
+
+def test_the_fact_table_from_plain_model_objects_is_the_quick_paths(example):
+    """scoring.facts.fact_table lays out the facts of Submissions built as plain objects
+    (LeafReports, no file read, no quick reader) exactly as the quick path lays them out."""
+    from scoring.facts import fact_table
+    from scoring.model import LeafReport, Submission
+
+    folder, criteria = example
+    paths = submission_files(folder)
+    _, quick_facts = check_group(paths, criteria, folder)
+    submissions = []
+    for path in paths:
+        data = read_json(path).data
+        leaves = {code: LeafReport.from_json(entry) for code, entry in data["leaves"].items()}
+        commune = data["commune"]
+        submissions.append(Submission(str(path), data["criteria_id"], data["year"], commune["code"],
+                                      commune["name"], commune["type"], leaves))
+    plain = fact_table(criteria, submissions)
+    for name in quick_facts.__dataclass_fields__:
+        assert getattr(plain, name).tolist() == getattr(quick_facts, name).tolist(), name
+
+
+def test_no_import_circle_between_the_readers_and_the_facts():
+    """scoring.facts imports neither loader; scoring.files imports nothing that reads meaning."""
+    import ast
+
+    for module, forbidden in (("facts", {"load", "quick", "files"}), ("files", {"load", "quick", "facts", "validate"}),
+                              ("quick", {"load"})):
+        tree = ast.parse((ROOT / "scoring" / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {node.module.lstrip(".").split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
+                     and not node.module for alias in node.names}
+        assert not imported & forbidden, (module, imported & forbidden)
 
 
 # characters the text patterns treat differently: allowed in an explanation only (line breaks,
@@ -191,7 +228,7 @@ def test_quick_or_thorough_loading_finds_the_same(example, data):
             path.write_bytes(content)
         quick = outcome(path, criteria, folder, quick=True)
         event("valid" if quick[0][0] else "refused")
-        event("read quickly" if content and load_module._read_quickly(path, "x", submission_reader()) else "read thoroughly")
+        event("read quickly" if content and quick_module._read_quickly(path, "x", submission_reader()) else "read thoroughly")
         assert quick == outcome(path, criteria, folder, quick=False)
     finally:
         path.write_bytes(original)
@@ -270,7 +307,7 @@ def test_a_folder_that_can_be_listed_but_not_entered_gets_no_quick_yes(scans, ex
             raise PermissionError(13, "Permission denied", str(self))
         return real_is_file(self)
 
-    monkeypatch.setattr(load_module.os, "stat", stat)
+    monkeypatch.setattr(quick_module.os, "stat", stat)
     assert not EvidenceFiles(scans).plainly_there("evidence/23503/94-KH-UBND.pdf")
     monkeypatch.setattr(pathlib.Path, "is_file", is_file)
     _, criteria = example

@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import scoring.load as load_module
+import scoring.quick as load_module
 from scoring.engine import score
 from scoring.errors import InputError
 from scoring.facts import FactTable
-from scoring.load import check_submission_files, load_inputs, read_json, build_criteria, submission_files
+from scoring.files import read_json, submission_files
+from scoring.load import build_criteria, load_inputs
+from scoring.quick import check_submission_files
 from scoring.model import Inputs
 
 ROOT = Path(__file__).resolve().parent.parent

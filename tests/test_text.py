@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from cli import cli
 from scoring import text
 from scoring.errors import CODES, InputError
-from scoring.load import check_group, load_inputs, read_json, submission_reader
+from scoring.files import read_json
+from scoring.load import load_inputs
+from scoring.quick import check_group, submission_reader
 from tests.test_validation import copy_example
 
 DAK_HA = Path("submissions") / "tu-mo-rong-2023" / "communes" / "23503-dak-ha.json"

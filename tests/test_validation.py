@@ -286,7 +286,7 @@ def test_broken_input(fixture, tmp_path, monkeypatch):
 
 
 def _input_sources() -> str:
-    return "".join((ROOT / "scoring" / name).read_text(encoding="utf-8") for name in ("load.py", "validate.py", "registry.py"))
+    return "".join((ROOT / "scoring" / name).read_text(encoding="utf-8") for name in ("files.py", "quick.py", "load.py", "validate.py", "registry.py"))
 
 
 def json_input_codes() -> set[str]:

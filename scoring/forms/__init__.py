@@ -45,7 +45,7 @@ def self_assessment_form(commune_code: str | None = None, criteria=None, draft=N
     """
     import re
 
-    from ..load import ROOT
+    from ..files import ROOT
     from .cells import display
 
     source = load_criteria(criteria)

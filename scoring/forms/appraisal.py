@@ -33,7 +33,7 @@ import xlsxwriter
 
 from .. import __version__
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, score
-from ..load import ParsedFile
+from ..files import ParsedFile
 from ..model import NA_EXCLUDE, Inputs
 from ..writers.xlsx_text import write_text
 from ..numbers import format_points, to_hundredths, to_number

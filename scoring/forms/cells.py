@@ -352,7 +352,7 @@ def form_kind(meta: dict | None) -> str | None:
 
 
 def display(path) -> str:
-    from ..load import display_path
+    from ..files import display_path
 
     return display_path(Path(path))
 

@@ -12,10 +12,8 @@ from pathlib import Path
 
 from .. import validate
 from ..errors import InputError, Issue
-from ..load import (
-    DEFAULT_CRITERIA, ParsedFile, build_appraisal, build_criteria, build_submission, display_path, read_json,
-    resolve_paths, submission_files,
-)
+from ..files import DEFAULT_CRITERIA, ParsedFile, display_path, read_json, resolve_paths, submission_files
+from ..load import build_appraisal, build_criteria, build_submission
 from ..facts import evidence_warnings
 from ..model import Appraisal, CriteriaSet, Submission
 

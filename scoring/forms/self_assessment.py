@@ -42,7 +42,7 @@ import xlsxwriter
 
 from .. import __version__
 from ..errors import Issue, pointer
-from ..load import ParsedFile
+from ..files import ParsedFile
 from ..model import FACTS_BY_KIND, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
 from ..writers.xlsx_text import write_text
 from ..numbers import to_hundredths, to_number
@@ -146,7 +146,7 @@ def self_score_floor(leaf: Leaf) -> int:
 
 def find_commune(code: str, folder) -> dict | None:
     """The name and type of a commune from a submission in ``folder`` (no leaves are taken)."""
-    from ..load import read_json, submission_files
+    from ..files import read_json, submission_files
 
     folder = Path(folder)
     if not folder.is_dir():

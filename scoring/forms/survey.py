@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from ..errors import not_utf8_message, pointer
-from ..load import ParsedFile
+from ..files import ParsedFile
 from ..model import SECTION_SURVEY
 from ..validate import check_survey
 from . import cells as c

@@ -186,7 +186,7 @@ def load_results(path) -> dict:
     Raises InputError with file:/pointer issues when the file is unreadable or not a results document.
     """
     from ..errors import InputError
-    from ..load import read_document
+    from ..files import read_document
     from ..validate import precision_issues, schema_issues
 
     parsed = read_document(path)

@@ -1,0 +1,337 @@
+"""The speed paths of loading submissions: each proven equal to the plain path.
+
+- the quick reader: a submission parsed and schema-checked in one pass by msgspec Structs
+  translated from the committed schema (scoring.quick_schema), its facts laid out and
+  checked on arrays (scoring.facts.extract);
+- raw-byte scans: duplicated keys found by counting colons (``_QuickRead.keys_all_kept``,
+  scoring.files.same_colons), text patterns checked by byte searches (quick_schema);
+- evidence files found in one listing per folder (``EvidenceFiles``);
+- worker groups: above PARALLEL_FROM files, forked workers read groups of GROUP files and
+  send back each file's header and the group's block of the fact table.
+
+A file the quick way cannot vouch for is read and checked the thorough way
+(scoring.files.read_document, scoring.validate.check_submission), so every message is the
+plain path's. tests/test_quick_reader.py proves both give the same issues, verdict and
+facts; bench/run.py measures them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import msgspec
+import numpy as np
+from msgspec import UNSET
+
+from .errors import Issue
+from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning
+from .files import ParsedFile, display_path, read_document, same_colons
+from .model import CriteriaSet
+from .quick_schema import QuickReader, Untranslatable, reader_for
+from .text import nfc, nfc_json
+from .workers import collector_paused, ordered_map, worker_count
+
+@lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
+def _float_or_decimal(literal: str):
+    """A decimal literal as a float when that is exact to the hundredth, else as Decimal.
+
+    "0.75" or "87.5" (at most two decimals, no exponent, under 15 characters) becomes a
+    float: every value with at most 13 digits before the point and 2 after is exactly
+    ×100-and-round-able (scoring.numbers.exact_hundredths), and floats are much cheaper
+    to check and validate. Anything else stays a Decimal, so "0.125" is still refused as
+    written.
+    """
+    point = literal.find(".")
+    if len(literal) < 15 and (point < 0 or len(literal) - point <= 3) and "e" not in literal and "E" not in literal:
+        return float(literal)
+    return Decimal(literal)
+
+
+
+
+@dataclass(frozen=True)
+class CheckedSubmission:
+    """One submission file read and checked (schema, then meaning).
+
+    ``file.data`` is the document without its leaf entries (the header the rest of loading
+    reads), and ``file.source`` is dropped: the entries live on as a row of the fact table
+    built beside it, and in the file itself, read again (and its hash checked) when an
+    explanation needs them.
+    """
+
+    file: ParsedFile
+    issues: tuple[Issue, ...]  # schema and meaning problems (reading problems are in file.issues)
+    valid: bool
+    location: str  # the file's path, to read it again
+    warnings: tuple[Issue, ...] = ()  # what does not stop scoring but may cost points (a document of no known type)
+
+
+# Above this many files, submissions are read and checked by forked worker processes, one
+# group of files each at a time: reading, validating and laying out the facts of a file
+# does not depend on any other file, and the fact table comes back as arrays.
+PARALLEL_FROM = 200
+GROUP = 100
+_SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
+
+
+def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[list[CheckedSubmission], FactTable | None]:
+    """Read and check a group of submission files; the fact table of the valid ones, in order.
+
+    The common path: parse and check the schema in one pass (the quick reader), check the
+    header, lay out the facts of the whole group at once and check them on the arrays
+    (scoring.facts.extract), and look for the evidence files named in the folders' listings.
+    A file the quick reader cannot vouch for (refused, a duplicated key, anything marked on
+    the arrays, an evidence file not plainly there) is read again and checked the thorough
+    way (the JSON Schema, then scoring.validate.leaf_issues), which names every problem.
+    Only the header of each document is kept (see CheckedSubmission).
+    """
+    from . import validate
+
+    results: list = [None] * len(paths)  # (parsed, issues) per file
+    quick = []  # (position, _QuickRead, header issues) of files the quick reader read
+    folder = display_path(base_dir)
+    # a file directly in the folder shows as the folder's name joined with its own (resolving
+    # every path to show it relative to the working folder costs more than reading it)
+    shown = [os.path.join(folder, path.name) if path.parent == base_dir and not path.is_symlink() else None
+             for path in paths]
+    reader = submission_reader()
+    working = os.getcwd()  # each file's absolute path, to read it again (join keeps an absolute path as is)
+    with collector_paused():
+        for position, path in enumerate(paths):
+            read = _read_quickly(path, shown[position] or display_path(path), reader) if criteria is not None else None
+            if read is None:
+                results[position] = _check_exactly(path, criteria, base_dir, shown[position])
+            else:
+                quick.append((position, read, validate.header_issues(read.parsed, criteria)))
+        extraction = extract(criteria, [read.document.leaves for _, read, _ in quick], reader.number_bounds) if quick else None
+        clean = extraction.clean.tolist() if quick else []
+        if quick and extraction.files:
+            on_disk = EvidenceFiles(base_dir)
+            for row, reference in extraction.files:
+                if clean[row] and not on_disk.plainly_there(reference):
+                    clean[row] = False
+        fast_rows = {}
+        for row, (position, read, found) in enumerate(quick):
+            if clean[row] and read.keys_all_kept(extraction.key_counts[row]):
+                results[position] = (read.parsed, found)
+                fast_rows[position] = row
+            else:
+                results[position] = _check_exactly(paths[position], criteria, base_dir, shown[position])
+
+        warned: dict = {}  # quick row → its documents of no known type
+        for row, code, index, number, doc_type in (extraction.unknown_types if quick else ()):
+            warned.setdefault(row, []).append((code, index, number, doc_type))
+        checked, order, slow_reports = [], [], []
+        for position, (parsed, found) in enumerate(results):
+            valid = not parsed.issues and not found and criteria is not None
+            data = parsed.data
+            warnings = ()
+            if valid:
+                if position in fast_rows:
+                    order.append(fast_rows[position])
+                    warnings = tuple(unknown_type_warning(parsed.path, code, index, number, doc_type, criteria.leaf(code))
+                                     for code, index, number, doc_type in warned.get(fast_rows[position], ()))
+                else:  # valid after an exact reading: its facts are laid out below
+                    order.append(len(quick) + len(slow_reports))
+                    slow_reports.append(data["leaves"])
+                    warnings = tuple(evidence_warnings(parsed, criteria))
+            if isinstance(data, dict) and "leaves" in data:
+                data = {key: value for key, value in data.items() if key != "leaves"}
+            if data is not parsed.data or parsed.source is not None:
+                parsed = replace(parsed, data=data, source=None)
+            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position]), warnings))
+        facts = None
+        if criteria is not None:
+            blocks = [b for b in (extraction.facts if extraction else None,
+                                  fact_block(criteria, slow_reports) if slow_reports else None) if b is not None]
+            facts = concat_facts(criteria, blocks)
+            if order != list(range(len(order))) or len(order) != facts.self_score.shape[0]:
+                facts = FactTable(**{name: getattr(facts, name)[order] for name in FactTable.__dataclass_fields__})
+        # let the parsed documents go while the collector still sleeps: it would otherwise
+        # wake up to scan them all once before they are freed
+        del results, quick, slow_reports, extraction
+    return checked, facts
+
+
+@lru_cache(maxsize=None)
+def submission_reader() -> QuickReader:
+    """The submission schema as msgspec types (scoring.quick_schema), numbers read as the
+    literals exact to the hundredth as floats, others as Decimal (see _float_or_decimal)."""
+    from .validate import SCHEMAS
+
+    schema = json.loads(SCHEMAS["submission"].read_text(encoding="utf-8"))
+    reader = reader_for(schema, name="Submission", float_hook=_float_or_decimal)
+    unchecked = set(reader.number_bounds) - set(CHECKED_NUMBERS)
+    if unchecked:  # the quick decoder leaves numbers to extract, which checks only these
+        raise Untranslatable(f"numbers that scoring.facts.extract does not check: {sorted(unchecked)}")
+    return reader
+
+
+@dataclass
+class _QuickRead:
+    """A submission as the quick reader read it (see _read_quickly)."""
+
+    parsed: ParsedFile    # the header (criteria set, year, commune, report) and the file's hash
+    document: object      # the whole document as structs
+    raw: bytes            # the file's text, for the duplicated-key check
+    header_keys: int      # keys of the document outside its leaf entries
+
+    def keys_all_kept(self, entry_keys: int) -> bool:
+        """No key was dropped for appearing twice in an object (a reader keeps the last).
+
+        Outside strings a colon only ever follows a key, so the raw text holds at least as
+        many colons as keys: as many as the keys parsed proves it (nearly always: no colon
+        inside a text). Otherwise the document written back, which holds each key parsed
+        and each text kept, must hold as many colons as the raw text (a colon escaped as
+        \\u003a would upset that count: such a file is read the thorough way).
+        """
+        return self.raw.count(b":") == self.header_keys + entry_keys or same_colons(self.raw, self.document)
+
+
+def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | None:
+    """A submission the quick reader accepts whole (its leaf entries as structs), or None:
+    the file then goes the thorough way, which says what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
+        return None
+    try:
+        document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
+    except (msgspec.DecodeError, ValueError, ArithmeticError, RecursionError):  # ValidationError is a DecodeError
+        return None
+    header = {"criteria_id": document.criteria_id, "year": document.year,
+              "commune": msgspec.to_builtins(document.commune)}
+    # the document's own keys ("$schema" among them when given), the commune's and the report's
+    header_keys = sum(getattr(document, name) is not UNSET for name in document.__struct_fields__) + len(header["commune"])
+    if document.report is not UNSET:
+        header["report"] = msgspec.to_builtins(document.report)
+        header_keys += len(header["report"])
+    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys)
+
+
+
+
+class EvidenceFiles:
+    """A quick yes for the evidence files submissions name: each folder is listed once.
+
+    A reference is plainly there when it is a relative path without ".", ".." or empty
+    parts, every folder on its way is a real folder (not a symbolic link) inside the
+    submissions folder, and the last one holds a regular file of that name. Anything else
+    gets no quick yes and goes to the full check (scoring.validate), which judges it and
+    names the problem. Only the folders holding files are listed (a national submissions
+    folder holds 10,000 entries; the folders on the way are looked at one by one).
+    """
+
+    def __init__(self, base_dir: Path):
+        self._base = str(base_dir)
+        self._listings: dict[str, frozenset] = {}  # folder → the regular files in it
+        self._real: dict[str, bool] = {"": True}   # folder → a real folder, reached through real folders
+
+    def plainly_there(self, reference: str) -> bool:
+        if reference[:1] in ("/", "\\") or reference[1:2] == ":" or "\x00" in reference:
+            return False  # absolute, or a drive: the full check refuses it
+        folder, _, name = reference.rpartition("/")
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = self._listings[folder] = self._listing(folder) if self._real_folder(folder) else frozenset()
+        return name in listing
+
+    def _real_folder(self, folder: str) -> bool:
+        known = self._real.get(folder)
+        if known is None:
+            parent, _, name = folder.rpartition("/")
+            known = name not in ("", ".", "..") and self._real_folder(parent)
+            if known:
+                try:
+                    known = stat.S_ISDIR(os.lstat(os.path.join(self._base, folder)).st_mode)  # a link is not a folder
+                except OSError:
+                    known = False
+            self._real[folder] = known
+        return known
+
+    def _listing(self, folder: str) -> frozenset:
+        """The regular files in a real folder (none when it cannot be read, or entered)."""
+        path = os.path.join(self._base, folder)
+        try:
+            with os.scandir(path) as found:
+                names = [entry.name for entry in found if entry.is_file(follow_symlinks=False)]
+            if names:  # a folder that may be listed but not entered (no x): its files cannot be checked
+                os.stat(os.path.join(path, names[0]), follow_symlinks=False)
+            # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names)
+            return frozenset(names if all(name.isascii() for name in names) else map(nfc, names))
+        except OSError:
+            return frozenset()
+
+
+def _check_exactly(path, criteria, base_dir, shown=None):
+    """A submission read and checked the thorough way: (parsed file, schema and meaning issues)."""
+    from . import validate
+
+    parsed = read_document(path, shown)
+    return parsed, (validate.check_submission(parsed, criteria, base_dir) if parsed.data is not None else [])
+
+
+def _check_shared_group(paths):
+    checked, facts = check_group(paths, _SHARED["criteria"], _SHARED["base_dir"])
+    return checked, _narrowed(facts)
+
+
+def _narrowed(facts: FactTable | None) -> FactTable | None:
+    """The fact table in the narrowest integer types that hold its values, to send it from a
+    worker: most columns are small counts or zeros, and a smaller message is taken in sooner."""
+    if facts is None:
+        return None
+    arrays = {}
+    for name in FactTable.__dataclass_fields__:
+        array = getattr(facts, name)
+        if array.dtype == np.int64 and array.size:
+            low, high = int(array.min()), int(array.max())
+            narrow = next(t for t in (np.int8, np.int16, np.int32, np.int64) if np.iinfo(t).min <= low and high <= np.iinfo(t).max)
+            array = array.astype(narrow)
+        arrays[name] = array
+    return FactTable(**arrays)
+
+
+def _widened(facts: FactTable) -> FactTable:
+    """A fact table received from a worker, back in the engine's int64 (see _narrowed)."""
+    return FactTable(**{name: array.astype(np.int64) if array.dtype != bool and array.dtype != np.int64 else array
+                        for name, array in ((name, getattr(facts, name)) for name in FactTable.__dataclass_fields__)})
+
+
+def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None,
+                           workers: int | None = None, meanwhile=None) -> tuple[list[CheckedSubmission], FactTable | None]:
+    """Every submission file read and checked, in order, and the fact table of the valid ones.
+
+    ``workers`` forked processes share the files (default: one per core, up to 4, from
+    PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
+    ``meanwhile()`` is called once the workers are started (or first, without workers).
+    """
+    groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
+    if workers is None:
+        workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
+    checked: list[CheckedSubmission] = []
+    blocks = []
+    _SHARED.update(criteria=criteria, base_dir=base_dir)
+    submission_reader()  # built once here: forked workers inherit it
+    try:
+        for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):
+            checked.extend(group_checked)
+            if block is not None:
+                blocks.append(_widened(block))
+            if progress is not None:
+                progress(len(checked), len(paths))
+    finally:
+        _SHARED.clear()
+    facts = concat_facts(criteria, blocks) if criteria is not None else None
+    return checked, facts
+
