@@ -5,7 +5,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: score test validate bench clean
+.PHONY: score test validate bench clean render system-packages
+
+# What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
+# LibreOffice (Calc, Writer) to print the outputs to PDF, Times New Roman-compatible fonts
+# with Vietnamese letters (Liberation Serif), poppler's pdftoppm for PNG pages. Installed
+# with apt-get when missing (CI runs as root; elsewhere through sudo when there is one).
+SYSTEM_PACKAGES := libreoffice-calc libreoffice-writer fonts-liberation fonts-liberation2 poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,11 +28,21 @@ score: $(STAMP)
 validate: $(STAMP)
 	$(PY) cli.py validate
 
-test: $(STAMP)
+system-packages:
+	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	    && fc-list 2>/dev/null | grep -q "Liberation Serif"; then :; else \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+	    --no-install-recommends $(SYSTEM_PACKAGES); fi
+
+test: $(STAMP) system-packages
 	$(PY) -m pytest
+
+# PNG pages of the bundled outputs and of a generated province example, for reviewers.
+render: $(STAMP) system-packages
+	$(PY) tools/render.py --out render
 
 bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out render .pytest_cache .hypothesis

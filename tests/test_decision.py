@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from scoring.numbers import format_points, from_number
+from scoring.numbers import format_points, from_number, round_half_up
 from scoring.writers.atomic import OutputExists
 from scoring.writers.decision import (
     BUNDLED_TEMPLATE,
@@ -358,19 +358,42 @@ def row_texts(row):
 def test_annex_rows_equal_results(blank_doc, district):
     table = annex_table(blank_doc)
     assert row_texts(table.rows[0]) == ["STT", "Tên đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
-                                        "Tổng điểm", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"]
+                                        "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Điểm tối đa áp dụng",
+                                        "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại"]
     rows = [row_texts(row) for row in table.rows[1:]]
     assert len(rows) == len(district["communes"])
     for index, (row, commune) in enumerate(zip(rows, district["communes"]), start=1):
         assert row == [
             str(index), f"Xã {commune['name']}",
             *(format_points(from_number(commune[key]))
-              for key in ("self_assessed", "appraised", "survey", "total", "index")),
+              for key in ("self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max", "index")),
             str(commune["rank"]), commune["band"],
         ]
-    assert rows[0][1:] == ["Xã Đăk Hà", "62,50", "60,25", "31,50", "92,75", "92,75", "1", "Xuất sắc"]
-    assert [r[7] for r in rows] == ["1", "2", "2", "4", "5"]  # the tie shares rank 2
-    assert rows[1][6] == rows[2][6] == "85,35"
+    assert rows[0][1:] == ["Xã Đăk Hà", "62,50", "60,25", "31,50", "1,00", "0,00", "92,75", "100,00", "92,75", "1",
+                           "Xuất sắc"]
+    assert [r[10] for r in rows] == ["1", "2", "2", "4", "5"]  # the tie shares rank 2
+    assert rows[1][9] == rows[2][9] == "85,35"
+
+
+def _hundredths_of(text: str) -> int:
+    whole, _, frac = text.replace(".", "").partition(",")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+
+
+def test_annex_rows_can_be_recomputed_by_hand(blank_doc, district):
+    # issue 13: every index can be recomputed from its row alone
+    table = annex_table(blank_doc)
+    cap = district["criteria"].get("index_cap")
+    for row in (row_texts(row) for row in table.rows[1:]):
+        _, _, _, appraised, survey, bonus, penalty, total, maximum, index, _, _ = row
+        appraised, survey, bonus, penalty, total, maximum, index = map(
+            _hundredths_of, (appraised, survey, bonus, penalty, total, maximum, index))
+        assert total == appraised + survey + bonus - penalty
+        expected = round_half_up(total * 10000, maximum)  # hundredths of a percent
+        if cap is not None:
+            expected = min(expected, from_number(cap))
+        assert index == expected
 
 
 def test_annex_table_borders_and_repeated_header(blank_doc):
@@ -425,13 +448,13 @@ def test_province_annex_block_headings(province_doc, province):
     assert [row[1] for row in data] == ["Đặc khu Vân Đồn", "Xã Quảng Hà", "Xã Đầm Hà",
                                         "Phường Hạ Long", "Phường Bãi Cháy", "Phường Hồng Gai"]
     assert [row[0] for row in data] == ["1", "2", "3", "4", "5", "6"]
-    assert [row[7] for row in data] == [str(c["rank"]) for c in province["communes"]]
-    assert [row[6] for row in data] == ["91,20", "83,40", "79,85", "94,10", "88,05", "88,05"]
+    assert [row[10] for row in data] == [str(c["rank"]) for c in province["communes"]]
+    assert [row[9] for row in data] == ["91,20", "83,40", "79,85", "94,10", "88,05", "88,05"]
     assert rows[0][0] == "I. Khối xã, đặc khu" and rows[4][0] == "II. Khối phường"
     # The heading row is one merged cell across the table.
     heading_tr = annex_table(province_doc).rows[1]._tr
     assert len(heading_tr.findall(qn("w:tc"))) == 1
-    assert province_doc.tables[-1].rows[1].cells[0]._tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "9"
+    assert province_doc.tables[-1].rows[1].cells[0]._tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == "12"
 
 
 # --------------------------------------------------------------------------- layout and fonts
@@ -515,7 +538,7 @@ def test_input_text_is_literal(district):
     doc = render(results, details)
     names = [row.cells[1].text for row in annex_table(doc).rows[1:]]
     assert names == [f"Xã {name}" for name in INJECTIONS[:5]]
-    assert annex_table(doc).rows[5].cells[8].text == "{{ signer }}"
+    assert annex_table(doc).rows[5].cells[11].text == "{{ signer }}"
     assert [p.text for p in signature_cells(doc)[1].paragraphs if p.text][-1] == "{{ 7*7 }} <b>"
     bases = [p.text for p in legal_bases(doc)]
     assert "Căn cứ <w:p/> & {{ number }};" in bases

@@ -51,10 +51,14 @@ LANDSCAPE_WIDTH = PAGE_LONG - MARGIN_LEFT - MARGIN_RIGHT   # 252 mm of text
 
 HEADER_COLUMNS = (62, 103)          # issuing body | national motto
 SIGNATURE_COLUMNS = (80, 85)        # recipients | signature
-ANNEX_COLUMNS = (15, 65, 24, 24, 24, 24, 26, 20, 30)
-ANNEX_HEADERS = ("STT", "Tên đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
-                 "Tổng điểm", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại")
-ANNEX_FIELDS = ("stt", "name", "self_assessed", "appraised", "survey", "total", "index", "rank", "band")
+# The annex carries every figure needed to recompute a unit's index by hand (issue 13):
+# total = appraised + survey + bonus − penalty; index = total ÷ applicable maximum × 100.
+ANNEX_COLUMNS = (13, 40, 19, 19, 21, 17, 17, 19, 19, 19, 15, 24)   # 242 of the 252 mm
+ANNEX_HEADERS = ("STT", "Tên đơn vị", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH", "Điểm thưởng",
+                 "Điểm trừ", "Tổng điểm", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại")
+ANNEX_FIELDS = ("stt", "name", "self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max",
+                "index", "rank", "band")
+ANNEX_SIZE = 12
 
 # Order of the children of w:pPr after w:pBdr (the schema is a sequence).
 _AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
@@ -135,9 +139,10 @@ def _setup_styles(doc) -> None:
     paragraph_style("Decision Rule", size=2, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph_style("Decision Recipients", size=11)
     paragraph_style("Decision Signature", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph_style("Decision Table", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
-    paragraph_style("Decision Table Name", size=13, align=WD_ALIGN_PARAGRAPH.LEFT, before=2, after=2)
-    paragraph_style("Decision Table Heading", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+    paragraph_style("Decision Table", size=ANNEX_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+    paragraph_style("Decision Table Name", size=ANNEX_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT, before=2, after=2)
+    paragraph_style("Decision Table Heading", size=ANNEX_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    before=2, after=2)
     paragraph_style("Decision Note", size=12, italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6)
 
 
@@ -332,14 +337,17 @@ def build_document():
           "Ủy ban nhân dân ", "{{ units_phrase }}", " và bình xét thi đua, khen thưởng năm ", "{{ year }}",
           " theo quy định.")
 
-    # Điều 3: entry into force and who executes.
+    # Điều 3: entry into force and who executes; kept on the page of the signature block.
     _para(doc, "Decision Body", ("Điều 3. ", {"bold": True}),
           "Quyết định này có hiệu lực kể từ ngày ký. ", "{{ office_chief }}", ", ", "{{ home_affairs_head }}",
           ", Thủ trưởng các cơ quan, đơn vị có liên quan và Chủ tịch Ủy ban nhân dân ", "{{ units_phrase }}",
-          " chịu trách nhiệm thi hành Quyết định này./.")
+          " chịu trách nhiệm thi hành Quyết định này./.").paragraph_format.keep_with_next = True
 
     # Recipients | signature.
+    # One table row that cannot break across pages: "Nơi nhận" and the whole signature block
+    # (TM./KT., CHỦ TỊCH, room for the signature and seal, the name) always print together.
     bottom = _table(doc, 1, SIGNATURE_COLUMNS, borders=False)
+    _row_flags(bottom.rows[0])
     left, right = bottom.rows[0].cells
     _para(left, "Decision Recipients", "Nơi nhận:", size=12, bold=True, italic=True, before=12,
           paragraph=left.paragraphs[0])
@@ -379,16 +387,16 @@ def build_document():
     _row_flags(head, header=True)
     for cell, text in zip(head.cells, ANNEX_HEADERS):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _para(cell, "Decision Table Heading", text, size=13, bold=True, paragraph=cell.paragraphs[0])
+        _para(cell, "Decision Table Heading", text, size=ANNEX_SIZE, bold=True, paragraph=cell.paragraphs[0])
     tags = {1: "{%tr for row in rows %}", 2: "{%tr if row.heading %}", 4: "{%tr else %}",
             6: "{%tr endif %}", 7: "{%tr endfor %}"}
     for index, tag in tags.items():
         cell = table.rows[index].cells[0]
-        _para(cell, "Decision Table", tag, size=13, paragraph=cell.paragraphs[0])
+        _para(cell, "Decision Table", tag, size=ANNEX_SIZE, paragraph=cell.paragraphs[0])
     heading = table.rows[3]
     _row_flags(heading)
     merged = heading.cells[0].merge(heading.cells[-1])
-    _para(merged, "Decision Table Name", "{{ row.label }}", size=13, bold=True, paragraph=merged.paragraphs[0])
+    _para(merged, "Decision Table Name", "{{ row.label }}", size=ANNEX_SIZE, bold=True, paragraph=merged.paragraphs[0])
     for extra in merged.paragraphs[1:]:
         merged._tc.remove(extra._p)
     data = table.rows[5]
@@ -396,12 +404,13 @@ def build_document():
     for cell, field in zip(data.cells, ANNEX_FIELDS):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         style = "Decision Table Name" if field == "name" else "Decision Table"
-        _para(cell, style, "{{ row.%s }}" % field, size=13, paragraph=cell.paragraphs[0])
+        _para(cell, style, "{{ row.%s }}" % field, size=ANNEX_SIZE, paragraph=cell.paragraphs[0])
 
     _para(doc, "Decision Note",
-          "Ghi chú: Tổng điểm = Điểm thẩm định + Điểm ĐTXHH + điểm thưởng − điểm trừ (nếu có). "
-          "Chỉ số CCHC (%) = Tổng điểm / Tổng điểm tối đa áp dụng đối với đơn vị × 100, làm tròn đến "
-          "hai chữ số thập phân.", size=12, italic=True)
+          "Ghi chú: Tổng điểm = Điểm thẩm định + Điểm ĐTXHH + Điểm thưởng − Điểm trừ. "
+          "Chỉ số CCHC (%) = Tổng điểm ÷ Điểm tối đa áp dụng × 100, làm tròn đến hai chữ số thập phân "
+          "(từ 5 trở lên làm tròn lên). Điểm tối đa áp dụng không tính các tiêu chí không áp dụng đối với "
+          "đơn vị.", size=12, italic=True)
 
     properties = doc.core_properties
     properties.title = "Mẫu Quyết định phê duyệt kết quả Chỉ số CCHC của UBND cấp xã"

@@ -58,7 +58,10 @@ Wording decisions
 - Recipients: normalised to "- text;" lines, the last ending "."; a "Lưu: VT" line is added
   when none starts with "Lưu" (Decree 30 requires the file copy). Defaults depend on the
   issuer level (district: UBND tỉnh, Sở Nội vụ …; province: Bộ Nội vụ …).
-- Annex: one row per commune in results order (block by block, rank order), the unit's type
+- Annex: every figure needed to recompute a unit's index by hand (issue 13): self-assessed,
+  appraised and survey points, bonus, penalty (points taken off, written positive), total,
+  applicable maximum, index, rank and band (total = appraised + survey + bonus − penalty;
+  index = total ÷ applicable maximum × 100). One row per commune in results order (block by block, rank order), the unit's type
   capitalised before its name ("Xã Đăk Hà", unless the name already starts with the type);
   a heading row per ranking block when the communes fall in more than one block. Points
   and the index are shown with two decimals and the decimal comma ("85,75").
@@ -548,14 +551,18 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
             "self_assessed": _points(commune.get("self_assessed")),
             "appraised": _points(commune.get("appraised")),
             "survey": _points(commune.get("survey")),
+            "bonus": _points(commune.get("bonus")),
+            "penalty": _points(commune.get("penalty")),
             "total": _points(commune.get("total")),
+            "max": _points(commune.get("max")),
             "index": _points(commune.get("index")),
             "rank": str(commune.get("rank", "")),
             "band": _clean(commune.get("band") or ""),
         })
     for stt, unit in enumerate(missing, start=len(communes) + 1):
         rows.append({"heading": False, "stt": str(stt), "name": _unit_label(unit), "self_assessed": "", "appraised": "",
-                     "survey": "", "total": "", "index": "", "rank": "", "band": _clean(unit.get("status") or "")})
+                     "survey": "", "bonus": "", "penalty": "", "total": "", "max": "", "index": "", "rank": "",
+                     "band": _clean(unit.get("status") or "")})
 
     kt = details.signing_mode == "kt"
     return {

@@ -90,6 +90,10 @@ PER_COMMUNE_SHEETS_MAX = 30
 DETAIL_SHEET_MAX_COMMUNES = 1000
 CHART_ALL_COMMUNES_MAX = 60
 CHART_TOP_BOTTOM = 30
+# The chart sheet prints at 100 % on landscape A4: 1,036 pixels across and 659 down between
+# the margins; charts are kept a little inside both.
+CHART_WIDTH_PX = 920
+CHART_PAGE_PX = 610
 
 SHEET_RANKING = "Xếp hạng"
 SHEET_AREAS = "Theo lĩnh vực"
@@ -463,6 +467,7 @@ class _Builder:
         self.f_bold_points = add({**cell, "bold": True, "num_format": "#,##0.00"})
         self.f_bold_index = add({**cell, "bold": True, "num_format": "0.00"})
         self.f_label = add({"bold": True, "valign": "top"})
+        self.f_label_wrap = add({"bold": True, "valign": "top", "text_wrap": True})
         self.f_value = add({"text_wrap": True, "valign": "top"})
         self.f_value_points = add({"num_format": "#,##0.00", "align": "left", "valign": "top"})
         self.f_value_index = add({"num_format": "0.00", "align": "left", "valign": "top"})
@@ -479,10 +484,18 @@ class _Builder:
     def _band_format(self, band_name):
         return self.f_band.get(band_name, self.f_band_default)
 
-    def _print_setup(self, ws, header_row: int | None) -> None:
+    def _print_setup(self, ws, header_row: int | None, *, landscape: bool = True, fit: bool = True) -> None:
+        """A4, fit to the page width (every column on each page), the header row repeated,
+        "<title> - <sheet>" on top and "Trang n/N" at the foot of every page."""
         ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        if fit:
+            ws.fit_to_pages(1, 0)
+        else:
+            ws.set_print_scale(100)
         ws.set_margins(left=0.5, right=0.4, top=0.7, bottom=0.7)
         if header_row is not None:
             ws.repeat_rows(header_row)
@@ -493,11 +506,19 @@ class _Builder:
         for col, (header, width) in enumerate(zip(headers, widths)):
             ws.set_column(col, col, width)
             write_text(ws, row, col, header, self.f_header)
+        ws.set_row(row, row_height(list(zip(headers, widths)), bold=True, minimum=45))
+
+    @staticmethod
+    def _fit(ws, row: int, cells, bold: bool = False) -> None:
+        """Give ``row`` the height its wrapped ``cells`` [(text, width_chars)] need (call
+        before writing the next row: constant_memory mode flushes rows in order)."""
+        height = row_height(cells, bold=bold)
+        if height > _DEFAULT_ROW_HEIGHT:
+            ws.set_row(row, height)
 
     # -- Xếp hạng -----------------------------------------------------------------------
 
     def _ranking(self, ws) -> None:
-        ws.set_row(RANKING_HEADER_ROW, 45)
         write_text(ws, 0, 0, f"KẾT QUẢ XẾP HẠNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {self.year}"
                    + (f" ({MARK})" if self.results.get("provisional") else ""), self.f_title)
         if self.results.get("provisional"):  # the row above the headers says why, in red
@@ -586,7 +607,9 @@ class _Builder:
         write_text(ws, 0, 0, f"ĐIỂM VÀ CHỈ SỐ THÀNH PHẦN THEO LĨNH VỰC NĂM {self.year}", self.f_title)
         write_text(ws, 1, 0, "Chỉ số thành phần (%) = điểm đạt ÷ điểm tối đa áp dụng của lĩnh vực × 100.",
                     self.f_subtitle)
-        ws.set_row(top, 45)
+        ws.set_row(top, row_height([(self.area_labels[area["code"]], 22) for area in self.areas], bold=True,
+                                   minimum=45))
+        ws.set_row(sub, row_height([("Chỉ số CCHC (%)", 11)], bold=True))
         for col, (header, width) in enumerate((("STT", 5), ("Mã xã", 8), ("Tên đơn vị", 26))):
             ws.set_column(col, col, width)
             write_text(ws, top, col, header, self.f_header)
@@ -638,6 +661,7 @@ class _Builder:
         for i, code in enumerate(codes):
             write_text(ws, row, 3 + 2 * i, ", ".join(stats[code]["best_names"]), self.f_bold_wrap)
             _write_num(ws, row, 4 + 2 * i, stats[code]["best_index"], self.f_bold_index)
+        self._fit(ws, row, [(", ".join(stats[code]["best_names"]), 11) for code in codes], bold=True)
 
         ws.freeze_panes(sub + 1, 3)
         ws.autofilter(sub, 0, max(last_data, sub), last_col + 1)
@@ -662,27 +686,33 @@ class _Builder:
         write_text(ws, 0, 0, f"CHI TIẾT ĐIỂM THEO TỪNG TIÊU CHÍ NĂM {self.year}", self.f_title)
         write_text(ws, 1, 0, "Mỗi dòng là một tiêu chí của một đơn vị. Điểm trừ ghi số điểm bị trừ (số dương).",
                     self.f_subtitle)
-        ws.set_row(header, 45)
-        self._headers(ws, header, DETAIL_HEADERS, (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50))
+        widths = (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50)
+        self._headers(ws, header, DETAIL_HEADERS, widths)
+        fit = self._fit
         row = header + 1
         f_code, f_text, f_wrap, f_points = self.f_code, self.f_text, self.f_wrap, self.f_points
         for commune in self.communes:
             code, name = commune["code"], commune["name"]
             for leaf in commune["leaves"]:
+                texts = {3: leaf["title"], 4: self._area_label(leaf), 6: facts_text(leaf.get("facts")),
+                         11: NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
+                         12: evidence_text(leaf.get("evidence")), 13: reason_text(leaf)}
                 write_text(ws, row, 0, code, f_code)
-                write_text(ws, row, 1, name, f_text)
+                write_text(ws, row, 1, name, f_wrap)
                 write_text(ws, row, 2, leaf["code"], f_code)
-                write_text(ws, row, 3, leaf["title"], f_wrap)
-                write_text(ws, row, 4, self._area_label(leaf), f_wrap)
+                write_text(ws, row, 3, texts[3], f_wrap)
+                write_text(ws, row, 4, texts[4], f_wrap)
                 _write_num(ws, row, 5, leaf["max"], f_points)
-                write_text(ws, row, 6, facts_text(leaf.get("facts")), f_wrap)
+                write_text(ws, row, 6, texts[6], f_wrap)
                 _write_num(ws, row, 7, leaf.get("evidence_score"), f_points)
                 _write_num(ws, row, 8, leaf.get("self_score"), f_points)
                 _write_num(ws, row, 9, leaf.get("appraised_score"), f_points)
                 _write_num(ws, row, 10, leaf["final"], f_points)
-                write_text(ws, row, 11, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), f_wrap)
-                write_text(ws, row, 12, evidence_text(leaf.get("evidence")), f_wrap)
-                write_text(ws, row, 13, reason_text(leaf), f_wrap)
+                write_text(ws, row, 11, texts[11], f_wrap)
+                write_text(ws, row, 12, texts[12], f_wrap)
+                write_text(ws, row, 13, texts[13], f_wrap)
+                texts[1] = name
+                fit(ws, row, [(text, widths[col]) for col, text in texts.items()])
                 row += 1
         ws.freeze_panes(header + 1, 3)
         ws.autofilter(header, 0, max(row - 1, header), len(DETAIL_HEADERS) - 1)
@@ -717,7 +747,6 @@ class _Builder:
         write_text(ws, 0, 0, title, self.f_title)
         write_text(ws, 1, 0, explanation, self.f_subtitle)
         write_text(ws, 2, 0, f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào.", self.f_subtitle)
-        ws.set_row(LIST_HEADER_ROW, 45)
         self._headers(ws, LIST_HEADER_ROW, headers, widths)
 
     def _leaf_list_end(self, ws, last_row: int, columns: int) -> None:
@@ -727,17 +756,20 @@ class _Builder:
 
     def _self_differs(self, ws) -> None:
         rows = self.self_differs_rows()
+        widths = (5, 8, 22, 9, 45, 9, 9, 9, 12, 60)
         self._leaf_list_start(
             ws, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", len(rows),
             "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
             "Danh sách dùng để đề nghị đơn vị giải trình.",
-            SELF_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 12, 60),
+            SELF_HEADERS, widths,
         )
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf, gap) in enumerate(rows, start=1):
             self._leaf_list_row(ws, row, number, commune, leaf)
             _write_num(ws, row, 8, to_number(gap), self.f_points)
-            write_text(ws, row, 9, reason_text(leaf), self.f_wrap)
+            reason = reason_text(leaf)
+            write_text(ws, row, 9, reason, self.f_wrap)
+            self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[9])])
             row += 1
         self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
 
@@ -745,7 +777,7 @@ class _Builder:
         """The columns both leaf lists share: STT, commune, leaf, maximum, self-score, final."""
         _write_num(ws, row, 0, number, self.f_int)
         write_text(ws, row, 1, commune["code"], self.f_code)
-        write_text(ws, row, 2, commune["name"], self.f_text)
+        write_text(ws, row, 2, commune["name"], self.f_wrap)
         write_text(ws, row, 3, leaf["code"], self.f_code)
         write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
         _write_num(ws, row, 5, leaf.get("max"), self.f_points)
@@ -754,125 +786,179 @@ class _Builder:
 
     def _missing(self, ws) -> None:
         rows = self.missing_rows()
+        widths = (5, 8, 22, 9, 45, 9, 9, 9, 60)
         self._leaf_list_start(
             ws, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", len(rows),
             "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
             "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
-            MISSING_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 60),
+            MISSING_HEADERS, widths,
         )
         row = LIST_HEADER_ROW + 1
         for number, (commune, leaf) in enumerate(rows, start=1):
             self._leaf_list_row(ws, row, number, commune, leaf)
-            write_text(ws, row, 8, reason_text(leaf), self.f_wrap)
+            reason = reason_text(leaf)
+            write_text(ws, row, 8, reason, self.f_wrap)
+            self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[8])])
             row += 1
         self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
 
     # -- Biểu đồ ------------------------------------------------------------------------
 
     def _charts(self, ws, area_stats: dict) -> None:
+        """Charts first, each whole on a printed page, then the cells they read, from a new page.
+
+        Printed at 100 % (not "fit to width": both Excel and LibreOffice ignore manual page
+        breaks then), landscape A4: the columns A-K are narrower than the page, and the page
+        breaks are placed from the charts' heights so that no chart crosses one.
+        """
         cells = {}  # (row, col) -> (kind, value, format); written in row order at the end
+        heights = {}  # row -> points
 
         def put(row, col, kind, value, fmt=None):
             cells[(row, col)] = (kind, value, fmt)
 
-        head, first = 2, 3
-        put(0, 0, "text", "BIỂU ĐỒ KẾT QUẢ CHỈ SỐ CCHC", self.f_title)
-        put(1, 0, "text", "Các biểu đồ đọc số liệu ở các bảng bên trái (cột A đến J).", self.f_subtitle)
-        for col, width in enumerate((8, 24, 10, 2, 14, 9, 2, 34, 11, 11)):
+        widths = (8, 22, 9, 2, 12, 8, 2, 26, 10, 10, 18)
+        for col, width in enumerate(widths):
             ws.set_column(col, col, width)
+        put(0, 0, "text", "BIỂU ĐỒ KẾT QUẢ CHỈ SỐ CCHC", self.f_title)
+        put(1, 0, "text", "Số liệu của các biểu đồ ở các bảng phía dưới (cột A đến K), từ trang sau các biểu đồ.",
+            self.f_subtitle)
 
         ranked = sorted(self.communes, key=lambda c: (-from_number(c["index"]), c["code"]))
+        selected = self.communes[0] if self.communes else None
+        plans = []  # (chart, height in pixels)
+        count = len(ranked)
+        # the tables' rows are known only after the charts' rows: charts read them by position
+        chart_rows = []
+        if count:
+            if count <= CHART_ALL_COMMUNES_MAX:
+                spans = [("Chỉ số CCHC theo đơn vị (%)", 0, count - 1)]
+            else:
+                spans = [
+                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC cao nhất (%)", 0, CHART_TOP_BOTTOM - 1),
+                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC thấp nhất (%)", count - CHART_TOP_BOTTOM, count - 1),
+                ]
+            for title, top, bottom in spans:
+                bars = bottom - top + 1
+                height = min(CHART_PAGE_PX, max(300, 22 * bars + 110))
+                chart_rows.append(("index", title, top, bottom, height))
+        if self.bands:
+            chart_rows.append(("bands", None, 0, len(self.bands) - 1, 340))
+        if self.areas and selected:
+            chart_rows.append(("areas", None, 0, len(self.areas) - 1, min(CHART_PAGE_PX, 560)))
+
+        # Lay the charts out page by page (rows of 20 pixels: the chart rows hold no text).
+        row, used = 2, 2 * 25
+        placed, breaks = [], []
+        for plan in chart_rows:
+            height = plan[-1]
+            if used + height + 10 > CHART_PAGE_PX and used > 0:
+                breaks.append(row)
+                used = 0
+            placed.append((row, plan))
+            span = -(-(height + 10) // 20)
+            row += span
+            used += span * 20
+        head = row + 1 if placed else 3
+        first = head + 1
+        if placed:
+            breaks.append(head)
+
+        sheet = ws.name
+        for anchor, (kind, title, top, bottom, height) in placed:
+            if kind == "index":
+                bars = bottom - top + 1
+                chart = self.wb.add_chart({"type": "bar"})
+                chart.add_series({
+                    "name": "Chỉ số CCHC (%)",
+                    "categories": [sheet, first + top, 1, first + bottom, 1],
+                    "values": [sheet, first + top, 2, first + bottom, 2],
+                    "fill": {"color": "#2F75B5"},
+                    "gap": 60,
+                    "data_labels": {"value": True, "num_format": "0.00", "font": {"size": 8 if bars > 30 else 9}},
+                })
+                chart.set_title({"name": title, "name_font": {"size": 12}})
+                chart.set_legend({"none": True})
+                chart.set_y_axis({"reverse": True, "num_font": {"size": 8 if bars > 30 else 9}})
+                chart.set_x_axis({"min": 0, "max": 100, "num_format": "0", "num_font": {"size": 9}})
+            elif kind == "bands":
+                chart = self.wb.add_chart({"type": "column"})
+                chart.add_series({
+                    "name": "Số đơn vị",
+                    "categories": [sheet, first, 4, first + len(self.bands) - 1, 4],
+                    "values": [sheet, first, 5, first + len(self.bands) - 1, 5],
+                    "points": [{"fill": {"color": band["color"]}} if _valid_color(band.get("color")) else None
+                               for band in self.bands],
+                    "data_labels": {"value": True},
+                })
+                chart.set_title({"name": "Số đơn vị theo xếp loại", "name_font": {"size": 12}})
+                chart.set_legend({"none": True})
+                chart.set_y_axis({"min": 0, "num_format": "0"})
+            else:
+                radar = len(self.areas) >= 3
+                chart = self.wb.add_chart({"type": "radar", "subtype": "with_markers"} if radar else {"type": "column"})
+                last = first + len(self.areas) - 1
+                for col, color in ((8, "#7F7F7F"), (9, "#C00000")):
+                    series = {"name": [sheet, head, col], "categories": [sheet, first, 10, last, 10],
+                              "values": [sheet, first, col, last, col]}
+                    series.update({"line": {"color": color, "width": 2}, "marker": {"type": "circle"}} if radar
+                                  else {"fill": {"color": color}})
+                    chart.add_series(series)
+                chart.set_title({"name": "Chỉ số thành phần theo lĩnh vực (%): bình quân và đơn vị xếp đầu",
+                                 "name_font": {"size": 12}})
+                chart.set_x_axis({"num_font": {"size": 10}})
+                chart.set_y_axis({"min": 0, "max": 100, "num_font": {"size": 8}})
+                chart.set_legend({"position": "bottom", "font": {"size": 10}})
+            chart.set_size({"width": CHART_WIDTH_PX, "height": height})
+            ws.insert_chart(anchor, 0, chart, {"x_offset": 2, "y_offset": 4})
+
+        # The tables the charts read.
         for col, header in enumerate(("Mã xã", "Tên đơn vị", "Chỉ số CCHC (%)")):
             put(head, col, "text", header, self.f_header)
         for i, commune in enumerate(ranked):
             put(first + i, 0, "text", commune["code"], self.f_code)
-            put(first + i, 1, "text", commune["name"], self.f_text)
+            put(first + i, 1, "text", commune["name"], self.f_wrap)
             put(first + i, 2, "num", commune["index"], self.f_index)
+            heights[first + i] = max(heights.get(first + i, 0), row_height([(commune["name"], widths[1])]))
 
         band_counts = (self.results.get("summary") or {}).get("bands") or {}
         put(head, 4, "text", "Xếp loại", self.f_header)
         put(head, 5, "text", "Số đơn vị", self.f_header)
         for i, band in enumerate(self.bands):
-            put(first + i, 4, "text", band["name"], self.f_text)
+            put(first + i, 4, "text", band["name"], self.f_wrap)
             put(first + i, 5, "num", band_counts.get(band["name"], 0), self.f_int)
+            heights[first + i] = max(heights.get(first + i, 0), row_height([(band["name"], widths[4])]))
 
-        selected = self.communes[0] if self.communes else None
         put(head, 7, "text", "Lĩnh vực", self.f_header)
         put(head, 8, "text", "Bình quân", self.f_header)
         put(head, 9, "text", selected["name"] if selected else "", self.f_header)
+        put(head, 10, "text", "Nhãn trên biểu đồ", self.f_header)
         selected_areas = {area["code"]: area for area in selected["areas"]} if selected else {}
         for i, area in enumerate(self.areas):
-            put(first + i, 7, "text", self.area_labels[area["code"]], self.f_wrap)
+            label = self.area_labels[area["code"]]
+            put(first + i, 7, "text", label, self.f_wrap)
             put(first + i, 8, "num", area_stats[area["code"]]["index"], self.f_index)
             put(first + i, 9, "num", (selected_areas.get(area["code"]) or {}).get("index"), self.f_index)
+            put(first + i, 10, "text", _short_label(label), self.f_wrap)
+            heights[first + i] = max(heights.get(first + i, 0),
+                                     row_height([(label, widths[7]), (_short_label(label), widths[10])]))
+        heights[head] = row_height([("Chỉ số CCHC (%)", widths[2]), (selected["name"] if selected else "", widths[9]),
+                                    ("Nhãn trên biểu đồ", widths[10])], bold=True, minimum=30)
 
+        current = None
         for (row, col), (kind, value, fmt) in sorted(cells.items()):
+            if row != current:
+                if current is not None and heights.get(current, 0) > _DEFAULT_ROW_HEIGHT:
+                    ws.set_row(current, heights[current])
+                current = row
             (write_text if kind == "text" else _write_num)(ws, row, col, value, fmt)
+        if current is not None and heights.get(current, 0) > _DEFAULT_ROW_HEIGHT:
+            ws.set_row(current, heights[current])
 
-        sheet = ws.name
-        anchor_row = head
-        count = len(ranked)
-        if count:
-            if count <= CHART_ALL_COMMUNES_MAX:
-                spans = [("Chỉ số CCHC theo đơn vị (%)", first, first + count - 1)]
-            else:
-                spans = [
-                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC cao nhất (%)", first, first + CHART_TOP_BOTTOM - 1),
-                    (f"{CHART_TOP_BOTTOM} đơn vị có Chỉ số CCHC thấp nhất (%)", first + count - CHART_TOP_BOTTOM,
-                     first + count - 1),
-                ]
-            for title, top, bottom in spans:
-                chart = self.wb.add_chart({"type": "bar"})
-                chart.add_series({
-                    "name": "Chỉ số CCHC (%)",
-                    "categories": [sheet, top, 1, bottom, 1],
-                    "values": [sheet, top, 2, bottom, 2],
-                    "fill": {"color": "#2F75B5"},
-                    "data_labels": {"value": True, "num_format": "0.00"},
-                })
-                chart.set_title({"name": title})
-                chart.set_legend({"none": True})
-                chart.set_y_axis({"reverse": True})
-                chart.set_x_axis({"min": 0, "max": 100, "num_format": "0"})
-                height = max(300, 22 * (bottom - top + 1) + 110)
-                chart.set_size({"width": 720, "height": height})
-                ws.insert_chart(anchor_row, 11, chart)
-                anchor_row += height // 20 + 2
-
-        if self.bands:
-            chart = self.wb.add_chart({"type": "column"})
-            chart.add_series({
-                "name": "Số đơn vị",
-                "categories": [sheet, first, 4, first + len(self.bands) - 1, 4],
-                "values": [sheet, first, 5, first + len(self.bands) - 1, 5],
-                "points": [{"fill": {"color": band["color"]}} if _valid_color(band.get("color")) else None
-                           for band in self.bands],
-                "data_labels": {"value": True},
-            })
-            chart.set_title({"name": "Số đơn vị theo xếp loại"})
-            chart.set_legend({"none": True})
-            chart.set_y_axis({"min": 0, "num_format": "0"})
-            chart.set_size({"width": 720, "height": 320})
-            ws.insert_chart(anchor_row, 11, chart)
-            anchor_row += 18
-
-        if self.areas and selected:
-            radar = len(self.areas) >= 3
-            chart = self.wb.add_chart({"type": "radar", "subtype": "with_markers"} if radar else {"type": "column"})
-            last = first + len(self.areas) - 1
-            for col, color in ((8, "#7F7F7F"), (9, "#C00000")):
-                series = {"name": [sheet, head, col], "categories": [sheet, first, 7, last, 7],
-                          "values": [sheet, first, col, last, col]}
-                series.update({"line": {"color": color, "width": 2}, "marker": {"type": "circle"}} if radar
-                              else {"fill": {"color": color}})
-                chart.add_series(series)
-            chart.set_title({"name": "Chỉ số thành phần theo lĩnh vực (%): bình quân và đơn vị xếp đầu"})
-            chart.set_y_axis({"min": 0, "max": 100})
-            chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 720, "height": 420})
-            ws.insert_chart(anchor_row, 11, chart)
-        ws.set_landscape()
-        ws.set_paper(9)
+        last_row = max([row for row, _ in cells] + [head])
+        ws.print_area(0, 0, last_row, len(widths) - 1)
+        ws.set_h_pagebreaks(breaks)
+        self._print_setup(ws, None, fit=False)  # manual breaks need a fixed scale, not "fit to"
 
     # -- Thông tin ----------------------------------------------------------------------
 
@@ -887,11 +973,13 @@ class _Builder:
 
         def item(label, value, kind="text", fmt=None):
             nonlocal row
-            write_text(ws, row, 0, label, self.f_label)
+            write_text(ws, row, 0, label, self.f_label_wrap)
             if kind == "num":
                 _write_num(ws, row, 1, value, fmt or self.f_value_points)
+                self._fit(ws, row, [(label, 30)], bold=True)
             else:
                 write_text(ws, row, 1, value, self.f_value)
+                self._fit(ws, row, [(label, 30), (value, 70)], bold=True)
             row += 1
 
         def line(text, fmt=None):
@@ -950,42 +1038,45 @@ class _Builder:
             write_text(ws, row, 0, ROLE_LABELS.get(entry.get("role"), entry.get("role")), self.f_text)
             write_text(ws, row, 1, entry.get("path"), self.f_wrap)
             write_text(ws, row, 2, entry.get("sha256"), self.f_code)
+            self._fit(ws, row, [(entry.get("path"), 70)])
             row += 1
         row += 1
 
         line("CÁCH ĐỌC BẢNG TÍNH", self.f_section)
         guide = [
-            f"- {SHEET_RANKING}: mỗi đơn vị một dòng, theo khối xếp hạng và thứ hạng. Chỉ số CCHC (%) = tổng điểm ÷ "
+            f"{SHEET_RANKING}: mỗi đơn vị một dòng, theo khối xếp hạng và thứ hạng. Chỉ số CCHC (%) = tổng điểm ÷ "
             "điểm tối đa áp dụng × 100, làm tròn hai chữ số thập phân (từ 5 trở lên làm tròn lên). Tổng điểm = điểm "
             "thẩm định + điểm ĐTXHH + điểm thưởng − điểm trừ. Điểm tối đa áp dụng không tính các tiêu chí không áp "
             "dụng được loại khỏi điểm tối đa.",
-            f"- {SHEET_AREAS}: điểm và chỉ số thành phần của từng lĩnh vực; dòng Bình quân là trung bình cộng của "
+            f"{SHEET_AREAS}: điểm và chỉ số thành phần của từng lĩnh vực; dòng Bình quân là trung bình cộng của "
             "các đơn vị, dòng Cao nhất là đơn vị có chỉ số thành phần cao nhất.",
         ]
         if self.detail_sheet:
-            guide.append(f"- {SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
+            guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
                          "kiểm chứng, điểm tự chấm, điểm thẩm định, điểm cuối cùng và lý do.")
         else:
-            guide.append(f"- Bảng {SHEET_DETAIL} không được tạo vì kết quả có {len(self.communes)} đơn vị (trên "
+            guide.append(f"Bảng {SHEET_DETAIL} không được tạo vì kết quả có {len(self.communes)} đơn vị (trên "
                          f"{DETAIL_SHEET_MAX_COMMUNES:,} đơn vị)".replace(",", ".")
                          + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
                          "(hoặc trong tệp kết quả results.json).")
         guide += [
-            f"- {SHEET_SELF}: các tiêu chí có điểm cuối cùng khác điểm tự chấm, chênh lệch lớn nhất trước; dùng để "
+            f"{SHEET_SELF}: các tiêu chí có điểm cuối cùng khác điểm tự chấm, chênh lệch lớn nhất trước; dùng để "
             "đề nghị đơn vị giải trình.",
-            f"- {SHEET_MISSING}: các tiêu chí đơn vị tự chấm điểm nhưng thiếu tài liệu kiểm chứng theo yêu cầu.",
-            f"- {SHEET_CHARTS}: Chỉ số CCHC theo đơn vị, số đơn vị theo xếp loại và chỉ số thành phần theo lĩnh vực "
+            f"{SHEET_MISSING}: các tiêu chí đơn vị tự chấm điểm nhưng thiếu tài liệu kiểm chứng theo yêu cầu.",
+            f"{SHEET_CHARTS}: Chỉ số CCHC theo đơn vị, số đơn vị theo xếp loại và chỉ số thành phần theo lĩnh vực "
             "(bình quân so với đơn vị xếp đầu tiên).",
         ]
         if commune_sheet_names:
-            guide.append("- Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
-        guide.append("- Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "
+            guide.append("Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
+        guide.append("Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "
                      "thập phân. Mã băm SHA-256 ở trên cho phép kiểm tra dữ liệu đầu vào không bị thay đổi.")
         for text in guide:
-            line(text)
-        ws.set_portrait()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+            label, _, body = text.partition(": ") if ": " in text[:40] else ("", "", text)
+            write_text(ws, row, 0, label, self.f_label_wrap)
+            write_text(ws, row, 1, body, self.f_value)
+            self._fit(ws, row, [(label, 30), (body, 70)], bold=True)
+            row += 1
+        self._print_setup(ws, None, landscape=False)
 
     # -- one sheet per commune ----------------------------------------------------------
 
@@ -1010,7 +1101,6 @@ class _Builder:
         write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
         row += 2
         header = row
-        ws.set_row(header, 45)
         self._headers(ws, header, headers, widths)
         row += 1
 
@@ -1027,7 +1117,9 @@ class _Builder:
                 continue
             if area is not None:
                 write_text(ws, row, 0, key, self.f_bold_text)
-                write_text(ws, row, 1, area.get("title") or self.area_labels.get(key, key), self.f_bold_wrap)
+                area_title = area.get("title") or self.area_labels.get(key, key)
+                write_text(ws, row, 1, area_title, self.f_bold_wrap)
+                self._fit(ws, row, [(area_title, widths[1])], bold=True)
                 _write_num(ws, row, 2, area["max"], self.f_bold_points)
                 ws.write_blank(row, 3, None, self.f_bold_text)
                 ws.write_blank(row, 4, None, self.f_bold_text)
@@ -1047,18 +1139,22 @@ class _Builder:
                 ws.write_blank(row, col, None, self.f_bold_text)
             row += 1
             for leaf in leaves:
+                texts = {1: leaf["title"], 3: facts_text(leaf.get("facts")),
+                         9: NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
+                         10: evidence_text(leaf.get("evidence")), 11: reason_text(leaf)}
                 write_text(ws, row, 0, leaf["code"], self.f_code)
-                write_text(ws, row, 1, leaf["title"], self.f_wrap)
+                write_text(ws, row, 1, texts[1], self.f_wrap)
                 _write_num(ws, row, 2, leaf["max"], self.f_points)
-                write_text(ws, row, 3, facts_text(leaf.get("facts")), self.f_wrap)
+                write_text(ws, row, 3, texts[3], self.f_wrap)
                 _write_num(ws, row, 4, leaf.get("evidence_score"), self.f_points)
                 _write_num(ws, row, 5, leaf.get("self_score"), self.f_points)
                 _write_num(ws, row, 6, leaf.get("appraised_score"), self.f_points)
                 _write_num(ws, row, 7, leaf["final"], self.f_points)
                 ws.write_blank(row, 8, None, self.f_text)
-                write_text(ws, row, 9, NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""), self.f_wrap)
-                write_text(ws, row, 10, evidence_text(leaf.get("evidence")), self.f_wrap)
-                write_text(ws, row, 11, reason_text(leaf), self.f_wrap)
+                write_text(ws, row, 9, texts[9], self.f_wrap)
+                write_text(ws, row, 10, texts[10], self.f_wrap)
+                write_text(ws, row, 11, texts[11], self.f_wrap)
+                self._fit(ws, row, [(text, widths[col]) for col, text in texts.items()])
                 row += 1
         write_text(ws, row, 0, "", self.f_bold_text)
         write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
@@ -1088,6 +1184,90 @@ def _with_not_submitted(communes: list, missing) -> list:
             rows += [unit for unit in pending if unit["block"] == commune["block"]]
             pending = [unit for unit in pending if unit["block"] != commune["block"]]
     return rows + pending
+
+
+# ---------------------------------------------------------------------------------------
+# Row heights: wrapped text must get the lines it needs (Excel and LibreOffice do not grow a
+# row written with a height, and xlsxwriter cannot ask them to fit it on opening).
+
+# Advance widths of Times New Roman (regular), in thousandths of an em. A Vietnamese letter
+# with its marks (ế, ợ, Đ…) has the width of its base letter; unknown characters count wide.
+_GLYPH_WIDTHS = {
+    **dict.fromkeys("abcdeghknopquvxy", 500), **dict.fromkeys("acez", 444), "f": 333, "i": 278, "j": 278,
+    "l": 278, "m": 778, "r": 333, "s": 389, "t": 278, "w": 722, "đ": 500,
+    **dict.fromkeys("ACDGHKNOQUVXY", 722), **dict.fromkeys("BCR", 667), **dict.fromkeys("ELTZ", 611),
+    **dict.fromkeys("FPS", 556), "I": 333, "J": 389, "M": 889, "W": 944, "Đ": 722,
+    **dict.fromkeys("0123456789", 500), " ": 250, ".": 250, ",": 250, ":": 278, ";": 278, "!": 333,
+    "(": 333, ")": 333, "[": 333, "]": 333, "/": 278, "-": 333, "–": 500, "−": 564, "+": 564, "=": 564,
+    "%": 833, '"': 408, "'": 180, "“": 444, "”": 444, "…": 1000, "_": 500, "&": 778, "?": 444, "@": 921,
+    "<": 564, ">": 564, "*": 500, "÷": 564, "×": 564, "≥": 549, "≤": 549,
+}
+_BOLD_FACTOR = 1.08          # Times New Roman Bold runs ~8 % wider
+_WIDTH_SAFETY = 1.06         # renderers differ a little (hinting, kerning): wrap a little early
+_LINE_HEIGHT = 1.2           # points of row height per point of font size and line
+_CELL_PADDING_PX = 7         # column pixels not available to text (cell margins, border)
+_DEFAULT_ROW_HEIGHT = 15
+
+
+def _glyph_width(char: str) -> int:
+    width = _GLYPH_WIDTHS.get(char)
+    if width is None:
+        base = unicodedata.normalize("NFD", char)[:1]
+        width = _GLYPH_WIDTHS.get(base, 556 if base.islower() else 722)
+    return width
+
+
+def text_width(text: str, size: float = 11, bold: bool = False) -> float:
+    """Printed width of ``text`` in points (Times New Roman ``size`` pt)."""
+    em = sum(_glyph_width(char) for char in text)
+    return em * size / 1000 * (_BOLD_FACTOR if bold else 1.0) * _WIDTH_SAFETY
+
+
+def column_points(width_chars: float) -> float:
+    """Points a column of ``width_chars`` (Excel's unit: xlsxwriter makes it width × 7 + 5
+    pixels) leaves for text."""
+    return max(1.0, (int(width_chars * 7 + 0.5) + 5 - _CELL_PADDING_PX) * 0.75)
+
+
+def wrapped_lines(text, width_chars: float, size: float = 11, bold: bool = False) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width_chars`` wide: greedy word wrap as the
+    spreadsheet does it, a word longer than a line broken across lines."""
+    if text is None or text == "":
+        return 1
+    room = column_points(width_chars)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        current = 0.0
+        count = 1
+        for word in paragraph.split(" "):
+            width = text_width(word, size, bold)
+            space = text_width(" ", size, bold) if current else 0.0
+            if current and current + space + width <= room:
+                current += space + width
+                continue
+            if current:
+                count += 1
+            current = width
+            while current > room:  # a word wider than the column is broken
+                count += 1
+                current -= room
+        lines += count
+    return lines
+
+
+def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DEFAULT_ROW_HEIGHT) -> float:
+    """Height in points of a row whose wrapped cells are ``cells`` = [(text, width_chars)]."""
+    lines = max((wrapped_lines(text, width, size, bold) for text, width in cells), default=1)
+    return max(minimum, round(lines * size * _LINE_HEIGHT + 3, 2))
+
+
+def _short_label(label: str, limit: int = 34) -> str:
+    """An area label short enough for a chart axis: whole words, "…" when cut."""
+    label = " ".join(str(label).split())
+    if len(label) <= limit:
+        return label
+    cut = label[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:-– ")
+    return cut + "…"
 
 
 def _moment_text(generated_at) -> str:
