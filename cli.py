@@ -38,8 +38,9 @@ def input_options(command):
                      help="Bộ tiêu chí (JSON). Mặc định: bộ tiêu chí Tu Mơ Rông 2023."),
         click.option("--submissions", type=click.Path(file_okay=False, path_type=Path),
                      help="Thư mục hồ sơ tự đánh giá của các xã (*.json). Mặc định: ví dụ kèm theo."),
-        click.option("--appraisal", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Kết quả thẩm định. Mặc định: appraisal.json cạnh thư mục hồ sơ, nếu có."),
+        click.option("--appraisal", type=click.Path(path_type=Path), multiple=True,
+                     help="Kết quả thẩm định (JSON); nhắc lại tùy chọn cho nhiều tệp (thẩm định chia theo xã, lĩnh vực) "
+                          "hoặc chỉ một thư mục chứa các tệp. Mặc định: appraisal.json cạnh thư mục hồ sơ, nếu có."),
         click.option("--survey", type=click.Path(dir_okay=False, path_type=Path),
                      help="Số phiếu điều tra xã hội học. Mặc định: survey.json cạnh thư mục hồ sơ, nếu có."),
         click.option("--registry", type=click.Path(dir_okay=False, path_type=Path),
@@ -347,22 +348,35 @@ def check(file, criteria):
 
 @cli.command("appraisal-form", context_settings=CONTEXT)
 @input_options
+@click.option("--communes", "communes_chosen", help="Chỉ các xã này (mã, cách nhau bởi dấu phẩy).")
+@click.option("--areas", help="Chỉ các tiêu chí của các lĩnh vực này (mã lĩnh vực, cách nhau bởi dấu phẩy), ví dụ 1,2,3.")
+@click.option("--appraiser", help="Người hoặc tổ thẩm định ghi trên phiếu (đọc lại vào tệp thẩm định).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tệp phiếu (.xlsx) ghi ra.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @fail_on_bad_form
-def appraisal_form(criteria, submissions, appraisal, survey, registry, out, force):
+def appraisal_form(criteria, submissions, appraisal, survey, registry, communes_chosen, areas, appraiser, out, force):
     """Tạo phiếu thẩm định (Excel) cho Hội đồng: mỗi xã × tiêu chí một dòng.
 
     Có điểm tự chấm, điểm theo tài liệu kiểm chứng, cảnh báo, và ô nhập điểm, lý do, ngày cho
     thẩm định lần 1 và sau giải trình; điền sẵn từ appraisal.json nếu có. Không cần --survey.
 
+    Thẩm định chia nhóm: --communes, --areas chọn xã, lĩnh vực; --appraiser ghi người (tổ) thẩm
+    định. Lệnh score nhận nhiều tệp thẩm định (--appraisal nhắc lại, hoặc một thư mục).
+
     Ví dụ: python cli.py appraisal-form --out phieu-tham-dinh.xlsx
+    python cli.py appraisal-form --areas 1,2,3 --appraiser "Tổ 1" --out to-1.xlsx
     """
     check_writable([out], force=force)
     inputs = forms.load_council_inputs(criteria, submissions, appraisal)
-    write_bytes_atomic(out, forms.write_appraisal_form(inputs), force=force)
+    split = {"communes_chosen": _codes(communes_chosen), "areas": _codes(areas), "appraiser": appraiser}
+    write_bytes_atomic(out, forms.write_appraisal_form(inputs, **split), force=force)
     click.echo(f"Đã ghi {out}: {len(inputs.submissions)} đơn vị"
                + (f", điền sẵn {len(inputs.appraisal.entries)} kết quả thẩm định" if inputs.appraisal else "") + ".")
+
+
+def _codes(text):
+    """A comma-separated option as a list of codes (None when absent)."""
+    return [part.strip() for part in text.split(",") if part.strip()] if text else None
 
 
 def main():

@@ -122,6 +122,8 @@ CODES = {
     "registry-duplicate-unit": "Danh sách đơn vị ghi một mã hai lần.",
     "registry-block-mismatch": "Khối xếp hạng của đơn vị không phải khối xếp hạng loại hình của nó trong bộ tiêu chí.",
     "registry-predecessor-invalid": "Đơn vị ghi chính nó là đơn vị tiền thân.",
+    # split appraisal (scoring/appraisals.py)
+    "appraisal-conflict": "Hai tệp thẩm định cho cùng xã, tiêu chí và vòng kết quả khác nhau.",
     # provisional results (scoring/provisional.py)
     "results-provisional": "Dự thảo quyết định từ kết quả TẠM TÍNH mà không yêu cầu rõ (--provisional).",
     "not-submitted": "Cảnh báo (không phải lỗi): đơn vị trong danh sách chưa nộp hồ sơ; được liệt kê 'chưa nộp', không chấm điểm, không xếp hạng.",

@@ -147,9 +147,10 @@ def build_submission(data: dict, path: str, stored: tuple[str, str, str] | None 
 
 
 def build_appraisal(data: dict, path: str) -> Appraisal:
+    who = data.get("appraiser") or data["council"]
     return Appraisal(path, data["council"], tuple(
         AppraisalEntry(e["commune"], e["leaf"], int(e["stage"]), _h(e["score"]), e["reason"],
-                       parse_date(e["date"]) if e.get("date") else None)
+                       parse_date(e["date"]) if e.get("date") else None, e.get("appraiser") or who, path)
         for e in data["entries"]
     ))
 
@@ -184,7 +185,12 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     from . import validate  # local import: validate uses the builders above
     from . import registry as units
 
-    criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(criteria, submissions, appraisal, survey)
+    from . import appraisals as council
+
+    several = appraisal if isinstance(appraisal, (list, tuple)) and appraisal else None
+    criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(
+        criteria, submissions, None if several is not None or appraisal == () else appraisal, survey)
+    appraisal_list = council.appraisal_paths(several if several is not None else appraisal_path)
     registry_path = units.resolve_registry(submissions_dir, registry)
     issues: list[Issue] = []
 
@@ -218,8 +224,14 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     others: dict = {}
 
     def read_the_others():  # while worker processes read the submissions
-        for role, path, check, build in (("appraisal", appraisal_path, validate.check_appraisal, build_appraisal),
-                                         ("survey", survey_path, validate.check_survey, build_survey)):
+        others["appraisals"] = []
+        for path in appraisal_list:
+            parsed = read_document(path)
+            others["appraisals"].append(parsed)
+            if parsed.data is not None and criteria_set is not None \
+                    and not validate.check_appraisal(parsed, criteria_set, None):
+                others.setdefault("appraisals built", {})[parsed.path] = build_appraisal(parsed.data, parsed.path)
+        for role, path, check, build in (("survey", survey_path, validate.check_survey, build_survey),):
             parsed = others[role] = read_document(path) if path else None
             # checked ahead, before the communes are known: when nothing is found and every
             # commune it names is known (checked below), that was the whole check
@@ -230,12 +242,12 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
                                             meanwhile=read_the_others)
     submission_files_read = [c.file for c in checked]
-    appraisal_file, survey_file = others["appraisal"], others["survey"]
+    appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or
     # missing tallies give provisional results (scoring.provisional), with warnings
     survey_may_lack = criteria_set is not None and criteria_set.survey_missing != "error"
     empty_survey = survey_may_lack and survey_file is not None and [i.code for i in survey_file.issues] == ["file-empty"]
-    for parsed in submission_files_read + [f for f in (appraisal_file, survey_file) if f]:
+    for parsed in submission_files_read + appraisal_files + [f for f in (survey_file,) if f]:
         if parsed is survey_file and empty_survey:
             warnings_survey = [Issue(survey_file.path, "", "survey-missing",
                                      "tệp số phiếu điều tra xã hội học rỗng: chưa có số phiếu nào, kết quả là TẠM TÍNH")]
@@ -264,16 +276,24 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     registered = built_registry.codes - known if built_registry is not None else frozenset()
     if built_registry:
         warnings += units.not_submitted_warnings(built_registry, built_registry.missing(known))
-    built_appraisal, built_survey = others.get("appraisal built"), others.get("survey built")
-    if built_appraisal is not None and not validate.appraisal_communes_known(appraisal_file, known | registered):
-        built_appraisal = None
+    built_survey = others.get("survey built")
     if built_survey is not None and not validate.survey_communes_known(survey_file, criteria_set, known, registered):
         built_survey = None
-    if appraisal_file and appraisal_file.data is not None and built_appraisal is None:  # the full check, in order
-        found = validate.check_appraisal(appraisal_file, criteria_set, known | registered)
-        issues += found
-        if not found and criteria_set is not None:
-            built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path)
+    built_appraisals, valid_appraisals = [], []
+    for appraisal_file in appraisal_files:
+        if appraisal_file.data is None:
+            continue
+        built_appraisal = others.get("appraisals built", {}).get(appraisal_file.path)
+        if built_appraisal is None or not validate.appraisal_communes_known(appraisal_file, known | registered):
+            found = validate.check_appraisal(appraisal_file, criteria_set, known | registered)  # the full check, in order
+            issues += found
+            built_appraisal = build_appraisal(appraisal_file.data, appraisal_file.path) \
+                if not found and criteria_set is not None else None
+        if built_appraisal is not None:
+            built_appraisals.append(built_appraisal)
+            valid_appraisals.append(appraisal_file)
+    issues += council.conflict_issues(valid_appraisals)
+    built_appraisal = council.merge(built_appraisals)
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
         if survey_may_lack:
@@ -294,8 +314,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         raise InputError(_dedupe(issues))
     files = [InputFile("criteria", criteria_file.path, criteria_file.sha256)]
     files += [InputFile("submission", f.path, f.sha256) for f in submission_files_read]
-    if appraisal_file:
-        files.append(InputFile("appraisal", appraisal_file.path, appraisal_file.sha256))
+    files += [InputFile("appraisal", f.path, f.sha256) for f in appraisal_files]
     if survey_file:
         files.append(InputFile("survey", survey_file.path, survey_file.sha256))
     if registry_file:

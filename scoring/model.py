@@ -336,6 +336,8 @@ class AppraisalEntry:
     score: int
     reason: str
     date: dt.date | None = None
+    appraiser: str | None = None  # who appraised (the entry's or its file's appraiser, else the council)
+    source: str = ""  # the file it came from
 
 
 @dataclass(frozen=True)

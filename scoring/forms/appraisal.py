@@ -48,7 +48,7 @@ from .texts import pts
 
 SHEET_GUIDE = "Hướng dẫn"
 SHEET_APPRAISAL = "Thẩm định"
-GUIDE_CRITERIA_ROW, GUIDE_COUNCIL_ROW = 4, 5
+GUIDE_CRITERIA_ROW, GUIDE_COUNCIL_ROW, GUIDE_APPRAISER_ROW = 4, 5, 6
 HEADER_ROW, FIRST_ROW = 3, 4
 (COL_COMMUNE, COL_NAME, COL_LEAF, COL_TITLE, COL_MAX, COL_SELF, COL_EVIDENCE, COL_FLAGS, COL_REASON) = range(1, 10)
 STAGE_COLUMNS = {1: (10, 11, 12), 2: (13, 14, 15)}  # score, reason, date
@@ -83,13 +83,34 @@ def _flags_text(result) -> str:
     return "; ".join(words)
 
 
-def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None) -> bytes:
-    """The council's appraisal form as .xlsx bytes, pre-filled from the appraisal file if any."""
+def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None, communes_chosen=None,
+                         areas=None, appraiser: str | None = None) -> bytes:
+    """The council's appraisal form as .xlsx bytes, pre-filled from the appraisal file if any.
+
+    Split appraisal: ``communes_chosen`` (codes) and/or ``areas`` (area codes) restrict the
+    rows to those communes and the leaves of those areas; ``appraiser`` (a team or person)
+    is written on the guide sheet and read back into the appraisal file. An unknown code
+    or area is a FormUsageError.
+    """
+    from . import FormUsageError
+
     source = inputs.source
     criteria = source.criteria
     results = score(Inputs(criteria, inputs.submissions, None, None))
     communes = sorted(results.communes, key=lambda r: (sort_key(r.name), r.code))
     leaves = form_leaves(criteria)
+    if communes_chosen:
+        unknown = sorted(set(communes_chosen) - {r.code for r in communes})
+        if unknown:
+            raise FormUsageError(f"không có hồ sơ của xã mã {', '.join(unknown)}")
+        communes = [r for r in communes if r.code in set(communes_chosen)]
+    if areas:
+        # the bonus and penalty items belong to no area: "bonus" and "penalty" choose them
+        known_areas = list(dict.fromkeys(leaf.area or leaf.section for leaf in leaves))
+        unknown = [area for area in areas if area not in known_areas]
+        if unknown:
+            raise FormUsageError(f"lĩnh vực {', '.join(unknown)} không có trên phiếu thẩm định (có: {', '.join(known_areas)})")
+        leaves = [leaf for leaf in leaves if (leaf.area or leaf.section) in set(areas)]
     existing = {}
     if inputs.appraisal_data:
         for entry in inputs.appraisal_data["entries"]:
@@ -112,15 +133,20 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     write_text(meta, 0, 3, "communes")
     for index, commune in enumerate(communes, start=1):
         write_text(meta, index, 3, commune.code)
+    write_text(meta, 0, 5, "leaves")  # the leaves on this form (all, or the areas chosen)
+    for index, leaf in enumerate(leaves, start=1):
+        write_text(meta, index, 5, leaf.code)
     meta.hide()
     meta.protect()
 
-    _write_guide(guide, f, criteria, council)
+    _write_guide(guide, f, criteria, council, appraiser or (inputs.appraisal_data or {}).get("appraiser") or "")
     widths = {COL_COMMUNE: 8, COL_NAME: 16, COL_LEAF: 9, COL_TITLE: 40, COL_MAX: 7, COL_SELF: 8, COL_EVIDENCE: 10,
               COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12}
     for column, width in widths.items():
         sheet.set_column(column - 1, column - 1, width)
-    write_text(sheet, 0, 0, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị", f.title)
+    scope = f", lĩnh vực {', '.join(dict.fromkeys(leaf.area or leaf.section for leaf in leaves))}" if areas else ""
+    write_text(sheet, 0, 0, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
+               + (f" ({appraiser})" if appraiser else ""), f.title)
     write_text(sheet, 1, 0, "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", f.subtitle)
     for column, header in HEADERS.items():
         write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
@@ -183,7 +209,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     return buffer.getvalue()
 
 
-def _write_guide(guide, f, criteria, council: str) -> None:
+def _write_guide(guide, f, criteria, council: str, appraiser: str = "") -> None:
     guide.set_column(0, 0, 30)
     guide.set_column(1, 1, 90)
     write_text(guide, 0, 0, f"PHIẾU THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP XÃ NĂM {criteria.year}", f.title)
@@ -192,6 +218,8 @@ def _write_guide(guide, f, criteria, council: str) -> None:
     write_text(guide, GUIDE_CRITERIA_ROW - 1, 1, f"{criteria.id} (năm {criteria.year})", f.locked)
     write_text(guide, GUIDE_COUNCIL_ROW - 1, 0, "Hội đồng thẩm định", f.bold)
     _text(guide, GUIDE_COUNCIL_ROW - 1, 1, council, f.input_text)
+    write_text(guide, GUIDE_APPRAISER_ROW - 1, 0, "Người (tổ) thẩm định", f.bold)
+    _text(guide, GUIDE_APPRAISER_ROW - 1, 1, appraiser, f.input_text)
     lines = [
         "CÁCH ĐIỀN PHIẾU",
         f"1. Trang \"{SHEET_APPRAISAL}\": mỗi dòng là một tiêu chí của một đơn vị. Cột \"Theo kiểm chứng\" là điểm "
@@ -233,6 +261,11 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
     communes = [c.text_of(meta_sheet.value(row, 4)) for row in range(2, meta_sheet.last_row + 1)]
     communes = [code for code in communes if code]
     leaves = form_leaves(criteria)
+    on_form = [c.text_of(meta_sheet.value(row, 6)) for row in range(2, meta_sheet.last_row + 1)]
+    if c.text_of(meta_sheet.value(1, 6)) == "leaves":  # a split form: only the leaves it was made with
+        on_form = {code for code in on_form if code}
+        leaves = [leaf for leaf in leaves if leaf.code in on_form]
+    appraiser = c.text_of(sheets[SHEET_GUIDE].value(GUIDE_APPRAISER_ROW, 2))
     sheet = sheets[SHEET_APPRAISAL]
     entries: list[dict] = []
     locations = {"": council_at, "/council": council_at, "/criteria_id": f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}",
@@ -265,6 +298,10 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
         for (commune, code), rows in sorted(found.items(), key=lambda item: item[1][0]):
             entries += _read_row(sheet, rows[0], commune, criteria.leaf(code), problems, locations, len(entries))
     document = {"criteria_id": criteria.id, "year": criteria.year, "council": council or "", "entries": entries}
+    if appraiser:
+        document = {"criteria_id": criteria.id, "year": criteria.year, "council": council or "",
+                    "appraiser": appraiser, "entries": entries}
+        locations["/appraiser"] = f"{SHEET_GUIDE}!B{GUIDE_APPRAISER_ROW}"
     if not problems:
         found_issues = check_appraisal(ParsedFile(shown, document, "", ()), criteria, None)
         c.map_issues(found_issues, problems, locations, council_at)

@@ -89,7 +89,12 @@ class CouncilInputs:
 
 def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> CouncilInputs:
     """The criteria set, every submission and the appraisal file if there is one (no survey needed)."""
-    criteria_path, submissions_dir, appraisal_path, _ = resolve_paths(criteria, submissions, appraisal, None)
+    from .. import appraisals as council
+
+    several = appraisal if isinstance(appraisal, (list, tuple)) and appraisal else None
+    criteria_path, submissions_dir, appraisal_path, _ = resolve_paths(
+        criteria, submissions, None if several is not None or appraisal == () else appraisal, None)
+    appraisal_list = council.appraisal_paths(several if several is not None else appraisal_path)
     source = load_criteria(criteria_path)
     criteria_set = source.criteria
     issues: list[Issue] = []
@@ -110,7 +115,8 @@ def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> Coun
             built.append(build_submission(parsed.data, parsed.path))
     issues += validate.check_communes_unique(parsed_files)
     appraisal_model = appraisal_data = None
-    if appraisal_path is not None:
+    valid, models = [], []
+    for appraisal_path in appraisal_list:  # several files (split appraisal) are merged
         parsed = read_json(appraisal_path)
         issues += parsed.issues
         if parsed.data is not None:
@@ -120,7 +126,19 @@ def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> Coun
             found = validate.check_appraisal(parsed, criteria_set, known)
             issues += found
             if not found:
-                appraisal_model, appraisal_data = build_appraisal(parsed.data, parsed.path), parsed.data
+                valid.append(parsed)
+                models.append(build_appraisal(parsed.data, parsed.path))
+    issues += council.conflict_issues(valid)
     if issues:
         raise InputError(issues)
+    if valid:
+        appraisal_model = council.merge(models)
+        seen, entries = set(), []
+        for parsed in valid:
+            for entry in parsed.data["entries"]:
+                key = (entry["commune"], entry["leaf"], entry["stage"])
+                if key not in seen:
+                    seen.add(key)
+                    entries.append(entry)
+        appraisal_data = {**valid[0].data, "entries": entries}
     return CouncilInputs(source, tuple(built), appraisal_model, appraisal_data)

@@ -54,6 +54,7 @@ def _leaf(result: LeafResult) -> dict:
         "appraised_score": to_number(appraisal.score) if appraisal else None,
         "appraisal_stage": appraisal.stage if appraisal else None,
         "appraisal_reason": appraisal.reason if appraisal else None,
+        "appraised_by": appraisal.appraiser if appraisal else None,
         "final": to_number(result.final),
         "counted_max": to_number(result.counted_max),
         "reason": result.reason,
