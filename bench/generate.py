@@ -219,7 +219,7 @@ def generate(out: Path, communes: int, leaves: int = 100, seed: int = 2025, crit
             b = rng.randint(0, respondents - a)
             c = rng.randint(0, respondents - a - b)
             counts = [a, b, c, respondents - a - b - c]
-            tallies[code][leaf.code] = {o.code: counts[i] if i < 4 else 0 for i, o in enumerate(leaf.rule.survey_options)}
+            tallies[code][leaf.code] = {o.code: counts[i] if i < 4 else 0 for i, o in enumerate(leaf.rule.answers)}
         if index % 5 == 0:
             for leaf_code in judgement:
                 leaf = model.leaf(leaf_code)

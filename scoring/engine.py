@@ -67,14 +67,15 @@ class LeafResult:
         if FLAG_SURVEY_MISSING in self.flags:
             counted = "tạm tính 0 điểm" if self.counted_max else "loại khỏi điểm tối đa"
             return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
-        report = self.report if self.leaf.rule.kind == "deadline" else _RawView(self.raw)
+        reads_documents = self.leaf.rule.reads_documents
+        report = self.report if reads_documents else _RawView(self.raw)
         return leaf_reason(
             self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
             final=self.final, self_score=self.self_score, na_policy=self.not_applicable,
             auto_na=self.nothing_arose and not (report and report.not_applicable),
             missing_evidence=(FLAG_MISSING_EVIDENCE in self.flags or self.uncredited) and self.appraisal is None,
             rule_score=self.rule_score, appraisal=self.appraisal,
-            first_document=first_document(self.leaf, report) if self.leaf.rule.kind == "deadline" else None,
+            first_document=first_document(self.leaf, report) if reads_documents else None,
             tallies=self.tallies,
         )
 
@@ -179,63 +180,11 @@ def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies: np.ndarray | 
     ``tallies`` (survey questions only) holds each commune's answers per option, as a
     matrix communes × the rule's options (survey_counts).
 
-    Returns (points in hundredths, nothing_arose) for one column of the fact table. Every
-    rule is exact integer arithmetic; the only rounding (proportional, survey) is
-    round_half_up.
+    Returns (points in hundredths, nothing_arose) for one column of the fact table: the
+    kind's vectorised formula (scoring.rules). Every rule is exact integer arithmetic; the
+    only rounding (proportional, survey) is round_half_up.
     """
-    rule = leaf.rule
-    size = facts.self_score.shape[0]
-    nothing_arose = np.zeros(size, dtype=bool)
-    kind = rule.kind
-    if kind == "yes_no":
-        points = np.where(facts.done[:, column], leaf.max, 0)
-    elif kind == "choice":
-        option_points = np.array([o.points for o in rule.options] + [0], dtype=np.int64)
-        points = option_points[facts.choice[:, column]]  # index -1 (no choice) takes the final 0
-    elif kind == "deadline":
-        days = facts.first_day[:, column]
-        present = days > 0
-        points = np.full(size, rule.missing, dtype=np.int64)
-        if rule.late_until is not None:
-            points = np.where(present & (days <= rule.late_until.toordinal()), rule.late, points)
-        points = np.where(present & (days <= rule.deadline.toordinal()), rule.on_time, points)
-    elif kind in ("ratio_thresholds", "proportional"):
-        numerator, denominator = facts.numerator[:, column], facts.denominator[:, column]
-        nothing_arose = denominator == 0
-        safe_denominator = np.where(nothing_arose, 1, denominator)
-        if kind == "proportional":
-            points = round_half_up(leaf.max * numerator, safe_denominator)
-        else:
-            points = np.full(size, rule.otherwise, dtype=np.int64)
-            # the first threshold reached wins: apply them lowest first so higher ones overwrite
-            for threshold in reversed(rule.thresholds):
-                reached = numerator * 100 * threshold.at.denominator >= threshold.at.numerator * safe_denominator
-                points = np.where(reached, threshold.points, points)
-        points = np.where(nothing_arose, 0, points)
-    elif kind == "value_thresholds":
-        values = facts.value[:, column]
-        points = np.full(size, rule.otherwise, dtype=np.int64)
-        for threshold in reversed(rule.thresholds):
-            limit_numerator, limit_denominator = threshold.at.numerator * 100, threshold.at.denominator
-            if rule.direction == "at_least":
-                reached = values * limit_denominator >= limit_numerator
-            else:
-                reached = values * limit_denominator <= limit_numerator
-            points = np.where(reached, threshold.points, points)
-    elif kind == "deduction":
-        points = np.maximum(leaf.max - rule.per_violation * facts.violations[:, column], rule.floor)
-    elif kind == "per_count":
-        points = np.minimum(rule.points_each * facts.count[:, column], leaf.max)
-    elif kind == "judgement":
-        points = np.where(facts.has_self[:, column], facts.self_score[:, column], 0)
-    elif kind == "survey":
-        shares = np.array([int(o.share * 100) for o in rule.survey_options], dtype=np.int64)  # hundredths of a percent
-        counts = tallies  # communes × the question's options, in the rule's order
-        respondents = counts.sum(axis=1)
-        points = round_half_up(leaf.max * (counts @ shares), np.where(respondents == 0, 1, respondents) * PERCENT)
-    else:  # the schema admits no other kind
-        raise ValueError(f"unknown rule kind {kind}")
-    return np.asarray(points, dtype=np.int64), nothing_arose
+    return leaf.rule.score_all(leaf, facts, column, tallies)
 
 
 # ---------------------------------------------------------------- scoring
@@ -341,7 +290,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
 
     counts = survey_counts(criteria, submissions, survey_tallies)
     survey_missing = survey_gaps(criteria, submissions, survey_tallies)
-    judgement = np.array([leaf.rule.kind == "judgement" and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
+    judgement = np.array([leaf.rule.awaits_appraisal and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
     # judgement leaves not appraised yet, left out until appraised when the set says so
     held_back = judgement & ~appraised if criteria.awaiting_appraisal == "exclude" else np.zeros((size, width), dtype=bool)
     for column, leaf in enumerate(criteria.leaves):
@@ -476,7 +425,7 @@ def survey_gaps(criteria: CriteriaSet, submissions, survey_tallies) -> np.ndarra
 def survey_counts(criteria: CriteriaSet, submissions, survey_tallies) -> dict[int, np.ndarray]:
     """Per survey question (by column), the answers of every commune per option: a matrix
     communes × the rule's options, laid out in one pass over the tallies."""
-    columns = {leaf.code: (column, {o.code: i for i, o in enumerate(leaf.rule.survey_options)})
+    columns = {leaf.code: (column, {o.code: i for i, o in enumerate(leaf.rule.answers)})
                for column, leaf in enumerate(criteria.leaves) if leaf.section == SECTION_SURVEY}
     cells = {column: [0] * (len(submissions) * len(options)) for column, options in columns.values()}
     for row, submission in enumerate(submissions):

@@ -22,7 +22,7 @@ import numpy as np
 from msgspec import UNSET
 
 from .model import (
-    FACTS_BY_KIND, SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
+    SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
 )
 from .errors import Issue, pointer
 from .numbers import exact_hundredths
@@ -135,9 +135,9 @@ class _Columns:
     area: np.ndarray
     needed: np.ndarray       # FACT_BITS of the facts the rule needs
     max: np.ndarray
-    floor: np.ndarray        # lowest self-score allowed (below 0 only for deductions)
-    step: np.ndarray         # judgement step (1 elsewhere)
-    judgement: np.ndarray
+    floor: np.ndarray        # lowest self-score allowed (the kind's ``lowest``)
+    step: np.ndarray         # the step scores must keep (the kind's ``step``; 1 elsewhere)
+    stepped: np.ndarray      # the kind has a step
 
 
 def _columns(criteria: CriteriaSet) -> _Columns:
@@ -149,11 +149,11 @@ def _columns(criteria: CriteriaSet) -> _Columns:
         na_allowed=np.array([leaf.not_applicable is not None for leaf in leaves], dtype=bool),
         survey=np.array([leaf.section == SECTION_SURVEY for leaf in leaves], dtype=bool),
         area=np.array([leaf.section == SECTION_AREA for leaf in leaves], dtype=bool),
-        needed=np.array([sum(FACT_BITS[name] for name in FACTS_BY_KIND[leaf.rule.kind]) for leaf in leaves], dtype=np.int64),
+        needed=np.array([sum(FACT_BITS[name] for name in leaf.rule.facts) for leaf in leaves], dtype=np.int64),
         max=np.array([leaf.max for leaf in leaves], dtype=np.int64),
-        floor=np.array([min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0 for leaf in leaves], dtype=np.int64),
-        step=np.array([leaf.rule.step or 1 if leaf.rule.kind == "judgement" else 1 for leaf in leaves], dtype=np.int64),
-        judgement=np.array([leaf.rule.kind == "judgement" for leaf in leaves], dtype=bool),
+        floor=np.array([leaf.rule.lowest for leaf in leaves], dtype=np.int64),
+        step=np.array([leaf.rule.step or 1 for leaf in leaves], dtype=np.int64),
+        stepped=np.array([leaf.rule.step is not None for leaf in leaves], dtype=bool),
     )
     object.__setattr__(criteria, "_fact_columns", columns)  # a cache, not state: the set is frozen
     return columns
@@ -186,7 +186,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     cells = size * width
     position = {leaf.code: index for index, leaf in enumerate(leaves)}
     accepted = [frozenset(leaf.evidence_types) if leaf.evidence_types else None for leaf in leaves]
-    options = [{o.value: i for i, o in enumerate(leaf.rule.options)} for leaf in leaves]
+    options = [{value: i for i, value in enumerate(leaf.rule.fact_options("choice") or ())} for leaf in leaves]
     window = criteria.evidence_window
     first_allowed, last_allowed = window if window else (dt.date.min, dt.date.max)
     bounds = number_bounds or {}
@@ -372,7 +372,7 @@ def _clean_rows(criteria, table: FactTable, present, fact_bits, marked) -> np.nd
         | (present & ~claimed & ((fact_bits & c.needed) != c.needed))  # fact-missing
         | (has_numerator & has_denominator & (table.numerator > table.denominator))
         | (has_denominator & (table.denominator == 0) & ~claimed & ~c.na_allowed)  # zero-denominator
-        | (table.has_self & ((score > c.max) | (score < c.floor) | (c.judgement & (score % c.step != 0))))
+        | (table.has_self & ((score > c.max) | (score < c.floor) | (c.stepped & (score % c.step != 0))))
     )
     return ~(suspicious.any(axis=1) | marked)
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from fractions import Fraction
 from types import MappingProxyType
 
 from .errors import InputError, Issue
 from .files import SURVEY_NAME, display_path, read_document, reread_leaves, resolve_paths, submission_files
 from .model import (
     SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
-    Appraisal, AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet,
-    InputFile, Inputs, LazyReports, Leaf, Rule, Submission, Survey, SurveyOption, Threshold,
+    Appraisal, AppraisalEntry, Area, Band, Block, CriteriaSet,
+    InputFile, Inputs, LazyReports, Leaf, Submission, Survey,
     frozen_mapping,
 )
 from .numbers import to_hundredths
+from .rules import build_rule  # noqa: F401 - each kind builds its own parameters
 from .quick import check_submission_files
 from .workers import collector_paused
 
@@ -37,41 +37,6 @@ def parse_date(text: str) -> dt.date:
 
 def _h(value) -> int:
     return to_hundredths(value)
-
-
-def build_rule(raw: dict) -> Rule:
-    """Rule parameters as exact values (points in hundredths, thresholds as Fractions)."""
-    kind = raw["kind"]
-    thresholds = tuple(Threshold(Fraction(Decimal(t["at"])), _h(t["points"])) for t in raw.get("thresholds", ()))
-    if kind == "choice":
-        return Rule(kind, options=tuple(ChoiceOption(o["value"], o["label"], _h(o["points"])) for o in raw["options"]))
-    if kind == "survey":
-        return Rule(kind, question=raw["question"], survey_options=tuple(
-            SurveyOption(o["code"], o["label"], Fraction(Decimal(o["share"]))) for o in raw["options"]))
-    if kind == "deadline":
-        return Rule(kind, deadline=parse_date(raw["deadline"]),
-                    late_until=parse_date(raw["late_until"]) if raw.get("late_until") else None,
-                    on_time=_h(raw["on_time"]), late=_h(raw.get("late", 0)), missing=_h(raw["missing"]))
-    if kind == "value_thresholds":
-        thresholds = tuple(Threshold(Fraction(_h(t["at"]), 100), _h(t["points"])) for t in raw["thresholds"])
-    return Rule(
-        kind,
-        question=raw.get("question"),
-        numerator=raw.get("numerator"),
-        denominator=raw.get("denominator"),
-        value=raw.get("value"),
-        unit=raw.get("unit"),
-        direction=raw.get("direction", "at_least"),
-        thresholds=thresholds,
-        otherwise=_h(raw.get("otherwise", 0)),
-        violation=raw.get("violation"),
-        per_violation=_h(raw.get("per_violation", 0)),
-        floor=_h(raw.get("floor", 0)),
-        step=_h(raw.get("step", 0)),
-        aspects=tuple(raw.get("aspects", ())),
-        counted=raw.get("counted"),
-        points_each=_h(raw.get("points_each", 0)),
-    )
 
 
 def iter_leaves(data: dict):

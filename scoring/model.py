@@ -10,11 +10,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from . import text
 from .numbers import to_hundredths
+
+if TYPE_CHECKING:
+    from .rules.base import RuleKind
 
 SECTION_AREA = "area"
 SECTION_SURVEY = "survey"
@@ -31,78 +34,6 @@ def frozen_mapping(mapping) -> Mapping:
 
 
 @dataclass(frozen=True)
-class Threshold:
-    """Reaching ``at`` gives ``points`` (hundredths). ``at`` is exact: a percentage or a value."""
-
-    at: Fraction
-    points: int
-
-
-@dataclass(frozen=True)
-class ChoiceOption:
-    value: str
-    label: str
-    points: int
-
-
-@dataclass(frozen=True)
-class SurveyOption:
-    code: str
-    label: str
-    share: Fraction  # percent of the leaf's points
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A leaf's scoring rule: the kind plus its parameters, already exact.
-
-    Only the fields of the kind are set; see the rule table in README.md.
-    """
-
-    kind: str
-    question: str | None = None
-    options: tuple[ChoiceOption, ...] = ()
-    deadline: dt.date | None = None
-    late_until: dt.date | None = None
-    on_time: int = 0
-    late: int = 0
-    missing: int = 0
-    numerator: str | None = None
-    denominator: str | None = None
-    value: str | None = None
-    unit: str | None = None
-    direction: str = "at_least"
-    thresholds: tuple[Threshold, ...] = ()
-    otherwise: int = 0
-    violation: str | None = None
-    per_violation: int = 0
-    floor: int = 0
-    step: int = 0
-    aspects: tuple[str, ...] = ()
-    survey_options: tuple[SurveyOption, ...] = ()
-    counted: str | None = None
-    points_each: int = 0
-
-    def facts_needed(self) -> tuple[str, ...]:
-        """The facts a commune must report for this rule."""
-        return FACTS_BY_KIND[self.kind]
-
-
-FACTS_BY_KIND: Mapping[str, tuple[str, ...]] = frozen_mapping({
-    "yes_no": ("done",),
-    "choice": ("choice",),
-    "deadline": (),
-    "ratio_thresholds": ("numerator", "denominator"),
-    "value_thresholds": ("value",),
-    "proportional": ("numerator", "denominator"),
-    "deduction": ("violations",),
-    "judgement": (),
-    "survey": (),
-    "per_count": ("count",),
-})
-
-
-@dataclass(frozen=True)
 class Leaf:
     """A scored leaf (sub-criterion, or a criterion without children, or a bonus/penalty item)."""
 
@@ -111,7 +42,7 @@ class Leaf:
     max: int
     section: str
     area: str | None
-    rule: Rule
+    rule: "RuleKind"  # the kind's parameters (scoring.rules): it scores, checks and explains the leaf
     evidence_required: bool = False
     evidence_types: tuple[str, ...] = ()
     evidence_description: str = ""

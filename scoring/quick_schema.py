@@ -133,27 +133,27 @@ class _Translator:
             if target not in self.made:
                 self.made[target] = self.type_of(self.defs[target], _struct_name(target), field=field)
             return self.made[target]
-        kind = node.get("type")
+        json_type = node.get("type")
         words = set(node) - _ANNOTATIONS - {"$schema", "$id", "$defs"}
         if "enum" in node:
-            kind = None
-        if not (kind is None or isinstance(kind, str)) or kind not in _KEYWORDS or not words <= _KEYWORDS[kind]:
+            json_type = None
+        if not (json_type is None or isinstance(json_type, str)) or json_type not in _KEYWORDS or not words <= _KEYWORDS[json_type]:
             raise Untranslatable(f"unsupported keywords at {name}: {sorted(words)}")
-        if kind is None:
+        if json_type is None:
             values = node["enum"]
             if not values or not all(type(v) in (str, int) for v in values):
                 raise Untranslatable("enum of other than strings and integers")
             return Literal[tuple(values)]
-        if kind == "object":
+        if json_type == "object":
             return self._object(node, name)
-        if kind == "array":
+        if json_type == "array":
             constraints = _meta(min_length=node.get("minItems"), max_length=node.get("maxItems"))
             return _annotated(list[self.type_of(node["items"], name + "Item")], constraints)
-        if kind == "string":
+        if json_type == "string":
             return self._string(node)
-        if kind == "integer":
+        if json_type == "integer":
             return _annotated(int, _meta(ge=node.get("minimum"), le=node.get("maximum")))
-        if kind == "number":
+        if json_type == "number":
             bounds = (node.get("minimum"), node.get("maximum"))
             if field is None or self.number_bounds.setdefault(field, bounds) != bounds:
                 raise Untranslatable(f"number without a property name, or with two sets of bounds: {field}")

@@ -18,7 +18,8 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
-from .model import FACTS_BY_KIND, SECTION_SURVEY, is_real_date
+from . import rules
+from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .text import legacy_message, match_key, nfc
 from .vietnamese import format_date
@@ -66,42 +67,42 @@ _TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "
 
 
 def _schema_message(error) -> str:
-    kind, value = error.validator, error.validator_value
-    if kind == "required":
+    keyword, value = error.validator, error.validator_value
+    if keyword == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
         return f"thiếu trường bắt buộc '{missing[0] if missing else value}'"
-    if kind == "additionalProperties":
+    if keyword == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
         listing = ", ".join(a for a in allowed if a != "$schema")
         return f"trường không hợp lệ '{', '.join(extra)}' (các trường được dùng: {listing})"
-    if kind == "type":
+    if keyword == "type":
         names = value if isinstance(value, list) else [value]
         return "phải là " + " hoặc ".join(_TYPE_NAMES.get(n, n) for n in names)
-    if kind in ("enum", "const"):
-        options = value if kind == "enum" else [value]
+    if keyword in ("enum", "const"):
+        options = value if keyword == "enum" else [value]
         return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
-    if kind == "pattern":
+    if keyword == "pattern":
         if value.startswith("^[^\x00"):
             return "chứa ký tự điều khiển hoặc ký tự ẩn (không in được: NUL, ESC, ký tự đổi chiều viết, khoảng trắng rộng 0…)"
         return f"không đúng định dạng (mẫu {value})"
-    if kind == "minimum":
+    if keyword == "minimum":
         return f"phải lớn hơn hoặc bằng {value}"
-    if kind == "maximum":
+    if keyword == "maximum":
         return f"phải nhỏ hơn hoặc bằng {value}"
-    if kind == "exclusiveMinimum":
+    if keyword == "exclusiveMinimum":
         return f"phải lớn hơn {value}"
-    if kind == "minItems":
+    if keyword == "minItems":
         return f"phải có ít nhất {value} phần tử"
-    if kind == "maxItems":
+    if keyword == "maxItems":
         return f"có nhiều nhất {value} phần tử"
-    if kind == "minLength":
+    if keyword == "minLength":
         return "không được để trống" if value == 1 else f"phải dài ít nhất {value} ký tự"
-    if kind == "maxLength":
+    if keyword == "maxLength":
         return f"dài quá {value} ký tự"
-    if kind == "propertyNames":
+    if keyword == "propertyNames":
         return f"tên khóa '{error.instance}' không hợp lệ"
-    if kind == "oneOf":
+    if keyword == "oneOf":
         return "một tiêu chí phải có 'rule' (tiêu chí được chấm) hoặc 'items' (nhóm tiêu chí thành phần), không cả hai"
     return error.message
 
@@ -205,7 +206,7 @@ def check_criteria(parsed) -> list[Issue]:
     if issues:
         return issues
     data, file = parsed.data, parsed.path
-    issues += _precision_and_dates(parsed, {"date", "deadline", "late_until", "from", "to"})
+    issues += _precision_and_dates(parsed, {"date", "from", "to"} | rules.DATE_FIELDS)
     if issues:
         return issues
 
@@ -237,60 +238,12 @@ def check_criteria(parsed) -> list[Issue]:
     def check_rule(node, where, in_survey):
         rule, kind, node_max, code = node["rule"], node["rule"]["kind"], to_hundredths(node["max"]), node["code"]
         rule_at = where + "/rule"
-        if in_survey is not None and (kind == "survey") != in_survey:
+        if in_survey is not None and rules.KINDS[kind].survey != in_survey:
             add(rule_at + "/kind", "survey-area",
                 "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'" if in_survey
                 else "tiêu chí loại 'survey' chỉ được đặt trong lĩnh vực có \"source\": \"survey\"")
 
-        def not_above(value, at, what):
-            if to_hundredths(value) > node_max:
-                add(at, "points-above-max", f"{what} ({format_points(to_hundredths(value), decimals=0)}) vượt điểm tối đa {format_points(node_max, decimals=0)} của tiêu chí {code}")
-
-        if kind in ("ratio_thresholds", "value_thresholds"):
-            ats = [Decimal(t["at"]) for t in rule["thresholds"]]
-            increasing = kind == "value_thresholds" and rule["direction"] == "at_most"
-            ordered = all((b > a) if increasing else (b < a) for a, b in zip(ats, ats[1:]))
-            if not ordered:
-                add(rule_at + "/thresholds", "thresholds-order",
-                    "các ngưỡng phải tăng dần" if increasing else "các ngưỡng phải giảm dần (ngưỡng cao nhất trước)")
-            if kind == "ratio_thresholds" and any(a > 100 or a < 0 for a in ats):
-                add(rule_at + "/thresholds", "thresholds-order", "ngưỡng tỷ lệ phải trong khoảng 0-100%")
-            for index, threshold in enumerate(rule["thresholds"]):
-                not_above(threshold["points"], f"{rule_at}/thresholds/{index}/points", "điểm của ngưỡng")
-            not_above(rule["otherwise"], rule_at + "/otherwise", "điểm khi không đạt ngưỡng nào")
-        elif kind == "choice":
-            values = [o["value"] for o in rule["options"]]
-            for index, option in enumerate(rule["options"]):
-                not_above(option["points"], f"{rule_at}/options/{index}/points", "điểm của phương án")
-                if values.index(option["value"]) != index:
-                    add(f"{rule_at}/options/{index}/value", "duplicate-code", f"phương án '{option['value']}' lặp lại")
-            if max(to_hundredths(o["points"]) for o in rule["options"]) != node_max:
-                add(rule_at + "/options", "max-unreachable", f"không phương án nào cho đủ {format_points(node_max, decimals=0)} điểm tối đa")
-        elif kind == "deadline":
-            if to_hundredths(rule["on_time"]) != node_max:
-                add(rule_at + "/on_time", "max-unreachable", "điểm đúng hạn phải bằng điểm tối đa của tiêu chí")
-            for key in ("late", "missing"):
-                if key in rule:
-                    not_above(rule[key], f"{rule_at}/{key}", "điểm")
-            if rule.get("late_until") and rule["late_until"] < rule["deadline"]:
-                add(rule_at + "/late_until", "deadline-order", "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)")
-        elif kind == "judgement":
-            step = to_hundredths(rule["step"])
-            if node_max % step:
-                add(rule_at + "/step", "step-invalid", f"bước {format_points(step, decimals=0)} không chia hết điểm tối đa {format_points(node_max, decimals=0)}")
-        elif kind == "survey":
-            codes = [o["code"] for o in rule["options"]]
-            for index, option_code in enumerate(codes):
-                if codes.index(option_code) != index:
-                    add(f"{rule_at}/options/{index}/code", "duplicate-code", f"phương án '{option_code}' lặp lại")
-            if max(Decimal(o["share"]) for o in rule["options"]) != 100:
-                add(rule_at + "/options", "max-unreachable", "phải có một phương án được 100% số điểm")
-        elif kind == "per_count":
-            not_above(rule["points_each"], rule_at + "/points_each", "điểm mỗi lần")
-        elif kind == "deduction":
-            not_above(rule["per_violation"], rule_at + "/per_violation", "điểm trừ mỗi vi phạm")
-            if "floor" in rule:
-                not_above(rule["floor"], rule_at + "/floor", "mức sàn")
+        rules.KINDS[kind].check(rules.Checks(rule, node_max, code, rule_at, add))
 
     total = 0
     for a_index, area in enumerate(data["areas"]):
@@ -402,9 +355,9 @@ def _leaf_checks(criteria) -> dict:
         rule = leaf.rule
         checks[leaf.code] = (
             leaf,
-            FACTS_BY_KIND[rule.kind],
-            min(0, rule.floor) if rule.kind == "deduction" else 0,
-            frozenset(o.value for o in rule.options) if rule.kind == "choice" else None,
+            rule.facts,
+            rule.lowest,
+            frozenset(rule.fact_options("choice") or ()) if "choice" in rule.facts else None,
         )
     object.__setattr__(criteria, "_leaf_checks", checks)  # a cache, not state: the set is frozen
     return checks
@@ -498,11 +451,11 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
             for name in facts:
                 if name not in needed:
                     add(pointer("leaves", code, "facts", name), "fact-unexpected",
-                        f"tiêu chí {code} ({_KIND_NAMES[leaf.rule.kind]}) không dùng số liệu '{name}'"
+                        f"tiêu chí {code} ({leaf.rule.label}) không dùng số liệu '{name}'"
                         + (f"; cần: {', '.join(needed)}" if needed else ""))
             if choices is not None and "choice" in facts and facts["choice"] not in choices:
                 add(pointer("leaves", code, "facts", "choice"), "fact-invalid",
-                    f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(o.value for o in leaf.rule.options)}")
+                    f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(leaf.rule.fact_options('choice'))}")
             if "value" in facts and exact_hundredths(facts["value"]) is None:
                 add(pointer("leaves", code, "facts", "value"), "fact-invalid", "giá trị có quá hai chữ số thập phân")
             if "denominator" in facts and "numerator" in facts:
@@ -528,7 +481,7 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
                 elif value < floor:
                     add(pointer("leaves", code, "self_score"), "self-score-below-min",
                         f"điểm tự chấm {format_points(value, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}")
-                elif leaf.rule.kind == "judgement" and value % leaf.rule.step:
+                elif leaf.rule.step and value % leaf.rule.step:
                     add(pointer("leaves", code, "self_score"), "score-off-step",
                         f"tiêu chí {code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm")
         evidence = raw.get("evidence")
@@ -546,13 +499,6 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
                     if problem:
                         issues.append(problem)
     return issues
-
-
-_KIND_NAMES = {
-    "yes_no": "đạt/không đạt", "choice": "chọn mức", "deadline": "theo thời hạn", "ratio_thresholds": "ngưỡng tỷ lệ",
-    "value_thresholds": "ngưỡng giá trị", "proportional": "tỷ lệ thuận", "deduction": "trừ điểm theo vi phạm",
-    "judgement": "thẩm định chấm", "survey": "điều tra xã hội học", "per_count": "tính theo số lượng",
-}
 
 
 def check_communes_unique(parsed_files) -> list[Issue]:
@@ -618,13 +564,13 @@ def check_appraisal(parsed, criteria, known_communes) -> list[Issue]:
         if leaf.section == SECTION_SURVEY:
             issues.append(Issue(parsed.path, where + "/leaf", "survey-leaf-in-submission", f"tiêu chí {leaf.code} được chấm từ điều tra xã hội học"))
         score = to_hundredths(entry["score"])
-        floor = min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
+        floor = leaf.rule.lowest
         if score > leaf.max:
             issues.append(Issue(parsed.path, where + "/score", "score-above-max",
                                 f"điểm thẩm định {format_points(score, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {leaf.code}"))
         elif score < floor:
             issues.append(Issue(parsed.path, where + "/score", "score-below-min", f"điểm thẩm định {format_points(score, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}"))
-        elif leaf.rule.kind == "judgement" and score % leaf.rule.step:
+        elif leaf.rule.step and score % leaf.rule.step:
             issues.append(Issue(parsed.path, where + "/score", "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm"))
         key = (entry["commune"], entry["leaf"], entry["stage"])
         if key in seen:
@@ -662,7 +608,7 @@ def check_survey(parsed, criteria, known_communes, registered=frozenset()) -> li
     issues += _header_issues(parsed, criteria)
     survey_leaves = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
     # per question, its options (in the set's order and as a set): one lookup per tally
-    options_of = {leaf.code: ([o.code for o in leaf.rule.survey_options], frozenset(o.code for o in leaf.rule.survey_options))
+    options_of = {leaf.code: ([o.code for o in leaf.rule.answers], frozenset(o.code for o in leaf.rule.answers))
                   for leaf in survey_leaves}
     tallies = parsed.data["tallies"]
     for commune, questions in tallies.items():

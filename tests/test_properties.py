@@ -23,8 +23,12 @@ from scoring.engine import score
 from scoring.load import load_inputs
 from scoring.model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, Appraisal,
-    AppraisalEntry, Area, Band, Block, ChoiceOption, CriteriaSet, Document, Inputs, Leaf, LeafReport, Rule,
-    Submission, Survey, SurveyOption, Threshold, frozen_mapping,
+    AppraisalEntry, Area, Band, Block, CriteriaSet, Document, Inputs, Leaf, LeafReport,
+    Submission, Survey, frozen_mapping,
+)
+from scoring.rules import (
+    Choice, ChoiceOption, Deadline, Deduction, Judgement, PerCount, Proportional, RatioThresholds, SurveyOption,
+    SurveyQuestion, Threshold, ValueThresholds, YesNo,
 )
 from scoring.numbers import from_number, round_half_up, to_hundredths, to_number
 from scoring.reasons import score_of
@@ -52,22 +56,22 @@ def _at_most(draw, limit, step=25):
 
 
 @st.composite
-def area_leaf(draw, code: str) -> Leaf:
-    kind = draw(st.sampled_from(KINDS))
+def area_leaf(draw, code: str, kind: str | None = None) -> Leaf:
+    kind = kind or draw(st.sampled_from(KINDS))
     maximum = draw(quarters)
     na = draw(st.sampled_from([None, NA_EXCLUDE, NA_FULL]))
     if kind == "yes_no":
-        rule = Rule(kind, question="Thực hiện đúng quy định")
+        rule = YesNo(question="Thực hiện đúng quy định")
     elif kind == "choice":
-        rule = Rule(kind, options=(ChoiceOption("du", "Đầy đủ", maximum),
-                                   ChoiceOption("mot_phan", "Một phần", _at_most(draw, maximum)),
-                                   ChoiceOption("khong", "Không", 0)))
+        rule = Choice(options=(ChoiceOption("du", "Đầy đủ", maximum),
+                               ChoiceOption("mot_phan", "Một phần", _at_most(draw, maximum)),
+                               ChoiceOption("khong", "Không", 0)))
     elif kind == "deadline":
         deadline = dt.date(2023, 1, 1) + dt.timedelta(days=draw(st.integers(0, 200)))
         late_until = draw(st.one_of(st.none(), st.integers(0, 90).map(lambda d: deadline + dt.timedelta(days=d))))
         late = _at_most(draw, maximum)
-        rule = Rule(kind, deadline=deadline, late_until=late_until, on_time=maximum, late=late,
-                    missing=_at_most(draw, late))
+        rule = Deadline(deadline=deadline, late_until=late_until, on_time=maximum, late=late,
+                        missing=_at_most(draw, late))
     elif kind in ("ratio_thresholds", "value_thresholds"):
         ats = sorted(draw(st.lists(st.integers(0, 10000), min_size=1, max_size=3, unique=True)), reverse=True)
         points = sorted((_at_most(draw, maximum, 1) for _ in ats), reverse=True)
@@ -78,15 +82,18 @@ def area_leaf(draw, code: str) -> Leaf:
             if direction == "at_most":
                 ats.reverse()
         thresholds = tuple(Threshold(Fraction(at, 100), p) for at, p in zip(ats, points))
-        rule = Rule(kind, numerator="Số đạt", denominator="Tổng số", value="Giá trị", unit="%", direction=direction,
-                    thresholds=thresholds, otherwise=_at_most(draw, points[-1], 1))
+        otherwise = _at_most(draw, points[-1], 1)
+        if kind == "value_thresholds":
+            rule = ValueThresholds(value="Giá trị", unit="%", direction=direction, thresholds=thresholds, otherwise=otherwise)
+        else:
+            rule = RatioThresholds(numerator="Số đạt", denominator="Tổng số", thresholds=thresholds, otherwise=otherwise)
     elif kind == "proportional":
-        rule = Rule(kind, numerator="Số đạt", denominator="Tổng số")
+        rule = Proportional(numerator="Số đạt", denominator="Tổng số")
     elif kind == "deduction":
         floor = -_at_most(draw, maximum) if draw(st.booleans()) else 0
-        rule = Rule(kind, violation="Vi phạm", per_violation=draw(st.integers(1, maximum)), floor=floor)
+        rule = Deduction(violation="Vi phạm", per_violation=draw(st.integers(1, maximum)), floor=floor)
     else:  # judgement
-        rule = Rule(kind, step=25, aspects=("Chất lượng",))
+        rule = Judgement(points_step=25, aspects=("Chất lượng",))
     required = draw(st.booleans())
     types = draw(st.sampled_from([(), ("KH",), ("BC", "QĐ")]))
     return Leaf(code=code, title=f"Tiêu chí {code}", max=maximum, section=SECTION_AREA, area="1", rule=rule,
@@ -98,12 +105,12 @@ def survey_leaf(code: str, maximum: int) -> Leaf:
     options = (SurveyOption("A", "Rất hài lòng", Fraction(100)), SurveyOption("B", "Hài lòng", Fraction(60)),
                SurveyOption("C", "Chưa hài lòng", Fraction(25, 2)), SurveyOption("D", "Không hài lòng", Fraction(0)))
     return Leaf(code=code, title=f"Câu hỏi {code}", max=maximum, section=SECTION_SURVEY, area="2",
-                rule=Rule("survey", question="Ông/bà có hài lòng?", survey_options=options))
+                rule=SurveyQuestion(question="Ông/bà có hài lòng?", options=options))
 
 
 def adjustment_leaf(code: str, section: str, maximum: int, each: int) -> Leaf:
     return Leaf(code=code, title=f"Mục {code}", max=maximum, section=section, area=None,
-                rule=Rule("per_count", counted="Số lần", points_each=each))
+                rule=PerCount(counted="Số lần", points_each=each))
 
 
 @st.composite
@@ -135,11 +142,11 @@ def criteria_sets(draw) -> CriteriaSet:
 
 
 def _floor(leaf: Leaf) -> int:
-    return min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
+    return min(0, leaf.rule.floor) if isinstance(leaf.rule, Deduction) else 0
 
 
 def _score_in_range(draw, leaf: Leaf) -> int:
-    step = leaf.rule.step if leaf.rule.kind == "judgement" else 25
+    step = leaf.rule.step if isinstance(leaf.rule, Judgement) else 25
     low, high = _floor(leaf) // step, leaf.max // step
     return step * draw(st.integers(low, high))
 
@@ -313,7 +320,7 @@ def reference_rule_points(leaf: Leaf, report: LeafReport | None, tallies) -> int
         return report.self_score if report and report.self_score is not None else 0
     if kind == "survey":
         respondents = sum(tallies.values())
-        weighted = sum(count * next(o.share for o in rule.survey_options if o.code == code) for code, count in tallies.items())
+        weighted = sum(count * next(o.share for o in rule.options if o.code == code) for code, count in tallies.items())
         quotient = leaf.max * weighted / (100 * respondents)  # hundredths × percent / (100 × respondents)
         return _half_up(quotient.numerator, quotient.denominator)
     raise AssertionError(kind)
@@ -356,7 +363,7 @@ def test_leaf_scores_follow_the_rule_table(inputs):
 def test_proportional_and_survey_leaves_round_half_up(maximum, fraction, survey_max, tallies):
     """Half-way quotients (x.xx5) are common here: proportional max × n/d and survey shares, both half up."""
     numerator, denominator = fraction
-    leaf = Leaf("1.1", "Tỷ lệ", maximum, SECTION_AREA, "1", Rule("proportional", numerator="Số đạt", denominator="Tổng số"))
+    leaf = Leaf("1.1", "Tỷ lệ", maximum, SECTION_AREA, "1", Proportional(numerator="Số đạt", denominator="Tổng số"))
     question = survey_leaf("2.1", survey_max)
     criteria = CriteriaSet(
         id="thu-nghiem", year=2023, title="Bộ tiêu chí thử", issuer=frozen_mapping({}), legal_source=frozen_mapping({}),
@@ -419,7 +426,7 @@ def test_index_never_exceeds_the_cap(bonus_each, count):
     criteria = CriteriaSet(
         id="thu-nghiem", year=2023, title="Bộ tiêu chí thử", issuer=frozen_mapping({}), legal_source=frozen_mapping({}),
         total_points=1000, index_cap=10000, evidence_window=None, areas=(Area("1", "Lĩnh vực 1", 1000, "self_assessment"),),
-        leaves=(Leaf("1.1", "Đạt", 1000, SECTION_AREA, "1", Rule("yes_no", question="Đạt")),
+        leaves=(Leaf("1.1", "Đạt", 1000, SECTION_AREA, "1", YesNo(question="Đạt")),
                 adjustment_leaf("T1", SECTION_BONUS, 1000, bonus_each)),
         bonus_title="Điểm thưởng", bonus_cap=1000, penalty_title=None, penalty_cap=0, bands=BANDS, blocks=BLOCKS,
         tie_break=())

@@ -191,7 +191,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
         if not rows:
             continue
         floor = self_score_floor(leaf)
-        step = f", theo bước {pts(leaf.rule.step)}" if leaf.rule.kind == "judgement" else ""
+        step = f", theo bước {pts(leaf.rule.step)}" if leaf.rule.step else ""
         cells_text = " ".join(f"{c.column_letter(cols[0])}{row + 1}" for row in rows for cols in STAGE_COLUMNS.values())
         sheet.data_validation(rows[0], STAGE_COLUMNS[1][0] - 1, rows[0], STAGE_COLUMNS[1][0] - 1, _validation(
             f"Điểm thẩm định {leaf.code}", f"Từ {pts(floor)} đến {pts(leaf.max)} điểm{step}. "
@@ -341,7 +341,7 @@ def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Prob
         elif hundredths < floor:
             problems.add(at_score, "score-below-min",
                          f"điểm thẩm định {format_points(hundredths, decimals=0)} thấp hơn mức thấp nhất {pts(floor)}")
-        elif leaf.rule.kind == "judgement" and hundredths % leaf.rule.step:
+        elif leaf.rule.step and hundredths % leaf.rule.step:
             problems.add(at_score, "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {pts(leaf.rule.step)} điểm")
         reason = c.text_of(raw_reason)
         if reason is None and problems.has(at_score):

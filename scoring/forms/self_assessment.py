@@ -43,7 +43,7 @@ import xlsxwriter
 from .. import __version__
 from ..errors import Issue, pointer
 from ..files import ParsedFile
-from ..model import FACTS_BY_KIND, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
+from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
 from ..writers.xlsx_text import write_text
 from ..numbers import to_hundredths, to_number
 from . import cells as c
@@ -141,7 +141,7 @@ def form_leaves(criteria: CriteriaSet) -> list[Leaf]:
 
 
 def self_score_floor(leaf: Leaf) -> int:
-    return min(0, leaf.rule.floor) if leaf.rule.kind == "deduction" else 0
+    return leaf.rule.lowest
 
 
 def find_commune(code: str, folder) -> dict | None:
@@ -225,12 +225,12 @@ def _prefill(criteria: CriteriaSet, draft: dict | None, shown: str) -> _Prefill:
                                          f"tiêu chí {code} không có trên phiếu của bộ tiêu chí {criteria.id}: bỏ qua"))
             continue
         kept = {"facts": {}}
-        needed = FACTS_BY_KIND[leaf.rule.kind]
+        needed = leaf.rule.facts
         for name, value in (raw.get("facts") or {}).items():
             if name not in needed:
                 result.warnings.append(Issue(shown, f"{where}/facts/{name}", "fact-unexpected",
                                              f"tiêu chí {code} không dùng số liệu '{name}': bỏ qua"))
-            elif name == "choice" and value not in [o.value for o in leaf.rule.options]:
+            elif leaf.rule.fact_options(name) is not None and value not in leaf.rule.fact_options(name):
                 result.warnings.append(Issue(shown, f"{where}/facts/choice", "fact-invalid",
                                              f"phương án '{value}' không có ở tiêu chí {code}: bỏ qua"))
             else:
@@ -290,13 +290,13 @@ def _write_meta(meta, criteria: CriteriaSet, commune_code: str, leaves: list[Lea
     ranges = {"__leaves__": f"='{c.META_SHEET}'!$D$2:$D${len(leaves) + 1}" if leaves else ""}
     column = 4
     for leaf in leaves:
-        if leaf.rule.kind != "choice":
+        if not leaf.rule.choices:
             continue
         write_text(meta, 0, column, leaf.code)
-        for index, option in enumerate(leaf.rule.options, start=1):
+        for index, option in enumerate(leaf.rule.choices, start=1):
             write_text(meta, index, column, option.label)
         letter = c.column_letter(column + 1)
-        ranges[leaf.code] = f"='{c.META_SHEET}'!${letter}$2:${letter}${len(leaf.rule.options) + 1}"
+        ranges[leaf.code] = f"='{c.META_SHEET}'!${letter}$2:${letter}${len(leaf.rule.choices) + 1}"
         column += 1
     write_text(meta, 0, column, "unit_types")
     for index, unit_type in enumerate(c.UNIT_TYPES, start=1):
@@ -421,7 +421,7 @@ def _write_leaf_row(sheet, f: _Formats, r: int, leaf: Leaf, filled: dict, choice
     sheet.write_number(r, COL_MAX - 1, to_number(leaf.max), f.locked_number)
     write_text(sheet, r, COL_RULE - 1, rule_text(leaf), f.locked)
     write_text(sheet, r, COL_EVIDENCE - 1, evidence_text(leaf), f.locked)
-    rule, needed = leaf.rule, FACTS_BY_KIND[leaf.rule.kind]
+    rule, needed = leaf.rule, leaf.rule.facts
     facts = filled.get("facts", {})
     for name, column in FACT_COLUMNS.items():
         col = column - 1
@@ -431,23 +431,22 @@ def _write_leaf_row(sheet, f: _Formats, r: int, leaf: Leaf, filled: dict, choice
         value = facts.get(name)
         if name == "done":
             _text(sheet, r, col, None if value is None else (c.YES if value else c.NO), f.input_text)
-            sheet.data_validation(r, col, r, col, _validation("Đạt", f"{rule.question}: ghi \"có\" hoặc \"không\".",
+            sheet.data_validation(r, col, r, col, _validation("Đạt", f"{rule.fact_label(name)}: ghi \"có\" hoặc \"không\".",
                                                               validate="list", source=[c.YES, c.NO]))
         elif name == "choice":
-            label = next((o.label for o in rule.options if o.value == value), "")
+            label = next((o.label for o in rule.choices if o.value == value), "")
             _text(sheet, r, col, label, f.input_text)
             sheet.data_validation(r, col, r, col, _validation(
-                "Phương án", "Chọn: " + "; ".join(o.label for o in rule.options), validate="list",
+                "Phương án", "Chọn: " + "; ".join(o.label for o in rule.choices), validate="list",
                 source=choice_ranges[leaf.code]))
         else:
             if value is None:
                 sheet.write_blank(r, col, None, f.input_number)
             else:
                 sheet.write_number(r, col, _as_excel_number(value), f.input_number)
-            label = {"numerator": rule.numerator, "denominator": rule.denominator, "violations": rule.violation,
-                     "count": rule.counted, "value": rule.value}[name] or FACT_NAMES[name]
+            label = rule.fact_label(name) or FACT_NAMES[name]
             if name == "value":
-                unit = f" ({rule.unit})" if rule.unit else ""
+                unit = f" ({rule.fact_unit(name)})" if rule.fact_unit(name) else ""
                 sheet.data_validation(r, col, r, col, _validation(
                     FACT_NAMES[name], f"{label}{unit}: một số.", validate="decimal", criteria="between",
                     minimum=-COUNT_LIMIT, maximum=COUNT_LIMIT))
@@ -461,7 +460,7 @@ def _write_leaf_row(sheet, f: _Formats, r: int, leaf: Leaf, filled: dict, choice
     else:
         sheet.write_number(r, COL_SELF - 1, _as_excel_number(self_score), f.input_number)
     floor = self_score_floor(leaf)
-    step = f", theo bước {pts(rule.step)}" if rule.kind == "judgement" else ""
+    step = f", theo bước {pts(rule.step)}" if rule.step else ""
     sheet.data_validation(r, COL_SELF - 1, r, COL_SELF - 1, _validation(
         "Điểm tự chấm", f"Từ {pts(floor)} đến {pts(leaf.max)} điểm{step}, tối đa hai chữ số thập phân.",
         validate="decimal", criteria="between", minimum=to_number(floor), maximum=to_number(leaf.max)))
@@ -656,7 +655,7 @@ def _empty_optional_rows(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict
         if leaf is None or leaf.section not in (SECTION_BONUS, SECTION_PENALTY) or code not in leaves:
             continue
         if set(leaves[code]) == {"evidence"}:
-            for fact in FACTS_BY_KIND[leaf.rule.kind]:
+            for fact in leaf.rule.facts:
                 problems.add(c.cell(sheet.name, FACT_COLUMNS[fact], row), "fact-missing",
                              f"tiêu chí {code} có tài liệu kiểm chứng nhưng chưa có số liệu ở cột {FACT_NAMES[fact]}")
 
@@ -665,7 +664,7 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
     here = pointer("leaves", leaf.code)
     name = sheet.name
     locations[here] = c.cell(name, COL_CODE, row)
-    needed = FACTS_BY_KIND[leaf.rule.kind]
+    needed = leaf.rule.facts
     locations[here + "/facts"] = c.cell(name, FACT_COLUMNS[needed[0]] if needed else COL_CODE, row)
     locations[here + "/self_score"] = c.cell(name, COL_SELF, row)
     locations[here + "/not_applicable"] = c.cell(name, COL_NA, row)
@@ -722,10 +721,10 @@ def _fact_value(leaf: Leaf, fact: str, value):
         return c.yes_no_of(value)
     if fact == "choice":
         text = c.text_of(value)
-        for option in leaf.rule.options:
+        for option in leaf.rule.choices:
             if text in (option.label, option.value):
                 return option.value
-        labels = "; ".join(o.label for o in leaf.rule.options) or "(tiêu chí không chấm theo phương án)"
+        labels = "; ".join(o.label for o in leaf.rule.choices) or "(tiêu chí không chấm theo phương án)"
         raise c.CellValueError("fact-invalid", f"phương án '{text}' không có; chọn một trong: {labels}")
     if fact == "value":
         number = c.points_of(value)

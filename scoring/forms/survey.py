@@ -151,7 +151,7 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
                          f"xã {commune}, câu {code} đã có ở dòng {seen[(commune, code)]}")
             continue
         seen[(commune, code)] = row
-        allowed = {option.code for option in leaf.rule.survey_options}
+        allowed = {option.code for option in leaf.rule.answers}
         counts = {}
         for option, column in option_cols.items():
             value = grid.value(row, column)

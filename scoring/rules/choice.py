@@ -1,0 +1,66 @@
+"""choice: the option the commune chose gives its points (points). Ladders such as "đầy đủ 1;
+một phần 0,5; không 0"; the commune reports ``choice`` (an option's value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .base import Checks, RuleKind, hundredths, nothing, pts
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    value: str
+    label: str
+    points: int  # hundredths
+
+
+@dataclass(frozen=True)
+class Choice(RuleKind):
+    """The chosen option's points; no choice gives 0."""
+
+    kind = "choice"
+    label = "chọn mức"
+    facts = ("choice",)
+
+    options: tuple[ChoiceOption, ...]
+
+    @classmethod
+    def from_json(cls, raw) -> "Choice":
+        return cls(options=tuple(ChoiceOption(o["value"], o["label"], hundredths(o["points"])) for o in raw["options"]))
+
+    @classmethod
+    def check(cls, checks: Checks) -> None:
+        rule, at = checks.raw, checks.at
+        values = [o["value"] for o in rule["options"]]
+        for index, option in enumerate(rule["options"]):
+            checks.not_above(option["points"], f"{at}/options/{index}/points", "điểm của phương án")
+            if values.index(option["value"]) != index:
+                checks.add(f"{at}/options/{index}/value", "duplicate-code", f"phương án '{option['value']}' lặp lại")
+        if max(hundredths(o["points"]) for o in rule["options"]) != checks.max:
+            checks.add(at + "/options", "max-unreachable", f"không phương án nào cho đủ {pts(checks.max)} điểm tối đa")
+
+    @property
+    def choices(self):
+        return self.options
+
+    def fact_options(self, name):
+        return tuple(o.value for o in self.options)
+
+    def score_all(self, leaf, facts, column, tallies=None):
+        option_points = np.array([o.points for o in self.options] + [0], dtype=np.int64)
+        points = option_points[facts.choice[:, column]]  # index -1 (no choice) takes the final 0
+        return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
+
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+        return next((o.points for o in self.options if o.value == facts.get("choice")), 0), False
+
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+        chosen = next((o for o in self.options if o.value == facts.get("choice")), None)
+        return f"mức \"{chosen.label}\"" if chosen else "không chọn mức nào"
+
+    def form_text(self, leaf):
+        options = "; ".join(f"{o.label}: {pts(o.points)} điểm" for o in self.options)
+        return f"Chọn một mức ở cột Phương án. {options}."

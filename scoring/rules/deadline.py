@@ -1,0 +1,92 @@
+"""deadline: the date of the earliest accepted evidence document against the criteria's
+deadline (points). Rows such as "Ban hành kế hoạch CCHC năm đúng thời hạn 1; chậm 0,5; không
+ban hành 0"; the commune reports no fact, only the document (number, date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import reading_note
+from ..vietnamese import format_date
+from .base import Checks, RuleKind, hundredths, nothing, pts
+
+
+def describe_document(document) -> str:
+    """"12/KH-UBND ngày 05/01/2023"; a number written with look-alikes says what was read:
+    "12/QÐ-UBND (đọc là loại QĐ; số ghi bằng ký tự gần giống: Ð (U+00D0)) ngày …"."""
+    note = reading_note(document.number)
+    shown = f"{document.number} ({note})" if note else document.number
+    return f"{shown} ngày {format_date(document.date.isoformat())}"
+
+
+@dataclass(frozen=True)
+class Deadline(RuleKind):
+    """On or before ``deadline`` → ``on_time``; up to ``late_until`` → ``late``; later or no document → ``missing``."""
+
+    kind = "deadline"
+    label = "theo thời hạn"
+    reads_documents = True
+    date_fields = ("deadline", "late_until")
+
+    deadline: dt.date
+    late_until: dt.date | None
+    on_time: int
+    late: int
+    missing: int
+
+    @classmethod
+    def from_json(cls, raw) -> "Deadline":
+        return cls(deadline=dt.date.fromisoformat(raw["deadline"]),
+                   late_until=dt.date.fromisoformat(raw["late_until"]) if raw.get("late_until") else None,
+                   on_time=hundredths(raw["on_time"]), late=hundredths(raw.get("late", 0)), missing=hundredths(raw["missing"]))
+
+    @classmethod
+    def check(cls, checks: Checks) -> None:
+        rule, at = checks.raw, checks.at
+        if hundredths(rule["on_time"]) != checks.max:
+            checks.add(at + "/on_time", "max-unreachable", "điểm đúng hạn phải bằng điểm tối đa của tiêu chí")
+        for key in ("late", "missing"):
+            if key in rule:
+                checks.not_above(rule[key], f"{at}/{key}", "điểm")
+        if rule.get("late_until") and rule["late_until"] < rule["deadline"]:
+            checks.add(at + "/late_until", "deadline-order", "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)")
+
+    def score_all(self, leaf, facts, column, tallies=None):
+        days = facts.first_day[:, column]
+        present = days > 0
+        points = np.full(days.shape[0], self.missing, dtype=np.int64)
+        if self.late_until is not None:
+            points = np.where(present & (days <= self.late_until.toordinal()), self.late, points)
+        points = np.where(present & (days <= self.deadline.toordinal()), self.on_time, points)
+        return np.asarray(points, dtype=np.int64), nothing(days.shape[0])
+
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+        if first_day is None:
+            return self.missing, False
+        if first_day <= self.deadline:
+            return self.on_time, False
+        if self.late_until is not None and first_day <= self.late_until:
+            return self.late, False
+        return self.missing, False
+
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+        deadline = format_date(self.deadline.isoformat())
+        if first_document is None:
+            return f"không có văn bản (hạn {deadline})"
+        day = first_document.date
+        text = f"văn bản {describe_document(first_document)}"
+        if day <= self.deadline:
+            return f"{text}, đúng hạn (hạn {deadline})"
+        if self.late_until and day <= self.late_until:
+            return f"{text}, chậm so với hạn {deadline}"
+        return f"{text}, sau hạn cuối {format_date((self.late_until or self.deadline).isoformat())}: coi như không ban hành"
+
+    def form_text(self, leaf):
+        text = f"Tính theo ngày của văn bản kiểm chứng sớm nhất: đến ngày {format_date(self.deadline.isoformat())}: {pts(self.on_time)} điểm"
+        if self.late_until:
+            text += f"; đến ngày {format_date(self.late_until.isoformat())}: {pts(self.late)} điểm"
+        text += f"; sau đó hoặc không có văn bản: {pts(self.missing)} điểm. Không cần nhập số liệu; kê văn bản ở trang Tài liệu kiểm chứng."
+        return text

@@ -1,0 +1,85 @@
+"""value_thresholds: a reported value (in the rule's unit) against thresholds (points), at
+least or at most. Rows such as "Số cuộc tuyên truyền: từ 6 cuộc → 1; từ 3 cuộc → 0,5"; the
+commune reports ``value`` (a number with at most two decimals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..numbers import to_hundredths
+from .base import Checks, RuleKind, capital, hundredths, nothing, pts
+from .thresholds import Threshold, bound_of, check_order, number_text
+
+AT_LEAST, AT_MOST = "at_least", "at_most"
+
+
+@dataclass(frozen=True)
+class ValueThresholds(RuleKind):
+    """The first threshold the value reaches (``direction``: at least, or at most), else ``otherwise``."""
+
+    kind = "value_thresholds"
+    label = "ngưỡng giá trị"
+    facts = ("value",)
+
+    value: str
+    unit: str | None
+    direction: str
+    thresholds: tuple[Threshold, ...]
+    otherwise: int
+
+    @classmethod
+    def from_json(cls, raw) -> "ValueThresholds":
+        thresholds = []
+        for t in raw["thresholds"]:
+            bound, strict = bound_of(t)
+            thresholds.append(Threshold(Fraction(hundredths(bound), 100), hundredths(t["points"]), strict))
+        return cls(value=raw["value"], unit=raw.get("unit"), direction=raw.get("direction", AT_LEAST),
+                   thresholds=tuple(thresholds), otherwise=hundredths(raw.get("otherwise", 0)))
+
+    @classmethod
+    def check(cls, checks: Checks) -> None:
+        check_order(checks, increasing=checks.raw["direction"] == AT_MOST)
+
+    def fact_label(self, name):
+        return self.value if name == "value" else None
+
+    def fact_unit(self, name):
+        return self.unit if name == "value" else None
+
+    def reaches(self, threshold: Threshold, value_hundredths):
+        """The value (hundredths) against the bound, in integers (works on numpy arrays)."""
+        left, right = value_hundredths * threshold.at.denominator, threshold.at.numerator * 100
+        if self.direction == AT_LEAST:
+            return left > right if threshold.strict else left >= right
+        return left < right if threshold.strict else left <= right
+
+    def score_all(self, leaf, facts, column, tallies=None):
+        values = facts.value[:, column]
+        points = np.full(values.shape[0], self.otherwise, dtype=np.int64)
+        for threshold in reversed(self.thresholds):
+            points = np.where(self.reaches(threshold, values), threshold.points, points)
+        return np.asarray(points, dtype=np.int64), nothing(values.shape[0])
+
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+        value = to_hundredths(facts.get("value", 0))
+        return next((t.points for t in self.thresholds if self.reaches(t, value)), self.otherwise), False
+
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+        value_h = to_hundredths(facts.get("value", 0))
+        unit = f" {self.unit}" if self.unit else ""
+        text = f"{self.value}: {pts(value_h)}{unit}"
+        at_least = self.direction == AT_LEAST
+        for threshold in self.thresholds:
+            if self.reaches(threshold, value_h):
+                return f"{text}, {'đạt từ' if at_least else 'không quá'} {number_text(threshold.at)}{unit}"
+        last = self.thresholds[-1]
+        return f"{text}, {'dưới' if at_least else 'vượt'} mức {number_text(last.at)}{unit}"
+
+    def form_text(self, leaf):
+        unit = f" {self.unit}" if self.unit else ""
+        word = "từ" if self.direction == AT_LEAST else "không quá"
+        steps = "; ".join(f"{word} {number_text(t.at)}{unit}: {pts(t.points)} điểm" for t in self.thresholds)
+        return f"Giá trị: {self.value}. {capital(steps)}; còn lại: {pts(self.otherwise)} điểm."
