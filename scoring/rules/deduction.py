@@ -54,8 +54,10 @@ class Deduction(RuleKind):
         violations = facts.get("violations", 0)
         if violations == 0:
             return f"không có vi phạm ({lower_first(self.violation)})"
-        return f"{violations} lần {lower_first(self.violation)}, trừ {pts(self.per_violation)} điểm mỗi lần"
+        # the label often names its own unit ("lượt công chức …"): "2 lần lượt …" read badly
+        return (f"{lower_first(self.violation)}: {violations}, "
+                f"trừ {pts(self.per_violation)} điểm mỗi lần")
 
     def form_text(self, leaf):
-        return (f"{pts(leaf.max)} điểm, trừ {pts(self.per_violation)} điểm cho mỗi lần vi phạm ({self.violation}), "
+        return (f"{pts(leaf.max)} điểm, trừ {pts(self.per_violation)} điểm cho mỗi lần vi phạm ({lower_first(self.violation)}), "
                 f"thấp nhất {pts(self.floor)} điểm. Ghi số lần vi phạm (0 nếu không có).")

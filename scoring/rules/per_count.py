@@ -42,7 +42,10 @@ class PerCount(RuleKind):
 
     def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
         count = facts.get("count", 0)
-        return f"{count} × {pts(self.points_each)} điểm ({lower_first(self.counted)}), tối đa {pts(leaf.max)}"
+        return (f"{lower_first(self.counted)}: {count} × {pts(self.points_each)} điểm, "
+                f"tối đa {pts(leaf.max)} điểm")
 
     def form_text(self, leaf):
-        return f"{pts(self.points_each)} điểm cho mỗi {self.counted}, tối đa {pts(leaf.max)} điểm. Ghi số lượng."
+        # the label is a count ("Số sáng kiến …"): "cho mỗi Số sáng kiến" read badly
+        return (f"{pts(self.points_each)} điểm cho mỗi trường hợp ({lower_first(self.counted)}), "
+                f"tối đa {pts(leaf.max)} điểm. Ghi số lượng.")

@@ -74,12 +74,23 @@ class ValueThresholds(RuleKind):
         at_least = self.direction == AT_LEAST
         for threshold in self.thresholds:
             if self.reaches(threshold, value_h):
+                if self._none_allowed(threshold):  # not "0 nhiệm vụ, không quá 0 nhiệm vụ"
+                    return f"{self.value}: {self._none(unit)}"
                 return f"{text}, {'đạt từ' if at_least else 'không quá'} {number_text(threshold.at)}{unit}"
         last = self.thresholds[-1]
         return f"{text}, {'dưới' if at_least else 'vượt'} mức {number_text(last.at)}{unit}"
 
+    def _none_allowed(self, threshold) -> bool:
+        """An "at most 0" bound: it means none at all."""
+        return self.direction != AT_LEAST and threshold.at == 0 and not threshold.strict
+
+    @staticmethod
+    def _none(unit: str) -> str:
+        return f"không có{unit} nào" if unit else "bằng 0"
+
     def form_text(self, leaf):
         unit = f" {self.unit}" if self.unit else ""
         word = "từ" if self.direction == AT_LEAST else "không quá"
-        steps = "; ".join(f"{word} {number_text(t.at)}{unit}: {pts(t.points)} điểm" for t in self.thresholds)
+        steps = "; ".join(f"{self._none(unit) if self._none_allowed(t) else f'{word} {number_text(t.at)}{unit}'}: "
+                          f"{pts(t.points)} điểm" for t in self.thresholds)
         return f"Giá trị: {self.value}. {capital(steps)}; còn lại: {pts(self.otherwise)} điểm."

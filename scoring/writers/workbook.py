@@ -1203,9 +1203,9 @@ _GLYPH_WIDTHS = {
     "<": 564, ">": 564, "*": 500, "÷": 564, "×": 564, "≥": 549, "≤": 549,
 }
 _BOLD_FACTOR = 1.08          # Times New Roman Bold runs ~8 % wider
-_WIDTH_SAFETY = 1.06         # renderers differ a little (hinting, kerning): wrap a little early
+_WIDTH_SAFETY = 1.02         # renderers differ a little (hinting, kerning): wrap a little early
 _LINE_HEIGHT = 1.2           # points of row height per point of font size and line
-_CELL_PADDING_PX = 7         # column pixels not available to text (cell margins, border)
+_CELL_PADDING_PX = 4         # column pixels not available to text (cell margins, border)
 _DEFAULT_ROW_HEIGHT = 15
 
 
