@@ -22,7 +22,9 @@ from scoring.engine import score as score_inputs
 from scoring.errors import InputError, one_line
 from scoring.load import load_inputs
 from scoring.report import explain as explain_text, ranking_table
-from scoring.writers.atomic import OutputExists, OutputNotWritable
+from scoring import runtime
+from scoring.workers import ChildDied, end_children
+from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFault, OutputNotWritable
 from scoring.writers.decision import DecisionDetails, DecisionError, load_details, override_details, write_decision
 from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
 from scoring.writers.results_json import load_results, results_document
@@ -56,6 +58,7 @@ def fail_on_bad_input(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        COMMITTED.clear()
         try:
             return command(*args, **kwargs)
         except InputError as error:
@@ -70,20 +73,44 @@ def fail_on_bad_input(command):
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
         except OutputNotWritable as error:
             raise click.UsageError(f"Không ghi được vào {error.path}: {error.reason}.")
-        except KeyboardInterrupt:
-            click.echo("Đã dừng theo yêu cầu; các kết quả đã có không bị ghi đè.", err=True)
-            sys.exit(130)
+        except OutputBusy as error:
+            end_children()
+            click.echo(f"Thư mục {error.folder} đang được một lần chấm khác ghi kết quả"
+                       + (f" ({error.owner})" if error.owner else "")
+                       + "; lần chạy này dừng, không ghi gì. Hãy chờ lần kia xong rồi chạy lại "
+                         "(hoặc dùng --out khác).", err=True)
+            sys.exit(2)
+        except OutputFault as error:  # the machine, not the program: disk full, I/O error
+            end_children()
+            click.echo(error.message(), err=True)
+            sys.exit(2)
+        except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM/SIGHUP (runtime.Stopped)
+            end_children()
+            click.echo(f"Đã dừng theo yêu cầu; {_outputs_said()}", err=True)
+            sys.exit(runtime.interrupt_exit_code(error))
+        except ChildDied as error:
+            end_children()
+            click.echo(f"Lỗi: {error}; lần chạy dừng lại, {_outputs_said()}", err=True)
+            sys.exit(INTERNAL_ERROR)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as error:  # a fault of the program, not of the inputs
+            end_children()
             if os.environ.get("CCHC_DEBUG"):
                 raise
             click.echo(f"Lỗi nội bộ của chương trình ({type(error).__name__}: {one_line(str(error))[:300]}); "
-                       "không có kết quả nào bị ghi đè. Hãy báo cho nhóm phát triển kèm lệnh đã chạy "
+                       f"{_outputs_said()} Hãy báo cho nhóm phát triển kèm lệnh đã chạy "
                        "(chạy lại với CCHC_DEBUG=1 để xem chi tiết).", err=True)
             sys.exit(INTERNAL_ERROR)
 
     return wrapper
+
+
+def _outputs_said() -> str:
+    """What a stopped run may say of its outputs: only what is true."""
+    if COMMITTED:
+        return "các kết quả mới đã được ghi đủ trước đó: " + ", ".join(str(path) for path in COMMITTED) + "."
+    return "không có kết quả nào bị ghi đè."
 
 
 PROGRESS_FROM = 200  # submission files; smaller runs finish before a bar is worth drawing
@@ -380,7 +407,12 @@ def _codes(text):
 
 
 def main():
-    cli(prog_name="cli.py")
+    runtime.guard_output_streams()
+    runtime.install_signal_handlers()
+    try:
+        cli(prog_name="cli.py")
+    finally:
+        end_children()
 
 
 if __name__ == "__main__":

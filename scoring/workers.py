@@ -5,15 +5,94 @@ on independent pieces; on a machine with several cores forked worker processes s
 They inherit what the parent holds (the criteria set, the run's arrays) and send back only
 their results, in order. Where fork is not available (Windows) one process does it all,
 with the same result.
+
+A child never outlives the run, and a child's death never leaves the run waiting:
+
+- a worker killed by the system (the out-of-memory killer sends SIGKILL to the largest
+  process) breaks the pool: ``concurrent.futures`` then fails every pending piece at once
+  (``BrokenProcessPool``, where ``multiprocessing.Pool`` silently replaces the worker and
+  waits forever for its piece); it is raised here as ChildDied;
+- every child asks the kernel to kill it when its parent dies (Linux
+  ``prctl(PR_SET_PDEATHSIG, SIGKILL)``), so a parent killed outright (SIGKILL) leaves no
+  worker or workbook process behind; a parent that stops on a signal it can handle
+  (Ctrl-C, SIGTERM) kills its children on the way out (``end_children``).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
 import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_children: set = set()  # live child processes of this run (multiprocessing.Process objects)
+
+
+class ChildDied(Exception):
+    """A worker or the workbook process ended without finishing its work (killed by a
+    signal, most often SIGKILL from the out-of-memory killer). Its work is lost; the run
+    stops and no output is replaced."""
+
+    def __init__(self, what: str, exitcode: int | None = None):
+        self.what, self.exitcode = what, exitcode
+        how = ""
+        if exitcode is not None and exitcode < 0:
+            try:
+                how = f" bởi tín hiệu {signal.Signals(-exitcode).name}"
+            except ValueError:
+                how = f" bởi tín hiệu {-exitcode}"
+            if exitcode == -signal.SIGKILL:
+                how += " (thường do hệ thống hết bộ nhớ)"
+        elif exitcode is not None:
+            how = f" (mã {exitcode})"
+        super().__init__(f"tiến trình {what} bị dừng đột ngột{how}")
+
+    def __reduce__(self):
+        return (ChildDied, (self.what, self.exitcode))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a child: ask the kernel for SIGKILL when the parent dies (Linux); if it already
+    died before the request was made, end now."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to ask: end_children still covers clean exits
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def child_started(parent: int) -> None:
+    """What every child of a run does first: die with its parent, leave Ctrl-C and SIGTERM
+    to it (Ctrl-C reaches every process of the terminal's group; the parent stops the
+    children and reports the interruption once), and drop the parent's signal handlers."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    _children.clear()  # the parent's children are not this one's
+
+
+def end_children() -> None:
+    """Kill every child process this run started that is still alive, and reap it."""
+    for process in list(_children):
+        try:
+            if process.is_alive():
+                process.kill()
+            process.join(timeout=5)
+        except (OSError, ValueError, AssertionError):  # already reaped or closed
+            pass
+        _children.discard(process)
 
 
 def worker_count(pieces: int, *, limit: int = 4) -> int:
@@ -28,6 +107,9 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     reads from module state set before the call (the workers inherit it by fork).
     ``meanwhile()``, when given, runs here once the workers have their work (first, when
     there are none), so this process is not idle while they work.
+
+    Raises ChildDied when a worker dies (killed) before all pieces are done; every other
+    worker is then stopped. An exception raised by ``function`` in a worker is raised here.
     """
     items = list(items)
     if workers < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -35,17 +117,34 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
             meanwhile()
         yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupt) as pool:
-        results = pool.imap(function, items)
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=child_started, initargs=(os.getpid(),))
+    processes = []
+    finished = False
+    try:
+        futures = [executor.submit(function, item) for item in items]
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        _children.update(processes)
         if meanwhile is not None:
             meanwhile()
-        yield from results
-
-
-def ignore_interrupt():
-    """Worker processes leave Ctrl-C to their parent (it reaches every process of the
-    terminal's group; the parent stops the pool and reports the interruption once)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for future in futures:
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
+                    process.join(timeout=5)
+                codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                cause = [code for code in codes if code != -signal.SIGTERM] or codes
+                raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
+            yield result
+        finished = True
+    finally:
+        if not finished:  # failed, interrupted or abandoned: the workers' work is not wanted
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
+        _children.difference_update(processes)
 
 
 @contextmanager
@@ -78,12 +177,13 @@ class Background:
             outcome = self._reader.recv()
         except EOFError:  # the process ended without a word: killed, or out of memory
             self._process.join()
-            outcome = RuntimeError(f"tiến trình {self._what} dừng bất thường (mã {self._process.exitcode})")
+            outcome = ChildDied(self._what, self._process.exitcode)
         except BaseException:
             self.cancel()
             raise
         self._process.join()
         self._reader.close()
+        _children.discard(self._process)
         if outcome is not None:
             raise outcome
 
@@ -93,6 +193,7 @@ class Background:
             self._process.kill()
         self._process.join()
         self._reader.close()
+        _children.discard(self._process)
 
 
 def in_background(what: str, function, *args) -> Background | None:
@@ -106,9 +207,10 @@ def in_background(what: str, function, *args) -> Background | None:
         return None
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
+    parent = os.getpid()
 
     def run():
-        ignore_interrupt()
+        child_started(parent)
         reader.close()
         try:
             function(*args)
@@ -123,5 +225,6 @@ def in_background(what: str, function, *args) -> Background | None:
 
     process = context.Process(target=run, name=f"cchc-{what}", daemon=False)
     process.start()
+    _children.add(process)
     writer.close()
     return Background(process, reader, what)

@@ -5,9 +5,9 @@ given to `decision` (issue 7).
 
 What a killed process leaves behind: SIGKILL cannot be caught, so the run cannot clean up
 after itself. The promise is weaker but still useful: the previous outputs are untouched
-(every output is renamed into place only after all of them are complete), whatever was left
-in the output folder is a hidden temporary beside its output (.<name>.<random>.tmp), and the
-next successful run removes it (scoring.writers.atomic.remove_stale_temporaries). The
+(the three outputs change as one set, swapped in by one rename once all are complete:
+scoring.writers.atomic.write_output_set), whatever was left is a half set in the hidden
+folder out/.cchc/set-<random>/, and the next run removes it. The
 workbook library's own row files live in the system's temporary folder (cchc-xlsx-*), not in
 the output folder; a kill leaves them there, for the system to clean.
 
@@ -43,7 +43,7 @@ pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is
 TIME = "2024-02-01T08:00:00+07:00"
 OUTPUTS = ("results.json", "ket-qua.xlsx", "quyet-dinh.docx")
 USER_FILE = "ghi-chu.txt"
-STALE = re.compile(r"^\.(results\.json|ket-qua\.xlsx|quyet-dinh\.docx)\..+\.tmp$")
+STALE = re.compile(r"^\.cchc(/.*)?$")  # the hidden folder of the output sets
 ISSUE_LINE = re.compile(r"^.+:(/.*)?: .+ \[[a-zA-Z0-9-]+\]$")
 
 
@@ -56,7 +56,13 @@ def run(*args):
 
 
 def listing(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir())
+    """What a person sees in the folder (the hidden folder of the output sets aside)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".cchc")
+
+
+def hidden_listing(out: Path) -> list[str]:
+    """out/.cchc/ with its set folders named "set-": the lock, the current link, one set."""
+    return sorted("set-" if p.name.startswith("set-") else p.name for p in (out / ".cchc").iterdir())
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +84,11 @@ def previous(example, tmp_path_factory):
 
 
 def fresh_out(previous: Path, folder: Path) -> Path:
+    """A copy of the previous result as a run leaves it (its links kept as links)."""
     out = folder / "out"
-    shutil.copytree(previous, out)
+    shutil.copytree(previous, out, symlinks=True)
     return out
+
 
 
 def assert_complete(out: Path) -> None:
@@ -194,16 +202,16 @@ def test_a_kill_leaves_only_hidden_temporaries(which, request):
 
 
 def test_what_a_kill_mid_workbook_leaves(killed_mid_workbook):
-    """A killed process cannot clean up: it leaves the complete results.json and the half
-    workbook, each as .<name>.<random>.tmp beside its output."""
+    """A killed process cannot clean up: it leaves its half set (the complete results.json
+    and the half workbook) in a hidden set folder that ``current`` does not name."""
     out, _, after, _ = killed_mid_workbook
-    leftovers = sorted(set(after) - set(OUTPUTS) - {USER_FILE})
-    assert leftovers and all(STALE.match(name) for name in leftovers), leftovers
-    assert {name.split(".")[1] for name in leftovers} == {"results", "ket-qua"}
-    half = next(name for name in leftovers if name.startswith(".ket-qua.xlsx."))
-    assert not zipfile.is_zipfile(io.BytesIO(after[half])), "the workbook temporary is the half-written one"
-    complete = next(name for name in leftovers if name.startswith(".results.json."))
-    assert json.loads(after[complete])["generated_at"] == "2025-01-01T00:00:00+07:00"
+    current = os.readlink(out / ".cchc" / "current")
+    half_sets = {name.split("/")[1] for name in after if name.startswith(".cchc/set-")} - {current}
+    assert len(half_sets) == 1, sorted(after)
+    half_set = half_sets.pop()
+    assert not zipfile.is_zipfile(io.BytesIO(after[f".cchc/{half_set}/ket-qua.xlsx"])), "the half-written workbook"
+    assert json.loads(after[f".cchc/{half_set}/results.json"])["generated_at"] == "2025-01-01T00:00:00+07:00"
+    assert f".cchc/{half_set}/quyet-dinh.docx" not in after
 
 
 def test_a_kill_inside_xlsxwriter_leaves_its_row_files_outside_the_output_folder(killed_in_xlsxwriter):
@@ -219,6 +227,7 @@ def test_the_next_run_removes_what_a_kill_left(which, request, example, previous
     result = run("score", *cli_args(example[1]), "--out", out, "--force", "--time", TIME)
     assert result.exit_code == 0, result.output
     assert listing(out) == sorted((*OUTPUTS, USER_FILE))
+    assert hidden_listing(out) == ["current", "lock", "set-"]
     assert_complete(out)
     for name in OUTPUTS:  # same inputs, same --time: the same bytes as the previous complete run
         assert (out / name).read_bytes() == (previous / name).read_bytes(), name

@@ -80,7 +80,7 @@ def test_national_outputs_are_those_the_writers_give_in_process(national, exampl
     assert (out / "ket-qua.xlsx").read_bytes() == (tmp_path / "expected.xlsx").read_bytes()
     # the decision reads the communes' totals only: the same draft from any of the documents
     assert (out / "quyet-dinh.docx").read_bytes() == render_decision(light)
-    assert sorted(p.name for p in out.iterdir()) == ["ket-qua.xlsx", "quyet-dinh.docx", "results.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".cchc", "ket-qua.xlsx", "quyet-dinh.docx", "results.json"]
 
 
 def previous_outputs(example, tmp_path):
@@ -112,7 +112,7 @@ def test_a_killed_workbook_process_changes_nothing(national, example, tmp_path, 
     monkeypatch.setattr(outputs, "render_workbook", die)
     result = run_score(example, out)
     assert result.exit_code == 3, result.output
-    assert "dừng bất thường" in result.stderr and result.stderr.count("\n") == 1
+    assert "bị dừng đột ngột bởi tín hiệu SIGKILL" in result.stderr and result.stderr.count("\n") == 1
     assert snapshot(out) == before
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..engine import Results
 from ..model import InputFile
 from ..workers import collector_paused, in_background
-from .atomic import write_all_atomic
+from .atomic import write_output_set
 from .decision import render_decision
 from .results_json import results_document, stream_results
 from .workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
@@ -23,8 +23,9 @@ ORDER = (RESULTS_NAME, WORKBOOK_NAME, DECISION_NAME)
 
 def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_at: str, out, force: bool,
                   timings: dict | None = None, progress=None) -> tuple[list[Path], dict]:
-    """Write results.json, ket-qua.xlsx and quyet-dinh.docx into ``out`` (all or none, see
-    write_all_atomic); return the paths written and the results document the decision read.
+    """Write results.json, ket-qua.xlsx and quyet-dinh.docx into ``out`` as one set (see
+    write_output_set: a reader sees the old three or the new three; one run at a time);
+    return the paths written and the results document the decision read.
 
     results.json always holds every leaf. For a district or province the workbook and the
     decision read the same document, with every leaf. Above DETAIL_SHEET_MAX_COMMUNES (no
@@ -62,7 +63,7 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     order = (WORKBOOK_NAME, RESULTS_NAME, DECISION_NAME) if national else ORDER
     names = {RESULTS_NAME: "json", WORKBOOK_NAME: "workbook", DECISION_NAME: "decision"}
     with collector_paused():
-        written = write_all_atomic([(out / name, _timed(produce[name], names[name], timings)) for name in order],
+        written = write_output_set(out, [(name, _timed(produce[name], names[name], timings)) for name in order],
                                    force=force)
     return sorted(written, key=lambda path: ORDER.index(path.name)), kept["document"]
 

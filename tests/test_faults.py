@@ -1,0 +1,417 @@
+"""Faults of the machine, not of the input (issue 20): killed workers and parents, SIGTERM,
+the outputs swapped as one set whatever instant the run dies, one run at a time per output
+folder, a full disk, closed pipes and a Windows code page.
+
+Every fault is injected (a wrapper script that replaces one function before calling
+``cli.main()``, a signal sent by the test, a file-size limit); every subprocess has a
+generous timeout, and no assertion is about time.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import multiprocessing
+import os
+import resource
+import shlex
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import scoring.writers.outputs as outputs_module
+from cli import cli
+from scoring.workers import ChildDied, ordered_map
+from test_validation import ROOT, cli_args, copy_example, example_missing, snapshot
+
+pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
+
+TIME = "2024-02-01T08:00:00+07:00"
+LATER = "2025-01-01T00:00:00+07:00"
+OUTPUTS = ("results.json", "ket-qua.xlsx", "quyet-dinh.docx")
+FORK = "fork" in multiprocessing.get_all_start_methods()
+needs_fork = pytest.mark.skipif(not FORK or (os.cpu_count() or 1) < 2, reason="forked children only")
+needs_linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process facts (/proc)")
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    return copy_example(tmp_path_factory.mktemp("faults") / "example")
+
+
+@pytest.fixture(scope="module")
+def previous(example, tmp_path_factory):
+    """A complete result of the example written at TIME."""
+    out = tmp_path_factory.mktemp("previous") / "out"
+    result = CliRunner().invoke(cli, ["score", *cli_args(example), "--out", str(out), "--time", TIME])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def fresh_out(previous: Path, folder: Path) -> Path:
+    import shutil
+    out = folder / "out"
+    shutil.copytree(previous, out, symlinks=True)
+    return out
+
+
+def visible(out: Path) -> dict:
+    """What a reader of out/ sees under the three names (None when absent)."""
+    return {name: (out / name).read_bytes() if (out / name).is_file() else None for name in OUTPUTS}
+
+
+WRAPPER = """\
+import os, signal, sys, time
+sys.path.insert(0, {root!r})
+import cli
+{patch}
+sys.argv = ["cli.py"] + sys.argv[1:]
+cli.main()
+"""
+
+# the bundled 11 communes written the national way: the workbook in a forked process, the
+# results rendered by a pool of workers
+NATIONAL = """
+import scoring.writers.outputs as outputs, scoring.writers.workbook as workbook, scoring.writers.results_json as rj
+outputs.DETAIL_SHEET_MAX_COMMUNES = workbook.DETAIL_SHEET_MAX_COMMUNES = rj.INDENT_UP_TO = 3
+rj.CHUNK = 4
+"""
+
+
+def wrapped(patch: str, folder: Path, *args, env=None, wait=True, **options):
+    script = folder / "wrapper.py"
+    script.write_text(WRAPPER.format(root=str(ROOT), patch=textwrap.dedent(patch)), encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if key != "CCHC_DEBUG"}
+    environment.update(env or {})
+    command = [sys.executable, str(script), *map(str, args)]
+    if not wait:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=Path.cwd(), env=environment, **options)
+    return subprocess.run(command, capture_output=True, text=True, cwd=Path.cwd(), timeout=180, env=environment,
+                          **options)
+
+
+def score_args(example, out, when=LATER):
+    return ("score", *cli_args(example), "--out", out, "--force", "--time", when)
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (absent, or a zombie nobody reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in ("Z", "X")
+
+
+def wait_for(condition, what: str, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what}")
+        time.sleep(0.05)
+
+
+# ---------------------------------------------------------------- killed workers
+
+
+def _die_on_two(item):
+    if item == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.01)
+    return item * 10
+
+
+@needs_fork
+def test_a_killed_worker_fails_the_map_instead_of_waiting_forever():
+    """Was: multiprocessing.Pool replaced the dead worker and waited for its piece forever."""
+    with pytest.raises(ChildDied) as caught:
+        list(ordered_map(_die_on_two, range(6), 2))
+    assert "SIGKILL" in str(caught.value) and "hết bộ nhớ" in str(caught.value)
+
+
+@needs_fork
+def test_the_map_still_gives_every_result_in_order():
+    assert list(ordered_map(abs, [-3, 1, -2, 5, -8], 2)) == [3, 1, 2, 5, 8]
+
+
+READER_KILLED = """
+import scoring.load as load
+load.PARALLEL_FROM, load.GROUP = 1, 3
+real = load._check_shared_group
+PARENT = os.getpid()
+def check(group):
+    if any("dak-ha" in str(path) for path in group) and os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(group)
+load._check_shared_group = check
+"""
+
+RENDERER_KILLED = NATIONAL + """
+os.cpu_count = lambda: 4  # workers render results.json beside the workbook process
+PARENT = os.getpid()
+real = rj._render_chunk
+def render(bounds):
+    if bounds[0] > 0 and os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(bounds)
+rj._render_chunk = render
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize("patch", [READER_KILLED, RENDERER_KILLED], ids=["reading", "rendering results.json"])
+def test_a_worker_killed_mid_run_ends_the_run(patch, example, previous, tmp_path):
+    out = fresh_out(previous, tmp_path)
+    before = snapshot(out)
+    process = wrapped(patch, tmp_path, *score_args(example, out))
+    assert process.returncode == 3, process.stderr
+    assert process.stderr.count("\n") == 1 and "bị dừng đột ngột bởi tín hiệu SIGKILL" in process.stderr
+    assert "không có kết quả nào bị ghi đè" in process.stderr and "Traceback" not in process.stderr
+    assert snapshot(out) == before
+
+
+# ---------------------------------------------------------------- the parent stopped or killed
+
+# the workbook process (national way) says its pid, then works for a long time
+SLOW_WORKBOOK = NATIONAL + """
+def slow(document, target, **options):
+    Path(os.environ["MARK"]).write_text(str(os.getpid()))
+    time.sleep(600)
+from pathlib import Path
+outputs.render_workbook = slow
+"""
+
+
+def start_slow_run(example, previous, tmp_path):
+    out = fresh_out(previous, tmp_path)
+    mark = tmp_path / "workbook.pid"
+    process = wrapped(SLOW_WORKBOOK, tmp_path, *score_args(example, out), env={"MARK": str(mark)}, wait=False)
+    wait_for(lambda: mark.is_file() and mark.read_text(), "the workbook process to start")
+    return out, process, int(mark.read_text())
+
+
+@needs_fork
+@needs_linux
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"])
+def test_a_stopped_run_stops_its_children_and_keeps_the_previous_outputs(signum, example, previous, tmp_path):
+    out, process, child = start_slow_run(example, previous, tmp_path)
+    before = visible(out)
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signum, stderr
+    assert stderr.count("\n") == 1 and "Đã dừng theo yêu cầu; không có kết quả nào bị ghi đè." in stderr, stderr
+    wait_for(lambda: gone(child), "the workbook process to end", timeout=30)
+    assert visible(out) == before
+    assert visible(out) == visible(previous)
+
+
+@needs_fork
+@needs_linux
+def test_a_parent_killed_outright_takes_its_children_with_it(example, previous, tmp_path):
+    """SIGKILL cannot be handled: the children asked the kernel to kill them with their parent."""
+    out, process, child = start_slow_run(example, previous, tmp_path)
+    process.kill()
+    process.communicate(timeout=120)
+    wait_for(lambda: gone(child), "the workbook process to end", timeout=30)
+    assert visible(out) == visible(previous)
+
+
+# ---------------------------------------------------------------- the three outputs as one set
+
+# SIGKILL at the Nth rename into the output folder (the steps that make a set visible)
+KILL_AT_RENAME = """
+real_replace = os.replace
+renames = [0]
+def replace(source, target, *args, **kwargs):
+    if str(target).startswith(os.environ["OUT"]):
+        renames[0] += 1
+        if renames[0] == int(os.environ["KILL_AT"]):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(source, target, *args, **kwargs)
+os.replace = replace
+"""
+
+
+@pytest.mark.parametrize("layout", ["links", "plain files"])
+def test_a_reader_sees_the_old_set_or_the_new_set_whatever_instant_the_run_dies(layout, example, previous,
+                                                                                 tmp_path):
+    """The run is killed before each rename into out/ in turn (the renames of a plain-file
+    folder moved under the links, then the swap), then once more let through: out/ shows the
+    three old files or the three new ones, never a mix, never a missing one."""
+    import shutil
+    old = visible(previous)
+    new = None
+    for kill_at in range(1, 10):
+        folder = tmp_path / f"kill-{kill_at}"
+        folder.mkdir()
+        out = folder / "out"
+        if layout == "links":
+            shutil.copytree(previous, out, symlinks=True)
+        else:  # an out/ of the earlier one-file-at-a-time scheme: plain files
+            out.mkdir()
+            for name in OUTPUTS:
+                shutil.copy2(previous / name, out / name)
+        process = wrapped(KILL_AT_RENAME, folder, *score_args(example, out),
+                          env={"OUT": str(out), "KILL_AT": str(kill_at)})
+        seen = visible(out)
+        if process.returncode == 0:
+            new = seen
+            assert json.loads(seen["results.json"])["generated_at"] == LATER
+            break
+        assert process.returncode == -signal.SIGKILL, process.stderr
+        assert seen == old, f"killed at rename {kill_at}: a mix or a missing file"
+    assert new is not None and all(new[name] != old[name] for name in ("results.json", "quyet-dinh.docx"))
+    assert kill_at >= 2, "at least one rename was interrupted"
+
+
+def test_the_outputs_are_links_into_the_current_set(previous):
+    for name in OUTPUTS:
+        assert os.readlink(previous / name) == f".cchc/current/{name}"
+    assert os.readlink(previous / ".cchc" / "current").startswith("set-")
+
+
+def test_a_folder_copied_without_its_links_is_taken_over(example, previous, tmp_path):
+    """cp -r follows the links: plain files and a plain .cchc/current folder; the next run
+    makes them a set again and cleans the copy."""
+    import shutil
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)  # links followed
+    assert not (out / "results.json").is_symlink()
+    result = CliRunner().invoke(cli, list(map(str, score_args(example, out))))
+    assert result.exit_code == 0, result.output
+    assert os.readlink(out / "results.json") == ".cchc/current/results.json"
+    hidden = sorted("set-" if p.name.startswith("set-") else p.name for p in (out / ".cchc").iterdir())
+    assert hidden == ["current", "lock", "set-"]
+    assert json.loads((out / "results.json").read_bytes())["generated_at"] == LATER
+
+
+def test_a_decision_written_over_a_link_is_kept_until_the_next_score(example, previous, tmp_path):
+    out = fresh_out(previous, tmp_path)
+    result = CliRunner().invoke(cli, ["decision", str(out / "results.json"), "--number", "47", "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "quyet-dinh.docx").is_symlink()
+    assert os.readlink(out / "results.json") == ".cchc/current/results.json"
+    result = CliRunner().invoke(cli, list(map(str, score_args(example, out))))
+    assert result.exit_code == 0, result.output
+    assert os.readlink(out / "quyet-dinh.docx") == ".cchc/current/quyet-dinh.docx"
+
+
+# ---------------------------------------------------------------- one run at a time
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from scoring.writers.atomic import output_lock
+with output_lock(Path(sys.argv[1])):
+    Path(sys.argv[2]).write_text("held")
+    time.sleep(600)
+"""
+
+
+def test_a_second_run_into_the_same_folder_is_refused_at_once(example, previous, tmp_path):
+    out = fresh_out(previous, tmp_path)
+    script, mark = tmp_path / "hold.py", tmp_path / "held"
+    script.write_text(HOLD_LOCK.format(root=str(ROOT)), encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, str(script), str(out), str(mark)])
+    try:
+        wait_for(mark.is_file, "the first run to hold the lock")
+        before = snapshot(out)
+        result = CliRunner().invoke(cli, list(map(str, score_args(example, out))))
+        assert result.exit_code == 2, result.output
+        assert f"Thư mục {out} đang được một lần chấm khác ghi kết quả (tiến trình {holder.pid})" in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert snapshot(out) == before
+    finally:
+        holder.kill()
+        holder.wait(timeout=60)
+    # the lock dies with its holder: the next run goes through
+    result = CliRunner().invoke(cli, list(map(str, score_args(example, out))))
+    assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EIO])
+def test_a_full_disk_is_an_environment_problem_not_an_internal_error(code, example, previous, tmp_path,
+                                                                     monkeypatch):
+    out = fresh_out(previous, tmp_path)
+    before = snapshot(out)
+
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(outputs_module, "render_decision", full)
+    monkeypatch.delenv("CCHC_DEBUG", raising=False)
+    result = CliRunner().invoke(cli, list(map(str, score_args(example, out))))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "Lỗi nội bộ" not in result.stderr
+    assert f"Không ghi được kết quả vào thư mục {out}: " in result.stderr
+    assert os.strerror(code) in result.stderr and "đã ghi được" in result.stderr and "còn trống" in result.stderr
+    assert "Các kết quả trước đó vẫn giữ nguyên" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_a_real_file_size_limit_while_writing(example, previous, tmp_path):
+    """The kernel refuses writes past the process's file-size limit (EFBIG), as a full disk
+    refuses them: the same message, the previous outputs intact."""
+    out = fresh_out(previous, tmp_path)
+    before = snapshot(out)
+    limit = 20_000  # bytes: results.json of the example is far larger
+
+    def limited():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    process = wrapped("", tmp_path, *score_args(example, out), preexec_fn=limited,
+                      env={"PYTHONDONTWRITEBYTECODE": "1"})
+    assert process.returncode == 2, process.stderr
+    assert f"Không ghi được kết quả vào thư mục {out}: tệp vượt kích thước tối đa cho phép" in process.stderr
+    assert process.stderr.count("\n") == 1 and "Traceback" not in process.stderr
+    assert snapshot(out) == before
+
+
+# ---------------------------------------------------------------- printing never fails a run
+
+
+def test_a_closed_output_pipe_is_not_a_fault(example, tmp_path):
+    """`score | head -1`: the reader goes away; the run still writes everything and exits 0."""
+    out = tmp_path / "out"
+    process = wrapped("", tmp_path, "score", *cli_args(example), "--out", out, "--time", TIME, wait=False)
+    process.stdout.close()  # nobody reads what is printed
+    stderr = process.stderr.read()
+    process.wait(timeout=180)
+    assert process.returncode == 0, stderr
+    assert stderr == ""
+    assert all((out / name).is_file() for name in OUTPUTS)
+
+
+def test_a_pipe_closed_after_the_first_line(example, tmp_path):
+    out = tmp_path / "out"
+    args = [sys.executable, ROOT / "cli.py", "score", *cli_args(example), "--out", out, "--time", TIME]
+    command = " ".join(shlex.quote(str(arg)) for arg in args) + " | head -1"
+    process = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True,
+                             timeout=180, cwd=Path.cwd())
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.startswith("Hạng") and process.stderr == ""
+
+
+def test_output_in_the_vietnamese_windows_code_page(example, tmp_path):
+    """cp1258 holds the base letters and the combining tone marks, not every precomposed
+    letter: the text is written decomposed, and reads back as the same Vietnamese."""
+    out = tmp_path / "out"
+    process = subprocess.run([sys.executable, str(ROOT / "cli.py"), "score", *cli_args(example), "--out", str(out),
+                              "--time", TIME], capture_output=True, timeout=180, cwd=Path.cwd(),
+                             env={**os.environ, "PYTHONIOENCODING": "cp1258"})
+    assert process.returncode == 0, process.stderr.decode("cp1258", "replace")
+    text = unicodedata.normalize("NFC", process.stdout.decode("cp1258"))
+    assert "Xếp loại" in text and "Đăk Tờ Kan" in text and "Đã ghi" in text
