@@ -164,13 +164,28 @@ def run_time(value: str | None) -> str:
     return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+# what the outputs can hold: the zip packages (xlsx, docx) stamp their parts with DOS dates
+TIME_RANGE = (dt.datetime(1980, 1, 1), dt.datetime(2107, 12, 31, 23, 59, 59))
+
+
 def parse_time(ctx, param, value):
+    """--time: an ISO 8601 moment the outputs can hold (1980-01-01 to 2107-12-31, in UTC
+    as well when a zone is given); else a usage error (exit 2)."""
     if value is None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("phải là thời điểm ISO 8601, ví dụ 2024-02-01T08:00:00+07:00")
+    try:
+        moments = [parsed.replace(tzinfo=None)]
+        if parsed.tzinfo is not None:
+            moments.append(parsed.astimezone(dt.timezone.utc).replace(tzinfo=None))
+    except (OverflowError, ValueError):
+        moments = [dt.datetime.min]
+    if any(not TIME_RANGE[0] <= moment <= TIME_RANGE[1] for moment in moments):
+        raise click.BadParameter(f"thời điểm {value[:40]!r} nằm ngoài khoảng kết quả ghi được "
+                                 "(từ 1980-01-01 đến 2107-12-31)")
     return parsed.isoformat(timespec="seconds")
 
 

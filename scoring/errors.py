@@ -34,6 +34,18 @@ def one_line(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
+QUOTE_LIMIT = 80  # characters of an input value quoted in a message
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` as quoted in a message: whole when short, else its first ``limit``
+    characters and how long it was ("…" and "(5.000 ký tự)")."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} ký tự)".replace(",", ".")
+
+
 class InputError(Exception):
     """Raised when inputs cannot be used; carries every issue found."""
 
@@ -65,6 +77,9 @@ CODES = {
     "file-missing": "Tệp hoặc thư mục đầu vào không tồn tại.",
     "file-unreadable": "Không đọc được tệp.",
     "file-empty": "Tệp rỗng.",
+    "file-not-regular": "Đường dẫn không phải tệp dữ liệu thông thường (ống dẫn FIFO, thiết bị như /dev/zero, thư mục): không đọc.",
+    "file-too-large": "Tệp lớn quá mức một tệp đầu vào có thể có: không đọc.",
+    "entry-skipped": "Cảnh báo: một mục trong thư mục hồ sơ mang tên *.json nhưng không phải tệp thông thường (FIFO, liên kết tới thiết bị, thư mục) nên bị bỏ qua.",
     "file-changed": "Tệp hồ sơ bị sửa, thay thế hoặc xóa trong lúc đang chấm (sau khi đã kiểm tra): chạy lại lệnh.",
     "encoding-invalid": "Tệp không phải UTF-8.",
     "json-invalid": "JSON sai cú pháp (có dòng, cột).",
@@ -144,4 +159,9 @@ CODES = {
     "appraisal-score-missing": "Có lý do hoặc ngày thẩm định nhưng không có điểm.",
     "survey-tally-invalid": "Số phiếu không phải số nguyên không âm.",
     "survey-header-invalid": "Bảng số phiếu thiếu cột mã xã, câu hỏi hoặc phương án trả lời.",
+    "csv-invalid": "Tệp CSV không đọc được (một ô quá dài, sai cú pháp CSV).",
+    # the decision's Word template (decision --template)
+    "template-missing": "Không tìm thấy mẫu quyết định.",
+    "template-not-docx": "Mẫu quyết định không phải tệp Word .docx hợp lệ (tệp khác loại, gói hỏng, XML hỏng).",
+    "template-code": "Mã mẫu (Jinja) trong mẫu quyết định sai cú pháp hoặc dùng tên không có.",
 }

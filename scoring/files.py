@@ -22,6 +22,7 @@ from pathlib import Path
 import msgspec
 
 from .errors import InputError, Issue, not_utf8_message, pointer
+from .input_files import input_file_issue
 from .text import nfc_json, nfc_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def reread_leaves(stored: tuple[str, str, str]):
     """
     path, shown, digest = stored
     try:
-        raw = Path(path).read_bytes()
+        raw = b"" if input_file_issue(path, shown) else Path(path).read_bytes()  # replaced by a FIFO: not opened
     except OSError:
         raw = b""
     if hashlib.sha256(raw).hexdigest() != digest:
@@ -129,6 +130,9 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
     """
     path = Path(path)
     shown = shown or display_path(path)
+    refused = input_file_issue(path, shown)  # a FIFO, a device, a folder, a huge file: never opened
+    if refused is not None:
+        return ParsedFile(shown, None, "", (refused,))
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -239,9 +243,12 @@ def resolve_paths(criteria=None, submissions=None, appraisal=None, survey=None):
 
 
 def submission_files(folder: Path) -> list[Path]:
-    """The commune submissions: every *.json directly in the folder, in name order."""
+    """The commune submissions: every *.json (any case: X.JSON too) directly in the folder
+    that is a regular file (or a link to one), in name order. Entries so named that are not
+    (a FIFO, a link to a device, a folder) are left out and reported as warnings
+    (input_files.folder_warnings)."""
     with os.scandir(folder) as entries:  # a national folder: 10× quicker than Path.glob
-        names = sorted(entry.name for entry in entries if entry.name.endswith(".json") and _is_file(entry))
+        names = sorted(entry.name for entry in entries if entry.name.lower().endswith(".json") and _is_file(entry))
     return [folder / name for name in names]
 
 

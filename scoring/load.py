@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from .errors import InputError, Issue
+from .input_files import folder_warnings
 from .files import SURVEY_NAME, display_path, read_document, reread_leaves, resolve_paths, submission_files
 from .model import (
     SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
@@ -186,6 +187,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         paths = submission_files(submissions_dir)
         if not paths:
             issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
+    skipped = folder_warnings(submissions_dir, shown_dir) if submissions_dir.is_dir() else []
     others: dict = {}
 
     def read_the_others():  # while worker processes read the submissions
@@ -220,7 +222,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         issues += parsed.issues
 
     built_submissions = []
-    warnings: list[Issue] = []
+    warnings: list[Issue] = list(skipped)
     for item in checked:
         issues += item.issues
         warnings += item.warnings

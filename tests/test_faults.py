@@ -415,3 +415,241 @@ def test_output_in_the_vietnamese_windows_code_page(example, tmp_path):
     assert process.returncode == 0, process.stderr.decode("cp1258", "replace")
     text = unicodedata.normalize("NFC", process.stdout.decode("cp1258"))
     assert "Xếp loại" in text and "Đăk Tờ Kan" in text and "Đã ghi" in text
+
+
+# ---------------------------------------------------------------- input problems, never "Lỗi nội bộ"
+
+ISSUE_LINE = r"^\S.*: .+ \[[a-z0-9-]+\]$"  # file:/pointer:, file!Sheet!A1:, file:: or a form's file:
+
+
+def assert_one_pointed_line(text: str, code: str):
+    import re
+    lines = [line for line in text.splitlines() if not line.startswith("Có ")]
+    assert lines and all(re.match(ISSUE_LINE, line) for line in lines), text
+    assert f"[{code}]" in text and "Lỗi nội bộ" not in text and "Traceback" not in text, text
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+05:00", "1979-12-31T23:59:59", "2108-01-01T00:00:00",
+                                  "9999-12-31T23:00:00-05:00", "1980-01-01T03:00:00+07:00"])
+def test_a_time_the_outputs_cannot_hold_is_a_usage_error(when, example, tmp_path):
+    result = CliRunner().invoke(cli, ["score", *cli_args(example), "--out", str(tmp_path / "out"), "--time", when])
+    assert result.exit_code == 2, result.output
+    assert "1980-01-01" in result.output and "Lỗi nội bộ" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_edges_of_the_time_range_are_written(example, tmp_path):
+    for when in ("1980-01-01T00:00:00", "2107-12-31T23:59:59"):
+        out = tmp_path / when[:4]
+        result = CliRunner().invoke(cli, ["score", *cli_args(example), "--out", str(out), "--time", when])
+        assert result.exit_code == 0, result.output
+
+
+def special_paths(tmp_path: Path) -> dict:
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.json"
+    zero.symlink_to("/dev/zero")
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    return {"FIFO": fifo, "/dev/zero": zero, "folder": folder}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+@pytest.mark.parametrize("option", ["--criteria", "--appraisal", "--survey"])
+def test_a_special_file_named_as_an_input_is_refused_at_once(option, example, tmp_path):
+    for kind, path in special_paths(tmp_path).items():
+        args = ["validate", *cli_args(example)]
+        if option == "--criteria":
+            args[args.index("--criteria") + 1] = str(path)
+        else:
+            args += [option, str(path)]
+        process = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+                                 timeout=120, cwd=Path.cwd())
+        if kind == "folder" and option != "--criteria":
+            assert process.returncode == 2, (kind, process.stderr)  # click: a folder where a file is expected
+            continue
+        assert process.returncode in (1, 2), (kind, process.stderr)
+        assert "[file-not-regular]" in process.stderr or process.returncode == 2, (kind, process.stderr)
+        assert "Lỗi nội bộ" not in process.stderr and "Traceback" not in process.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_special_files_given_to_check_import_and_decision_are_refused_at_once(previous, tmp_path):
+    for kind, path in special_paths(tmp_path).items():
+        if kind == "folder":
+            continue
+        for args in (["check", str(path)], ["import", str(path.with_suffix(".xlsx")), "--out", str(tmp_path / "x.json")],
+                     ["decision", str(previous / "results.json"), "--details", str(path), "--out", str(tmp_path / "d.docx")],
+                     ["decision", str(previous / "results.json"), "--template", str(path), "--out", str(tmp_path / "d.docx")]):
+            if args[0] == "import":
+                link = path.with_suffix(".xlsx")
+                if not link.exists() and not link.is_symlink():
+                    os.symlink(path, link)
+            process = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, text=True,
+                                     timeout=120, cwd=Path.cwd())
+            assert process.returncode == 1, (kind, args, process.stderr)
+            assert_one_pointed_line(process.stderr, "file-not-regular")
+
+
+def test_a_file_beyond_a_sane_size_is_refused_without_reading_it(example, tmp_path, monkeypatch):
+    import scoring.input_files as input_files
+    monkeypatch.setattr(input_files, "MAX_INPUT_BYTES", 1000)
+    monkeypatch.setattr(input_files.input_file_issue, "__kwdefaults__", {"limit": 1000})
+    result = CliRunner().invoke(cli, ["validate", *cli_args(example)])
+    assert result.exit_code == 1, result.output
+    assert "[file-too-large]" in result.stderr and "tối đa" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_special_entries_in_the_submissions_folder_are_warned_and_upper_case_is_read(tmp_path):
+    paths = copy_example(tmp_path / "example")
+    communes = paths["submissions"]
+    first = sorted(communes.glob("*.json"))[0]
+    first.rename(communes / first.name.upper().replace(".JSON", ".JSON"))
+    os.mkfifo(communes / "pipe.json")
+    (communes / "zero.json").symlink_to("/dev/zero")
+    (communes / "thu-muc.json").mkdir()
+    process = subprocess.run([sys.executable, str(ROOT / "cli.py"), "validate", *cli_args(paths)],
+                             capture_output=True, text=True, timeout=120, cwd=Path.cwd())
+    assert process.returncode == 0, process.stderr
+    assert "11 hồ sơ" in process.stdout  # the upper-case file is read
+    warned = [line for line in process.stderr.splitlines() if "[entry-skipped]" in line]
+    assert len(warned) == 3 and all(line.startswith("Cảnh báo: ") for line in warned), process.stderr
+    assert any("pipe.json" in line and "FIFO" in line for line in warned)
+    assert any("zero.json" in line and "thiết bị" in line for line in warned)
+    assert any("thu-muc.json" in line and "thư mục" in line for line in warned)
+
+
+def test_broken_decision_templates_are_pointed_input_errors(previous, tmp_path):
+    import zipfile as zf
+
+    import xlsxwriter
+
+    from scoring.writers.decision import BUNDLED_TEMPLATE
+    workbook = tmp_path / "workbook.docx"
+    book = xlsxwriter.Workbook(str(workbook))
+    book.add_worksheet()
+    book.close()
+
+    def edited(name, change):
+        target = tmp_path / name
+        with zf.ZipFile(BUNDLED_TEMPLATE) as source, zf.ZipFile(target, "w") as copy:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                copy.writestr(item, change(data) if item.filename == "word/document.xml" else data)
+        return target
+
+    text = tmp_path / "text.docx"
+    text.write_text("không phải docx", encoding="utf-8")
+    cases = {
+        workbook: "template-not-docx",
+        text: "template-not-docx",
+        edited("broken.docx", lambda data: data[: len(data) // 2]): "template-not-docx",
+        edited("syntax.docx", lambda data: data.replace("QUYẾT".encode(), b"{% for x in %}" + "QUYẾT".encode(), 1)):
+            "template-code",
+        tmp_path / "missing.docx": "template-missing",
+    }
+    for template, code in cases.items():
+        result = CliRunner().invoke(cli, ["decision", str(previous / "results.json"), "--template", str(template),
+                                          "--out", str(tmp_path / "out.docx")])
+        assert result.exit_code == 1, (template.name, result.output)
+        assert_one_pointed_line(result.stderr, code)
+        assert result.stderr.startswith(f"{template}:: ")
+        assert not (tmp_path / "out.docx").exists()
+
+
+def test_deeply_nested_details_are_an_input_error(previous, tmp_path):
+    details = tmp_path / "details.json"
+    details.write_text('{"recipients": ' + "[" * 200_000 + "]" * 200_000 + "}", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["decision", str(previous / "results.json"), "--details", str(details),
+                                      "--out", str(tmp_path / "d.docx")])
+    assert result.exit_code == 1, result.output
+    assert_one_pointed_line(result.stderr, "details-bad-json")
+
+
+def test_deeply_nested_inputs_are_input_errors(example, tmp_path):
+    criteria = tmp_path / "criteria.json"
+    criteria.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    args = cli_args(example)
+    args[args.index("--criteria") + 1] = str(criteria)
+    result = CliRunner().invoke(cli, ["validate", *args])
+    assert result.exit_code == 1, result.output
+    assert "Lỗi nội bộ" not in result.output
+
+
+# ---------------------------------------------------------------- resource bombs in forms
+
+
+def bomb(path: Path, part: str, size: int) -> Path:
+    """A tiny zip declaring one part of ``size`` blank bytes (an xlsx bomb's shape)."""
+    import zipfile as zf
+    with zf.ZipFile(path, "w", compression=zf.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        with package.open(part, "w", force_zip64=True) as handle:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(size // len(chunk)):
+                handle.write(chunk)
+    return path
+
+
+@pytest.mark.parametrize("part,size", [("xl/sharedStrings.xml", 300 * 1024 * 1024),
+                                       ("xl/worksheets/sheet1.xml", 50 * 1024 * 1024)])
+def test_an_xlsx_that_expands_to_far_more_than_a_form_is_refused_before_reading(part, size, tmp_path):
+    path = bomb(tmp_path / "bom.xlsx", part, size)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    for args in (["import", str(path), "--out", str(tmp_path / "x.json")], ["check", str(path)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        assert_one_pointed_line(result.stderr, "form-not-a-form")
+        assert "bom nén" in result.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_cell_far_out_in_a_sheet_is_refused_while_reading(tmp_path):
+    import xlsxwriter
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Tự đánh giá")
+    sheet.write(0, 0, "x")
+    sheet.write(5, 16_000, "xa")
+    book.close()
+    result = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "x.json")])
+    assert result.exit_code == 1, result.output
+    assert_one_pointed_line(result.stderr, "form-not-a-form")
+
+
+# ---------------------------------------------------------------- survey tables
+
+
+def survey_csv(example: dict, *, delimiter=",", title=None, huge=False) -> str:
+    survey = json.loads((example["submissions"].parent / "survey.json").read_text(encoding="utf-8"))
+    lines = [title] if title else []
+    lines.append(delimiter.join(["Mã xã", "Câu hỏi", "A", "B", "C", "D"]))
+    for commune, questions in survey["tallies"].items():
+        for question, tally in questions.items():
+            lines.append(delimiter.join([commune, question, *(str(tally.get(o, 0)) for o in "ABCD")]))
+    if huge:
+        lines.append(delimiter.join(["23503", '"' + "x" * 200_000 + '"', "1", "1", "1", "1"]))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_survey_csv_with_a_title_row_above_the_header(delimiter, example, tmp_path):
+    table = tmp_path / "survey.csv"
+    table.write_text(survey_csv(example, delimiter=delimiter, title="Kết quả điều tra xã hội học, năm 2023, huyện Tu Mơ Rông"),
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(table), "--out", str(tmp_path / "survey.json")])
+    assert result.exit_code == 0, result.output
+    read = json.loads((tmp_path / "survey.json").read_text(encoding="utf-8"))
+    expected = json.loads((example["submissions"].parent / "survey.json").read_text(encoding="utf-8"))
+    assert read["tallies"] == expected["tallies"]
+
+
+def test_a_huge_csv_field_is_an_input_error(example, tmp_path):
+    table = tmp_path / "survey.csv"
+    table.write_text(survey_csv(example, huge=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(table), "--out", str(tmp_path / "survey.json")])
+    assert result.exit_code == 1, result.output
+    assert_one_pointed_line(result.stderr, "csv-invalid")
+    assert "!R" in result.stderr

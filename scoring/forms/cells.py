@@ -301,18 +301,79 @@ class SheetData:
         return len(self.rows) - 1
 
 
+# Limits on what a workbook may expand to, checked on the zip's own directory before any
+# part is read (a 1-3 MB file can declare gigabytes: one huge shared string, gigabytes of
+# blank cells). Real forms are far below: the bundled example's self-assessment form
+# expands to ~0.5 MB, a province's appraisal form (170 communes × 100 leaves) to ~40 MB.
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_PART = 256 * 1024 * 1024         # bytes, one part (a sheet, the shared strings)
+ZIP_MAX_TOTAL = 512 * 1024 * 1024        # bytes, every part together
+ZIP_MAX_RATIO = 200                      # expanded ÷ compressed, for parts above ZIP_RATIO_FROM
+ZIP_RATIO_FROM = 4 * 1024 * 1024
+SHEET_MAX_COLUMNS = 1_000                # our forms use ~20; Excel allows 16,384
+SHEET_MAX_CELLS = 30_000_000
+
+
+def _mb(count: int) -> str:
+    return f"{count / (1024 * 1024):,.0f} MB".replace(",", ".")
+
+
+def zip_bomb_issue(path: Path, shown: str) -> CellIssue | None:
+    """A workbook (zip) whose declared expanded sizes or compression ratios are beyond what
+    a form can be, or None. Only the zip's central directory is read: no part is expanded
+    (and zipfile never expands a part beyond the size it declares)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a zip: openpyxl says so below
+    def refuse(why):
+        return CellIssue(shown, "", "form-not-a-form",
+                         f"không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')")
+    if len(parts) > ZIP_MAX_ENTRIES:
+        return refuse(f"tệp nén có {len(parts):,} phần (tối đa {ZIP_MAX_ENTRIES:,})".replace(",", "."))
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > ZIP_MAX_PART:
+            return refuse(f"phần '{part.filename[:80]}' giải nén ra {_mb(part.file_size)} (tối đa {_mb(ZIP_MAX_PART)})")
+        if part.file_size > ZIP_RATIO_FROM and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
+            ratio = part.file_size // max(part.compress_size, 1)
+            return refuse(f"phần '{part.filename[:80]}' nén {ratio:,} lần (giải nén ra {_mb(part.file_size)}, "
+                          f"tối đa {ZIP_MAX_RATIO} lần)".replace(",", "."))
+    if total > ZIP_MAX_TOTAL:
+        return refuse(f"giải nén ra {_mb(total)} (tối đa {_mb(ZIP_MAX_TOTAL)})")
+    return None
+
+
 def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
-    """Every sheet's values (read-only, cached values of formulas), or a form-not-a-form problem."""
+    """Every sheet's values (read-only, cached values of formulas), or a form-not-a-form problem.
+
+    Refused before reading: a path that is not a regular file or is too large
+    (input_files.input_file_issue), and a zip that would expand beyond a form's size
+    (zip_bomb_issue); while reading, a sheet wider than SHEET_MAX_COLUMNS or with more than
+    SHEET_MAX_CELLS cells (a few bytes can place a cell at XFD1048576).
+    """
     import zipfile
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ..input_files import input_file_issue
+
+    refused = input_file_issue(path, shown)
+    if refused is not None:
+        raise FormError([CellIssue(refused.file, refused.pointer, refused.code, refused.message)])
+    bomb = zip_bomb_issue(path, shown)
+    if bomb is not None:
+        raise FormError([bomb])
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise FormError([CellIssue(shown, "", "file-missing", "không tìm thấy tệp")])
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
         raise FormError([CellIssue(shown, "", "form-not-a-form", "không đọc được tệp như một bảng tính Excel (.xlsx)")])
     try:
         sheets = {}
@@ -320,10 +381,20 @@ def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
             rows = [[None]]
+            cells = 0
             for values in sheet.iter_rows(values_only=True):
+                cells += len(values) + 1
+                if len(values) > SHEET_MAX_COLUMNS or cells > SHEET_MAX_CELLS:
+                    raise FormError([CellIssue(shown, "", "form-not-a-form",
+                                               f"trang '{sheet.title[:40]}' có {len(rows)} dòng × {len(values)} cột "
+                                               f"(tối đa {SHEET_MAX_COLUMNS} cột, {SHEET_MAX_CELLS:,} ô)".replace(",", ".")
+                                               + ": không phải phiếu")])
                 rows.append([None] + list(values))
             sheets[sheet.title] = SheetData(sheet.title, rows)
         return sheets
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError) as error:
+        raise FormError([CellIssue(shown, "", "form-not-a-form",
+                                   f"không đọc được tệp như một bảng tính Excel (.xlsx): {type(error).__name__}")])
     finally:
         book.close()
 

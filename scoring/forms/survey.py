@@ -55,7 +55,18 @@ def default_conducted_by(criteria) -> str:
     return f"{office} {unit}".strip()
 
 
+CSV_FIELD_LIMIT = 100_000  # characters in one cell: a tally table's cells are short
+
+
 def read_csv_rows(path: Path, shown: str) -> list[list]:
+    """The CSV file's rows (1-based, cells None when blank), comma or semicolon separated:
+    the separator under which a survey header is found in the first 10 rows (a title row
+    may stand above the header), else the one the first line uses most."""
+    from ..input_files import input_file_issue
+
+    refused = input_file_issue(path, shown)
+    if refused is not None:
+        raise c.FormError([c.CellIssue(refused.file, "", refused.code, refused.message)])
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -69,10 +80,29 @@ def read_csv_rows(path: Path, shown: str) -> list[list]:
     except UnicodeDecodeError as error:
         raise c.FormError([c.CellIssue(shown, "", "encoding-invalid", not_utf8_message(error))])
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    likely = ";" if first.count(";") > first.count(",") else ","
+    parsed = {}
+    for delimiter in (likely, ";" if likely == "," else ","):
+        parsed[delimiter] = rows = _csv_rows(text, delimiter, shown)
+        if _find_header(_Grid(rows, None)) is not None:
+            return rows
+    return parsed[likely]
+
+
+def _csv_rows(text: str, delimiter: str, shown: str) -> list[list]:
     rows = [[None]]
-    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        rows.append([None] + [value if value.strip() else None for value in record])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        for record in reader:
+            rows.append([None] + [value if value.strip() else None for value in record])
+    except csv.Error as error:
+        line = reader.line_num
+        why = (f"có ô dài quá {CSV_FIELD_LIMIT:,} ký tự".replace(",", ".") if "field larger" in str(error)
+               else f"sai cú pháp CSV ({error})")
+        raise c.FormError([c.CellIssue(shown, f"R{line}", "csv-invalid", f"dòng {line} {why}")]) from None
+    finally:
+        csv.field_size_limit(previous)
     return rows
 
 

@@ -86,6 +86,8 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..errors import cut, one_line
+from ..input_files import input_file_issue
 from ..numbers import format_points, from_number
 from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
@@ -127,7 +129,12 @@ class DetailsError(DecisionError, ValueError):
 
 
 class TemplateError(DecisionError):
-    """The Word template is missing, not a .docx, or its template code is wrong."""
+    """The Word template is missing, not a .docx, or its template code is wrong: one line
+    ``file:: message [code]`` (codes template-missing, template-not-docx, template-code)."""
+
+    def __init__(self, file, message: str, code: str = "template-not-docx"):
+        self.file, self.message, self.code = str(file), message, code
+        super().__init__(one_line(f"{self.file}:: {message} [{code}]"))
 
 
 class ProvisionalResults(DecisionError):
@@ -222,6 +229,9 @@ def load_details(path) -> DecisionDetails:
     bad value; the error names the file and the JSON pointer of the problem.
     """
     path = Path(path)
+    refused = input_file_issue(path, str(path))
+    if refused is not None:
+        raise DetailsError(path, "", refused.message, refused.code)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -235,6 +245,8 @@ def load_details(path) -> DecisionDetails:
     except json.JSONDecodeError as exc:
         raise DetailsError(path, "", f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}",
                            "details-bad-json") from None
+    except RecursionError:
+        raise DetailsError(path, "", "JSON lồng nhau quá sâu (quá nhiều cấp [ hoặc {)", "details-bad-json") from None
     if not isinstance(data, dict):
         raise DetailsError(path, "", "tệp phải chứa một đối tượng JSON {…}", "details-bad-type")
     for key in data:
@@ -641,19 +653,28 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
     """The decision .docx as bytes (nothing written). Raises TemplateError for a bad template."""
     context = build_context(results, details)
     template_path = Path(template) if template is not None else BUNDLED_TEMPLATE
+    refused = input_file_issue(template_path, str(template_path))
+    if refused is not None:
+        raise TemplateError(template_path, refused.message, refused.code)
     if not template_path.is_file():
-        raise TemplateError(f"{template_path}: không tìm thấy mẫu quyết định (.docx)")
+        raise TemplateError(template_path, "không tìm thấy mẫu quyết định (.docx)", "template-missing")
     try:
         document = DocxTemplate(template_path)
         document.render(context, jinja_env=_jinja_env(), autoescape=True)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
-        raise TemplateError(f"{template_path}: không phải tệp Word .docx hợp lệ ({exc})") from exc
     except JinjaTemplateError as exc:
         where = ""
         lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
         if lines:
-            where = " gần: " + " | ".join(lines)[:300]
-        raise TemplateError(f"{template_path}: lỗi mã mẫu trong quyết định: {exc.message or exc}{where}") from exc
+            where = " gần: " + cut(" | ".join(lines), 200)
+        raise TemplateError(template_path, f"lỗi mã mẫu trong quyết định: {cut(str(exc.message or exc), 200)}{where}",
+                            "template-code") from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, EOFError) as exc:
+        if template is None:  # the bundled template is known good: a fault of the program
+            raise
+        # ValueError: a package of another kind (a workbook renamed .docx); SyntaxError: lxml's
+        # XMLSyntaxError, a part of the package that is not well-formed XML
+        raise TemplateError(template_path, f"không phải tệp Word .docx hợp lệ ({cut(one_line(str(exc)), 200)})",
+                            "template-not-docx") from exc
 
     if results.get("provisional"):
         _mark_provisional(document.docx, results.get("provisional_reasons") or [])

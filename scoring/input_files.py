@@ -1,0 +1,73 @@
+"""What may be read as an input file: a regular file of a sane size, checked before opening.
+
+A path a person names (``--criteria``, ``--appraisal``, ``--survey``, ``--details``,
+``--template``, a form to ``check`` or ``import``) may be a FIFO (opening it for reading
+waits forever for a writer), a link to ``/dev/zero`` (read until memory runs out), a device,
+a folder, or simply far too large. Each is refused at once, naming the path, from ``stat``
+alone: nothing is opened. Entries of the submissions folder that look like submissions but
+are not regular files are reported as warnings (``folder_warnings``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import Issue
+
+# far above any real input (a national appraisal.json of 3,321 communes × 100 leaves is
+# ~50 MB, a national appraisal form ~30 MB), far below what would exhaust the machine
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+_KINDS = ((stat.S_ISFIFO, "một ống dẫn có tên (FIFO)"), (stat.S_ISCHR, "một thiết bị ký tự (như /dev/zero)"),
+          (stat.S_ISBLK, "một thiết bị khối"), (stat.S_ISSOCK, "một socket"), (stat.S_ISDIR, "một thư mục"))
+
+
+def _kind(mode: int) -> str:
+    return next((said for test, said in _KINDS if test(mode)), "không phải tệp thông thường")
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):,.0f} MB".replace(",", ".")
+
+
+def input_file_issue(path, shown: str, *, limit: int = MAX_INPUT_BYTES) -> Issue | None:
+    """The problem with reading ``path`` as an input file, from ``stat`` only (links
+    followed), or None: ``file-not-regular`` for a FIFO, device, socket or folder,
+    ``file-too-large`` beyond ``limit`` bytes. A path that does not exist or cannot be
+    examined gives None: the reader then says why (file-missing, file-unreadable)."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return Issue(shown, "", "file-not-regular",
+                     f"là {_kind(status.st_mode)}, không phải tệp dữ liệu: không đọc")
+    if status.st_size > limit:
+        return Issue(shown, "", "file-too-large",
+                     f"tệp quá lớn ({_size(status.st_size)}; tối đa {_size(limit)}): không đọc")
+    return None
+
+
+def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Issue]:
+    """Entries of ``folder`` named like inputs (``*.json`` in any case) that are not regular
+    files (or links to one): a FIFO, a link to a device, a folder named ``x.json``, a
+    dangling link. They are left out of the run, and said so (code ``entry-skipped``)."""
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            named = sorted((entry.name, entry.path) for entry in entries if entry.name.lower().endswith(suffix))
+    except OSError:
+        return []
+    for name, full in named:
+        try:
+            mode = os.stat(full).st_mode
+        except OSError as error:
+            found.append(Issue(os.path.join(shown, name), "", "entry-skipped",
+                               f"bỏ qua '{name}': không mở được ({error.strerror or error})"))
+            continue
+        if not stat.S_ISREG(mode):
+            found.append(Issue(os.path.join(shown, name), "", "entry-skipped",
+                               f"bỏ qua '{name}': là {_kind(mode)}, không phải tệp hồ sơ"))
+    return found
