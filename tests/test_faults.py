@@ -143,7 +143,7 @@ def test_the_map_still_gives_every_result_in_order():
 
 
 READER_KILLED = """
-import scoring.load as load
+import scoring.quick as load
 load.PARALLEL_FROM, load.GROUP = 1, 3
 real = load._check_shared_group
 PARENT = os.getpid()
