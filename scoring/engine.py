@@ -124,11 +124,12 @@ class CommuneResult:
     penalty: int
     total: int
     max: int
-    index: int
-    rank: int
-    band: str
+    index: int | None  # None: undefined (no applicable point: every leaf excluded), see index_note
+    rank: int | None   # None with the index: an undefined index is not ranked
+    band: str | None
     _run: "_Run" = field(repr=False, compare=False)
     _row: int = field(repr=False, compare=False)
+    index_note: str | None = None  # why the index is undefined (Vietnamese), else None
 
     @cached_property
     def areas(self) -> tuple[AreaResult, ...]:
@@ -351,22 +352,27 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     penalty = np.minimum(section_sum(final, SECTION_PENALTY), criteria.penalty_cap)
     total = appraised_total + survey_total + bonus - penalty
     maximum = counted.sum(axis=1)
-    index = round_half_up(total * PERCENT, np.where(maximum == 0, 1, maximum))
-    index = np.where(maximum == 0, 0, index)
+    # points ÷ applicable maximum: with no applicable point (every leaf excluded as not
+    # applicable) the index is undefined, neither 0 nor 100: not ranked, not banded
+    defined = maximum > 0
+    index = round_half_up(total * PERCENT, np.where(defined, maximum, 1))
+    index = np.where(defined, index, 0)
     if criteria.index_cap is not None:
         index = np.minimum(index, criteria.index_cap)  # both in hundredths of a percent
     missing_count = run.flags[FLAG_MISSING_EVIDENCE].sum(axis=1)
 
-    ranks = _ranks(criteria, submissions, index, {
-        "total": total, "survey": survey_total, "appraised": appraised_total,
-        "fewer_missing_evidence": -missing_count,
-    })
+    keys = {"total": total, "survey": survey_total, "appraised": appraised_total,
+            "fewer_missing_evidence": -missing_count}
+    ranks = np.zeros(size, dtype=np.int64)
+    ranked_rows = np.flatnonzero(defined)
+    ranks[ranked_rows] = _ranks(criteria, [submissions[row] for row in ranked_rows], index[ranked_rows],
+                                {name: values[ranked_rows] for name, values in keys.items()})
     minima = np.array([band.min_index for band in criteria.bands], dtype=np.int64)
     # bands are ordered best first with decreasing thresholds: the first one reached
     reached = index[:, None] >= minima[None, :]
     # a negative index (penalties) reaches no threshold: it takes the lowest band
     band_of = np.where(reached.any(axis=1), np.argmax(reached, axis=1), len(minima) - 1) if size else np.zeros(0, dtype=np.int64)
-    band_names = [criteria.bands[int(b)].name for b in band_of]
+    band_names = [criteria.bands[int(b)].name if ok else None for b, ok in zip(band_of, defined.tolist())]
 
     area_masks = [np.array([leaf.area == area.code for leaf in criteria.leaves]) for area in criteria.areas]
     area_points = np.stack([final[:, mask].sum(axis=1) for mask in area_masks], axis=1) if size else np.zeros((0, 0))
@@ -383,9 +389,14 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     run.area_codes, run.area_titles = [area.code for area in criteria.areas], [area.title for area in criteria.areas]
     (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index_list, rank_list) = (
         m.tolist() for m in (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index, ranks))
+    defined_list = defined.tolist()
+    index_list = [value if ok else None for value, ok in zip(index_list, defined_list)]
+    rank_list = [value if ok else None for value, ok in zip(rank_list, defined_list)]
     # ranking order: block, rank, code
     block_position = {unit_type: position for position, block in enumerate(criteria.blocks) for unit_type in block.unit_types}
-    order = sorted(range(size), key=lambda row: (block_position[submissions[row].type], rank_list[row], submissions[row].code))
+    # (unranked communes last in their block)
+    order = sorted(range(size), key=lambda row: (block_position[submissions[row].type], rank_list[row] is None,
+                                                 rank_list[row] or 0, submissions[row].code))
     communes = []
     for row in order:
         submission = submissions[row]
@@ -395,17 +406,24 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
             self_assessed=self_total[row], appraised=appraised_total[row], survey=survey_total[row],
             bonus=bonus[row], penalty=penalty[row], total=total[row], max=maximum[row],
             index=index_list[row], rank=rank_list[row], band=band_names[row], _run=run, _row=row,
+            index_note=None if defined_list[row] else UNDEFINED_INDEX_NOTE,
         ))
     counts = {band.name: 0 for band in criteria.bands}
     for name in band_names:
-        counts[name] += 1
-    average = int(round_half_up(int(index.sum()), size)) if size else None
+        if name is not None:
+            counts[name] += 1
+    scored = int(defined.sum())
+    average = int(round_half_up(int(index[defined].sum()), scored)) if scored else None
     registry = inputs.registry
     provisional = provisional_reasons(criteria, submissions, survey_missing, judgement & ~appraised)
     if registry is None:
         return Results(criteria, tuple(communes), counts, average, provisional=provisional)
     return Results(criteria, tuple(communes), counts, average, registered=len(registry.units),
                    not_submitted=registry.missing(row_of), provisional=provisional)
+
+
+UNDEFINED_INDEX_NOTE = ("chỉ số không xác định: mọi tiêu chí của xã đều không áp dụng (điểm tối đa áp dụng "
+                        "bằng 0), nên không chia được điểm đạt cho điểm tối đa; xã không được xếp hạng, xếp loại")
 
 
 def survey_gaps(criteria: CriteriaSet, submissions, survey_tallies) -> np.ndarray:

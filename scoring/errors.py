@@ -6,6 +6,7 @@ message. Validation collects them all; the CLI prints them one per line and exit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -17,7 +18,7 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}:{self.pointer}: {self.message} [{self.code}]")
+        return one_line(f"{self.file}:{cut_pointer(self.pointer)}: {cut_quoted(self.message)} [{self.code}]")
 
 
 # characters quoted from input that would break a report line or hide or reorder text on a
@@ -44,6 +45,21 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} ký tự)".replace(",", ".")
+
+
+_QUOTED = re.compile(r"(['\"])([^'\"]{%d,})\1" % (QUOTE_LIMIT + 1))
+_TOKEN = re.compile(r"[^/]{%d,}" % (QUOTE_LIMIT + 1))
+
+
+def cut_quoted(message: str) -> str:
+    """A message with every quoted input value ('…' or "…") longer than QUOTE_LIMIT cut,
+    saying how long it was: an error line stays a line whatever the input holds."""
+    return _QUOTED.sub(lambda m: m.group(1) + cut(m.group(2)) + m.group(1), message)
+
+
+def cut_pointer(text: str) -> str:
+    """A JSON pointer whose over-long keys are cut the same way."""
+    return _TOKEN.sub(lambda m: cut(m.group(0)), text)
 
 
 class InputError(Exception):
@@ -92,6 +108,7 @@ CODES = {
     "date-invalid": "Ngày không tồn tại.",
     "duplicate-code": "Mã tiêu chí/lĩnh vực/khối trùng nhau trong bộ tiêu chí.",
     "points-mismatch": "Điểm tối đa không bằng tổng điểm các thành phần.",
+    "points-zero": "Bộ tiêu chí có tổng điểm bằng 0: chỉ số không tính được.",
     "thresholds-order": "Các ngưỡng không theo thứ tự.",
     "points-above-max": "Điểm của một ngưỡng/phương án vượt điểm tối đa của tiêu chí.",
     "max-unreachable": "Không phương án nào cho đủ điểm tối đa.",

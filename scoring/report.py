@@ -38,6 +38,15 @@ def num(value, decimals=2) -> str:
     return "" if value is None else format_points(from_number(value), decimals=decimals)
 
 
+UNDEFINED_INDEX = "không xác định"  # what is shown for an index that cannot be computed (max 0)
+UNRANKED = "không xếp hạng"
+
+
+def index_text(commune: dict) -> str:
+    """The index as shown: 85,13 or "không xác định"."""
+    return UNDEFINED_INDEX if commune.get("index") is None else num(commune["index"])
+
+
 def ranking_table(document: dict) -> str:
     """The ranking as the council reads it: one line per commune, best first within each block."""
     headers = ["Hạng", "Mã", "Đơn vị", "Tự chấm", "Thẩm định", "ĐTXHH", "Thưởng/trừ", "Tổng", "Tối đa", "Chỉ số %", "Xếp loại"]
@@ -45,8 +54,9 @@ def ranking_table(document: dict) -> str:
     missing = document.get("not_submitted") or []
     parts = [banner(document["provisional_reasons"])] if document.get("provisional") else []
     for block in blocks:
-        rows = [[str(c["rank"]), c["code"], c["name"], num(c["self_assessed"]), num(c["appraised"]), num(c["survey"]),
-                 num(c["adjustment"]), num(c["total"]), num(c["max"]), num(c["index"]), c["band"]]
+        rows = [["-" if c["rank"] is None else str(c["rank"]), c["code"], c["name"], num(c["self_assessed"]),
+                 num(c["appraised"]), num(c["survey"]), num(c["adjustment"]), num(c["total"]), num(c["max"]),
+                 index_text(c), c["band"] or "-"]
                 for c in document["communes"] if c["block"] == block["id"]]
         # registered units without a submission: listed, not scored, not ranked
         rows += [["-", u["code"], u["name"]] + [""] * 7 + [u["status"]] for u in missing if u["block"] == block["id"]]
@@ -54,6 +64,9 @@ def ranking_table(document: dict) -> str:
             continue
         title = block["name"] if len(blocks) > 1 else ""
         parts.append((title + "\n" if title else "") + table(headers, rows, numeric={0, 3, 4, 5, 6, 7, 8, 9}))
+    undefined = [c for c in document["communes"] if c.get("index_note")]
+    if undefined:
+        parts.append("\n".join(f"{c['name']} (mã {c['code']}): {c['index_note']}." for c in undefined))
     summary = document["summary"]
     bands = ", ".join(f"{name}: {count}" for name, count in summary["bands"].items())
     parts.append(f"{units_scored(summary)}; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
@@ -80,8 +93,10 @@ def explain(document: dict, commune: dict) -> str:
     criteria = document["criteria"]
     lines = [banner(document["provisional_reasons"])] if document.get("provisional") else []
     lines += [
-        f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {num(commune['index'])}%, "
-        f"hạng {commune['rank']}, xếp loại {commune['band']}",
+        (f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {num(commune['index'])}%, "
+         f"hạng {commune['rank']}, xếp loại {commune['band']}") if commune.get("index") is not None else
+        (f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {UNDEFINED_INDEX}, {UNRANKED}, "
+         f"không xếp loại ({commune.get('index_note') or ''})"),
         f"Tổng điểm {num(commune['total'])}/{num(commune['max'])} = điểm thẩm định {num(commune['appraised'])} "
         f"+ ĐTXHH {num(commune['survey'])} + thưởng {num(commune['bonus'])} - trừ {num(commune['penalty'])}"
         f" (tự chấm: {num(commune['self_assessed'])})",

@@ -69,8 +69,10 @@ _TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "
 def _schema_message(error) -> str:
     keyword, value = error.validator, error.validator_value
     if keyword == "required":
+        # one error per missing field, each naming its own (the message starts with its repr)
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
-        return f"thiếu trường bắt buộc '{missing[0] if missing else value}'"
+        name = next((n for n in missing if error.message.startswith(repr(n))), missing[0] if missing else value)
+        return f"thiếu trường bắt buộc '{name}'"
     if keyword == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
@@ -84,7 +86,8 @@ def _schema_message(error) -> str:
         return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
     if keyword == "pattern":
         if value.startswith("^[^\x00"):
-            return "chứa ký tự điều khiển hoặc ký tự ẩn (không in được: NUL, ESC, ký tự đổi chiều viết, khoảng trắng rộng 0…)"
+            return ("chứa ký tự điều khiển, ký tự ẩn hoặc ký tự không dùng (không in được: NUL, ESC, ký tự đổi chiều "
+                    "viết, khoảng trắng rộng 0, U+FFFE, U+FFFF, U+FDD0–U+FDEF…)")
         return f"không đúng định dạng (mẫu {value})"
     if keyword == "minimum":
         return f"phải lớn hơn hoặc bằng {value}"
@@ -260,7 +263,10 @@ def check_criteria(parsed) -> list[Issue]:
                 f"điểm tối đa của lĩnh vực '{area['code']}' là {format_points(area_max, decimals=0)} nhưng tổng các tiêu chí là {format_points(area_total, decimals=0)}")
         total += area_max
     declared = to_hundredths(data["total_points"])
-    if total != declared:
+    if declared <= 0:  # no index can be computed: points ÷ 0
+        add("/total_points", "points-zero",
+            "bộ tiêu chí có tổng điểm bằng 0: không tính được chỉ số (điểm đạt ÷ điểm tối đa) của xã nào")
+    elif total != declared:
         add("/total_points", "points-mismatch",
             f"tổng điểm khai báo là {format_points(declared, decimals=0)} nhưng tổng các lĩnh vực là {format_points(total, decimals=0)}")
     for name in ("bonus", "penalty"):

@@ -653,3 +653,67 @@ def test_a_huge_csv_field_is_an_input_error(example, tmp_path):
     assert result.exit_code == 1, result.output
     assert_one_pointed_line(result.stderr, "csv-invalid")
     assert "!R" in result.stderr
+
+
+# ---------------------------------------------------------------- meaning: an index that cannot be computed
+
+UNDEFINED_CASE = {
+    "name": "every leaf not applicable",
+    "note": "1.1 yes_no max 2 and 1.2 ratio_thresholds max 1, both N/A exclude. 00001 claims 1.1 N/A and "
+            "reports 0/0 for 1.2 (automatically N/A): max 3 − 2 − 1 = 0 → index undefined, unranked. "
+            "00002: 1.1 done 2, 1.2 1/1 → 1: 3/3 = 100, rank 1. 00003: 1.1 not done, 1.2 1/1: 1/3 = 33.33, rank 2.",
+    "leaves": [
+        {"code": "1.1", "title": "Ban hành văn bản QPPL", "max": 2, "not_applicable": "exclude",
+         "rule": {"kind": "yes_no", "question": "Ban hành văn bản QPPL đúng quy định"}},
+        {"code": "1.2", "title": "Tiếp nhận phản ánh kiến nghị", "max": 1, "not_applicable": "exclude",
+         "rule": {"kind": "ratio_thresholds", "numerator": "Số phản ánh đã xử lý", "denominator": "Tổng số phản ánh",
+                  "thresholds": [{"at": 100, "points": 1}], "otherwise": 0}},
+    ],
+    "communes": [
+        {"code": "00001", "name": "Xã Không Áp Dụng", "leaves": {
+            "1.1": {"not_applicable": True, "explanation": "Năm 2023 không ban hành văn bản QPPL"},
+            "1.2": {"facts": {"numerator": 0, "denominator": 0}}}},
+        {"code": "00002", "leaves": {"1.1": {"facts": {"done": True}}, "1.2": {"facts": {"numerator": 1, "denominator": 1}}}},
+        {"code": "00003", "leaves": {"1.1": {"facts": {"done": False}}, "1.2": {"facts": {"numerator": 1, "denominator": 1}}}},
+    ],
+}
+
+
+def test_a_commune_with_no_applicable_point_has_an_undefined_index(tmp_path):
+    import docx
+    import openpyxl
+
+    from scenario import write_scenario
+    paths = write_scenario(UNDEFINED_CASE, tmp_path / "case")
+    out = tmp_path / "out"
+    args = ["--criteria", str(paths["criteria"]), "--submissions", str(paths["submissions"])]
+    result = CliRunner().invoke(cli, ["score", *args, "--out", str(out), "--time", TIME])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    communes = {c["code"]: c for c in document["communes"]}
+    undefined = communes["00001"]
+    assert (undefined["index"], undefined["rank"], undefined["band"], undefined["max"]) == (None, None, None, 0)
+    assert "không xác định" in undefined["index_note"] and "không áp dụng" in undefined["index_note"]
+    assert (communes["00002"]["index"], communes["00002"]["rank"]) == (100, 1)
+    assert (communes["00003"]["index"], communes["00003"]["rank"]) == (33.33, 2)
+    assert [c["code"] for c in document["communes"]] == ["00002", "00003", "00001"]  # unranked last
+    assert sum(document["summary"]["bands"].values()) == 2
+    assert document["summary"]["average_index"] == 66.67  # (100 + 33.33) / 2, the undefined one left out
+    from scoring.validate import validator
+    assert not list(validator("results").iter_errors(document))
+    # the terminal
+    line = next(line for line in result.stdout.splitlines() if "00001" in line)
+    assert "không xác định" in line and line.lstrip().startswith("-")
+    assert "Xã Không Áp Dụng (mã 00001): chỉ số không xác định" in result.stdout
+    # explain
+    explained = CliRunner().invoke(cli, ["explain", "00001", *args])
+    assert explained.exit_code == 0, explained.output
+    assert "chỉ số không xác định, không xếp hạng, không xếp loại" in explained.stdout
+    # the workbook
+    book = openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True)
+    cells = [str(value) for row in book.worksheets[0].iter_rows(values_only=True) for value in row if value is not None]
+    assert "không xác định" in cells and "0" not in [c for c in cells if c == "Yếu"]
+    # the decision
+    text = "\n".join(cell.text for table in docx.Document(out / "quyet-dinh.docx").tables
+                     for row in table.rows for cell in row.cells)
+    assert "không xác định" in text and "không xếp loại" in text

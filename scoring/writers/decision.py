@@ -89,6 +89,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..errors import cut, one_line
 from ..input_files import input_file_issue
 from ..numbers import format_points, from_number
+from ..report import UNDEFINED_INDEX
 from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
 
@@ -567,9 +568,10 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
             "penalty": _points(commune.get("penalty")),
             "total": _points(commune.get("total")),
             "max": _points(commune.get("max")),
-            "index": _points(commune.get("index")),
-            "rank": str(commune.get("rank", "")),
-            "band": _clean(commune.get("band") or ""),
+            # an undefined index (no applicable point) is said, not ranked, not banded
+            "index": _points(commune.get("index")) if commune.get("index") is not None else UNDEFINED_INDEX,
+            "rank": "" if commune.get("rank") is None else str(commune["rank"]),
+            "band": _clean(commune.get("band") or ("không xếp loại" if commune.get("index_note") else "")),
         })
     for stt, unit in enumerate(missing, start=len(communes) + 1):
         rows.append({"heading": False, "stt": str(stt), "name": _unit_label(unit), "self_assessed": "", "appraised": "",

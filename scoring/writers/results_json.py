@@ -97,6 +97,7 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
         "index": to_number(commune.index),
         "rank": commune.rank,
         "band": commune.band,
+        **({"index_note": commune.index_note} if commune.index_note else {}),
         "areas": [
             {"code": a.code, "title": a.title, "points": to_number(a.points), "max": to_number(a.max),
              "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}

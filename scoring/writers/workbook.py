@@ -82,6 +82,7 @@ import xlsxwriter
 
 from scoring.numbers import format_points, from_number, round_half_up, to_number
 from scoring.provisional import MARK, banner
+from scoring.report import UNDEFINED_INDEX
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.xlsx_text import truncate_utf16, write_text
@@ -556,6 +557,12 @@ class _Builder:
                 continue
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
                 _write_num(ws, row, col, commune[key], self.f_points)
+            if commune["index"] is None:  # undefined (no applicable point): said, not ranked, not banded
+                write_text(ws, row, RANKING_INDEX_COL, UNDEFINED_INDEX, self.f_text)
+                write_text(ws, row, 11, "-", self.f_text)
+                write_text(ws, row, 12, commune.get("index_note") or UNDEFINED_INDEX, self.f_band_default)
+                row += 1
+                continue
             _write_num(ws, row, RANKING_INDEX_COL, commune["index"], self.f_index)
             _write_num(ws, row, 11, commune["rank"], self.f_int)
             write_text(ws, row, 12, commune["band"], self._band_format(commune["band"]))
@@ -824,7 +831,8 @@ class _Builder:
         put(1, 0, "text", "Số liệu của các biểu đồ ở các bảng phía dưới (cột A đến K), từ trang sau các biểu đồ.",
             self.f_subtitle)
 
-        ranked = sorted(self.communes, key=lambda c: (-from_number(c["index"]), c["code"]))
+        ranked = sorted((c for c in self.communes if c["index"] is not None),  # an undefined index has no bar
+                        key=lambda c: (-from_number(c["index"]), c["code"]))
         selected = self.communes[0] if self.communes else None
         plans = []  # (chart, height in pixels)
         count = len(ranked)
@@ -1095,10 +1103,16 @@ class _Builder:
             ("Xếp hạng trong khối", commune["rank"], self.f_value_int),
         ):
             write_text(ws, row, 1, label, self.f_label)
-            _write_num(ws, row, 2, value, fmt)
+            if value is None and commune["index"] is None:
+                write_text(ws, row, 2, UNDEFINED_INDEX if "Chỉ số" in label else "-", self.f_text)
+            else:
+                _write_num(ws, row, 2, value, fmt)
             row += 1
         write_text(ws, row, 1, "Xếp loại", self.f_label)
-        write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
+        if commune["band"] is None:
+            write_text(ws, row, 2, commune.get("index_note") or UNDEFINED_INDEX, self.f_band_default)
+        else:
+            write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
         row += 2
         header = row
         self._headers(ws, header, headers, widths)
