@@ -177,6 +177,7 @@ CODES = {
     "survey-tally-invalid": "Số phiếu không phải số nguyên không âm.",
     "survey-header-invalid": "Bảng số phiếu thiếu cột mã xã, câu hỏi hoặc phương án trả lời.",
     "csv-invalid": "Tệp CSV không đọc được (một ô quá dài, sai cú pháp CSV).",
+    "excel-limit": "Kết quả vượt giới hạn của Excel (16.384 cột, 1.048.576 dòng một trang): không ghi thay vì mất ô.",
     # the decision's Word template (decision --template)
     "template-missing": "Không tìm thấy mẫu quyết định.",
     "template-not-docx": "Mẫu quyết định không phải tệp Word .docx hợp lệ (tệp khác loại, gói hỏng, XML hỏng).",

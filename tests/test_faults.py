@@ -717,3 +717,42 @@ def test_a_commune_with_no_applicable_point_has_an_undefined_index(tmp_path):
     text = "\n".join(cell.text for table in docx.Document(out / "quyet-dinh.docx").tables
                      for row in table.rows for cell in row.cells)
     assert "không xác định" in text and "không xếp loại" in text
+
+
+# ---------------------------------------------------------------- Excel's limits
+
+
+def test_more_areas_than_the_workbook_has_columns_is_refused_before_writing(tmp_path, monkeypatch):
+    """Was: xlsxwriter silently drops every cell past column XFD."""
+    import scoring.writers.workbook as workbook
+    from scenario import write_scenario
+    monkeypatch.setattr(workbook, "MAX_AREAS", 0)  # the example's one area is then one too many
+    paths = write_scenario(UNDEFINED_CASE, tmp_path / "case")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["score", "--criteria", str(paths["criteria"]), "--submissions",
+                                      str(paths["submissions"]), "--out", str(out), "--time", TIME])
+    assert result.exit_code == 1, result.output
+    assert "criteria.json:/areas: bộ tiêu chí có 1 lĩnh vực; bảng tính kết quả chỉ chứa được 0" in result.stderr
+    assert "[excel-limit]" in result.stderr and not out.exists()
+
+
+def test_the_detail_sheet_is_left_out_rather_than_run_past_the_last_row(tmp_path, monkeypatch):
+    import openpyxl
+
+    import scoring.writers.workbook as workbook
+    from scenario import write_scenario
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 15)  # 3 communes × 2 leaves = 6 rows, not below 15 − 10
+    paths = write_scenario(UNDEFINED_CASE, tmp_path / "case")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["score", "--criteria", str(paths["criteria"]), "--submissions",
+                                      str(paths["submissions"]), "--out", str(out), "--time", TIME])
+    assert result.exit_code == 0, result.output
+    assert workbook.SHEET_DETAIL not in openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True).sheetnames
+
+
+def test_an_appraisal_form_past_the_last_row_is_refused(example, tmp_path, monkeypatch):
+    import scoring.forms.appraisal as appraisal
+    monkeypatch.setattr(appraisal, "EXCEL_MAX_ROWS", 100)
+    result = CliRunner().invoke(cli, ["appraisal-form", *cli_args(example), "--out", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "vượt 100 dòng của một trang Excel" in result.output and not (tmp_path / "t.xlsx").exists()

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..writers.workbook import EXCEL_MAX_ROWS
+
 from .. import __version__
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, score
 from ..files import ParsedFile
@@ -111,6 +113,11 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
         if unknown:
             raise FormUsageError(f"lĩnh vực {', '.join(unknown)} không có trên phiếu thẩm định (có: {', '.join(known_areas)})")
         leaves = [leaf for leaf in leaves if (leaf.area or leaf.section) in set(areas)]
+    needed = len(communes) * len(leaves) + 10
+    if needed > EXCEL_MAX_ROWS:  # xlsxwriter would silently drop the rows beyond
+        raise FormUsageError(f"phiếu thẩm định cần {needed:,} dòng ({len(communes):,} đơn vị × {len(leaves)} tiêu chí), "
+                             f"vượt {EXCEL_MAX_ROWS:,} dòng của một trang Excel: hãy tạo phiếu cho từng nhóm xã "
+                             "(--communes) hoặc từng nhóm lĩnh vực (--areas)".replace(",", "."))
     existing = {}
     if inputs.appraisal_data:
         for entry in inputs.appraisal_data["entries"]:

@@ -13,7 +13,8 @@ from ..workers import collector_paused, in_background
 from .atomic import write_output_set
 from .decision import render_decision
 from .results_json import results_document, stream_results
-from .workbook import DETAIL_SHEET_MAX_COMMUNES, render_workbook
+from ..errors import InputError
+from .workbook import DETAIL_SHEET_MAX_COMMUNES, excel_limit_issues, render_workbook
 
 RESULTS_NAME = "results.json"
 WORKBOOK_NAME = "ket-qua.xlsx"
@@ -36,6 +37,10 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     ``progress(done, total)`` is called as communes are written to results.json.
     """
     out = Path(out)
+    criteria_file = next((f.path for f in files if f.role == "criteria"), "")
+    too_much = excel_limit_issues(results.criteria, criteria_file, len(results.communes))
+    if too_much:  # before anything is written: the workbook would silently lose cells
+        raise InputError(too_much)
     national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
     kept: dict = {}
 

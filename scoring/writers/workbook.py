@@ -87,6 +87,30 @@ from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.xlsx_text import truncate_utf16, write_text
 
+EXCEL_MAX_ROWS = 1_048_576   # Excel's limits: beyond them a cell is silently not written
+EXCEL_MAX_COLUMNS = 16_384
+MAX_AREAS = (EXCEL_MAX_COLUMNS - 6) // 2  # "Theo lĩnh vực": 4 columns, 2 per area, 2 for the whole index
+MAX_COMMUNES = EXCEL_MAX_ROWS - 20        # the ranking: one row per commune below its header
+
+
+def excel_limit_issues(criteria, criteria_file: str, communes: int) -> list:
+    """What the workbook could not hold, as input problems (code excel-limit), checked before
+    anything is written: more areas than "Theo lĩnh vực" has columns, more communes than
+    the ranking has rows. (The per-leaf "Chi tiết" sheet is left out when communes × leaves
+    would pass the last row; sheet names are cut to 31 characters by _sheet_name.)"""
+    from scoring.errors import Issue
+
+    found = []
+    if len(criteria.areas) > MAX_AREAS:
+        found.append(Issue(criteria_file, "/areas", "excel-limit",
+                           f"bộ tiêu chí có {len(criteria.areas):,} lĩnh vực; bảng tính kết quả chỉ chứa được "
+                           f"{MAX_AREAS:,} (mỗi lĩnh vực 2 cột, Excel tối đa {EXCEL_MAX_COLUMNS:,} cột)".replace(",", ".")))
+    if communes > MAX_COMMUNES:
+        found.append(Issue(criteria_file, "", "excel-limit",
+                           f"{communes:,} đơn vị vượt số dòng của một trang Excel ({EXCEL_MAX_ROWS:,})".replace(",", ".")))
+    return found
+
+
 PER_COMMUNE_SHEETS_MAX = 30
 DETAIL_SHEET_MAX_COMMUNES = 1000
 CHART_ALL_COMMUNES_MAX = 60
@@ -194,7 +218,9 @@ def render_workbook(
     if per_commune_sheets is None:
         per_commune_sheets = count <= PER_COMMUNE_SHEETS_MAX
     if detail_sheet is None:
-        detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES
+        leaves = len(results["communes"][0]["leaves"]) if count and "leaves" in results["communes"][0] else 0
+        # one row per commune × leaf: never past Excel's last row (explain CODE gives any commune's detail)
+        detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES and count * leaves < EXCEL_MAX_ROWS - 10
     # xlsxwriter's row files go to the system's temporary folder: a killed run must not leave
     # them in the output folder
     with tempfile.TemporaryDirectory(prefix="cchc-xlsx-", ignore_cleanup_errors=True) as tmpdir:
