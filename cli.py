@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Chấm điểm Chỉ số CCHC cấp xã: the command line. Each command: load → score → write.
 
-Exit codes: 0 success; 1 invalid input (every problem, one per line, as
-file:/json/pointer: message [error-code]; nothing written); 2 wrong usage; 3 a fault of the
-program itself (one line on stderr; CCHC_DEBUG=1 shows the traceback).
+Exit codes: 0 success (a closed output pipe included); 1 invalid input (every problem, one
+per line, as file:/json/pointer: message [error-code]; nothing written); 2 wrong usage, or
+the output cannot be written (folder busy with another run, disk full: one line naming the
+folder); 3 a fault of the program itself or a child process killed (one line on stderr;
+CCHC_DEBUG=1 shows the traceback); 128 + the signal when stopped (130 Ctrl-C, 143 SIGTERM).
 """
 
 from __future__ import annotations
@@ -424,6 +426,7 @@ def _codes(text):
 def main():
     runtime.guard_output_streams()
     runtime.install_signal_handlers()
+    runtime.quiet_library_warnings()
     try:
         cli(prog_name="cli.py")
     finally:

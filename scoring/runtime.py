@@ -4,6 +4,8 @@
   the way Ctrl-C does: the exception ``Stopped`` (a KeyboardInterrupt) unwinds the run, the
   outputs being written are dropped, children are killed, the exit code is 128 + the signal
   (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+- Library warnings (English, with the library's file path) never reach the terminal
+  unless CCHC_DEBUG is set.
 - Printing never fails a run: a closed output pipe (``score | head``, quitting ``less``)
   or a terminal that went away drops the rest of what would be printed, and the command
   ends with the exit code it would have had; a character the output's encoding cannot
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import warnings
 import signal
 import sys
 import unicodedata
@@ -154,3 +157,12 @@ def guard_output_streams() -> None:
         except (AttributeError, ValueError, OSError):
             pass
         setattr(sys, name, GuardedStream(stream))
+
+
+def quiet_library_warnings() -> None:
+    """Libraries' warnings (openpyxl's "Data Validation extension is not supported", a
+    docx or zip note…) carry the library's file path and line, in English: not for the
+    person at the terminal. They are dropped unless CCHC_DEBUG is set; everything the person
+    must know is said by the program itself, in Vietnamese."""
+    if not os.environ.get("CCHC_DEBUG"):
+        warnings.simplefilter("ignore")

@@ -756,3 +756,17 @@ def test_an_appraisal_form_past_the_last_row_is_refused(example, tmp_path, monke
     result = CliRunner().invoke(cli, ["appraisal-form", *cli_args(example), "--out", str(tmp_path / "t.xlsx")])
     assert result.exit_code == 2, result.output
     assert "vượt 100 dòng của một trang Excel" in result.output and not (tmp_path / "t.xlsx").exists()
+
+
+def test_library_warnings_do_not_reach_the_terminal(tmp_path):
+    """A form with a data-validation extension makes openpyxl warn, naming its own file."""
+    process = wrapped("""
+import warnings
+real = cli.cli.main
+def noisy(*args, **kwargs):
+    warnings.warn("Data Validation extension is not supported and will be removed", UserWarning)
+    return real(*args, **kwargs)
+cli.cli.main = noisy
+""", tmp_path, "validate")
+    assert process.returncode == 0, process.stderr
+    assert "UserWarning" not in process.stderr and "extension" not in process.stderr, process.stderr
