@@ -37,7 +37,18 @@ class Stopped(KeyboardInterrupt):
         return 128 + self.signum
 
 
+_INSTALLED_BY: list[int] = []  # the pid of the process the handlers are for
+
+
 def _raise_stopped(signum, frame):
+    if _INSTALLED_BY and os.getpid() != _INSTALLED_BY[0]:
+        # a forked child caught before it set its own handlers (the pool stopping its
+        # workers): end as the signal's default would, without a Python traceback
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Stopped(signum)
 
 
@@ -45,8 +56,10 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if 
 
 
 def install_signal_handlers() -> None:
-    """SIGTERM and SIGHUP raise Stopped in the main thread, as SIGINT raises KeyboardInterrupt."""
-    for signum in STOP_SIGNALS:
+    """SIGTERM and SIGHUP raise Stopped in the main thread, as SIGINT raises KeyboardInterrupt
+    (forked children that have not yet set their own handlers end quietly instead)."""
+    _INSTALLED_BY[:] = [os.getpid()]
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
         signal.signal(signum, _raise_stopped)
 
 

@@ -21,7 +21,6 @@ A child never outlives the run, and a child's death never leaves the run waiting
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -58,14 +57,27 @@ class ChildDied(Exception):
         return (ChildDied, (self.what, self.exitcode))
 
 
+def _libc():
+    """The C library's functions, looked up once in the parent (children inherit it: no
+    lookup, no subprocess in a forked child). None where there is none to ask."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's prctl among them
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 def _die_with_parent(parent: int) -> None:
     """In a child: ask the kernel for SIGKILL when the parent dies (Linux); if it already
     died before the request was made, end now."""
-    if sys.platform.startswith("linux"):
+    if _LIBC is not None:
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no libc to ask: end_children still covers clean exits
+            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: end_children still covers clean exits
             pass
     if os.getppid() != parent:
         os._exit(1)
@@ -75,12 +87,12 @@ def child_started(parent: int) -> None:
     """What every child of a run does first: die with its parent, leave Ctrl-C and SIGTERM
     to it (Ctrl-C reaches every process of the terminal's group; the parent stops the
     children and reports the interruption once), and drop the parent's signal handlers."""
-    _die_with_parent(parent)
+    _children.clear()  # the parent's children are not this one's
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    _children.clear()  # the parent's children are not this one's
+    _die_with_parent(parent)
 
 
 def end_children() -> None:
