@@ -71,3 +71,45 @@ def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Iss
             found.append(Issue(os.path.join(shown, name), "", "entry-skipped",
                                f"bỏ qua '{name}': là {_kind(mode)}, không phải tệp hồ sơ"))
     return found
+
+
+# Limits on what a package (xlsx form, docx template) may expand to, checked on the zip's own
+# directory before any part is read (a 1-3 MB file can declare gigabytes: one huge shared
+# string, gigabytes of blank cells). Real files are far below: the bundled example's
+# self-assessment form expands to ~0.5 MB, a province's appraisal form (170 communes × 100
+# leaves) to ~40 MB, the decision template to ~0.1 MB.
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_PART = 256 * 1024 * 1024         # bytes, one part (a sheet, the shared strings)
+ZIP_MAX_TOTAL = 512 * 1024 * 1024        # bytes, every part together
+ZIP_MAX_RATIO = 200                      # expanded ÷ compressed, for parts above ZIP_RATIO_FROM
+ZIP_RATIO_FROM = 4 * 1024 * 1024
+SHEET_MAX_COLUMNS = 1_000                # our forms use ~20; Excel allows 16,384
+SHEET_MAX_CELLS = 30_000_000
+
+
+def zip_bomb_message(path) -> str | None:
+    """Why the zip package at ``path`` declares more than a form or template can hold
+    (Vietnamese), or None (also when it is not a zip: its reader says so). Only the zip's
+    central directory is read: no part is expanded (and zipfile never expands a part beyond
+    the size it declares)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if len(parts) > ZIP_MAX_ENTRIES:
+        return f"tệp nén có {len(parts):,} phần (tối đa {ZIP_MAX_ENTRIES:,})".replace(",", ".")
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > ZIP_MAX_PART:
+            return f"phần '{part.filename[:80]}' giải nén ra {_size(part.file_size)} (tối đa {_size(ZIP_MAX_PART)})"
+        if part.file_size > ZIP_RATIO_FROM and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
+            ratio = part.file_size // max(part.compress_size, 1)
+            return (f"phần '{part.filename[:80]}' nén {ratio:,} lần (giải nén ra {_size(part.file_size)}, "
+                    f"tối đa {ZIP_MAX_RATIO} lần)").replace(",", ".")
+    if total > ZIP_MAX_TOTAL:
+        return f"giải nén ra {_size(total)} (tối đa {_size(ZIP_MAX_TOTAL)})"
+    return None

@@ -770,3 +770,12 @@ cli.cli.main = noisy
 """, tmp_path, "validate")
     assert process.returncode == 0, process.stderr
     assert "UserWarning" not in process.stderr and "extension" not in process.stderr, process.stderr
+
+
+def test_a_decision_template_that_expands_to_gigabytes_is_refused_before_reading(previous, tmp_path):
+    template = bomb(tmp_path / "mau.docx", "word/document.xml", 300 * 1024 * 1024)
+    result = CliRunner().invoke(cli, ["decision", str(previous / "results.json"), "--template", str(template),
+                                      "--out", str(tmp_path / "d.docx")])
+    assert result.exit_code == 1, result.output
+    assert_one_pointed_line(result.stderr, "template-not-docx")
+    assert "giải nén ra" in result.stderr

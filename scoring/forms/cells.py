@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..input_files import SHEET_MAX_CELLS, SHEET_MAX_COLUMNS, input_file_issue, zip_bomb_message
 from ..errors import InputError, Issue, one_line
 from ..numbers import NotHundredths, to_hundredths, to_number
 
@@ -301,51 +302,13 @@ class SheetData:
         return len(self.rows) - 1
 
 
-# Limits on what a workbook may expand to, checked on the zip's own directory before any
-# part is read (a 1-3 MB file can declare gigabytes: one huge shared string, gigabytes of
-# blank cells). Real forms are far below: the bundled example's self-assessment form
-# expands to ~0.5 MB, a province's appraisal form (170 communes × 100 leaves) to ~40 MB.
-ZIP_MAX_ENTRIES = 10_000
-ZIP_MAX_PART = 256 * 1024 * 1024         # bytes, one part (a sheet, the shared strings)
-ZIP_MAX_TOTAL = 512 * 1024 * 1024        # bytes, every part together
-ZIP_MAX_RATIO = 200                      # expanded ÷ compressed, for parts above ZIP_RATIO_FROM
-ZIP_RATIO_FROM = 4 * 1024 * 1024
-SHEET_MAX_COLUMNS = 1_000                # our forms use ~20; Excel allows 16,384
-SHEET_MAX_CELLS = 30_000_000
-
-
-def _mb(count: int) -> str:
-    return f"{count / (1024 * 1024):,.0f} MB".replace(",", ".")
-
-
 def zip_bomb_issue(path: Path, shown: str) -> CellIssue | None:
-    """A workbook (zip) whose declared expanded sizes or compression ratios are beyond what
-    a form can be, or None. Only the zip's central directory is read: no part is expanded
-    (and zipfile never expands a part beyond the size it declares)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as package:
-            parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None  # not a zip: openpyxl says so below
-    def refuse(why):
-        return CellIssue(shown, "", "form-not-a-form",
-                         f"không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')")
-    if len(parts) > ZIP_MAX_ENTRIES:
-        return refuse(f"tệp nén có {len(parts):,} phần (tối đa {ZIP_MAX_ENTRIES:,})".replace(",", "."))
-    total = 0
-    for part in parts:
-        total += part.file_size
-        if part.file_size > ZIP_MAX_PART:
-            return refuse(f"phần '{part.filename[:80]}' giải nén ra {_mb(part.file_size)} (tối đa {_mb(ZIP_MAX_PART)})")
-        if part.file_size > ZIP_RATIO_FROM and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
-            ratio = part.file_size // max(part.compress_size, 1)
-            return refuse(f"phần '{part.filename[:80]}' nén {ratio:,} lần (giải nén ra {_mb(part.file_size)}, "
-                          f"tối đa {ZIP_MAX_RATIO} lần)".replace(",", "."))
-    if total > ZIP_MAX_TOTAL:
-        return refuse(f"giải nén ra {_mb(total)} (tối đa {_mb(ZIP_MAX_TOTAL)})")
-    return None
+    """A workbook whose zip declares more than a form can hold (input_files.zip_bomb_message), or None."""
+    why = zip_bomb_message(path)
+    if why is None:
+        return None
+    return CellIssue(shown, "", "form-not-a-form",
+                     f"không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')")
 
 
 def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
@@ -360,8 +323,6 @@ def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from ..input_files import input_file_issue
 
     refused = input_file_issue(path, shown)
     if refused is not None:

@@ -87,7 +87,7 @@ from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import cut, one_line
-from ..input_files import input_file_issue
+from ..input_files import input_file_issue, zip_bomb_message
 from ..numbers import format_points, from_number
 from ..report import UNDEFINED_INDEX
 from ..vietnamese import roman
@@ -660,6 +660,9 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
         raise TemplateError(template_path, refused.message, refused.code)
     if not template_path.is_file():
         raise TemplateError(template_path, "không tìm thấy mẫu quyết định (.docx)", "template-missing")
+    bomb = zip_bomb_message(template_path)
+    if bomb is not None:
+        raise TemplateError(template_path, f"không đọc mẫu: {bomb}; một mẫu quyết định không lớn như vậy", "template-not-docx")
     try:
         document = DocxTemplate(template_path)
         document.render(context, jinja_env=_jinja_env(), autoescape=True)
