@@ -496,8 +496,9 @@ def test_control_characters_in_a_commune_name_are_refused(name, hostile, tmp_pat
     result = run("validate", *cli_args(paths))
     assert result.exit_code == 1, result.output
     lines = result.stderr.rstrip("\n").split("\n")
-    assert lines[0].endswith(":/commune/name: chứa ký tự điều khiển hoặc ký tự ẩn (không in được: NUL, ESC, "
-                             "ký tự đổi chiều viết, khoảng trắng rộng 0…) [schema-pattern]"), lines
+    assert lines[0].endswith(":/commune/name: chứa ký tự điều khiển, ký tự ẩn hoặc ký tự không dùng (không in được: "
+                             "NUL, ESC, ký tự đổi chiều viết, khoảng trắng rộng 0, U+FFFE, U+FFFF, U+FDD0–U+FDEF…) "
+                             "[schema-pattern]"), lines
     assert len(lines) == 2
 
 
