@@ -199,7 +199,7 @@ def generate(out: Path, communes: int, leaves: int = 100, seed: int = 2025, crit
     folder.mkdir(exist_ok=True)
     codes = [f"{10000 + i * 3:05d}" for i in range(communes)]
     survey_leaves = [leaf for leaf in model.leaves if leaf.section == "survey"]
-    judgement = [leaf.code for leaf in model.leaves if leaf.rule.kind == "judgement" and leaf.section == "area"]
+    judgement = [leaf.code for leaf in model.leaves if leaf.rule.awaits_appraisal and leaf.section == "area"]
     tallies, entries = {}, []
     for index, code in enumerate(codes):
         quality = rng.uniform(0.45, 0.98)

@@ -111,6 +111,8 @@ CODES = {
     "points-zero": "Bộ tiêu chí có tổng điểm bằng 0: chỉ số không tính được.",
     "thresholds-order": "Các ngưỡng không theo thứ tự.",
     "points-above-max": "Điểm của một ngưỡng/phương án vượt điểm tối đa của tiêu chí.",
+    "points-below-floor": "Điểm của một phương án/kết quả thấp hơn mức sàn (floor) của tiêu chí.",
+    "threshold-bound-direction": "Ngưỡng 'above'/'below' không hợp với chiều so sánh của quy tắc.",
     "max-unreachable": "Không phương án nào cho đủ điểm tối đa.",
     "deadline-order": "Hạn chậm nhất sớm hơn thời hạn.",
     "step-invalid": "Bước chấm điểm không chia hết điểm tối đa.",

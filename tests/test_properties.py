@@ -61,7 +61,8 @@ def area_leaf(draw, code: str, kind: str | None = None) -> Leaf:
     maximum = draw(quarters)
     na = draw(st.sampled_from([None, NA_EXCLUDE, NA_FULL]))
     if kind == "yes_no":
-        rule = YesNo(question="Thực hiện đúng quy định")
+        not_done = -_at_most(draw, 100) if draw(st.booleans()) else 0  # "không thực hiện: 0 và trừ thêm …"
+        rule = YesNo(question="Thực hiện đúng quy định", not_done=not_done, floor=not_done)
     elif kind == "choice":
         rule = Choice(options=(ChoiceOption("du", "Đầy đủ", maximum),
                                ChoiceOption("mot_phan", "Một phần", _at_most(draw, maximum)),
@@ -69,9 +70,9 @@ def area_leaf(draw, code: str, kind: str | None = None) -> Leaf:
     elif kind == "deadline":
         deadline = dt.date(2023, 1, 1) + dt.timedelta(days=draw(st.integers(0, 200)))
         late_until = draw(st.one_of(st.none(), st.integers(0, 90).map(lambda d: deadline + dt.timedelta(days=d))))
-        late = _at_most(draw, maximum)
-        rule = Deadline(deadline=deadline, late_until=late_until, on_time=maximum, late=late,
-                        missing=_at_most(draw, late))
+        late = draw(st.one_of(st.none(), st.just(_at_most(draw, maximum))))
+        missing = _at_most(draw, late if late is not None else maximum)
+        rule = Deadline(deadline=deadline, late_until=late_until, on_time=maximum, late=late, missing=missing)
     elif kind in ("ratio_thresholds", "value_thresholds"):
         ats = sorted(draw(st.lists(st.integers(0, 10000), min_size=1, max_size=3, unique=True)), reverse=True)
         points = sorted((_at_most(draw, maximum, 1) for _ in ats), reverse=True)
@@ -81,7 +82,7 @@ def area_leaf(draw, code: str, kind: str | None = None) -> Leaf:
             direction = draw(st.sampled_from(["at_least", "at_most"]))
             if direction == "at_most":
                 ats.reverse()
-        thresholds = tuple(Threshold(Fraction(at, 100), p) for at, p in zip(ats, points))
+        thresholds = tuple(Threshold(Fraction(at, 100), p, draw(st.booleans())) for at, p in zip(ats, points))
         otherwise = _at_most(draw, points[-1], 1)
         if kind == "value_thresholds":
             rule = ValueThresholds(value="Giá trị", unit="%", direction=direction, thresholds=thresholds, otherwise=otherwise)
@@ -142,7 +143,7 @@ def criteria_sets(draw) -> CriteriaSet:
 
 
 def _floor(leaf: Leaf) -> int:
-    return min(0, leaf.rule.floor) if isinstance(leaf.rule, Deduction) else 0
+    return min(0, leaf.rule.floor) if isinstance(leaf.rule, (Deduction, YesNo)) else 0
 
 
 def _score_in_range(draw, leaf: Leaf) -> int:
@@ -287,7 +288,7 @@ def reference_rule_points(leaf: Leaf, report: LeafReport | None, tallies) -> int
     rule, facts = leaf.rule, (report.facts if report else {})
     kind = rule.kind
     if kind == "yes_no":
-        return leaf.max if facts.get("done") else 0
+        return leaf.max if facts.get("done") else rule.not_done
     if kind == "choice":
         return next((o.points for o in rule.options if o.value == facts.get("choice")), 0)
     if kind == "deadline":
@@ -297,7 +298,7 @@ def reference_rule_points(leaf: Leaf, report: LeafReport | None, tallies) -> int
         day = min(d.date for d in accepted)
         if day <= rule.deadline:
             return rule.on_time
-        if rule.late_until is not None and day <= rule.late_until:
+        if rule.late is not None and (rule.late_until is None or day <= rule.late_until):
             return rule.late
         return rule.missing
     if kind in ("ratio_thresholds", "proportional"):
@@ -307,10 +308,13 @@ def reference_rule_points(leaf: Leaf, report: LeafReport | None, tallies) -> int
         if kind == "proportional":
             return _half_up(leaf.max * numerator, denominator)
         ratio = Fraction(numerator * 100, denominator)
-        return next((t.points for t in rule.thresholds if ratio >= t.at), rule.otherwise)
+        return next((t.points for t in rule.thresholds if ratio > t.at or (ratio == t.at and not t.strict)), rule.otherwise)
     if kind == "value_thresholds":
         value = Fraction(Decimal(facts.get("value", 0)))
-        reached = (lambda t: value >= t.at) if rule.direction == "at_least" else (lambda t: value <= t.at)
+        if rule.direction == "at_least":
+            reached = lambda t: value > t.at or (value == t.at and not t.strict)  # noqa: E731
+        else:
+            reached = lambda t: value < t.at or (value == t.at and not t.strict)  # noqa: E731
         return next((t.points for t in rule.thresholds if reached(t)), rule.otherwise)
     if kind == "deduction":
         return max(leaf.max - rule.per_violation * facts.get("violations", 0), rule.floor)

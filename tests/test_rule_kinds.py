@@ -91,3 +91,38 @@ def test_no_module_outside_the_rules_switches_on_a_kind():
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_every_kind_has_its_scenario_cases():
+    """tests/cases/kinds/<kind>.json: at least one case per kind, each with its hand arithmetic in a note."""
+    import json
+
+    folder = ROOT / "tests" / "cases" / "kinds"
+    assert {path.stem for path in folder.glob("*.json")} == set(KINDS)
+    for path in folder.glob("*.json"):
+        cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+        assert cases, path.name
+        for case in cases:
+            assert len(case.get("note", "")) > 40 and case["expected"], (path.name, case["name"])
+
+
+def test_form_texts_state_each_tier_with_its_range():
+    """Issue 13: the form says "trên 90%" / "từ 70% đến 90%", never "from 90,01%"."""
+    from scoring.model import SECTION_AREA, Leaf
+    from scoring.rules import build_rule
+
+    def text(rule, maximum=200):
+        return build_rule(rule).form_text(Leaf("1.1", "Tỷ lệ", maximum, SECTION_AREA, "1", build_rule(rule)))
+
+    ratio = {"kind": "ratio_thresholds", "numerator": "Số đạt", "denominator": "Tổng số", "otherwise": 0,
+             "thresholds": [{"above": 90, "points": 2}, {"at": 70, "points": 1}]}
+    assert text(ratio).endswith("Trên 90%: 2 điểm; từ 70% đến 90%: 1 điểm; dưới 70%: 0 điểm.")
+    ratio["thresholds"] = [{"at": 100, "points": 2}, {"at": 95, "points": 1}]
+    assert text(ratio).endswith("Từ 100%: 2 điểm; từ 95% đến dưới 100%: 1 điểm; dưới 95%: 0 điểm.")
+    value = {"kind": "value_thresholds", "value": "Số ngày", "unit": "ngày", "direction": "at_most", "otherwise": 0,
+             "thresholds": [{"below": 2, "points": 1}, {"at": 5, "points": 0.5}]}
+    assert text(value, 100).endswith("Dưới 2 ngày: 1 điểm; từ 2 ngày đến 5 ngày: 0,5 điểm; trên 5 ngày: 0 điểm.")
+    yes_no = {"kind": "yes_no", "question": "Thực hiện chế độ báo cáo", "not_done": -0.25, "floor": -0.25}
+    assert "không đạt trừ 0,25 điểm" in text(yes_no, 100)
+    deadline = {"kind": "deadline", "deadline": "2023-01-15", "on_time": 1, "late": 0.5, "missing": 0}
+    assert "sau ngày đó (chậm, không kể bao lâu): 0,5 điểm; không có văn bản: 0 điểm" in text(deadline, 100)

@@ -19,7 +19,7 @@ CASES = Path(__file__).parent / "cases"
 
 
 def _cases():
-    for path in sorted(CASES.glob("*.json")):
+    for path in sorted(CASES.rglob("*.json")):
         for case in json.loads(path.read_text(encoding="utf-8"))["cases"]:
             yield pytest.param(case, id=f"{path.stem}: {case['name']}")
 

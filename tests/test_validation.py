@@ -286,7 +286,9 @@ def test_broken_input(fixture, tmp_path, monkeypatch):
 
 
 def _input_sources() -> str:
-    return "".join((ROOT / "scoring" / name).read_text(encoding="utf-8") for name in ("files.py", "quick.py", "load.py", "validate.py", "registry.py"))
+    names = ["files.py", "quick.py", "load.py", "validate.py", "registry.py"]
+    names += sorted(f"rules/{path.name}" for path in (ROOT / "scoring" / "rules").glob("*.py"))  # each kind's parameter checks
+    return "".join((ROOT / "scoring" / name).read_text(encoding="utf-8") for name in names)
 
 
 def json_input_codes() -> set[str]:

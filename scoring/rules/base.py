@@ -66,6 +66,22 @@ class Checks:
             self.add(at, "points-above-max", f"{what} ({pts(to_hundredths(value))}) vượt điểm tối đa {pts(self.max)} của tiêu chí {self.code}")
 
 
+def check_floor(checks: Checks, outcomes) -> None:
+    """Outcomes may carry negative points ("không thực hiện: 0 và trừ thêm 0,25"), never below the
+    rule's ``floor`` (0 unless the rule names a lower one). ``outcomes``: (pointer, points) pairs."""
+    floor = to_hundredths(checks.raw.get("floor", 0))
+    for at, value in outcomes:
+        if to_hundredths(value) < floor:
+            checks.add(at, "points-below-floor",
+                       f"điểm {pts(to_hundredths(value))} thấp hơn mức sàn {pts(floor)} của tiêu chí {checks.code}"
+                       + ("" if "floor" in checks.raw else " (điểm âm cần khai \"floor\")"))
+
+
+def signed_pts(hundredths_value: int) -> str:
+    """Points of an outcome in words: "1 điểm", "trừ 0,25 điểm"."""
+    return f"trừ {pts(-hundredths_value)} điểm" if hundredths_value < 0 else f"{pts(hundredths_value)} điểm"
+
+
 @dataclass(frozen=True)
 class RuleKind:
     """The parameters of one leaf's rule; subclasses are the kinds (one module each)."""

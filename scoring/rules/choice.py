@@ -1,5 +1,6 @@
-"""choice: the option the commune chose gives its points (points). Ladders such as "đầy đủ 1;
-một phần 0,5; không 0"; the commune reports ``choice`` (an option's value)."""
+"""choice: the option the commune chose gives its points (points; an option may take points
+away, down to the rule's ``floor``). Ladders such as "đầy đủ 1; một phần 0,5; không 0"; the
+commune reports ``choice`` (an option's value)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Checks, RuleKind, hundredths, nothing, pts
+from .base import Checks, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,16 @@ class Choice(RuleKind):
     facts = ("choice",)
 
     options: tuple[ChoiceOption, ...]
+    floor: int = 0
 
     @classmethod
     def from_json(cls, raw) -> "Choice":
-        return cls(options=tuple(ChoiceOption(o["value"], o["label"], hundredths(o["points"])) for o in raw["options"]))
+        return cls(options=tuple(ChoiceOption(o["value"], o["label"], hundredths(o["points"])) for o in raw["options"]),
+                   floor=hundredths(raw.get("floor", 0)))
+
+    @property
+    def lowest(self) -> int:
+        return min(0, self.floor)
 
     @classmethod
     def check(cls, checks: Checks) -> None:
@@ -39,6 +46,7 @@ class Choice(RuleKind):
             checks.not_above(option["points"], f"{at}/options/{index}/points", "điểm của phương án")
             if values.index(option["value"]) != index:
                 checks.add(f"{at}/options/{index}/value", "duplicate-code", f"phương án '{option['value']}' lặp lại")
+        check_floor(checks, [(f"{at}/options/{index}/points", o["points"]) for index, o in enumerate(rule["options"])])
         if max(hundredths(o["points"]) for o in rule["options"]) != checks.max:
             checks.add(at + "/options", "max-unreachable", f"không phương án nào cho đủ {pts(checks.max)} điểm tối đa")
 
@@ -62,5 +70,5 @@ class Choice(RuleKind):
         return f"mức \"{chosen.label}\"" if chosen else "không chọn mức nào"
 
     def form_text(self, leaf):
-        options = "; ".join(f"{o.label}: {pts(o.points)} điểm" for o in self.options)
+        options = "; ".join(f"{o.label}: {signed_pts(o.points)}" for o in self.options)
         return f"Chọn một mức ở cột Phương án. {options}."

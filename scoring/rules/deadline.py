@@ -1,6 +1,8 @@
 """deadline: the date of the earliest accepted evidence document against the criteria's
 deadline (points). Rows such as "Ban hành kế hoạch CCHC năm đúng thời hạn 1; chậm 0,5; không
-ban hành 0"; the commune reports no fact, only the document (number, date)."""
+ban hành 0" (``late`` without ``late_until``: late whenever; with it, up to that day); the
+commune reports no fact, only the document (number, date). Late or missing may take points
+away, down to the rule's ``floor``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 
 from ..text import reading_note
 from ..vietnamese import format_date
-from .base import Checks, RuleKind, hundredths, nothing, pts
+from .base import Checks, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 
 
 def describe_document(document) -> str:
@@ -24,7 +26,8 @@ def describe_document(document) -> str:
 
 @dataclass(frozen=True)
 class Deadline(RuleKind):
-    """On or before ``deadline`` → ``on_time``; up to ``late_until`` → ``late``; later or no document → ``missing``."""
+    """On or before ``deadline`` → ``on_time``; later → ``late`` (up to ``late_until`` when given;
+    no ``late``: no late tier); later still or no document → ``missing``."""
 
     kind = "deadline"
     label = "theo thời hạn"
@@ -34,14 +37,20 @@ class Deadline(RuleKind):
     deadline: dt.date
     late_until: dt.date | None
     on_time: int
-    late: int
+    late: int | None  # None: a late document counts as none
     missing: int
+    floor: int = 0
 
     @classmethod
     def from_json(cls, raw) -> "Deadline":
         return cls(deadline=dt.date.fromisoformat(raw["deadline"]),
                    late_until=dt.date.fromisoformat(raw["late_until"]) if raw.get("late_until") else None,
-                   on_time=hundredths(raw["on_time"]), late=hundredths(raw.get("late", 0)), missing=hundredths(raw["missing"]))
+                   on_time=hundredths(raw["on_time"]), late=hundredths(raw["late"]) if "late" in raw else (0 if raw.get("late_until") else None),
+                   missing=hundredths(raw["missing"]), floor=hundredths(raw.get("floor", 0)))
+
+    @property
+    def lowest(self) -> int:
+        return min(0, self.floor)
 
     @classmethod
     def check(cls, checks: Checks) -> None:
@@ -51,6 +60,7 @@ class Deadline(RuleKind):
         for key in ("late", "missing"):
             if key in rule:
                 checks.not_above(rule[key], f"{at}/{key}", "điểm")
+        check_floor(checks, [(f"{at}/{key}", rule[key]) for key in ("late", "missing") if key in rule])
         if rule.get("late_until") and rule["late_until"] < rule["deadline"]:
             checks.add(at + "/late_until", "deadline-order", "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)")
 
@@ -58,8 +68,9 @@ class Deadline(RuleKind):
         days = facts.first_day[:, column]
         present = days > 0
         points = np.full(days.shape[0], self.missing, dtype=np.int64)
-        if self.late_until is not None:
-            points = np.where(present & (days <= self.late_until.toordinal()), self.late, points)
+        if self.late is not None:
+            in_time = present if self.late_until is None else present & (days <= self.late_until.toordinal())
+            points = np.where(in_time, self.late, points)
         points = np.where(present & (days <= self.deadline.toordinal()), self.on_time, points)
         return np.asarray(points, dtype=np.int64), nothing(days.shape[0])
 
@@ -68,7 +79,7 @@ class Deadline(RuleKind):
             return self.missing, False
         if first_day <= self.deadline:
             return self.on_time, False
-        if self.late_until is not None and first_day <= self.late_until:
+        if self.late is not None and (self.late_until is None or first_day <= self.late_until):
             return self.late, False
         return self.missing, False
 
@@ -80,13 +91,17 @@ class Deadline(RuleKind):
         text = f"văn bản {describe_document(first_document)}"
         if day <= self.deadline:
             return f"{text}, đúng hạn (hạn {deadline})"
-        if self.late_until and day <= self.late_until:
+        if self.late is not None and (self.late_until is None or day <= self.late_until):
             return f"{text}, chậm so với hạn {deadline}"
         return f"{text}, sau hạn cuối {format_date((self.late_until or self.deadline).isoformat())}: coi như không ban hành"
 
     def form_text(self, leaf):
         text = f"Tính theo ngày của văn bản kiểm chứng sớm nhất: đến ngày {format_date(self.deadline.isoformat())}: {pts(self.on_time)} điểm"
-        if self.late_until:
-            text += f"; đến ngày {format_date(self.late_until.isoformat())}: {pts(self.late)} điểm"
-        text += f"; sau đó hoặc không có văn bản: {pts(self.missing)} điểm. Không cần nhập số liệu; kê văn bản ở trang Tài liệu kiểm chứng."
-        return text
+        if self.late is not None and self.late_until:
+            text += f"; đến ngày {format_date(self.late_until.isoformat())}: {signed_pts(self.late)}"
+            text += f"; sau đó hoặc không có văn bản: {signed_pts(self.missing)}."
+        elif self.late is not None:
+            text += f"; sau ngày đó (chậm, không kể bao lâu): {signed_pts(self.late)}; không có văn bản: {signed_pts(self.missing)}."
+        else:
+            text += f"; sau đó hoặc không có văn bản: {signed_pts(self.missing)}."
+        return text + " Không cần nhập số liệu; kê văn bản ở trang Tài liệu kiểm chứng."

@@ -11,9 +11,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..numbers import format_percent_fraction
-from .base import Checks, RuleKind, capital, hundredths, lower_first, pts
-from .thresholds import Threshold, bound_of, check_order, number_text
+from .base import Checks, RuleKind, exact, hundredths, lower_first
+from .thresholds import (
+    Threshold, bound_of, check_order, ladder_text, missed_text, number_text, passed_text, round_text_value, unambiguous,
+)
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,35 @@ class RatioThresholds(RuleKind):
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
         if denominator == 0:
             return 0, True
-        ratio = Fraction(numerator * 100, denominator)
+        ratio = exact(numerator) * 100 / exact(denominator)
         for threshold in self.thresholds:
             if ratio > threshold.at or (ratio == threshold.at and not threshold.strict):
                 return threshold.points, False
         return self.otherwise, False
 
     def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+        """The counts, the ratio and the comparison that decided: "36/40 (…) = 90,00%, không vượt
+        90%, đạt ngưỡng 70%". A threshold above the one reached is named when the ratio shown
+        reads as its bound; the ratio gets more digits when, rounded, it would equal a bound
+        it is not equal to ("90,005%, chưa đạt 90,01%")."""
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
-        ratio = format_percent_fraction(numerator, denominator)
-        text = f"{self.numerator}: {numerator}/{denominator} ({lower_first(self.denominator)}) = {ratio}"
-        reached = next((t for t in self.thresholds if t.points == score and self.reaches(t, numerator, denominator)), None)
+        ratio = exact(numerator) * 100 / (exact(denominator) or 1)  # facts as read: 36 or 36.0
+        shown, _ = unambiguous(ratio, [t.at for t in self.thresholds])
+        parts = [f"{self.numerator}: {numerator}/{denominator} ({lower_first(self.denominator)}) = {shown}%"]
+        reached = next((t for t in self.thresholds if self.reaches(t, numerator, denominator)), None)
+        looks_like = round_text_value(ratio, 2)
+        # the tiers above the one reached (all but the lowest, which the last words name, when none was)
+        above = self.thresholds[:self.thresholds.index(reached)] if reached is not None else self.thresholds[:-1]
+        for threshold in above:
+            if looks_like == threshold.at:  # the two decimals alone would not say why this tier was missed
+                parts.append(missed_text(threshold, "%"))
         if reached is not None:
-            return f"{text}, đạt ngưỡng {number_text(reached.at)}%"
-        lowest = self.thresholds[-1]
-        return f"{text}, dưới ngưỡng {number_text(lowest.at)}%"
+            parts.append(passed_text(reached, "%"))
+        else:
+            lowest = self.thresholds[-1]
+            parts.append(f"{'không vượt' if lowest.strict else 'dưới'} ngưỡng {number_text(lowest.at)}%")
+        return ", ".join(parts)
 
     def form_text(self, leaf):
-        steps = "; ".join(f"từ {number_text(t.at)}%: {pts(t.points)} điểm" for t in self.thresholds)
-        return (f"Tỷ lệ = Tử số ({self.numerator}) / Mẫu số ({self.denominator}). {capital(steps)}; "
-                f"thấp hơn: {pts(self.otherwise)} điểm.")
+        return (f"Tỷ lệ = Tử số ({self.numerator}) / Mẫu số ({self.denominator}). "
+                + ladder_text(self.thresholds, self.otherwise, "%"))

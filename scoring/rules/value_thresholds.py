@@ -10,8 +10,8 @@ from fractions import Fraction
 import numpy as np
 
 from ..numbers import to_hundredths
-from .base import Checks, RuleKind, capital, hundredths, nothing, pts
-from .thresholds import Threshold, bound_of, check_order, number_text
+from .base import Checks, RuleKind, hundredths, nothing, pts
+from .thresholds import Threshold, bound_of, check_order, ladder_text, missed_text, number_text, passed_text
 
 AT_LEAST, AT_MOST = "at_least", "at_most"
 
@@ -68,17 +68,32 @@ class ValueThresholds(RuleKind):
         return next((t.points for t in self.thresholds if self.reaches(t, value)), self.otherwise), False
 
     def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+        """The value and the comparison that decided: "Số cuộc: 6 cuộc, đạt ngưỡng 6 cuộc"; a
+        strict bound the value equals is named: "6 cuộc, không vượt 6 cuộc, đạt ngưỡng 3 cuộc"."""
         value_h = to_hundredths(facts.get("value", 0))
         unit = f" {self.unit}" if self.unit else ""
-        text = f"{self.value}: {pts(value_h)}{unit}"
         at_least = self.direction == AT_LEAST
+        parts = [f"{self.value}: {pts(value_h)}{unit}"]
+        reached = next((t for t in self.thresholds if self.reaches(t, value_h)), None)
         for threshold in self.thresholds:
-            if self.reaches(threshold, value_h):
-                if self._none_allowed(threshold):  # not "0 nhiệm vụ, không quá 0 nhiệm vụ"
-                    return f"{self.value}: {self._none(unit)}"
-                return f"{text}, {'đạt từ' if at_least else 'không quá'} {number_text(threshold.at)}{unit}"
-        last = self.thresholds[-1]
-        return f"{text}, {'dưới' if at_least else 'vượt'} mức {number_text(last.at)}{unit}"
+            if threshold is reached:
+                break
+            if threshold.strict and threshold.at * 100 == value_h:
+                parts.append(missed_text(threshold, unit, at_least))
+        if reached is not None and self._none_allowed(reached):  # not "0 nhiệm vụ, không quá 0 nhiệm vụ"
+            return f"{self.value}: {self._none(unit)}"
+        if reached is not None:
+            if reached.strict:
+                parts.append(passed_text(reached, unit, at_least))
+            else:  # as written before strict bounds existed
+                parts.append(f"{'đạt từ' if at_least else 'không quá'} {number_text(reached.at)}{unit}")
+        else:
+            last = self.thresholds[-1]
+            if last.strict:
+                parts.append(f"{'không vượt' if at_least else 'không dưới'} mức {number_text(last.at)}{unit}")
+            else:
+                parts.append(f"{'dưới' if at_least else 'vượt'} mức {number_text(last.at)}{unit}")
+        return ", ".join(parts)
 
     def _none_allowed(self, threshold) -> bool:
         """An "at most 0" bound: it means none at all."""
@@ -90,7 +105,4 @@ class ValueThresholds(RuleKind):
 
     def form_text(self, leaf):
         unit = f" {self.unit}" if self.unit else ""
-        word = "từ" if self.direction == AT_LEAST else "không quá"
-        steps = "; ".join(f"{self._none(unit) if self._none_allowed(t) else f'{word} {number_text(t.at)}{unit}'}: "
-                          f"{pts(t.points)} điểm" for t in self.thresholds)
-        return f"Giá trị: {self.value}. {capital(steps)}; còn lại: {pts(self.otherwise)} điểm."
+        return f"Giá trị: {self.value}. " + ladder_text(self.thresholds, self.otherwise, unit, self.direction == AT_LEAST)
