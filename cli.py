@@ -356,9 +356,12 @@ def form(commune_code, criteria, draft, out, force):
               help="self: phiếu tự đánh giá; appraisal: phiếu thẩm định; survey: số phiếu điều tra xã hội học. "
                    "Mặc định: nhận ra từ tệp.")
 @CRITERIA_OPTION
+@click.option("--submission", type=click.Path(dir_okay=False, path_type=Path),
+              help="Với phiếu giải trình (--kind explanation): hồ sơ tự đánh giá của xã (JSON) để ghi giải trình vào; "
+                   "--out là hồ sơ đã có giải trình (hồ sơ gốc không bị sửa, trừ khi --out trùng tệp và có --force).")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 @fail_on_bad_form
-def import_form(file, out, kind, criteria, force):
+def import_form(file, out, kind, criteria, submission, force):
     """Đọc phiếu đã điền (.xlsx) hoặc bảng số phiếu (.csv, .xlsx) thành tệp JSON.
 
     Phiếu tự đánh giá → hồ sơ tự đánh giá; phiếu thẩm định → appraisal.json; bảng số phiếu
@@ -369,7 +372,12 @@ def import_form(file, out, kind, criteria, force):
     """
     check_writable([out], force=force)
     result = forms.import_file(file, forms.load_criteria(criteria), kind=kind, base_dir=out.parent)
-    write_bytes_atomic(out, forms.dumps_exact(result.data), force=force)
+    data = result.data
+    if result.kind == forms.KIND_EXPLANATION:  # the answer goes into the commune's submission
+        if submission is None:
+            raise click.UsageError("phiếu giải trình cần --submission HỒ_SƠ.json (hồ sơ tự đánh giá của xã)")
+        data = forms.apply_explanations(forms.read_submission_file(submission), data)
+    write_bytes_atomic(out, forms.dumps_exact(data), force=force)
     echo_warnings(result.warnings)
     click.echo(f"Đã đọc {forms.KIND_NAMES[result.kind]} {file}; đã ghi {out}")
 
@@ -416,6 +424,49 @@ def appraisal_form(criteria, submissions, appraisal, survey, registry, communes_
     write_bytes_atomic(out, forms.write_appraisal_form(inputs, **split), force=force)
     click.echo(f"Đã ghi {out}: {len(inputs.submissions)} đơn vị"
                + (f", điền sẵn {len(inputs.appraisal.entries)} kết quả thẩm định" if inputs.appraisal else "") + ".")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("codes", nargs=-1)
+@input_options
+@click.option("--all", "every", is_flag=True, help="Cho mọi xã có kết quả thẩm định lần 1.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi phiếu (giai-trinh-MÃ.xlsx, mỗi xã một tệp).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@fail_on_bad_form
+def notice(codes, criteria, submissions, appraisal, survey, registry, every, out, force):
+    """Thông báo kết quả thẩm định lần 1 cho xã (Excel), để xã giải trình.
+
+    Mỗi xã một tệp: các tiêu chí với điểm tự chấm, điểm thẩm định, lý do; tiêu chí Hội đồng
+    đề nghị giải trình (explanation_requested trong tệp thẩm định) được tô vàng, có ô ghi giải
+    trình và tài liệu bổ sung. Xã gửi lại; đọc bằng import --kind explanation --submission.
+
+    Ví dụ: python cli.py notice 23512 --out thong-bao
+    """
+    inputs = load(criteria, submissions, appraisal, survey, registry)
+    results = score_inputs(inputs)
+    by_code = {commune.code: commune for commune in results.communes}
+    stage_one: dict = {}
+    for entry in (inputs.appraisal.entries if inputs.appraisal else ()):
+        if entry.stage == 1:
+            stage_one.setdefault(entry.commune, {})[entry.leaf] = entry
+    if every:
+        chosen = [code for code in by_code if code in stage_one]
+    elif codes:
+        unknown = [code for code in codes if code not in by_code]
+        if unknown:
+            raise click.UsageError(f"không có hồ sơ của xã mã {', '.join(unknown)}")
+        chosen = list(dict.fromkeys(codes))
+    else:
+        raise click.UsageError("cần mã xã (MÃ …) hoặc --all")
+    targets = [out / f"giai-trinh-{code}.xlsx" for code in chosen]
+    out.mkdir(parents=True, exist_ok=True)
+    check_writable(targets, force=force)
+    for code, target in zip(chosen, targets):
+        content = forms.write_notice(results, by_code[code], stage_one.get(code, {}))
+        write_bytes_atomic(target, content, force=force)
+        asked = sum(1 for entry in stage_one.get(code, {}).values() if entry.explanation_requested)
+        click.echo(f"Đã ghi {target}: {by_code[code].name}, {asked} tiêu chí đề nghị giải trình")
 
 
 def _codes(text):

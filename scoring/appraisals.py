@@ -43,7 +43,8 @@ def _same(a: dict, b: dict) -> bool:
     from .numbers import to_hundredths
 
     return (to_hundredths(a["score"]) == to_hundredths(b["score"]) and a.get("reason") == b.get("reason")
-            and a.get("date") == b.get("date"))
+            and a.get("date") == b.get("date")
+            and bool(a.get("explanation_requested")) == bool(b.get("explanation_requested")))
 
 
 def conflict_issues(parsed_files) -> list[Issue]:

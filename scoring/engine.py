@@ -48,6 +48,7 @@ class LeafResult:
     not_applicable: str | None
     flags: tuple[str, ...]
     tallies: Mapping | None = None
+    stages: Mapping | None = None  # {stage: AppraisalEntry} of every appraisal stage (None: not appraised)
     rule_score: int = 0
     nothing_arose: bool = False
     uncredited: bool = False
@@ -194,8 +195,9 @@ def score_rule(leaf: Leaf, facts: FactTable, column: int, tallies: np.ndarray | 
 class _Run:
     """The matrices of one scoring run (communes × leaves), shared by its CommuneResults."""
 
-    def __init__(self, criteria, submissions, facts, survey_tallies, appraisals):
+    def __init__(self, criteria, submissions, facts, survey_tallies, appraisals, stages=None):
         self.criteria, self.submissions, self.facts = criteria, submissions, facts
+        self.stages = stages or {}  # {(row, column): {stage: entry}}: every stage, for the explanation loop
         self.survey_tallies, self.appraisals = survey_tallies, appraisals  # appraisals: {(row, column): entry}
         shape = facts.self_score.shape
         self.rule_points = np.zeros(shape, dtype=np.int64)
@@ -246,7 +248,7 @@ class _Run:
                 leaf=leaf, raw=raw_leaves.get(leaf.code),
                 self_score=self_score[column] if has_self[column] else None,
                 evidence_score=None if survey else evidence[column],
-                appraisal=self.appraisals.get((row, column)),
+                appraisal=self.appraisals.get((row, column)), stages=self.stages.get((row, column)),
                 final=final[column], counted_max=counted[column],
                 not_applicable=leaf.not_applicable if not_applicable[column] else None,
                 flags=FLAG_SETS[flags_row[column]],
@@ -277,12 +279,15 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     survey_tallies = inputs.survey.tallies if inputs.survey else {}
     row_of = {s.code: row for row, s in enumerate(submissions)}
     column_of = {leaf.code: column for column, leaf in enumerate(criteria.leaves)}
-    appraisals = {}
+    appraisals, stages = {}, {}
     if inputs.appraisal:
         for (commune, code), entry in inputs.appraisal.latest().items():
             if commune in row_of and code in column_of:
                 appraisals[(row_of[commune], column_of[code])] = entry
-    run = _Run(criteria, submissions, facts, survey_tallies, appraisals)
+        for entry in inputs.appraisal.entries:
+            if entry.commune in row_of and entry.leaf in column_of:
+                stages.setdefault((row_of[entry.commune], column_of[entry.leaf]), {})[entry.stage] = entry
+    run = _Run(criteria, submissions, facts, survey_tallies, appraisals, stages)
     appraised = np.zeros((size, width), dtype=bool)
     appraised_points = np.zeros((size, width), dtype=np.int64)
     for (row, column), entry in appraisals.items():

@@ -116,7 +116,8 @@ def build_appraisal(data: dict, path: str) -> Appraisal:
     who = data.get("appraiser") or data["council"]
     return Appraisal(path, data["council"], tuple(
         AppraisalEntry(e["commune"], e["leaf"], int(e["stage"]), _h(e["score"]), e["reason"],
-                       parse_date(e["date"]) if e.get("date") else None, e.get("appraiser") or who, path)
+                       parse_date(e["date"]) if e.get("date") else None, e.get("appraiser") or who, path,
+                       bool(e.get("explanation_requested", False)))
         for e in data["entries"]
     ))
 

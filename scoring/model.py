@@ -269,6 +269,7 @@ class AppraisalEntry:
     date: dt.date | None = None
     appraiser: str | None = None  # who appraised (the entry's or its file's appraiser, else the council)
     source: str = ""  # the file it came from
+    explanation_requested: bool = False  # đề nghị giải trình (stage 1): the commune is asked to explain
 
 
 @dataclass(frozen=True)

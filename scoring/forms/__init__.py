@@ -17,14 +17,16 @@ from pathlib import Path
 
 from .appraisal import read_appraisal_form, write_appraisal_form
 from .cells import (
-    KIND_APPRAISAL, KIND_NAMES, KIND_SELF, KIND_SURVEY, CellIssue, FormError, FormUsageError, dumps_exact,
+    KIND_APPRAISAL, KIND_EXPLANATION, KIND_NAMES, KIND_SELF, KIND_SURVEY, CellIssue, FormError, FormUsageError, dumps_exact,
 )
 from .check import Provisional, check_text, provisional_score
 from .inputs import CouncilInputs, CriteriaSource, load_council_inputs, load_criteria, read_draft_submission
 from .self_assessment import ImportResult, find_commune, read_self_assessment_form, write_self_assessment_form
 from .survey import read_survey_table
 
-KINDS = (KIND_SELF, KIND_APPRAISAL, KIND_SURVEY)
+from .notice import apply_explanations, read_notice, read_submission_file, write_notice
+
+KINDS = (KIND_SELF, KIND_APPRAISAL, KIND_SURVEY, KIND_EXPLANATION)
 
 __all__ = [
     "KINDS", "KIND_APPRAISAL", "KIND_SELF", "KIND_SURVEY", "CellIssue", "CouncilInputs", "CriteriaSource",
@@ -100,4 +102,6 @@ def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_d
         return read_self_assessment_form(path, source, sheets=sheets, base_dir=base_dir)
     if found == KIND_APPRAISAL:
         return read_appraisal_form(path, source, sheets=sheets)
+    if found == KIND_EXPLANATION:
+        return read_notice(path, source.criteria, sheets=sheets)
     return read_survey_table(path, source, sheets=sheets)

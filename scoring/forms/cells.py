@@ -27,9 +27,11 @@ FORM_VERSION = 1
 KIND_SELF = "self"
 KIND_APPRAISAL = "appraisal"
 KIND_SURVEY = "survey"
-KIND_NAMES = {KIND_SELF: "phiếu tự đánh giá", KIND_APPRAISAL: "phiếu thẩm định", KIND_SURVEY: "bảng số phiếu điều tra xã hội học"}
+KIND_EXPLANATION = "explanation"
+KIND_NAMES = {KIND_SELF: "phiếu tự đánh giá", KIND_APPRAISAL: "phiếu thẩm định", KIND_SURVEY: "bảng số phiếu điều tra xã hội học",
+              KIND_EXPLANATION: "phiếu giải trình"}
 # the value stored under "form" in _meta for each kind
-FORM_IDS = {KIND_SELF: "cchc-self-assessment", KIND_APPRAISAL: "cchc-appraisal"}
+FORM_IDS = {KIND_SELF: "cchc-self-assessment", KIND_APPRAISAL: "cchc-appraisal", KIND_EXPLANATION: "cchc-explanation"}
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
                     "in_memory": True}

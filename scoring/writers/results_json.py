@@ -32,6 +32,29 @@ def _facts(result: LeafResult) -> dict:
             for name, value in facts.items()}
 
 
+def _stage(entry) -> dict | None:
+    if entry is None:
+        return None
+    return {"score": to_number(entry.score), "reason": entry.reason,
+            "date": entry.date.isoformat() if entry.date else None, "appraised_by": entry.appraiser,
+            "explanation_requested": entry.explanation_requested}
+
+
+def _stages(result: LeafResult) -> dict | None:
+    """The leaf's round after the self-assessment and the evidence: appraisal 1, the commune's
+    explanation, appraisal 2 (None when the leaf was neither appraised nor explained)."""
+    answer = result.raw.get("explanation_round") if result.raw is not None else None
+    if not result.stages and not answer:
+        return None
+    stages = result.stages or {}
+    explanation = None
+    if answer:
+        explanation = {"explanation": answer["explanation"], "date": answer.get("date"),
+                       "evidence": [{"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"],
+                                     "file": d.get("file")} for d in answer.get("evidence") or ()]}
+    return {"appraisal_1": _stage(stages.get(1)), "explanation": explanation, "appraisal_2": _stage(stages.get(2))}
+
+
 def _leaf(result: LeafResult) -> dict:
     leaf = result.leaf
     raw = result.raw
@@ -55,6 +78,7 @@ def _leaf(result: LeafResult) -> dict:
         "appraisal_stage": appraisal.stage if appraisal else None,
         "appraisal_reason": appraisal.reason if appraisal else None,
         "appraised_by": appraisal.appraiser if appraisal else None,
+        "stages": _stages(result),
         "final": to_number(result.final),
         "counted_max": to_number(result.counted_max),
         "reason": result.reason,
