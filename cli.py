@@ -20,9 +20,8 @@ from pathlib import Path
 
 import click
 
-from scoring.engine import score as score_inputs
-from scoring.errors import InputError, one_line
-from scoring.load import load_inputs
+from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API
+from scoring.errors import one_line
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import ChildDied, end_children
@@ -146,9 +145,13 @@ def progress_bar(label: str, stream=None):
 
 def load(criteria, submissions, appraisal, survey, registry=None):
     """Load every input; on a terminal, large runs show a progress bar on stderr. Warnings
-    (a registered unit without a submission…) go to stderr; the run goes on."""
+    (a registered unit without a submission…) go to stderr; the run goes on.
+
+    The command line asks for the memory-saving re-read (a national run keeps only the
+    facts and the files' hashes; a file changed while it runs is refused, file-changed)."""
     with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
-        inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry)
+        inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry,
+                             reread_entries=True)
     echo_warnings(inputs.warnings)
     return inputs
 

@@ -159,10 +159,24 @@ class CommuneResult:
         return self.flagged(FLAG_NA)
 
 
+class Communes(tuple):
+    """The communes' results in ranking order (a tuple of CommuneResult); called,
+    ``results.communes()``, they come as plain data (scoring.api.commune_data)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> list[dict]:
+        from .api import commune_data
+
+        return [commune_data(commune) for commune in self]
+
+
 @dataclass(frozen=True)
 class Results:
+    """A scoring run's results: pure data, holding everything they report."""
+
     criteria: CriteriaSet
-    communes: tuple[CommuneResult, ...]  # ranking order: block, rank, code
+    communes: Communes  # ranking order: block, rank, code
     band_counts: Mapping[str, int] = field(default_factory=dict)
     average_index: int | None = None
     # with a registry (scoring.registry): how many units it lists, and those without a
@@ -171,6 +185,22 @@ class Results:
     not_submitted: tuple = ()
     # why the results are provisional (TẠM TÍNH): scoring.provisional.reasons; () when final
     provisional: tuple = ()
+
+    def commune(self, code: str) -> dict:
+        """One commune's result as plain data, points as exact Decimals (scoring.api.commune_data);
+        KeyError when no commune has that code."""
+        from .api import commune_data
+
+        for commune in self.communes:
+            if commune.code == code:
+                return commune_data(commune)
+        raise KeyError(code)
+
+    def to_frames(self) -> dict:
+        """The results as pandas DataFrames (scoring.api.to_frames)."""
+        from .api import to_frames
+
+        return to_frames(self)
 
 
 # ---------------------------------------------------------------- the rules, one column at a time
@@ -422,8 +452,8 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     registry = inputs.registry
     provisional = provisional_reasons(criteria, submissions, survey_missing, judgement & ~appraised)
     if registry is None:
-        return Results(criteria, tuple(communes), counts, average, provisional=provisional)
-    return Results(criteria, tuple(communes), counts, average, registered=len(registry.units),
+        return Results(criteria, Communes(communes), counts, average, provisional=provisional)
+    return Results(criteria, Communes(communes), counts, average, registered=len(registry.units),
                    not_submitted=registry.missing(row_of), provisional=provisional)
 
 

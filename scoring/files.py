@@ -95,11 +95,18 @@ def reread_leaves(stored: tuple[str, str, str]):
     if hashlib.sha256(raw).hexdigest() != digest:
         raise InputError([Issue(shown, "", "file-changed",
                                 "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh")])
-    raw = nfc_json(raw)  # read as validated: text in NFC (scoring.text)
-    data = _decode_fast(raw)
+    return leaves_from_text(nfc_json(raw))  # read as validated: text in NFC (scoring.text)
+
+
+@lru_cache(maxsize=8)
+def leaves_from_text(text: bytes):
+    """The leaf entries of a validated submission's text (in NFC, as scoring.quick keeps it):
+    read exactly (decimals as Decimal or floats exact to the hundredth), strings in NFC.
+    The same few texts come back while a writer goes through one commune's leaves."""
+    data = _decode_fast(text)
     if data is _REFUSED:  # not expected for a file that passed validation; the exact reader agrees
-        data = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
-    if b"\\u" in raw:
+        data = json.loads(text.decode("utf-8-sig"), parse_float=Decimal)
+    if b"\\u" in text:
         data = nfc_tree(data)
     return data["leaves"]
 
@@ -139,6 +146,26 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
         return ParsedFile(shown, None, "", (Issue(shown, "", "file-missing", "không tìm thấy tệp"),))
     except OSError as exc:
         return ParsedFile(shown, None, "", (Issue(shown, "", "file-unreadable", f"không đọc được tệp: {exc.strerror}"),))
+    return parse_json(raw, shown, fast=fast)
+
+
+_DATA_ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
+def document_from_data(data, shown: str) -> ParsedFile:
+    """A document given as plain data (dicts, lists, str, int, float, Decimal, dates) read as
+    if it were the file holding it: written as JSON (Decimals as the numbers they are, dates
+    as YYYY-MM-DD) and read back exactly, so it is checked and built as a file would be.
+    ``shown`` names it in messages; its sha256 is that of its JSON text."""
+    try:
+        raw = _DATA_ENCODER.encode(data)
+    except (TypeError, ValueError) as exc:  # not JSON-like data: the document cannot be read
+        return ParsedFile(shown, None, "", (Issue(shown, "", "json-invalid", f"dữ liệu không biểu diễn được bằng JSON: {exc}"),))
+    return parse_json(raw, shown)
+
+
+def parse_json(raw: bytes, shown: str, *, fast: bool = False) -> ParsedFile:
+    """The bytes of a JSON file read as read_json reads them (``shown`` names it in messages)."""
     digest = hashlib.sha256(raw).hexdigest()
 
     def fail(code, message):

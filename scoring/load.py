@@ -11,21 +11,29 @@ raised together as an InputError.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 
 from .errors import InputError, Issue
 from .input_files import folder_warnings
-from .files import SURVEY_NAME, display_path, read_document, reread_leaves, resolve_paths, submission_files
+from .facts import evidence_warnings, fact_block
+from .files import (
+    DEFAULT_CRITERIA, SURVEY_NAME, ParsedFile, display_path, document_from_data, leaves_from_text, read_document,
+    reread_leaves, resolve_paths, submission_files,
+)
 from .model import (
     SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     Appraisal, AppraisalEntry, Area, Band, Block, CriteriaSet,
-    InputFile, Inputs, LazyReports, Leaf, Submission, Survey,
+    InputFile, Inputs, LazyReports, Leaf, Node, Submission, Survey,
     frozen_mapping,
 )
 from .numbers import to_hundredths
 from .rules import build_rule  # noqa: F401 - each kind builds its own parameters
-from .quick import check_submission_files
+from .quick import CheckedSubmission, check_submission_files
 from .workers import collector_paused
 
 
@@ -61,19 +69,37 @@ def iter_leaves(data: dict):
 
 
 def build_criteria(data: dict, path: str) -> CriteriaSet:
-    """A validated criteria document → CriteriaSet."""
+    """A validated criteria document → CriteriaSet, with its tree (area → criterion →
+    sub-criterion → leaf, and the bonus and penalty items) and its leaves in order."""
     leaves = []
-    for node, section, area, where in iter_leaves(data):
-        evidence = node.get("evidence") or {}
-        leaves.append(Leaf(
-            code=node["code"], title=node["title"], max=_h(node["max"]), section=section, area=area,
-            rule=build_rule(node["rule"]),
+
+    def node(raw, section, area, where) -> Node:
+        if "items" in raw:
+            return Node(raw["code"], raw["title"], _h(raw["max"]), children=tuple(
+                node(child, section, area, f"{where}/items/{index}") for index, child in enumerate(raw["items"])))
+        evidence = raw.get("evidence") or {}
+        leaf = Leaf(
+            code=raw["code"], title=raw["title"], max=_h(raw["max"]), section=section, area=area,
+            rule=build_rule(raw["rule"]),
             evidence_required=bool(evidence.get("required", False)),
             evidence_types=tuple(evidence.get("types") or ()),
             evidence_description=evidence.get("description", ""),
-            not_applicable=node.get("not_applicable"),
-            legal_ref=node.get("legal_ref"), pointer=where,
-        ))
+            not_applicable=raw.get("not_applicable"),
+            legal_ref=raw.get("legal_ref"), pointer=where,
+        )
+        leaves.append(leaf)
+        return Node(leaf.code, leaf.title, leaf.max, leaf=leaf)
+
+    def nodes(items, section, area, base):
+        return tuple(node(raw, section, area, f"{base}/{index}") for index, raw in enumerate(items))
+
+    areas = tuple(Area(a["code"], a["title"], _h(a["max"]), a.get("source", "self_assessment"),
+                       nodes(a.get("criteria", []), SECTION_SURVEY if a.get("source") == "survey" else SECTION_AREA,
+                             a["code"], f"/areas/{index}/criteria"))
+                  for index, a in enumerate(data["areas"]))
+    sections = {name: nodes(((data.get("adjustments") or {}).get(name) or {}).get("items", ()), section, None,
+                            f"/adjustments/{name}/items")
+                for name, section in (("bonus", SECTION_BONUS), ("penalty", SECTION_PENALTY))}
     adjustments = data.get("adjustments") or {}
     window = data.get("evidence_window")
     cap = data.get("index_cap", 100)
@@ -84,8 +110,9 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         total_points=_h(data["total_points"]),
         index_cap=None if cap is None else _h(cap),
         evidence_window=(parse_date(window["from"]), parse_date(window["to"])) if window else None,
-        areas=tuple(Area(a["code"], a["title"], _h(a["max"]), a.get("source", "self_assessment")) for a in data["areas"]),
+        areas=areas,
         leaves=tuple(leaves),
+        bonus_items=sections["bonus"], penalty_items=sections["penalty"],
         bonus_title=(adjustments.get("bonus") or {}).get("title"),
         bonus_cap=_h((adjustments.get("bonus") or {}).get("cap", 0)),
         penalty_title=(adjustments.get("penalty") or {}).get("title"),
@@ -99,15 +126,22 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
     )
 
 
-def build_submission(data: dict, path: str, stored: tuple[str, str, str] | None = None) -> Submission:
+def build_submission(data: dict, path: str, stored: tuple[str, str, str] | None = None, text: bytes | None = None) -> Submission:
     """A validated submission document → Submission (leaf reports converted on first use).
 
-    With ``stored`` (the file's path, shown path and sha256) the leaf entries are not kept:
-    they are read again from the file when an explanation needs them (reread_leaves), and
-    ``data`` may lack "leaves".
+    The leaf entries are ``data["leaves"]``, or read from ``text`` (the validated file's
+    text, kept in memory), or, with ``stored`` (the file's path, shown path and sha256),
+    read again from the file when an explanation needs them (reread_leaves: the national
+    path's memory saving, refused with file-changed when the file is no longer the one
+    validated); with ``text`` or ``stored``, ``data`` may lack "leaves".
     """
     commune = data["commune"]
-    leaves = LazyReports(data["leaves"]) if stored is None else LazyReports(source=stored, parse=reread_leaves)
+    if text is not None:
+        leaves = LazyReports(source=text, parse=leaves_from_text)
+    elif stored is not None:
+        leaves = LazyReports(source=stored, parse=reread_leaves)
+    else:
+        leaves = LazyReports(data["leaves"])
     return Submission(path, data["criteria_id"], int(data["year"]), commune["code"], commune["name"],
                       commune["type"], leaves, frozen_mapping(data.get("report") or {}))
 
@@ -134,34 +168,62 @@ def build_survey(data: dict, path: str) -> Survey:
 
 
 def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None,
-                registry=None) -> Inputs:
+                registry=None, reread_entries: bool = False, evidence_folder=None) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
+
+    Each input is a path, or the document itself as plain data (dicts and lists of str,
+    int, float, Decimal, dates): ``criteria``, ``appraisal``, ``survey``, ``registry`` a
+    dict; ``submissions`` a folder of *.json, or a list of submission dicts (or a mapping
+    name → dict, the name shown in messages). Submissions given as data have their
+    evidence paths relative to ``evidence_folder`` (default: the working folder), and no
+    appraisal, survey or registry is looked for beside them. Defaults: the bundled example.
 
     ``registry``: the year's list of units (scoring.registry); by default registry.json beside
     the submissions folder when it exists. Registered units without a submission come back
     as warnings (Inputs.warnings), not problems.
 
+    The inputs returned hold everything the results report: once loaded, no file is read
+    again (the submissions' leaf entries are kept as their validated text, parsed when an
+    explanation needs them). ``reread_entries=True`` (the CLI's national runs) keeps only
+    the facts and each file's hash instead, and reads a file's entries again when they are
+    needed, refusing a file changed since (file-changed).
+
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
     """
     with collector_paused():
-        return _load_inputs(criteria, submissions, appraisal, survey, progress, registry)
+        return _load_inputs(criteria, submissions, appraisal, survey, progress, registry, reread_entries, evidence_folder)
 
 
-def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None) -> Inputs:
+def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None, reread_entries=False,
+                 evidence_folder=None) -> Inputs:
     from . import validate  # local import: validate uses the builders above
     from . import registry as units
 
     from . import appraisals as council
 
-    several = appraisal if isinstance(appraisal, (list, tuple)) and appraisal else None
-    criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(
-        criteria, submissions, None if several is not None or appraisal == () else appraisal, survey)
-    appraisal_list = council.appraisal_paths(several if several is not None else appraisal_path)
-    registry_path = units.resolve_registry(submissions_dir, registry)
+    as_data = submissions is not None and not isinstance(submissions, (str, os.PathLike))
+    if as_data:  # plain data: nothing is looked for beside a folder
+        criteria_path = criteria if criteria is not None else DEFAULT_CRITERIA
+        submissions_dir = Path(evidence_folder) if evidence_folder is not None else Path.cwd()
+        survey_path, registry_path = survey, registry
+        appraisal_list = [] if appraisal is None else list(appraisal) if isinstance(appraisal, (list, tuple)) else [appraisal]
+    else:
+        several = appraisal if isinstance(appraisal, (list, tuple)) and appraisal else None
+        criteria_path, submissions_dir, appraisal_path, survey_path = resolve_paths(
+            None if isinstance(criteria, Mapping) else criteria, submissions,
+            None if several is not None or appraisal == () or isinstance(appraisal, Mapping) else appraisal,
+            None if isinstance(survey, Mapping) else survey)
+        if isinstance(appraisal, Mapping):
+            appraisal_list = [appraisal]
+        else:
+            appraisal_list = council.appraisal_paths(several if several is not None else appraisal_path)
+        survey_path = survey if isinstance(survey, Mapping) else survey_path
+        criteria_path = criteria if isinstance(criteria, Mapping) else criteria_path
+        registry_path = registry if isinstance(registry, Mapping) else units.resolve_registry(submissions_dir, registry)
     issues: list[Issue] = []
 
-    criteria_file = read_document(criteria_path)
+    criteria_file = _document(criteria_path, "criteria")
     issues += criteria_file.issues
     criteria_set = None
     if criteria_file.data is not None:
@@ -170,7 +232,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         if not found:
             criteria_set = build_criteria(criteria_file.data, criteria_file.path)
 
-    registry_file = read_document(registry_path) if registry_path else None
+    registry_file = _document(registry_path, "registry") if registry_path is not None else None
     built_registry = None
     if registry_file is not None:
         issues += registry_file.issues
@@ -181,7 +243,11 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
                 built_registry = units.build_registry(registry_file.data, registry_file.path, criteria_set)
 
     shown_dir = display_path(submissions_dir)
-    if not submissions_dir.is_dir():
+    if as_data:
+        paths = []
+        if not submissions:
+            issues.append(Issue("submissions", "", "no-submissions", "không có hồ sơ tự đánh giá nào"))
+    elif not submissions_dir.is_dir():
         issues.append(Issue(shown_dir, "", "file-missing", "không tìm thấy thư mục hồ sơ tự đánh giá"))
         paths = []
     else:
@@ -194,21 +260,25 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     def read_the_others():  # while worker processes read the submissions
         others["appraisals"] = []
         for path in appraisal_list:
-            parsed = read_document(path)
+            parsed = _document(path, "appraisal")
             others["appraisals"].append(parsed)
             if parsed.data is not None and criteria_set is not None \
                     and not validate.check_appraisal(parsed, criteria_set, None):
                 others.setdefault("appraisals built", {})[parsed.path] = build_appraisal(parsed.data, parsed.path)
         for role, path, check, build in (("survey", survey_path, validate.check_survey, build_survey),):
-            parsed = others[role] = read_document(path) if path else None
+            parsed = others[role] = _document(path, role) if path is not None else None
             # checked ahead, before the communes are known: when nothing is found and every
             # commune it names is known (checked below), that was the whole check
             if parsed is not None and parsed.data is not None and criteria_set is not None \
                     and not check(parsed, criteria_set, None):
                 others[role + " built"] = build(parsed.data, parsed.path)
 
-    checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
-                                            meanwhile=read_the_others)
+    if as_data:
+        read_the_others()
+        checked, facts = _check_data(submissions, criteria_set, submissions_dir)
+    else:
+        checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
+                                                keep_entries=not reread_entries, meanwhile=read_the_others)
     submission_files_read = [c.file for c in checked]
     appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or
@@ -228,8 +298,13 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         issues += item.issues
         warnings += item.warnings
         if item.valid:
-            built_submissions.append(build_submission(item.file.data, item.file.path,
-                                                      (item.location, item.file.path, item.file.sha256)))
+            if isinstance(item.entries, bytes):
+                built_submissions.append(build_submission(item.file.data, item.file.path, text=item.entries))
+            elif item.entries is not None:
+                built_submissions.append(build_submission({**item.file.data, "leaves": item.entries}, item.file.path))
+            else:
+                built_submissions.append(build_submission(item.file.data, item.file.path,
+                                                          (item.location, item.file.path, item.file.sha256)))
     issues += validate.check_communes_unique(submission_files_read)
     if built_registry is not None:
         issues += units.check_submissions(built_registry, submission_files_read, issues)
@@ -289,6 +364,37 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         files.append(InputFile("registry", registry_file.path, registry_file.sha256))
     return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts,
                   registry=built_registry, warnings=tuple(warnings))
+
+
+def _document(source, role: str) -> ParsedFile:
+    """An input document: read from its file, or given as plain data (named by its role)."""
+    if isinstance(source, Mapping):
+        return document_from_data(source, role)
+    return read_document(source)
+
+
+def _check_data(submissions, criteria: CriteriaSet | None, base_dir: Path):
+    """Submissions given as plain data (a list of documents, or a mapping name → document),
+    checked the thorough way as files would be (their evidence paths relative to
+    ``base_dir``): (CheckedSubmission per document, the fact table of the valid ones)."""
+    from . import validate
+
+    named = submissions.items() if isinstance(submissions, Mapping) else (
+        (f"submissions/{index}", document) for index, document in enumerate(submissions))
+    checked, valid_entries = [], []
+    for name, document in named:
+        parsed = document_from_data(document, str(name))
+        found = validate.check_submission(parsed, criteria, base_dir) if parsed.data is not None and criteria else []
+        valid = not parsed.issues and not found and criteria is not None
+        data, warnings, entries = parsed.data, (), None
+        if valid:
+            entries = data["leaves"]
+            valid_entries.append(entries)
+            warnings = tuple(evidence_warnings(parsed, criteria))
+        if isinstance(data, dict) and "leaves" in data:
+            parsed = replace(parsed, data={key: value for key, value in data.items() if key != "leaves"})
+        checked.append(CheckedSubmission(parsed, tuple(found), valid, "", warnings, entries))
+    return checked, fact_block(criteria, valid_entries) if criteria is not None else None
 
 
 def _survey_gaps_per_commune(issues):

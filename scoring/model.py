@@ -57,11 +57,34 @@ class Leaf:
 
 
 @dataclass(frozen=True)
+class Node:
+    """A node of the criteria tree below an area: a criterion or sub-criterion with
+    ``children``, or a leaf (``leaf`` set, no children). ``max`` in hundredths."""
+
+    code: str
+    title: str
+    max: int
+    children: tuple["Node", ...] = ()
+    leaf: Leaf | None = None
+
+    def leaves(self):
+        """The leaves under this node (itself when it is one), in order."""
+        if self.leaf is not None:
+            yield self.leaf
+        for child in self.children:
+            yield from child.leaves()
+
+
+@dataclass(frozen=True)
 class Area:
+    """A scored area (lĩnh vực): the root of its part of the tree (area → criterion →
+    sub-criterion → leaf), ``criteria`` its children."""
+
     code: str
     title: str
     max: int
     source: str  # "self_assessment" or "survey"
+    criteria: tuple[Node, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +124,9 @@ class CriteriaSet:
     # how an incomplete round is scored (criteria "provisional"; see scoring/provisional.py)
     survey_missing: str = "exclude"
     awaiting_appraisal: str = "self_score"
+    # the bonus and penalty sections' items, as trees like the areas' criteria
+    bonus_items: tuple[Node, ...] = ()
+    penalty_items: tuple[Node, ...] = ()
 
     def leaf(self, code: str) -> Leaf | None:
         return self._by_code.get(code)

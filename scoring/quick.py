@@ -71,6 +71,8 @@ class CheckedSubmission:
     valid: bool
     location: str  # the file's path, to read it again
     warnings: tuple[Issue, ...] = ()  # what does not stop scoring but may cost points (a document of no known type)
+    entries: object = None  # when kept (keep_entries): the leaf entries as validated JSON, or the file's text
+                            # in NFC to read them from (scoring.files.leaves_from_text); None: read the file again
 
 
 # Above this many files, submissions are read and checked by forked worker processes, one
@@ -81,7 +83,8 @@ GROUP = 100
 _SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
 
 
-def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[list[CheckedSubmission], FactTable | None]:
+def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
+                keep_entries: bool = False) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Read and check a group of submission files; the fact table of the valid ones, in order.
 
     The common path: parse and check the schema in one pass (the quick reader), check the
@@ -90,7 +93,8 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
     A file the quick reader cannot vouch for (refused, a duplicated key, anything marked on
     the arrays, an evidence file not plainly there) is read again and checked the thorough
     way (the JSON Schema, then scoring.validate.leaf_issues), which names every problem.
-    Only the header of each document is kept (see CheckedSubmission).
+    Only the header of each document is kept (see CheckedSubmission), and with
+    ``keep_entries`` the leaf entries of each valid one (the text the quick reader read).
     """
     from . import validate
 
@@ -142,11 +146,15 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path) -> tuple[li
                     order.append(len(quick) + len(slow_reports))
                     slow_reports.append(data["leaves"])
                     warnings = tuple(evidence_warnings(parsed, criteria))
+            entries = None
+            if valid and keep_entries:
+                entries = quick[fast_rows[position]][1].raw if position in fast_rows else data["leaves"]
             if isinstance(data, dict) and "leaves" in data:
                 data = {key: value for key, value in data.items() if key != "leaves"}
             if data is not parsed.data or parsed.source is not None:
                 parsed = replace(parsed, data=data, source=None)
-            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position]), warnings))
+            checked.append(CheckedSubmission(parsed, tuple(found), valid, os.path.join(working, paths[position]), warnings,
+                                             entries))
         facts = None
         if criteria is not None:
             blocks = [b for b in (extraction.facts if extraction else None,
@@ -282,7 +290,7 @@ def _check_exactly(path, criteria, base_dir, shown=None):
 
 
 def _check_shared_group(paths):
-    checked, facts = check_group(paths, _SHARED["criteria"], _SHARED["base_dir"])
+    checked, facts = check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
     return checked, _narrowed(facts)
 
 
@@ -308,7 +316,7 @@ def _widened(facts: FactTable) -> FactTable:
                         for name, array in ((name, getattr(facts, name)) for name in FactTable.__dataclass_fields__)})
 
 
-def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None,
+def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None, keep_entries=False,
                            workers: int | None = None, meanwhile=None) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
 
@@ -321,7 +329,7 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
     blocks = []
-    _SHARED.update(criteria=criteria, base_dir=base_dir)
+    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries)
     submission_reader()  # built once here: forked workers inherit it
     try:
         for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):

@@ -117,22 +117,22 @@ def layout(source: CriteriaSource) -> list[Row]:
 
     def walk(nodes, level):
         for node in nodes:
-            if "items" in node:
-                rows.append(Row(f"{node['code']}. {node['title']} ({pts(to_hundredths(node['max']))} điểm)", level=level))
-                walk(node["items"], level + 1)
+            if node.leaf is None:
+                rows.append(Row(f"{node.code}. {node.title} ({pts(node.max)} điểm)", level=level))
+                walk(node.children, level + 1)
             else:
-                rows.append(Row(node["title"], criteria.leaf(node["code"])))
+                rows.append(Row(node.title, node.leaf))
 
-    for area in source.data["areas"]:
-        if area.get("source") == "survey":
+    for area in criteria.areas:
+        if area.source == "survey":
             continue
-        rows.append(Row(f"{area['code']}. {area['title']} ({pts(to_hundredths(area['max']))} điểm)"))
-        walk(area["criteria"], 1)
-    for name in ("bonus", "penalty"):
-        section = (source.data.get("adjustments") or {}).get(name)
-        if section:
-            rows.append(Row(f"{section['title']} (tối đa {pts(to_hundredths(section['cap']))} điểm)"))
-            walk(section["items"], 1)
+        rows.append(Row(f"{area.code}. {area.title} ({pts(area.max)} điểm)"))
+        walk(area.criteria, 1)
+    for title, cap, items in ((criteria.bonus_title, criteria.bonus_cap, criteria.bonus_items),
+                              (criteria.penalty_title, criteria.penalty_cap, criteria.penalty_items)):
+        if items:
+            rows.append(Row(f"{title} (tối đa {pts(cap)} điểm)"))
+            walk(items, 1)
     return rows
 
 
