@@ -16,11 +16,13 @@ import os
 import sys
 import unicodedata
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API
+from scoring.engine import Communes
 from scoring.errors import one_line
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
@@ -255,21 +257,25 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
     Ví dụ: python cli.py explain 23545
     """
     inputs = load(criteria, submissions, appraisal, survey, registry)
-    document = results_document(score_inputs(inputs), inputs.files, generated_at="")
+    results = score_inputs(inputs)
     wanted = unicodedata.normalize("NFC", commune_code).casefold()
-    match = [c for c in document["communes"]
-             if c["code"] == commune_code or unicodedata.normalize("NFC", c["name"]).casefold() == wanted]
-    missing = [u for u in document["not_submitted"] if u["code"] == commune_code
-               or unicodedata.normalize("NFC", u["name"]).casefold() == wanted]
+
+    def named(unit):
+        return unit.code == commune_code or unicodedata.normalize("NFC", unit.name).casefold() == wanted
+
+    match = [c for c in results.communes if named(c)]
+    missing = [u for u in results.not_submitted if named(u)]
     if not match and missing:
         unit = missing[0]
-        click.echo(f"{unit['name']} (mã {unit['code']}, {unit['type']}): chưa nộp hồ sơ tự đánh giá; "
+        click.echo(f"{unit.name} (mã {unit.code}, {unit.type}): chưa nộp hồ sơ tự đánh giá; "
                    "không chấm điểm, không xếp hạng.")
         return
     if not match:
-        known = ", ".join(f"{c['code']} ({c['name']})" for c in document["communes"])
+        known = ", ".join(f"{c.code} ({c.name})" for c in results.communes)
         raise click.UsageError(f"Không có xã mã '{commune_code}'. Các xã: {known}")
-    click.echo(explain_text(document, match[0]), nl=False)
+    # only that commune is rendered (its leaves and reasons): the document of one commune
+    document = results_document(replace(results, communes=Communes(match[:1])), inputs.files, generated_at="")
+    click.echo(explain_text(document, document["communes"][0]), nl=False)
 
 
 @cli.command(context_settings=CONTEXT)

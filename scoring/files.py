@@ -26,8 +26,20 @@ from .input_files import input_file_issue
 from .text import nfc_json, nfc_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CRITERIA = ROOT / "criteria" / "tu-mo-rong-2023.json"
-DEFAULT_SUBMISSIONS = ROOT / "submissions" / "tu-mo-rong-2023" / "communes"
+
+
+def _data_folder() -> Path:
+    """Where the schemas and the bundled example are: the checkout's criteria/ and
+    submissions/ (as the README documents them), or, in an installed package, their
+    copies in scoring/data/ (pyproject.toml maps them there)."""
+    if (ROOT / "criteria" / "criteria.schema.json").is_file() and (ROOT / "submissions").is_dir():
+        return ROOT
+    return Path(__file__).resolve().parent / "data"
+
+
+DATA = _data_folder()
+DEFAULT_CRITERIA = DATA / "criteria" / "tu-mo-rong-2023.json"
+DEFAULT_SUBMISSIONS = DATA / "submissions" / "tu-mo-rong-2023" / "communes"
 APPRAISAL_NAME = "appraisal.json"
 SURVEY_NAME = "survey.json"
 

@@ -19,19 +19,19 @@ from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
 from . import rules
+from .files import DATA
 from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .text import legacy_message, match_key, nfc
 from .vietnamese import format_date
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = {
-    "criteria": ROOT / "criteria" / "criteria.schema.json",
-    "submission": ROOT / "submissions" / "submission.schema.json",
-    "appraisal": ROOT / "submissions" / "appraisal.schema.json",
-    "survey": ROOT / "submissions" / "survey.schema.json",
-    "results": ROOT / "scoring" / "results.schema.json",
-    "registry": ROOT / "submissions" / "registry.schema.json",
+SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
+    "criteria": DATA / "criteria" / "criteria.schema.json",
+    "submission": DATA / "submissions" / "submission.schema.json",
+    "appraisal": DATA / "submissions" / "appraisal.schema.json",
+    "survey": DATA / "submissions" / "survey.schema.json",
+    "results": Path(__file__).resolve().parent / "results.schema.json",
+    "registry": DATA / "submissions" / "registry.schema.json",
 }
 
 

@@ -47,7 +47,7 @@ def self_assessment_form(commune_code: str | None = None, criteria=None, draft=N
     """
     import re
 
-    from ..files import ROOT
+    from ..files import DATA
     from .cells import display
 
     source = load_criteria(criteria)
@@ -59,7 +59,7 @@ def self_assessment_form(commune_code: str | None = None, criteria=None, draft=N
         if commune is not None and commune["code"] != commune_code:
             raise FormUsageError(f"--commune {commune_code} khác mã xã {commune['code']} trong hồ sơ {display(draft)}")
         if commune is None:
-            folder = ROOT / "submissions" / source.criteria.id / "communes"
+            folder = DATA / "submissions" / source.criteria.id / "communes"
             commune = find_commune(commune_code, folder) or {"code": commune_code, "name": "", "type": ""}
     if commune is None:
         raise FormUsageError("cần --commune MÃ_XÃ hoặc --from HỒ_SƠ.json")
