@@ -844,11 +844,11 @@ class _Builder:
         breaks then), landscape A4: the columns A-K are narrower than the page, and the page
         breaks are placed from the charts' heights so that no chart crosses one.
         """
-        cells = {}  # (row, col) -> (kind, value, format); written in row order at the end
+        cells = {}  # (row, col) -> (cell_type, value, format); written in row order at the end
         heights = {}  # row -> points
 
-        def put(row, col, kind, value, fmt=None):
-            cells[(row, col)] = (kind, value, fmt)
+        def put(row, col, cell_type, value, fmt=None):
+            cells[(row, col)] = (cell_type, value, fmt)
 
         widths = (8, 22, 9, 2, 12, 8, 2, 26, 10, 10, 18)
         for col, width in enumerate(widths):
@@ -899,8 +899,8 @@ class _Builder:
             breaks.append(head)
 
         sheet = ws.name
-        for anchor, (kind, title, top, bottom, height) in placed:
-            if kind == "index":
+        for anchor, (which, title, top, bottom, height) in placed:
+            if which == "index":
                 bars = bottom - top + 1
                 chart = self.wb.add_chart({"type": "bar"})
                 chart.add_series({
@@ -915,7 +915,7 @@ class _Builder:
                 chart.set_legend({"none": True})
                 chart.set_y_axis({"reverse": True, "num_font": {"size": 8 if bars > 30 else 9}})
                 chart.set_x_axis({"min": 0, "max": 100, "num_format": "0", "num_font": {"size": 9}})
-            elif kind == "bands":
+            elif which == "bands":
                 chart = self.wb.add_chart({"type": "column"})
                 chart.add_series({
                     "name": "Số đơn vị",
@@ -980,12 +980,12 @@ class _Builder:
                                     ("Nhãn trên biểu đồ", widths[10])], bold=True, minimum=30)
 
         current = None
-        for (row, col), (kind, value, fmt) in sorted(cells.items()):
+        for (row, col), (cell_type, value, fmt) in sorted(cells.items()):
             if row != current:
                 if current is not None and heights.get(current, 0) > _DEFAULT_ROW_HEIGHT:
                     ws.set_row(current, heights[current])
                 current = row
-            (write_text if kind == "text" else _write_num)(ws, row, col, value, fmt)
+            (write_text if cell_type == "text" else _write_num)(ws, row, col, value, fmt)
         if current is not None and heights.get(current, 0) > _DEFAULT_ROW_HEIGHT:
             ws.set_row(current, heights[current])
 
@@ -1005,10 +1005,10 @@ class _Builder:
         engine = self.results.get("engine") or {}
         row = 0
 
-        def item(label, value, kind="text", fmt=None):
+        def item(label, value, cell_type="text", fmt=None):
             nonlocal row
             write_text(ws, row, 0, label, self.f_label_wrap)
-            if kind == "num":
+            if cell_type == "num":
                 _write_num(ws, row, 1, value, fmt or self.f_value_points)
                 self._fit(ws, row, [(label, 30)], bold=True)
             else:
