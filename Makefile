@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: score test validate bench clean render system-packages
+.PHONY: score test validate bench clean render system-packages explore
 
 # What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
 # LibreOffice (Calc, Writer) to print the outputs to PDF, Times New Roman-compatible fonts
@@ -36,6 +36,11 @@ system-packages:
 
 test: $(STAMP) system-packages
 	$(PY) -m pytest
+
+# A random search for new property-test examples (not CI: make test runs the same examples
+# every time). What it finds is fixed and pinned as a test.
+explore: $(STAMP)
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/test_properties.py tests/test_rule_kinds.py tests/test_forms.py tests/test_quick_reader.py
 
 # PNG pages of the bundled outputs and of a generated province example, for reviewers.
 render: $(STAMP) system-packages

@@ -251,8 +251,9 @@ def _fingerprint(commune) -> tuple:
                   for r in commune.leaves))
 
 
-def _uncapped_index(total: int, maximum: int) -> int:
-    return 0 if maximum == 0 else round_half_up(total * PERCENT, maximum)
+def _uncapped_index(total: int, maximum: int) -> int | None:
+    """None with no applicable point: the index is undefined (issue 20), neither 0 nor 100."""
+    return None if maximum == 0 else round_half_up(total * PERCENT, maximum)
 
 
 # ---------------------------------------------------------------- properties
@@ -415,6 +416,9 @@ def test_index_is_total_over_max_rounded_half_up(inputs):
     cap = inputs.criteria.index_cap
     for commune in score(inputs).communes:
         expected = _uncapped_index(commune.total, commune.max)
+        if expected is None:
+            assert commune.index is None and commune.band is None and commune.rank is None, commune.code
+            continue
         if cap is None or expected <= cap:
             assert commune.index == expected, (commune.total, commune.max)
         else:
@@ -468,17 +472,24 @@ def test_ranks_follow_indices_within_each_block(inputs):
         members = [c for c in communes if c.block == block.id]
         for commune in members:
             assert commune.block == criteria.block_of(commune.type).id
-            better = [o for o in members if _rank_keys(o, criteria) > _rank_keys(commune, criteria)]
-            assert commune.rank == 1 + len(better), (commune.code, [(_rank_keys(o, criteria), o.rank) for o in members])
-        for a in members:
-            for b in members:
+        # an undefined index (nothing applicable) is neither ranked nor banded, and comes last in its block
+        unranked = [c for c in members if c.index is None]
+        for commune in unranked:
+            assert commune.rank is None and commune.band is None, commune.code
+        assert members[len(members) - len(unranked):] == unranked
+        ranked = [c for c in members if c.index is not None]
+        for commune in ranked:
+            better = [o for o in ranked if _rank_keys(o, criteria) > _rank_keys(commune, criteria)]
+            assert commune.rank == 1 + len(better), (commune.code, [(_rank_keys(o, criteria), o.rank) for o in ranked])
+        for a in ranked:
+            for b in ranked:
                 if a.index > b.index:
                     assert a.rank < b.rank
                 if a.rank == b.rank:
                     assert _rank_keys(a, criteria) == _rank_keys(b, criteria)
-        assert [c.rank for c in members] == sorted(c.rank for c in members)
-        if members:
-            assert min(c.rank for c in members) == 1
+        assert [c.rank for c in ranked] == sorted(c.rank for c in ranked)
+        if ranked:
+            assert min(c.rank for c in ranked) == 1
 
 
 @FAST
@@ -514,7 +525,9 @@ def test_results_document_round_trips_the_numbers(inputs):
     for commune, written in zip(results.communes, document["communes"]):
         assert written["code"] == commune.code
         for key in ("self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max", "index"):
-            assert from_number(written[key]) == getattr(commune, key)
+            # an undefined index (nothing applicable) is written as null
+            value = None if written[key] is None else from_number(written[key])
+            assert value == getattr(commune, key), key
         for result, leaf in zip(commune.leaves, written["leaves"]):
             assert from_number(leaf["final"]) == result.final
 
