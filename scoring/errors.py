@@ -168,6 +168,8 @@ CODES = {
     "form-cell-type": "Ô có kiểu dữ liệu sai (chữ trong ô số, số không nguyên…).",
     "form-cell-empty": "Ô bắt buộc để trống.",
     "form-cell-invalid": "Giá trị không thuộc danh sách cho phép (có/không).",
+    "form-cell-formula": "Ô chứa công thức chưa có giá trị đã tính (tệp ghi bởi chương trình không tính công thức).",
+    "form-number-ambiguous": "Số gõ dạng chữ có dấu ngăn cách mơ hồ (1.000 hay 1,000: một nghìn hay một).",
     "form-date-invalid": "Ô ngày không chứa ngày hợp lệ (ngày của Excel hoặc dd/mm/yyyy).",
     "form-row-missing": "Dòng của một tiêu chí bị xóa khỏi biểu mẫu.",
     "form-row-moved": "Dòng bị chuyển chỗ (sai thứ tự so với biểu mẫu).",

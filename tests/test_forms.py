@@ -258,7 +258,11 @@ def test_a_blank_form_names_the_commune_and_lists_what_is_missing(tmp_path):
     assert book["Hướng dẫn"]["B6"].value == read_json(COMMUNE_FILES[0]).data["commune"]["name"]
     result = run("import", form, "--out", tmp_path / "out.json")
     assert result.exit_code == 1
-    assert {code for _, code in problems(result)} == {"fact-missing"}
+    # the facts, the self-scores and the covering report's number, date and signer are required (issue 16)
+    assert {code for _, code in problems(result)} == {"fact-missing", "form-cell-empty"}
+    empty = {where for where, code in problems(result) if code == "form-cell-empty"}
+    assert {"Hướng dẫn!B8", "Hướng dẫn!B9", "Hướng dẫn!B10"} <= empty
+    assert any(where.startswith("Tự đánh giá!M") for where in empty)  # the self-scores
     assert run("form", "--commune", "12", "--out", tmp_path / "x.xlsx").exit_code == 2
 
 
@@ -297,11 +301,12 @@ def submissions(draw):
                      "self_score": draw(hundredths(0, 200))}
     leaves["1.2"] = {"facts": {"value": draw(hundredths(-100000, 100000))}, "self_score": draw(hundredths(0, 100))}
     leaves["1.3"] = {"self_score": draw(hundredths(0, 150, 25))}
-    leaves["1.4"] = {"facts": {"choice": draw(st.sampled_from(["du", "thieu"]))}}
+    # the form requires a self-score on every leaf not claimed not applicable (issue 16)
+    leaves["1.4"] = {"facts": {"choice": draw(st.sampled_from(["du", "thieu"]))}, "self_score": draw(hundredths(0, 100))}
     if draw(st.booleans()):
         leaves["1.5"] = {"not_applicable": True, "self_score": Decimal(1)}
     else:
-        leaves["1.5"] = {"facts": {"done": draw(st.booleans())}}
+        leaves["1.5"] = {"facts": {"done": draw(st.booleans())}, "self_score": draw(hundredths(0, 100))}
     leaves["1.6"] = {"facts": {"violations": draw(st.integers(0, 9))}, "self_score": draw(hundredths(0, 100, 25))}
     if draw(st.booleans()):
         leaves["T.1"] = {"facts": {"count": draw(st.integers(0, 5))}}
@@ -309,14 +314,20 @@ def submissions(draw):
         if draw(st.booleans()):
             leaves[code]["explanation"] = draw(TEXT)
     documents = draw(st.lists(st.tuples(st.sampled_from(sorted(leaves)), TEXT, TEXT, st.dates(
-        min_value=datetime.date(2022, 10, 1), max_value=datetime.date(2024, 1, 31)), st.booleans()), max_size=4))
+        min_value=datetime.date(2022, 10, 1), max_value=datetime.date(2024, 1, 31)), st.booleans()), max_size=4,
+        # the same document twice on a leaf is refused (form-row-duplicate)
+        unique_by=lambda d: (d[0], " ".join(d[1].casefold().split()), d[3])))
     for code, number, title, day, with_file in documents:
         document = {"number": number, "date": day.isoformat(), "title": title, "issuer": "UBND xã"}
         if with_file:
             document["file"] = f"evidence/{number.replace('/', '-')}.pdf"
         leaves[code].setdefault("evidence", []).append(document)
+    # and the covering report's number, date and signer
+    report = {"number": draw(TEXT), "date": draw(st.dates(min_value=datetime.date(2023, 1, 1),
+                                                          max_value=datetime.date(2024, 3, 1))).isoformat(),
+              "signer": draw(TEXT)}
     return {"criteria_id": "thu-nghiem", "year": 2023, "commune": {"code": "00001", "name": draw(TEXT), "type": "xã"},
-            "leaves": leaves}
+            "report": report, "leaves": leaves}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

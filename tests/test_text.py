@@ -283,3 +283,185 @@ def test_two_units_with_the_same_visible_name_are_an_error(tmp_path, monkeypatch
     with pytest.raises(InputError) as raised:
         load_inputs(**paths)
     assert [(i.pointer, i.code) for i in raised.value.issues] == [("/commune/name", "duplicate-name")]
+
+
+# ---------------------------------------------------------------- spreadsheet cells
+
+
+def _form(tmp_path, commune=DAK_HA):
+    import openpyxl
+
+    form = tmp_path / "phieu.xlsx"
+    result = CliRunner().invoke(cli, ["form", "--from", str(commune), "--out", str(form)])
+    assert result.exit_code == 0, result.output
+    return form, openpyxl
+
+
+def _rows(sheet) -> dict:
+    return {sheet.cell(row, 1).value: row for row in range(4, sheet.max_row + 1) if sheet.cell(row, 1).value}
+
+
+def _edit_form(form, change):
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(form)
+        change(book)
+        book.save(form)
+
+
+def _import(form, tmp_path):
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["import", str(form), "--out", str(out), "--force"])
+    return result, out
+
+
+def _problems(result) -> list[tuple[str, str]]:
+    import re
+
+    found = []
+    for line in result.stderr.splitlines():
+        match = re.match(r"^.+?\.xlsx!(?P<where>[^:]+): .* \[(?P<code>[a-z0-9-]+)\]$", line)
+        if match:
+            found.append((match["where"], match["code"]))
+    return found
+
+
+def test_a_formula_with_no_stored_value_is_an_error_at_its_cell(tmp_path):
+    """A file written by a program that does not calculate: the self-score, a numerator and a
+    date written as formulas are never dropped or read as empty."""
+    form, _ = _form(tmp_path)
+
+    def change(book):
+        leaves, docs = book["Tự đánh giá"], book["Tài liệu kiểm chứng"]
+        rows = _rows(leaves)
+        leaves.cell(rows["1.1.1"], 13).value = "=1/2+1/2"
+        leaves.cell(rows["3.2.1"], 8).value = "=200+12"
+        docs["C4"].value = "=DATE(2023,1,5)"
+
+    _edit_form(form, change)
+    result, out = _import(form, tmp_path)
+    assert result.exit_code == 1 and not out.exists()
+    found = _problems(result)
+    assert ("Tài liệu kiểm chứng!C4", "form-cell-formula") in found
+    assert sum(code == "form-cell-formula" for _, code in found) == 3, result.stderr
+    assert "=1/2+1/2" in result.stderr and "lưu lại" in result.stderr
+
+
+@pytest.mark.parametrize("typed, expected, code", [
+    ("1.000", 1000, None),          # a count has no decimals: the dot groups thousands
+    ("1.234", 1234, None),
+    ("215", 215, None),
+    ("1,000", None, "form-number-ambiguous"),
+    ("1.5", None, "form-cell-type"),
+])
+def test_a_count_typed_as_text_is_read_as_the_person_meant(typed, expected, code, tmp_path):
+    form, _ = _form(tmp_path)
+    data = json.loads(DAK_HA.read_text(encoding="utf-8"))
+    denominator = data["leaves"]["3.2.1"]["facts"]["denominator"]
+
+    def change(book):
+        sheet = book["Tự đánh giá"]
+        row = _rows(sheet)["3.2.1"]
+        sheet.cell(row, 9).value = typed  # Mẫu số, as text
+        if expected is not None:
+            sheet.cell(row, 8).value = min(denominator, expected)
+
+    _edit_form(form, change)
+    result, out = _import(form, tmp_path)
+    if code is None:
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(out.read_text(encoding="utf-8"))["leaves"]["3.2.1"]["facts"]["denominator"] == expected
+    else:
+        assert result.exit_code == 1
+        assert [c for _, c in _problems(result)] == [code], result.stderr
+
+
+def test_a_points_cell_with_an_ambiguous_separator_is_refused(tmp_path):
+    form, _ = _form(tmp_path)
+    _edit_form(form, lambda book: book["Tự đánh giá"].cell(_rows(book["Tự đánh giá"])["1.1.1"], 13).__setattr__(
+        "value", "1.000"))
+    result, _ = _import(form, tmp_path)
+    assert result.exit_code == 1 and [c for _, c in _problems(result)] == ["form-number-ambiguous"]
+    assert "1000" in result.stderr and "0,25" in result.stderr
+
+
+def test_required_cells_are_required(tmp_path):
+    """An empty self-score (a judgement leaf would count 0), report number or signer."""
+    form, _ = _form(tmp_path)
+
+    def change(book):
+        sheet = book["Tự đánh giá"]
+        sheet.cell(_rows(sheet)["1.2.2"], 13).value = None
+        guide = book["Hướng dẫn"]
+        guide["B8"].value = None
+        guide["B10"].value = "  "
+
+    _edit_form(form, change)
+    result, _ = _import(form, tmp_path)
+    assert result.exit_code == 1
+    found = _problems(result)
+    assert ("Hướng dẫn!B8", "form-cell-empty") in found and ("Hướng dẫn!B10", "form-cell-empty") in found
+    assert sum(1 for where, code in found if where.startswith("Tự đánh giá!M") and code == "form-cell-empty") == 1
+
+
+def test_a_duplicated_evidence_row_is_reported(tmp_path):
+    form, _ = _form(tmp_path)
+
+    def change(book):
+        docs = book["Tài liệu kiểm chứng"]
+        last = max(row for row in range(4, docs.max_row + 1) if docs.cell(row, 1).value)
+        for column in range(1, 7):
+            docs.cell(last + 1, column).value = docs.cell(4, column).value
+
+    _edit_form(form, change)
+    result, _ = _import(form, tmp_path)
+    assert result.exit_code == 1 and [c for _, c in _problems(result)] == ["form-row-duplicate"], result.stderr
+
+
+def test_case_forms_and_date_habits_are_tolerated_in_cells(tmp_path):
+    """"Xã" like "xã", an option label in another case or decomposed, dates as 15-01-2024."""
+    form, _ = _form(tmp_path)
+    data = json.loads(DAK_HA.read_text(encoding="utf-8"))
+    criteria = load_inputs().criteria
+    choice_leaf = next(leaf for leaf in criteria.leaves if leaf.rule.kind == "choice" and leaf.code in data["leaves"])
+    option = next(o for o in choice_leaf.rule.options if o.value == data["leaves"][choice_leaf.code]["facts"]["choice"])
+
+    def change(book):
+        guide = book["Hướng dẫn"]
+        guide["B7"].value = "Xã"
+        guide["B9"].value = "05-01-2024"
+        sheet = book["Tự đánh giá"]
+        sheet.cell(_rows(sheet)[choice_leaf.code], 7).value = nfd(option.label.upper())
+        book["Tài liệu kiểm chứng"]["C4"].value = "ngày " + book["Tài liệu kiểm chứng"]["C4"].value.replace("/", " tháng ", 1).replace("/", " năm ", 1) \
+            if isinstance(book["Tài liệu kiểm chứng"]["C4"].value, str) else book["Tài liệu kiểm chứng"]["C4"].value
+
+    _edit_form(form, change)
+    result, out = _import(form, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    imported = json.loads(out.read_text(encoding="utf-8"))
+    assert imported["commune"]["type"] == "xã" and imported["report"]["date"] == "2024-01-05"
+    assert imported["leaves"][choice_leaf.code]["facts"]["choice"] == option.value
+
+
+def test_legacy_text_in_a_cell_is_refused_at_the_cell(tmp_path):
+    form, _ = _form(tmp_path)
+    _edit_form(form, lambda book: book["Hướng dẫn"].__setitem__("B6", "§¨k Hµ"))
+    result, _ = _import(form, tmp_path)
+    assert result.exit_code == 1 and _problems(result) == [("Hướng dẫn!B6", "text-legacy-encoding")]
+    assert "TCVN3" in result.stderr and "Đăk Hà" in result.stderr and "Unikey" in result.stderr
+
+
+@pytest.mark.parametrize("suffix, head", [(".ods", b"PK\x03\x04" + b"\0" * 40), (".xls", b"\xd0\xcf\x11\xe0" + b"\0" * 40)])
+def test_check_on_an_ods_or_xls_says_what_import_says(suffix, head, tmp_path):
+    path = tmp_path / f"phieu{suffix}"
+    path.write_bytes(head)
+    checked = CliRunner().invoke(cli, ["check", str(path)])
+    imported = CliRunner().invoke(cli, ["import", str(path), "--out", str(tmp_path / "x.json")])
+    assert checked.exit_code == imported.exit_code == 1
+    assert "UTF-8" not in checked.stderr
+    assert checked.stderr.strip().splitlines()[0] == imported.stderr.strip().splitlines()[0]
+    assert ".xlsx" in checked.stderr and "lưu lại" in checked.stderr

@@ -13,13 +13,14 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..input_files import SHEET_MAX_CELLS, SHEET_MAX_COLUMNS, input_file_issue, zip_bomb_message
 from ..errors import InputError, Issue, one_line
 from ..numbers import NotHundredths, to_hundredths, to_number
+from ..text import CountTextError, legacy_message, nfc, parse_count, parse_date, same_text
 
 # The hidden sheet every generated form carries: what the form is, for which criteria set.
 META_SHEET = "_meta"
@@ -136,6 +137,16 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def legacy_problem(value, where: str, problems: "Problems") -> bool:
+    """Text typed in an old font encoding (TCVN3/ABC, VNI) is reported at its cell; True then."""
+    if isinstance(value, str) and not value.isascii():
+        message = legacy_message(value)
+        if message:
+            problems.add(where, "text-legacy-encoding", message)
+            return True
+    return False
+
+
 def text_of(value) -> str | None:
     """A text cell: strings stripped; a number typed into a text cell is taken as its text."""
     if is_blank(value):
@@ -152,6 +163,23 @@ def text_of(value) -> str | None:
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# "1.000" or "1,000": one separator followed by exactly three digits after 1 to 3 digits (not
+# a lone 0): a thousand in one convention, one in the other (see decimal_of)
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+_VIETNAMESE_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$")  # 1.234.567 or 1.234,5
+
+
+class Uncomputed:
+    """A cell holding a formula whose value was never calculated (a file written by a program
+    that does not calculate): what it shows is not in the file (read_workbook reports it)."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return self.formula
 
 
 class CellValueError(ValueError):
@@ -172,11 +200,20 @@ def decimal_of(value) -> Decimal:
         if value != value or value in (float("inf"), float("-inf")):
             raise CellValueError("form-cell-type", "không phải là số hợp lệ")
         return Decimal(repr(value))
-    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
-        try:
-            return Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            pass
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if _AMBIGUOUS.match(text):
+            raise CellValueError("form-number-ambiguous",
+                                 f"'{_short(value)}' có thể là {text.replace(',', '').replace('.', '')} (dấu chấm, dấu phẩy "
+                                 f"ngăn cách hàng nghìn) hoặc {text.replace(',', '.').rstrip('0').rstrip('.')} (dấu thập phân): "
+                                 "hãy nhập số không có dấu ngăn cách hàng nghìn, phần thập phân sau dấu phẩy (0,25)")
+        if _VIETNAMESE_GROUPED.match(text):  # the Vietnamese way, with two or more groups or a decimal comma
+            return Decimal(text.replace(".", "").replace(",", "."))
+        if _NUMBER_TEXT.match(text):
+            try:
+                return Decimal(text.replace(",", "."))
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                pass
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         raise CellValueError("form-cell-type", "phải là một số, không phải ngày tháng")
     raise CellValueError("form-cell-type", f"phải là một số, không phải chữ '{_short(value)}'")
@@ -193,7 +230,17 @@ def points_of(value) -> Decimal:
 
 
 def count_of(value, *, code: str = "form-cell-type") -> int:
-    """A count: a whole number, not negative."""
+    """A count: a whole number, not negative. Typed as text, it is read in the Vietnamese
+    convention (scoring.text.parse_count: "1.000" is a thousand, as a count has no
+    decimals; "1,000" is refused as ambiguous)."""
+    if isinstance(value, str):
+        try:
+            return parse_count(value)
+        except CountTextError:
+            if _AMBIGUOUS.match(value.strip()) and "," in value:
+                raise CellValueError("form-number-ambiguous",
+                                     f"'{_short(value)}' có thể là một nghìn (cách viết tiếng Anh) hoặc 1 (dấu phẩy thập "
+                                     "phân): số đếm nhập không có dấu ngăn cách, hoặc ngăn cách hàng nghìn bằng dấu chấm (1.000)")
     number = decimal_of(value) if code == "form-cell-type" else _tally_decimal(value, code)
     if number != number.to_integral_value() or number < 0:
         raise CellValueError(code, f"phải là số nguyên không âm, không phải {_short(value)}")
@@ -207,7 +254,7 @@ def _tally_decimal(value, code):
         raise CellValueError(code, error.message)
 
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -221,23 +268,21 @@ def date_of(value) -> dt.date:
         day = value
     elif isinstance(value, str):
         text = value.strip()
-        match = _DMY.match(text)
-        try:
-            if match:
-                day = dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-            elif _ISO.match(text):
-                day = dt.date.fromisoformat(text)
-            else:
-                raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
-        except ValueError as error:
-            if isinstance(error, CellValueError):
-                raise
-            raise CellValueError("form-date-invalid", f"ngày '{text}' không tồn tại")
+        day = parse_date(text)  # 15/01/2024, 15-01-2024, 15.01.2024, ngày 15 tháng 01 năm 2024, 2024-01-15
+        if day is None:
+            if _DMY.match(text) or _ISO.match(text):
+                raise CellValueError("form-date-invalid", f"ngày '{text}' không tồn tại")
+            raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
     else:
         raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
     if not DATE_MIN <= day <= DATE_MAX:
         raise CellValueError("form-date-invalid", f"ngày {day.strftime('%d/%m/%Y')} nằm ngoài khoảng 2000-2100")
     return day
+
+
+def unit_type_of(text: str) -> str | None:
+    """The unit type as the schema writes it, whatever the case and form: "Xã" → "xã"."""
+    return next((kind for kind in UNIT_TYPES if same_text(text, kind)), None)
 
 
 def yes_no_of(value) -> bool:
@@ -293,6 +338,7 @@ class SheetData:
 
     name: str
     rows: list
+    uncomputed: list = field(default_factory=list)  # (row, column, formula) of formulas never calculated
 
     def value(self, row: int, column: int):
         if row < len(self.rows) and column < len(self.rows[row]):
@@ -337,29 +383,85 @@ def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
     except FileNotFoundError:
         raise FormError([CellIssue(shown, "", "file-missing", "không tìm thấy tệp")])
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
-        raise FormError([CellIssue(shown, "", "form-not-a-form", "không đọc được tệp như một bảng tính Excel (.xlsx)")])
+        raise FormError([CellIssue(shown, "", "form-not-a-form", not_a_workbook_message(path))])
     try:
         sheets = {}
         for sheet in book.worksheets:
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
-            rows = [[None]]
-            cells = 0
-            for values in sheet.iter_rows(values_only=True):
-                cells += len(values) + 1
-                if len(values) > SHEET_MAX_COLUMNS or cells > SHEET_MAX_CELLS:
-                    raise FormError([CellIssue(shown, "", "form-not-a-form",
-                                               f"trang '{sheet.title[:40]}' có {len(rows)} dòng × {len(values)} cột "
-                                               f"(tối đa {SHEET_MAX_COLUMNS} cột, {SHEET_MAX_CELLS:,} ô)".replace(",", ".")
-                                               + ": không phải phiếu")])
-                rows.append([None] + list(values))
-            sheets[sheet.title] = SheetData(sheet.title, rows)
-        return sheets
+            sheets[sheet.title] = SheetData(sheet.title, _sheet_rows(sheet, shown))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError) as error:
         raise FormError([CellIssue(shown, "", "form-not-a-form",
                                    f"không đọc được tệp như một bảng tính Excel (.xlsx): {type(error).__name__}")])
     finally:
         book.close()
+    if _has_formulas(path):  # the formulas' own text, for the cells whose value was never calculated
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        try:
+            for sheet in book.worksheets:
+                data = sheets[sheet.title]
+                for r, row in enumerate(_sheet_rows(sheet, shown)):
+                    for column, formula in enumerate(row):
+                        if isinstance(formula, str) and formula.startswith("=") and data.value(r, column) is None:
+                            data.rows[r][column] = Uncomputed(formula)
+                            data.uncomputed.append((r, column, formula))
+        finally:
+            book.close()
+    return sheets
+
+
+def _sheet_rows(sheet, shown: str) -> list:
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # some writers record a wrong used range; read every row there is
+    rows = [[None]]
+    cells = 0
+    for values in sheet.iter_rows(values_only=True):
+        cells += len(values) + 1
+        if len(values) > SHEET_MAX_COLUMNS or cells > SHEET_MAX_CELLS:
+            raise FormError([CellIssue(shown, "", "form-not-a-form",
+                                       f"trang '{sheet.title[:40]}' có {len(rows)} dòng × {len(values)} cột "
+                                       f"(tối đa {SHEET_MAX_COLUMNS} cột, {SHEET_MAX_CELLS:,} ô)".replace(",", ".")
+                                       + ": không phải phiếu")])
+        # text enters in NFC (a cell typed with Unikey's "Unicode tổ hợp", pasted from a Mac…)
+        rows.append([None] + [nfc(value) if isinstance(value, str) else value for value in values])
+    return rows
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx file holds a formula (an <f> element)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(name))
+                       for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def not_a_workbook_message(path: Path) -> str:
+    """Why a file could not be read as a workbook, with what to do for the usual look-alikes."""
+    suffix = Path(path).suffix.lower()
+    try:
+        head = Path(path).read_bytes()[:8]
+    except OSError:
+        head = b""
+    if suffix == ".ods" or (head.startswith(b"PK") and suffix not in (".xlsx", ".xlsm")):
+        return ("tệp .ods (LibreOffice Calc) hoặc bảng tính không phải .xlsx: không đọc được; hãy mở bằng LibreOffice "
+                "hoặc Excel và lưu lại dạng Excel 2007-365 (.xlsx)")
+    if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("tệp .xls (Excel 97-2003): không đọc được; hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng "
+                "Excel 2007-365 (.xlsx)")
+    return "không đọc được tệp như một bảng tính Excel (.xlsx)"
+
+
+def formula_problems(sheets: dict, problems: "Problems") -> None:
+    """Every cell holding a formula with no calculated value, reported at the cell: its value
+    is not in the file, so it is never read as empty."""
+    for data in sheets.values():
+        for row, column, formula in data.uncomputed:
+            problems.add(cell(data.name, column, row), "form-cell-formula",
+                         f"ô chứa công thức {_short(formula)} nhưng không có giá trị đã tính (tệp được ghi bởi chương trình "
+                         "không tính công thức): hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc nhập giá trị "
+                         "thay cho công thức")
 
 
 def read_meta(sheets: dict[str, SheetData]) -> dict[str, str] | None:
@@ -496,6 +598,7 @@ def open_form(path, criteria, *, kind: str, sheets, required: tuple[str, ...], c
     problems = Problems(shown)
     if sheets is None:
         sheets = read_workbook(path, shown)
+    formula_problems(sheets, problems)
     meta = read_meta(sheets)
     if form_kind(meta) != kind:
         problems.add("", "form-not-a-form", not_this_kind)

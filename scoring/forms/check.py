@@ -27,12 +27,26 @@ class Provisional:
     warnings: tuple
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".csv")
+
+
+def _looks_like_a_workbook(path: Path) -> bool:
+    """A zip (xlsx, ods) or an OLE file (xls) whatever its name says."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4)
+    except OSError:
+        return False
+    return head in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
 def provisional_score(path, source: CriteriaSource, *, base_dir=None) -> Provisional:
     """Score one submission (JSON, or a filled self-assessment form .xlsx) without appraisal or survey."""
     from . import import_file
 
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES or _looks_like_a_workbook(path):
+        # an .ods or .xls gets import's clear message, never "not UTF-8"
         imported = import_file(path, source, kind="self", base_dir=base_dir)
         submission = build_submission(imported.data, display(path))
         warnings = tuple(imported.warnings)  # already summarised

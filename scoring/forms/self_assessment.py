@@ -44,6 +44,7 @@ from .. import __version__
 from ..errors import Issue, pointer
 from ..files import ParsedFile
 from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
+from ..text import match_key, same_text
 from ..writers.xlsx_text import write_text
 from ..numbers import to_hundredths, to_number
 from . import cells as c
@@ -66,6 +67,7 @@ GUIDE_ROWS = {
     "contact": (11, "Người liên hệ, điện thoại"),
 }
 REPORT_FIELDS = {"report_number": "number", "report_date": "date", "signer": "signer", "contact": "contact"}
+REPORT_REQUIRED = ("report_number", "report_date", "signer")  # the covering report: its number, date and signer
 
 # "Tự đánh giá" columns (1-based)
 HEADER_ROW, FIRST_ROW = 3, 4
@@ -573,16 +575,19 @@ def _read_guide(sheet: c.SheetData, code: str, problems: c.Problems, locations: 
         if value is None:
             if not problems.has(f"{SHEET_GUIDE}!A{GUIDE_ROWS[key][0]}") and not problems.has(at(key)):
                 problems.add(at(key), "form-cell-empty", f"chưa nhập {GUIDE_ROWS[key][1].lower()}")
-        elif key == "type" and value not in c.UNIT_TYPES:
-            problems.add(at(key), "form-cell-invalid", f"loại hình phải là một trong: {', '.join(c.UNIT_TYPES)}")
+        elif key == "type" and c.unit_type_of(value) is None:
+            problems.add(at(key), "form-cell-invalid",
+                         f"loại hình phải là một trong: {', '.join(c.UNIT_TYPES)}, không phải '{value}'")
         else:
-            commune[key] = value
+            commune[key] = c.unit_type_of(value) if key == "type" else value
     report = {}
     locations["/report"] = at("report_number")
     for key, name in REPORT_FIELDS.items():
         locations[f"/report/{name}"] = at(key)
         value = _guide_value(sheet, key, problems)
         if c.is_blank(value):
+            if key in REPORT_REQUIRED and not problems.has(f"{SHEET_GUIDE}!A{GUIDE_ROWS[key][0]}"):
+                problems.add(at(key), "form-cell-empty", f"chưa nhập {GUIDE_ROWS[key][1].lower()} (bắt buộc)")
             continue
         if name == "date":
             try:
@@ -599,6 +604,8 @@ def _read_guide(sheet: c.SheetData, code: str, problems: c.Problems, locations: 
 def _limited_text(value, key: str, where: str, problems: c.Problems) -> str | None:
     """A text cell within the schema's length limit (else reported, and left out)."""
     text = c.text_of(value)
+    if c.legacy_problem(text, where, problems):
+        return None
     if text is not None and len(text) > TEXT_LIMITS[key]:
         problems.add(where, "schema-maxLength", f"dài quá {TEXT_LIMITS[key]} ký tự ({len(text)} ký tự)")
         return None
@@ -692,6 +699,9 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
     if facts:
         result["facts"] = facts
     value = sheet.value(row, COL_SELF)
+    if c.is_blank(value) and leaf.section == SECTION_AREA and not claimed_na:
+        # never counted as 0 silently: a judgement leaf would stand at its self-score until appraised
+        problems.add(c.cell(name, COL_SELF, row), "form-cell-empty", f"tiêu chí {leaf.code}: chưa nhập điểm tự chấm")
     if not c.is_blank(value):
         try:
             points = c.points_of(value)
@@ -721,8 +731,8 @@ def _fact_value(leaf: Leaf, fact: str, value):
         return c.yes_no_of(value)
     if fact == "choice":
         text = c.text_of(value)
-        for option in leaf.rule.choices:
-            if text in (option.label, option.value):
+        for option in leaf.rule.choices:  # the label as shown in the list, whatever the case (or the code)
+            if same_text(text, option.label) or text == option.value:
                 return option.value
         labels = "; ".join(o.label for o in leaf.rule.choices) or "(tiêu chí không chấm theo phương án)"
         raise c.CellValueError("fact-invalid", f"phương án '{text}' không có; chọn một trong: {labels}")
@@ -742,6 +752,7 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
     if not _header_ok(sheet, DOC_HEADER_ROW, DOC_HEADERS, problems):
         return
     name = sheet.name
+    listed: dict = {}  # (leaf, number, date) → the row it was first written on
     for row in range(DOC_FIRST_ROW, sheet.last_row + 1):
         values = {key: sheet.value(row, column) for key, column in DOC_COLUMNS.items()}
         if all(c.is_blank(v) for v in values.values()):
@@ -774,6 +785,13 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
         if any(key not in document for key in DOC_REQUIRED):
             continue  # reported at its cells; the rest of the form is still checked
         target = leaves.setdefault(code, {})
+        same = (code, match_key(document["number"]), document["date"])
+        if same in listed:
+            problems.add(at["leaf"], "form-row-duplicate",
+                         f"văn bản {document['number']} ngày {document['date'][8:]}/{document['date'][5:7]}/{document['date'][:4]} "
+                         f"của tiêu chí {code} đã có ở dòng {listed[same]}; mỗi văn bản chỉ ghi một dòng")
+            continue
+        listed[same] = row
         index = len(target.setdefault("evidence", []))
         target["evidence"].append(document)
         base = pointer("leaves", code, "evidence", index)

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import not_utf8_message, pointer
 from ..files import ParsedFile
 from ..model import SECTION_SURVEY
+from ..text import nfc
 from ..validate import check_survey
 from . import cells as c
 from .inputs import CriteriaSource
@@ -95,7 +96,7 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> list[list]:
     previous = csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         for record in reader:
-            rows.append([None] + [value if value.strip() else None for value in record])
+            rows.append([None] + [nfc(value) if value.strip() else None for value in record])  # text enters in NFC
     except csv.Error as error:
         line = reader.line_num
         why = (f"có ô dài quá {CSV_FIELD_LIMIT:,} ký tự".replace(",", ".") if "field larger" in str(error)
@@ -143,6 +144,7 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
     else:
         if sheets is None:
             sheets = c.read_workbook(path, shown)
+        c.formula_problems(sheets, problems)
         candidates = [s for name, s in sheets.items() if name != c.META_SHEET]
         table = next((s for s in candidates if _find_header(_Grid(s.rows, s.name))), None)
         if table is None:
