@@ -24,6 +24,7 @@ import click
 from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API
 from scoring.engine import Communes
 from scoring.errors import one_line
+from scoring import i18n
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import ChildDied, end_children
@@ -33,6 +34,7 @@ from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
 from scoring.writers.results_json import load_results, results_document
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+i18n.install()  # click's own words ("Usage:", "Error:"…) in Vietnamese, through gettext
 INTERNAL_ERROR = 3  # exit code of a fault in the program itself (inputs may be fine)
 
 
@@ -283,7 +285,7 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
 @click.option("--details", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp JSON thông tin quyết định: number, date, signer, signing_mode, extra_legal_bases, recipients, proposer.")
 @click.option("--number", help="Số quyết định, ví dụ 47 hoặc 47/QĐ-UBND.")
-@click.option("--date", "decision_date", help="Ngày ký, dạng YYYY-MM-DD.")
+@click.option("--date", "decision_date", help="Ngày ký: 05/02/2024, 05-02-2024 hoặc 2024-02-05.")
 @click.option("--signer", help="Họ tên người ký.")
 @click.option("--signing-mode", type=click.Choice(["tm", "kt"]),
               help="tm: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; kt: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.")

@@ -652,7 +652,7 @@ def test_load_details(tmp_path):
     ({"number": "47 / QĐ"}, "/number", "details-bad-number"),
     ({"number": 47}, "/number", "details-bad-type"),
     ({"date": "2024-02-30"}, "/date", "details-bad-date"),
-    ({"date": "5/2/2024"}, "/date", "details-bad-date"),
+    ({"date": "02/13/2024"}, "/date", "details-bad-date"),
     ({"signing_mode": "ký thay"}, "/signing_mode", "details-bad-signing-mode"),
     ({"signer": "  "}, "/signer", "details-empty"),
     ({"recipients": "Như Điều 3"}, "/recipients", "details-bad-type"),

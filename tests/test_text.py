@@ -465,3 +465,71 @@ def test_check_on_an_ods_or_xls_says_what_import_says(suffix, head, tmp_path):
     assert "UTF-8" not in checked.stderr
     assert checked.stderr.strip().splitlines()[0] == imported.stderr.strip().splitlines()[0]
     assert ".xlsx" in checked.stderr and "lưu lại" in checked.stderr
+
+
+@pytest.mark.parametrize("typed", ["15/01/2024", "15-01-2024", "15.01.2024", "2024-01-15"])
+def test_decision_date_as_officials_write_it(typed, tmp_path):
+    out = tmp_path / "o"
+    assert CliRunner().invoke(cli, ["score", "--out", str(out), *TIME]).exit_code == 0
+    result = CliRunner().invoke(cli, ["decision", str(out / "results.json"), "--date", typed, "--out",
+                                      str(tmp_path / "qd.docx")])
+    assert result.exit_code == 0, result.output
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "qd.docx")).paragraphs)
+    assert "ngày 15 tháng 01 năm 2024" in text
+
+
+def test_decision_date_that_is_no_date_is_refused(tmp_path):
+    out = tmp_path / "o"
+    assert CliRunner().invoke(cli, ["score", "--out", str(out), *TIME]).exit_code == 0
+    result = CliRunner().invoke(cli, ["decision", str(out / "results.json"), "--date", "01/15/2024", "--out",
+                                      str(tmp_path / "qd.docx")])
+    assert result.exit_code == 1 and "[details-bad-date]" in result.stderr and "dd/mm/yyyy" in result.stderr
+
+
+# ---------------------------------------------------------------- click's own words
+
+
+def test_the_compiled_catalogue_is_the_po_file():
+    from scoring import i18n
+
+    assert i18n.MO_FILE.read_bytes() == i18n.compiled(), "run: python -m scoring.i18n"
+
+
+def test_every_message_click_can_print_is_translated():
+    import ast as python_ast
+
+    import click as click_package
+
+    from scoring import i18n
+
+    catalogue = i18n.parse_po(i18n.PO_FILE.read_text(encoding="utf-8"))
+    missing = []
+    for source in sorted(Path(click_package.__file__).parent.glob("*.py")):
+        for node in python_ast.walk(python_ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, python_ast.Call) and isinstance(node.func, python_ast.Name) \
+                    and node.func.id in ("_", "ngettext") and node.args and isinstance(node.args[0], python_ast.Constant):
+                key = node.args[0].value
+                if node.func.id == "ngettext":
+                    key += "\0" + node.args[1].value
+                if key not in catalogue and len(key) > 1:
+                    missing.append(key)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--help"], ["Cách dùng: cli.py [OPTIONS] COMMAND", "Tùy chọn:", "Lệnh:", "Hiện hướng dẫn này rồi thoát."]),
+    (["score", "--nope"], ["Lỗi: Không có tùy chọn '--nope'.", "Xem hướng dẫn: 'cli.py score --help'."]),
+    (["explain"], ["Lỗi: Thiếu tham số 'COMMUNE_CODE'."]),
+    (["decision", "--signing-mode", "x"], ["Lỗi: Giá trị không hợp lệ cho '--signing-mode': 'x' không phải là một trong"]),
+    (["nope"], ["Lỗi: Không có lệnh 'nope'."]),
+])
+def test_clicks_own_words_are_vietnamese(args, words):
+    from cli import cli as command_line
+
+    result = CliRunner().invoke(command_line, args, prog_name="cli.py")
+    for word in words:
+        assert word in result.output, result.output
+    for english in ("Usage:", "Error:", "Show this message", "No such", "Missing argument", "Try '"):
+        assert english not in result.output

@@ -25,7 +25,7 @@ A small UTF-8 JSON object (a BOM is accepted), every key optional, ``null`` = ab
 
     {
       "number": "47",                  // "47" or "47/QĐ-UBND"; absent → "Số:      /QĐ-UBND"
-      "date": "2024-02-05",            // YYYY-MM-DD; absent → "…, ngày      tháng      năm <year+1>"
+      "date": "2024-02-05",            // YYYY-MM-DD, or as officials write it (05/02/2024); absent → "…, ngày      tháng      năm <year+1>"
       "signer": "Võ Trung Mạnh",       // absent → the name line stays blank
       "signing_mode": "tm",            // "tm": TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH (default)
                                        // "kt": KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
@@ -90,6 +90,7 @@ from ..errors import cut, one_line
 from ..input_files import input_file_issue, zip_bomb_message
 from ..numbers import format_points, from_number
 from ..report import UNDEFINED_INDEX
+from ..text import parse_date
 from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
 
@@ -171,7 +172,6 @@ class DecisionDetails:
 
 
 _NUMBER = re.compile(r"^[0-9]{1,7}(?:/\S{1,60})?$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _check_text(value, file, pointer, what):
@@ -200,13 +200,11 @@ def _check_date(value, file, pointer):
         return value
     if not isinstance(value, str):
         raise DetailsError(file, pointer, "ngày ký phải là một chuỗi dạng YYYY-MM-DD", "details-bad-type")
-    try:
-        if not _DATE.match(value):
-            raise ValueError(value)
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise DetailsError(file, pointer, f"ngày không hợp lệ {value!r}, cần dạng YYYY-MM-DD",
-                           "details-bad-date") from None
+    day = parse_date(value)  # as officials write it: 05/02/2024, 05-02-2024, 2024-02-05…
+    if day is None:
+        raise DetailsError(file, pointer, f"ngày không hợp lệ {value!r}, cần dạng dd/mm/yyyy (05/02/2024) hoặc "
+                           "YYYY-MM-DD", "details-bad-date")
+    return day
 
 
 def _check_mode(value, file, pointer):
