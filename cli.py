@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import os
 import sys
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from scoring import InputError, load as load_inputs, score as score_inputs  # th
 from scoring.engine import Communes
 from scoring.errors import one_line
 from scoring import i18n
+from scoring.text import match_key
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import ChildDied, end_children
@@ -260,13 +260,17 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
     """
     inputs = load(criteria, submissions, appraisal, survey, registry)
     results = score_inputs(inputs)
-    wanted = unicodedata.normalize("NFC", commune_code).casefold()
+    wanted = match_key(commune_code)
 
-    def named(unit):
-        return unit.code == commune_code or unicodedata.normalize("NFC", unit.name).casefold() == wanted
+    def named(unit):  # the code, or the name (with or without its type) whatever its case and form
+        return unit.code == commune_code.strip() or wanted in (match_key(unit.name), match_key(f"{unit.type} {unit.name}"))
 
     match = [c for c in results.communes if named(c)]
     missing = [u for u in results.not_submitted if named(u)]
+    if len(match) + len(missing) > 1:  # never one of them picked silently
+        candidates = "; ".join(f"{u.code} ({u.type} {u.name})" for u in match + missing)
+        raise click.UsageError(f"Có {len(match) + len(missing)} đơn vị tên '{commune_code}': {candidates}. "
+                               f"Hãy gọi theo mã, ví dụ: python cli.py explain {(match + missing)[0].code}")
     if not match and missing:
         unit = missing[0]
         click.echo(f"{unit.name} (mã {unit.code}, {unit.type}): chưa nộp hồ sơ tự đánh giá; "

@@ -22,7 +22,7 @@ from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
-from .text import legacy_message, match_key, nfc
+from .text import legacy_message, match_key, nfc, same_text
 from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
@@ -83,7 +83,12 @@ def _schema_message(error) -> str:
         return "phải là " + " hoặc ".join(_TYPE_NAMES.get(n, n) for n in names)
     if keyword in ("enum", "const"):
         options = value if keyword == "enum" else [value]
-        return "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
+        message = "phải là một trong: " + ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
+        close = [o for o in options if isinstance(o, str) and isinstance(error.instance, str) and same_text(o, error.instance)]
+        if close:  # "Xã" for "xã": say which one it looks like, so the message does not seem to contradict itself
+            message += f" (giá trị {json.dumps(error.instance, ensure_ascii=False)} phải viết đúng là "
+            message += f"{json.dumps(close[0], ensure_ascii=False)})"
+        return message
     if keyword == "pattern":
         if value.startswith("^[^\x00"):
             return ("chứa ký tự điều khiển, ký tự ẩn hoặc ký tự không dùng (không in được: NUL, ESC, ký tự đổi chiều "
@@ -461,7 +466,8 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
                         + (f"; cần: {', '.join(needed)}" if needed else ""))
             if choices is not None and "choice" in facts and facts["choice"] not in choices:
                 add(pointer("leaves", code, "facts", "choice"), "fact-invalid",
-                    f"phương án '{facts['choice']}' không có; chọn một trong: {', '.join(leaf.rule.fact_options('choice'))}")
+                    f"phương án '{facts['choice']}' không có; chọn một trong: "
+                    + ", ".join(f'"{o.label}" (ghi {o.value})' for o in leaf.rule.choices))
             if "value" in facts and exact_hundredths(facts["value"]) is None:
                 add(pointer("leaves", code, "facts", "value"), "fact-invalid", "giá trị có quá hai chữ số thập phân")
             if "denominator" in facts and "numerator" in facts:

@@ -533,3 +533,70 @@ def test_clicks_own_words_are_vietnamese(args, words):
         assert word in result.output, result.output
     for english in ("Usage:", "Error:", "Show this message", "No such", "Missing argument", "Try '"):
         assert english not in result.output
+
+
+# ---------------------------------------------------------------- labels, names
+
+
+def test_option_codes_never_reach_a_person(tmp_path, monkeypatch):
+    """The workbook, explain and the reasons show the option's label, never its code."""
+    import openpyxl
+
+    inputs = load_inputs()
+    choice_leaves = [leaf for leaf in inputs.criteria.leaves if leaf.rule.kind == "choice"]
+    codes = {o.value for leaf in choice_leaves for o in leaf.rule.options}
+    out = tmp_path / "o"
+    assert CliRunner().invoke(cli, ["score", "--out", str(out), *TIME]).exit_code == 0
+    book = openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True)
+    shown = {str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+             if isinstance(value, str)}
+    assert not any(f"Lựa chọn: {code}" in text for text in shown for code in codes)
+    assert any(text.startswith("Lựa chọn: ") or "; Lựa chọn: " in text for text in shown)
+    explained = CliRunner().invoke(cli, ["explain", "23503"]).stdout
+    for code in codes:
+        assert f" {code} " not in explained and f"'{code}'" not in explained and f'"{code}"' not in explained
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    chosen = [leaf["facts"] for c in document["communes"] for leaf in c["leaves"] if "choice" in leaf["facts"]]
+    assert chosen and all(facts["choice_label"] for facts in chosen)
+
+
+def test_a_choice_refused_in_json_names_the_labels(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    inputs = load_inputs(**paths)
+    data = json.loads((paths["submissions"] / "23503-dak-ha.json").read_text(encoding="utf-8"))
+    leaf = next(l for l in inputs.criteria.leaves if l.rule.kind == "choice" and l.code in data["leaves"])
+    data["leaves"][leaf.code]["facts"]["choice"] = "khong-co"
+    (paths["submissions"] / "23503-dak-ha.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_inputs(**paths)
+    message = next(i.message for i in raised.value.issues if i.code == "fact-invalid")
+    assert all(f'"{o.label}"' in message for o in leaf.rule.options)
+
+
+def test_a_unit_type_in_another_case_says_how_to_write_it(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _edit(paths["submissions"] / "23503-dak-ha.json", lambda s: s.replace('"type": "xã"', '"type": "Xã"', 1))
+    with pytest.raises(InputError) as raised:
+        load_inputs(**paths)
+    issue = next(i for i in raised.value.issues if i.pointer == "/commune/type")
+    assert issue.code == "schema-enum" and 'phải viết đúng là "xã"' in issue.message
+
+
+def test_explain_by_name_lists_the_candidates_when_ambiguous(tmp_path, monkeypatch):
+    """Two units named "Đăk Hà" (a xã and a phường: not the same name within a type)."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _edit(paths["criteria"], lambda s: s.replace('"unit_types": ["xã", "thị trấn"]', '"unit_types": ["xã", "thị trấn", "phường"]', 1))
+    rename = lambda s: s.replace('"Đăk Sao", "type": "xã"', '"' + nfd("Đăk Hà") + '", "type": "phường"')  # noqa: E731
+    _edit(paths["submissions"] / "23512-dak-sao.json", rename)
+    registry = paths["submissions"].parent / "registry.json"
+    if registry.exists():  # the year's list of units says the same
+        _edit(registry, rename)
+    result = CliRunner().invoke(cli, ["explain", "Đăk Hà", *_args(paths)])
+    assert result.exit_code == 2, result.output
+    assert "23503 (xã Đăk Hà)" in result.output and "23512 (phường Đăk Hà)" in result.output
+    by_type = CliRunner().invoke(cli, ["explain", "phường đăk hà", *_args(paths)])
+    assert by_type.exit_code == 0 and by_type.stdout.startswith("Đăk Hà (mã 23512, phường)")
+    assert CliRunner().invoke(cli, ["explain", "ĐĂK HÀ", *_args(paths)]).exit_code == 2

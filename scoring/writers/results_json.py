@@ -28,8 +28,13 @@ def _facts(result: LeafResult) -> dict:
     facts = result.raw.get("facts") if result.raw is not None else None
     if not facts:
         return {}
-    return {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
-            for name, value in facts.items()}
+    written = {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
+               for name, value in facts.items()}
+    if "choice" in written:  # the option's label beside its code: people read the label, never the code
+        label = next((o.label for o in result.leaf.rule.choices if o.value == written["choice"]), None)
+        if label is not None:
+            written["choice_label"] = label
+    return written
 
 
 def _stage(entry) -> dict | None:

@@ -310,8 +310,9 @@ def facts_text(facts) -> str:
                      f"{_value_text(denominator) if denominator is not None else '?'}")
     if "done" in remaining:
         parts.append("Đã thực hiện" if remaining.pop("done") else "Chưa thực hiện")
-    if "choice" in remaining:
-        parts.append(f"Lựa chọn: {_value_text(remaining.pop('choice'))}")
+    if "choice" in remaining:  # the option's label (results.json gives it beside the internal code)
+        code, label = remaining.pop("choice"), remaining.pop("choice_label", None)
+        parts.append(f"Lựa chọn: {_value_text(label if label is not None else code)}")
     if "value" in remaining:
         parts.append(f"Giá trị: {_value_text(remaining.pop('value'))}")
     if "violations" in remaining:
