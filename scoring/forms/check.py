@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..input_files import input_file_issue
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, CommuneResult, score
 from ..load import build_submission
 from ..model import SECTION_AREA, Inputs, Submission
@@ -31,7 +32,11 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".csv")
 
 
 def _looks_like_a_workbook(path: Path) -> bool:
-    """A zip (xlsx, ods) or an OLE file (xls) whatever its name says."""
+    """A zip (xlsx, ods) or an OLE file (xls) whatever its name says. Only a regular file of
+    a sane size is opened (input_files.input_file_issue, from stat alone): a FIFO would wait
+    forever for a writer, /dev/zero never ends; the reader then refuses them with the reason."""
+    if input_file_issue(path, str(path)) is not None:
+        return False
     try:
         with open(path, "rb") as file:
             head = file.read(4)
