@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..input_files import input_file_issue
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, CommuneResult, score
+from ..input_files import input_file_issue
 from ..load import build_submission
 from ..model import SECTION_AREA, Inputs, Submission
 from ..report import table
