@@ -24,7 +24,7 @@ from scoring import InputError, load as load_inputs, score as score_inputs  # th
 from scoring.engine import Communes
 from scoring.errors import one_line
 from scoring import i18n
-from scoring.text import match_key
+from scoring.text import name_key
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import ChildDied, end_children
@@ -260,10 +260,10 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
     """
     inputs = load(criteria, submissions, appraisal, survey, registry)
     results = score_inputs(inputs)
-    wanted = match_key(commune_code)
+    wanted = name_key(commune_code)
 
-    def named(unit):  # the code, or the name (with or without its type) whatever its case and form
-        return unit.code == commune_code.strip() or wanted in (match_key(unit.name), match_key(f"{unit.type} {unit.name}"))
+    def named(unit):  # the code, or the name (with or without its type) whatever its case, form and Ð/Đ
+        return unit.code == commune_code.strip() or wanted in (name_key(unit.name), name_key(f"{unit.type} {unit.name}"))
 
     match = [c for c in results.communes if named(c)]
     missing = [u for u in results.not_submitted if named(u)]

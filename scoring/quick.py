@@ -35,7 +35,7 @@ from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, 
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
-from .text import nfc, nfc_json
+from .text import may_hold_legacy, nfc, nfc_json
 from .workers import collector_paused, ordered_map, worker_count
 
 @lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
@@ -212,6 +212,8 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
         return None
     text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
     if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
+        return None
+    if may_hold_legacy(text):  # a string may be typed in TCVN3/VNI: the thorough way names it
         return None
     try:
         document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)

@@ -182,6 +182,32 @@ def document_type(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
     return kind
 
 
+def normalise_document_number(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
+    """A document number as it should be written, for a document the office issues itself
+    (decision --number): look-alikes folded (fold_document_number) and a type typed with D
+    for Đ written with Đ when that is unambiguous (document_type): "47/QÐ–UBND" (Ð U+00D0,
+    en dash), "47 / QD-UBND" → "47/QĐ-UBND"; "47" stays "47"."""
+    folded = fold_document_number(number)
+    if "/" not in folded:
+        return folded
+    head, last = folded.rsplit("/", 1)
+    typed, dash, rest = last.partition("-")
+    kind = document_type(folded, known)
+    if typed.strip().upper() != kind and typed.strip().upper().replace("D", "Đ") == kind:
+        last = kind + dash + rest
+    return f"{head}/{last}"
+
+
+_NAME_FOLD = {0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ", 0x0256: "đ", 0x00A0: " ", 0x202F: " "}
+
+
+def name_key(text: str) -> str:
+    """What a unit's name typed by a person is matched by: match_key with the look-alikes of
+    Đ folded (Ð U+00D0, Ɖ U+0189, ð, ɖ) and non-breaking spaces read as spaces:
+    "Ðăk Hà", "đăk hà", "Đa\u0306k Ha\u0300" all give the key of "Đăk Hà"."""
+    return match_key(nfc(text).translate(_NAME_FOLD))
+
+
 def reading_note(number: str, known=KNOWN_DOCUMENT_TYPES) -> str | None:
     """What was read from a document number written with look-alikes, for a reason or a
     warning ("12/QÐ-UBND" → "loại QĐ, số ghi bằng ký tự gần giống: Ð (U+00D0)"), or None
@@ -223,6 +249,23 @@ _VNI_PAIR = re.compile(r"([aeoAEO])([âáàåãäêéèúüëÂÁÀÅÃÄÊÉÈ�
 # characters Vietnamese text in Unicode has and legacy text never has
 _VIETNAMESE_ONLY = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 _LATIN1_FOREIGN = set("¡¢£¤¥¦§¨ª¬®¯µ¶¸¹º¾¿ÄÅÆÇËÎÏÐÑÖØÛÜÞßäåæçëîïðñöøûüþÿ")
+
+
+# the quick tests before a closer look: no legacy text without one of these characters
+_FOREIGN_TEXT = re.compile("[" + re.escape("".join(sorted(_LATIN1_FOREIGN))) + "]")
+_FOREIGN_BYTES = re.compile(b"|".join(re.escape(char.encode("utf-8")) for char in sorted(_LATIN1_FOREIGN)))
+
+
+def may_be_legacy(text: str) -> bool:
+    """False when ``text`` surely is not legacy-encoded (see legacy_encoding): it has none of
+    the Latin-1 characters Vietnamese never uses. A regular-expression search."""
+    return not text.isascii() and _FOREIGN_TEXT.search(text) is not None
+
+
+def may_hold_legacy(raw: bytes) -> bool:
+    """The same test on a file's UTF-8 bytes: False when no string in it can be legacy text,
+    so the quick readers keep the files already in Unicode (nearly all) on their path."""
+    return not raw.isascii() and _FOREIGN_BYTES.search(raw) is not None
 
 
 def _vni_to_unicode(text: str) -> str:

@@ -22,7 +22,7 @@ from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
-from .text import legacy_message, match_key, nfc, same_text
+from .text import legacy_message, match_key, may_be_legacy, nfc, same_text
 from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
@@ -379,7 +379,8 @@ def check_submission(parsed, criteria, base_dir: Path) -> list[Issue]:
     issues = schema_issues(parsed, "submission")
     if issues:
         return issues
-    issues = header_issues(parsed, criteria)
+    issues = header_issues(parsed, criteria)  # the commune's name and the report's fields among them
+    issues += legacy_document_issues(parsed, ("leaves",))
     if criteria is not None:
         issues += leaf_issues(parsed, criteria, base_dir)
     return issues
@@ -419,6 +420,21 @@ def legacy_text_issues(file: str, texts) -> list[Issue]:
         if message:
             issues.append(Issue(file, where, "text-legacy-encoding", message))
     return issues
+
+
+def legacy_document_issues(parsed, under: tuple = ()) -> list[Issue]:
+    """Every string of a parsed document (or of its part at the path ``under``) typed in an
+    old font encoding (TCVN3/ABC, VNI): evidence titles and numbers, explanations, appraisal
+    reasons, survey entries, whatever an official types. Refused at its pointer with what it
+    would read as (``text-legacy-encoding``); a regular-expression test per string first."""
+    value = parsed.data
+    for key in under:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    texts = ((pointer(*under, *path), text) for path, text in _walk_with_keys(value)
+             if isinstance(text, str) and may_be_legacy(text))
+    return legacy_text_issues(parsed.path, texts)
 
 
 def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
@@ -560,9 +576,11 @@ def check_appraisal(parsed, criteria, known_communes) -> list[Issue]:
     issues = schema_issues(parsed, "appraisal")
     if issues:
         return issues
+    legacy = legacy_document_issues(parsed)  # reasons, appraisers' names
     issues += _precision_and_dates(parsed, {"date"})
     if criteria is None or issues:
-        return issues
+        return issues + legacy
+    issues += legacy
     issues += _header_issues(parsed, criteria)
     seen = {}
     for index, entry in enumerate(parsed.data["entries"]):
@@ -615,7 +633,10 @@ def check_survey(parsed, criteria, known_communes, registered=frozenset()) -> li
     ``registered``: codes of registered units without a submission, whose tallies are
     accepted (and not required)."""
     issues = schema_issues(parsed, "survey")
-    if issues or criteria is None:
+    if issues:
+        return issues
+    issues += legacy_document_issues(parsed)
+    if criteria is None:
         return issues
     issues += _header_issues(parsed, criteria)
     survey_leaves = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]

@@ -90,7 +90,7 @@ from ..errors import cut, one_line
 from ..input_files import input_file_issue, zip_bomb_message
 from ..numbers import format_points, from_number
 from ..report import UNDEFINED_INDEX
-from ..text import parse_date
+from ..text import legacy_message, normalise_document_number, parse_date
 from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
 
@@ -180,13 +180,17 @@ def _check_text(value, file, pointer, what):
     value = _clean(value).strip()
     if not value:
         raise DetailsError(file, pointer, f"{what} không được để trống", "details-empty")
+    legacy = legacy_message(value) if not value.isascii() else None  # TCVN3/VNI typed into an option
+    if legacy:
+        raise DetailsError(file, pointer, f"{what}: {legacy}", "text-legacy-encoding")
     if len(value) > 2000:
         raise DetailsError(file, pointer, f"{what} quá dài (tối đa 2000 ký tự)", "details-too-long")
     return value
 
 
 def _check_number(value, file, pointer):
-    value = _check_text(value, file, pointer, "số quyết định")
+    # look-alikes folded as everywhere a number is read: "47/QÐ–UBND", "47 / QD-UBND" → "47/QĐ-UBND"
+    value = normalise_document_number(_check_text(value, file, pointer, "số quyết định"))
     if not _NUMBER.match(value):
         raise DetailsError(file, pointer,
                            f'số quyết định không hợp lệ {value!r}: cần số thứ tự ("47") '
