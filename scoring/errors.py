@@ -138,6 +138,7 @@ CODES = {
     "evidence-date-outside": "Ngày của tài liệu kiểm chứng nằm ngoài khoảng thời gian của bộ tiêu chí.",
     "evidence-path-unsafe": "Đường dẫn tệp kiểm chứng ra ngoài thư mục hồ sơ.",
     "evidence-file-missing": "Tệp kiểm chứng không tồn tại.",
+    "self-score-missing": "Cảnh báo: tiêu chí do Hội đồng chấm chưa có điểm tự chấm và chưa được thẩm định (tạm tính 0 điểm).",
     "evidence-type-unknown": "Cảnh báo: không nhận ra loại văn bản trong số của tài liệu kiểm chứng (tài liệu không được tính ở tiêu chí chỉ nhận một số loại).",
     "unit-type-unranked": "Loại hình đơn vị không thuộc khối xếp hạng nào.",
     "unknown-commune": "Mã xã không có hồ sơ tự đánh giá.",

@@ -337,6 +337,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             valid_appraisals.append(appraisal_file)
     issues += council.conflict_issues(valid_appraisals)
     built_appraisal = council.merge(built_appraisals)
+    warnings += _awaiting_without_self_score(criteria_set, built_submissions, facts, built_appraisal)
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
         if survey_may_lack:
@@ -364,6 +365,29 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         files.append(InputFile("registry", registry_file.path, registry_file.sha256))
     return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts,
                   registry=built_registry, warnings=tuple(warnings))
+
+
+def _awaiting_without_self_score(criteria, submissions, facts, appraisal) -> list[Issue]:
+    """A leaf the council scores (rule.awaits_appraisal) with no self-score, not claimed not
+    applicable, and no appraisal entry yet: it stands at 0 until appraised. Never silently:
+    a warning at the leaf's self_score (code self-score-missing). ``facts`` rows follow
+    ``submissions``."""
+    if criteria is None or facts is None or not submissions or facts.has_self.shape[0] != len(submissions):
+        return []
+    columns = [(column, leaf) for column, leaf in enumerate(criteria.leaves)
+               if leaf.section == SECTION_AREA and leaf.rule.awaits_appraisal]
+    if not columns:
+        return []
+    appraised = appraisal.latest() if appraisal is not None else {}
+    found = []
+    for column, leaf in columns:
+        for row in (~facts.has_self[:, column] & ~facts.claimed_na[:, column]).nonzero()[0].tolist():
+            submission = submissions[row]
+            if (submission.code, leaf.code) not in appraised:
+                found.append(Issue(submission.path, f"/leaves/{leaf.code}/self_score", "self-score-missing",
+                                   f"tiêu chí {leaf.code} do Hội đồng thẩm định chấm: chưa có điểm tự chấm và chưa "
+                                   "được thẩm định, tạm tính 0 điểm (hãy ghi điểm tự chấm)"))
+    return found
 
 
 def _document(source, role: str) -> ParsedFile:

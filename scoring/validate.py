@@ -22,7 +22,7 @@ from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
-from .text import legacy_message, match_key, may_be_legacy, nfc, same_text
+from .text import legacy_message, match_key, may_be_legacy, name_key, nfc, same_text
 from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
@@ -531,7 +531,7 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
 
 def check_communes_unique(parsed_files) -> list[Issue]:
     """The same commune code in two submission files; two units of the same type whose
-    names look the same (compared in NFC, whatever the case and spacing): the ranking,
+    names look the same (compared in NFC, whatever the case and spacing, Ð as Đ): the ranking,
     the workbook and the decision could not tell them apart."""
     issues, first, named = [], {}, {}
     for parsed in parsed_files:
@@ -546,7 +546,7 @@ def check_communes_unique(parsed_files) -> list[Issue]:
             continue
         first[code] = parsed.path
         if isinstance(name, str) and isinstance(kind, str):
-            key = (match_key(kind), match_key(name))
+            key = (match_key(kind), name_key(name))  # Ð (U+00D0) and Đ look the same
             if key in named:
                 other_code, other_path = named[key]
                 issues.append(Issue(parsed.path, "/commune/name", "duplicate-name",

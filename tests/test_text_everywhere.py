@@ -199,3 +199,42 @@ def test_explain_by_a_name_typed_with_a_look_alike_d(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["explain", "Ðăk Hà", *_args(paths)])  # Ð U+00D0
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Đăk Hà (mã 23503")
+
+
+# ---------------------------------------------------------------- a council-scored leaf with no self-score
+
+
+def test_a_judgement_leaf_with_no_self_score_and_no_appraisal_is_a_warning(tmp_path, monkeypatch):
+    """Never a silent 0: the leaf stands at 0 until the council scores it, and validate says so."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target, data = _submission(paths)
+    del data["leaves"]["1.2.2"]["self_score"]
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    appraisal = paths["submissions"].parent / "appraisal.json"
+    kept = json.loads(appraisal.read_text(encoding="utf-8"))
+    kept["entries"] = [e for e in kept["entries"] if not (e["commune"] == "23503" and e["leaf"] == "1.2.2")]
+    appraisal.unlink()
+    appraisal.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    warned = [(w.pointer, w.code) for w in load_inputs(**paths).warnings]
+    assert warned == [("/leaves/1.2.2/self_score", "self-score-missing")]
+    result = CliRunner().invoke(cli, ["validate", *_args(paths)])
+    assert result.exit_code == 0 and "23503-dak-ha.json:/leaves/1.2.2/self_score:" in result.stderr
+    assert "[self-score-missing]" in result.stderr
+
+
+def test_an_appraised_judgement_leaf_needs_no_warning(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target, data = _submission(paths)
+    del data["leaves"]["1.2.2"]["self_score"]  # appraised in the bundled appraisal.json
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert not [w for w in load_inputs(**paths).warnings if w.code == "self-score-missing"]
+
+
+def test_two_units_named_with_d_and_its_look_alike_are_a_duplicate_name(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target = paths["submissions"] / "23512-dak-sao.json"
+    target.write_text(target.read_text(encoding="utf-8").replace('"Đăk Sao"', '"Ðăk Hà"'), encoding="utf-8")
+    assert ("23512-dak-sao.json", "/commune/name", "duplicate-name") in _issues(paths)

@@ -44,7 +44,7 @@ from .. import __version__
 from ..errors import Issue, pointer
 from ..files import ParsedFile
 from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
-from ..text import match_key, same_text
+from ..text import fold_document_number, match_key, same_text
 from ..writers.xlsx_text import write_text
 from ..numbers import to_hundredths, to_number
 from . import cells as c
@@ -785,7 +785,7 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
         if any(key not in document for key in DOC_REQUIRED):
             continue  # reported at its cells; the rest of the form is still checked
         target = leaves.setdefault(code, {})
-        same = (code, match_key(document["number"]), document["date"])
+        same = (code, match_key(fold_document_number(document["number"])), document["date"])  # look-alikes too
         if same in listed:
             problems.add(at["leaf"], "form-row-duplicate",
                          f"văn bản {document['number']} ngày {document['date'][8:]}/{document['date'][5:7]}/{document['date'][:4]} "
