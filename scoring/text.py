@@ -253,7 +253,11 @@ _LATIN1_FOREIGN = set("¡¢£¤¥¦§¨ª¬®¯µ¶¸¹º¾¿ÄÅÆÇËÎÏÐÑ�
 
 # the quick tests before a closer look: no legacy text without one of these characters
 _FOREIGN_TEXT = re.compile("[" + re.escape("".join(sorted(_LATIN1_FOREIGN))) + "]")
-_FOREIGN_BYTES = re.compile(b"|".join(re.escape(char.encode("utf-8")) for char in sorted(_LATIN1_FOREIGN)))
+# their UTF-8 forms are C2 xx or C3 xx: per lead, a table of the second bytes
+_FOREIGN_SECOND = {lead: np.zeros(256, dtype=bool) for lead in (0xC2, 0xC3)}
+for _char in _LATIN1_FOREIGN:
+    _lead_byte, _second_byte = _char.encode("utf-8")
+    _FOREIGN_SECOND[_lead_byte][_second_byte] = True
 
 
 def may_be_legacy(text: str) -> bool:
@@ -265,7 +269,17 @@ def may_be_legacy(text: str) -> bool:
 def may_hold_legacy(raw: bytes) -> bool:
     """The same test on a file's UTF-8 bytes: False when no string in it can be legacy text,
     so the quick readers keep the files already in Unicode (nearly all) on their path."""
-    return not raw.isascii() and _FOREIGN_BYTES.search(raw) is not None
+    if raw.isascii():
+        return False
+    codes = None
+    for lead, table in _FOREIGN_SECOND.items():
+        if lead in raw:
+            if codes is None:
+                codes = np.frombuffer(raw, dtype=np.uint8)
+            at = np.flatnonzero(codes[:-1] == lead)
+            if table[codes[at + 1]].any():
+                return True
+    return False
 
 
 def _vni_to_unicode(text: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jsonschema_rs
+import msgspec
 from jsonschema import Draft202012Validator
 
 from .errors import Issue, pointer
@@ -22,7 +23,7 @@ from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
-from .text import legacy_message, match_key, may_be_legacy, name_key, nfc, same_text
+from .text import legacy_message, match_key, may_be_legacy, may_hold_legacy, name_key, nfc, same_text
 from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
@@ -422,6 +423,9 @@ def legacy_text_issues(file: str, texts) -> list[Issue]:
     return issues
 
 
+_DOCUMENT_ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
 def legacy_document_issues(parsed, under: tuple = ()) -> list[Issue]:
     """Every string of a parsed document (or of its part at the path ``under``) typed in an
     old font encoding (TCVN3/ABC, VNI): evidence titles and numbers, explanations, appraisal
@@ -432,6 +436,11 @@ def legacy_document_issues(parsed, under: tuple = ()) -> list[Issue]:
         value = value.get(key) if isinstance(value, dict) else None
     if value is None:
         return []
+    try:  # one byte test on the whole document (a national appraisal: ~50 MB) first
+        if not may_hold_legacy(_DOCUMENT_ENCODER.encode(value)):
+            return []
+    except (TypeError, ValueError, UnicodeError):  # not plain JSON data (a lone surrogate): look string by string
+        pass
     texts = ((pointer(*under, *path), text) for path, text in _walk_with_keys(value)
              if isinstance(text, str) and may_be_legacy(text))
     return legacy_text_issues(parsed.path, texts)
