@@ -22,14 +22,14 @@ import click
 
 from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API
 from scoring.engine import Communes
-from scoring.errors import one_line
+from scoring.errors import CchcError, one_line
 from scoring import i18n
 from scoring.text import name_key
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import ChildDied, end_children
 from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFault, OutputNotWritable
-from scoring.writers.decision import DecisionDetails, DecisionError, load_details, override_details, write_decision
+from scoring.writers.decision import DecisionDetails, load_details, override_details, write_decision
 from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
 from scoring.writers.results_json import load_results, results_document
 
@@ -66,13 +66,13 @@ def fail_on_bad_input(command):
         COMMITTED.clear()
         try:
             return command(*args, **kwargs)
-        except InputError as error:
+        except CchcError as error:  # the one base of every coded problem (scoring.errors)
+            if not isinstance(error, InputError):  # decision details, template, provisional results
+                click.echo(str(error), err=True)
+                sys.exit(1)
             for issue in error.issues:
                 click.echo(str(issue), err=True)
             click.echo(f"Có {len(error.issues)} lỗi trong dữ liệu đầu vào; không ghi kết quả nào.", err=True)
-            sys.exit(1)
-        except DecisionError as error:
-            click.echo(str(error), err=True)
             sys.exit(1)
         except OutputExists as error:
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")

@@ -14,7 +14,7 @@ paths, ``scoring.load`` builds the model, ``scoring.validate`` reports every pro
 __version__ = "0.1.0"
 ENGINE_NAME = "cchc-scoring"
 
-from .errors import InputError, Issue  # noqa: E402
+from .errors import CchcError, InputError, Issue  # noqa: E402
 from .api import find_issues, load, score, to_frames  # noqa: E402
 
-__all__ = ["load", "find_issues", "score", "to_frames", "InputError", "Issue", "__version__"]
+__all__ = ["load", "find_issues", "score", "to_frames", "InputError", "CchcError", "Issue", "__version__"]

@@ -20,6 +20,11 @@ class Issue:
     def __str__(self) -> str:
         return one_line(f"{self.file}:{cut_pointer(self.pointer)}: {cut_quoted(self.message)} [{self.code}]")
 
+    @property
+    def location(self) -> "Location":
+        """Where the problem is, as the one location type (a JSON pointer here)."""
+        return Location(self.file, self.pointer)
+
 
 # characters quoted from input that would break a report line or hide or reorder text on a
 # terminal: C0 and C1 controls, DEL, Unicode line/paragraph separators, zero-width and
@@ -62,7 +67,16 @@ def cut_pointer(text: str) -> str:
     return _TOKEN.sub(lambda m: cut(m.group(0)), text)
 
 
-class InputError(Exception):
+class CchcError(Exception):
+    """The one base of every error the program reports to its user (bad inputs, a form that
+    cannot be read back, bad decision details, a broken template): ``issues`` holds every
+    problem found, each with its code (in CODES), location and Vietnamese message. The CLI
+    turns it into exit 1 and one line per issue; a notebook may catch this one class."""
+
+    issues: tuple = ()
+
+
+class InputError(CchcError):
     """Raised when inputs cannot be used; carries every issue found."""
 
     def __init__(self, issues):
@@ -183,8 +197,109 @@ CODES = {
     "survey-header-invalid": "Bảng số phiếu thiếu cột mã xã, câu hỏi hoặc phương án trả lời.",
     "csv-invalid": "Tệp CSV không đọc được (một ô quá dài, sai cú pháp CSV).",
     "excel-limit": "Kết quả vượt giới hạn của Excel (16.384 cột, 1.048.576 dòng một trang): không ghi thay vì mất ô.",
+    # the decision-details file and options (decision --details, --number, --date, --signer, --signing-mode;
+    # scoring/writers/decision.py): every problem of the file is reported at once
+    "details-not-found": "Không tìm thấy tệp thông tin quyết định (--details).",
+    "details-unreadable": "Không đọc được tệp thông tin quyết định.",
+    "details-bad-encoding": "Tệp thông tin quyết định không phải văn bản UTF-8.",
+    "details-bad-json": "Tệp thông tin quyết định không phải JSON hợp lệ.",
+    "details-bad-type": "Giá trị trong thông tin quyết định sai kiểu (cần chuỗi, danh sách chuỗi, đối tượng JSON).",
+    "details-unknown-key": "Khóa không được hỗ trợ trong tệp thông tin quyết định (thông báo liệt kê các khóa hợp lệ).",
+    "details-empty": "Thông tin quyết định để trống (chỉ có khoảng trắng).",
+    "details-too-long": "Thông tin quyết định quá dài (quá 2.000 ký tự).",
+    "details-bad-number": "Số quyết định không hợp lệ (cần \"47\" hoặc \"47/QĐ-UBND\", không có khoảng trắng).",
+    "details-bad-date": "Ngày ký không hợp lệ (cần dạng dd/mm/yyyy hoặc YYYY-MM-DD, ngày có thật).",
+    "details-bad-signing-mode": "Cách ký không phải \"tm\" (TM. ỦY BAN NHÂN DÂN) hoặc \"kt\" (KT. CHỦ TỊCH).",
     # the decision's Word template (decision --template)
     "template-missing": "Không tìm thấy mẫu quyết định.",
     "template-not-docx": "Mẫu quyết định không phải tệp Word .docx hợp lệ (tệp khác loại, gói hỏng, XML hỏng).",
     "template-code": "Mã mẫu (Jinja) trong mẫu quyết định sai cú pháp hoặc dùng tên không có.",
 }
+
+
+# ---------------------------------------------------------------- the registry of codes
+# Adding a code: one line in CODES above (code → what it means, in Vietnamese), plus its
+# severity below when it is not an error, plus a row in README.md's "Error codes" table and a
+# broken fixture that triggers it (tests/test_error_registry.py checks all four). A message
+# may be rendered from a template here (``message(code, **values)``) instead of written out at
+# the raise site; codes without a template keep the message written where they are raised.
+
+# codes that never stop a run (the rest are errors); "either": the criteria set or the
+# command decides (survey-missing is an error only under provisional.survey_missing = "error";
+# evidence-file-missing is a warning when a form is read back, an error when a year is scored)
+SEVERITY = {
+    "entry-skipped": "warning",
+    "evidence-type-unknown": "warning",
+    "not-submitted": "warning",
+    "survey-missing": "either",
+    "evidence-file-missing": "either",
+}
+
+# message templates (named placeholders, str.format) of the codes whose messages are rendered
+# from here; the values are quoted input, cut to QUOTE_LIMIT when shown
+TEMPLATES = {
+    "details-not-found": "không tìm thấy tệp thông tin quyết định",
+    "details-unreadable": "không đọc được tệp: {reason}",
+    "details-bad-encoding": "tệp không phải văn bản UTF-8",
+    "details-bad-json": "JSON không hợp lệ (dòng {line}, cột {column}): {reason}",
+    "details-bad-type": "{what} phải là {expected}",
+    "details-unknown-key": "khóa không được hỗ trợ {key!r}; các khóa hợp lệ: {allowed}",
+    "details-empty": "{what} không được để trống",
+    "details-too-long": "{what} quá dài (tối đa 2000 ký tự)",
+    "details-bad-number": ('số quyết định không hợp lệ {value!r}: cần số thứ tự ("47") '
+                           'hoặc số và ký hiệu ("47/QĐ-UBND"), không có khoảng trắng'),
+    "details-bad-date": "ngày không hợp lệ {value!r}, cần dạng dd/mm/yyyy (05/02/2024) hoặc YYYY-MM-DD",
+    "details-bad-signing-mode": ('cách ký phải là "tm" (TM. ỦY BAN NHÂN DÂN) hoặc "kt" (KT. CHỦ TỊCH), '
+                                 "không phải {value!r}"),
+    "template-missing": "không tìm thấy mẫu quyết định (.docx)",
+}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One registered code: ``code`` (stable, kebab-case), ``description`` (Vietnamese, the
+    README table's text), ``severity`` ("error", "warning" or "either") and ``template`` (the
+    message template, or None when the message is written at the raise site)."""
+
+    code: str
+    description: str
+    severity: str = "error"
+    template: str | None = None
+
+
+def registry() -> dict[str, Code]:
+    """Every code the program can report, as Code records (built from CODES, SEVERITY and
+    TEMPLATES, so that a code added to CODES by any module is in it at once)."""
+    return {code: Code(code, description, SEVERITY.get(code, "error"), TEMPLATES.get(code))
+            for code, description in CODES.items()}
+
+
+def message(code: str, **values) -> str:
+    """The Vietnamese message of ``code`` rendered from its template with ``values``.
+
+    Raises KeyError for a code that is not registered or has no template: a message is never
+    made up for an unknown code."""
+    if code not in CODES:
+        raise KeyError(f"unregistered error code {code!r}")
+    return TEMPLATES[code].format(**values)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file and either a JSON pointer (``/leaves/1.1.1``, RFC 6901; a
+    command-line option such as ``--date`` for a value given on the command line) or a cell of
+    a spreadsheet (``Sheet!F12``; ``R5C3`` in a CSV file). Empty ``where``: the whole file.
+
+    Written as users read it: ``file:/json/pointer``, ``FILE.xlsx!Sheet!F12``, ``FILE.csv!R5C3``."""
+
+    file: str
+    where: str = ""
+
+    @property
+    def is_cell(self) -> bool:
+        return bool(self.where) and not self.where.startswith(("/", "-"))
+
+    def __str__(self) -> str:
+        if self.is_cell:
+            return one_line(f"{self.file}!{self.where}")
+        return one_line(f"{self.file}:{cut_pointer(self.where)}")

@@ -88,6 +88,16 @@ def units_scored(summary: dict) -> str:
     return text
 
 
+def legal_sources(leaves) -> list[str]:
+    """The legal source of each leaf (criteria set's legal_ref) under its area's table, leaves
+    sharing a source named together: "Căn cứ (1.1.1, 1.1.2): Kế hoạch số 312/KH-UBND …"."""
+    codes_by_source: dict = {}
+    for leaf in leaves:
+        if leaf.get("legal_ref"):
+            codes_by_source.setdefault(leaf["legal_ref"], []).append(leaf["code"])
+    return [f"Căn cứ ({', '.join(codes)}): {source}" for source, codes in codes_by_source.items()]
+
+
 def explain(document: dict, commune: dict) -> str:
     """A commune's leaf-by-leaf breakdown with reasons: the answer to "why this score?"."""
     criteria = document["criteria"]
@@ -119,7 +129,7 @@ def explain(document: dict, commune: dict) -> str:
         rows = [[leaf["code"], num(leaf["max"], 0), num(leaf["self_score"], 0), num(leaf["evidence_score"], 0),
                  num(leaf["appraised_score"], 0), num(leaf["final"], 0) if leaf["not_applicable"] != "exclude" else "KAD",
                  leaf["reason"]] for leaf in leaves]
-        lines += [title, table(headers, rows, numeric={1, 2, 3, 4, 5}), ""]
+        lines += [title, table(headers, rows, numeric={1, 2, 3, 4, 5}), *legal_sources(leaves), ""]
     flags = commune["flags"]
     notes = [
         ("Thiếu tài liệu kiểm chứng", flags["missing_evidence"]),

@@ -84,3 +84,49 @@ def write_scenario(case: dict, folder: Path) -> dict:
                                       "tallies": case["survey"]}, ensure_ascii=False), encoding="utf-8")
         paths["survey"] = survey
     return paths
+
+
+# ---------------------------------------------------------------- runs of the CLI in a real process
+# shared by tests/test_faults.py and tests/test_hostile.py (killed, stopped and failing runs)
+
+TIME = "2024-02-01T08:00:00+07:00"  # the run time of the "previous" outputs
+LATER = "2025-01-01T00:00:00+07:00"  # the run time of a run that replaces them
+OUTPUTS = ("results.json", "ket-qua.xlsx", "quyet-dinh.docx")
+
+WRAPPER = """\
+import os, signal, sys, time
+sys.path.insert(0, {root!r})
+import cli
+{patch}
+sys.argv = ["cli.py"] + sys.argv[1:]
+cli.main()
+"""
+
+
+def fresh_out(previous: Path, folder: Path) -> Path:
+    """A copy of the previous result as a run leaves it (its links kept as links), in folder/out."""
+    import shutil
+
+    out = folder / "out"
+    shutil.copytree(previous, out, symlinks=True)
+    return out
+
+
+def wrapper_command(root: Path, patch: str, folder: Path, *args) -> list[str]:
+    """The command running ``cli.main()`` in a new Python process after ``patch`` (source code,
+    dedented) has replaced what the test needs; the script is written as folder/wrapper.py."""
+    import sys
+    import textwrap
+
+    script = folder / "wrapper.py"
+    script.write_text(WRAPPER.format(root=str(root), patch=textwrap.dedent(patch)), encoding="utf-8")
+    return [sys.executable, str(script), *map(str, args)]
+
+
+def wrapper_environment(extra: dict | None = None) -> dict:
+    """The environment of a wrapped run: this one without CCHC_DEBUG (tracebacks on), plus ``extra``."""
+    import os
+
+    environment = {key: value for key, value in os.environ.items() if key != "CCHC_DEBUG"}
+    environment.update(extra or {})
+    return environment

@@ -18,7 +18,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import unicodedata
 from pathlib import Path
@@ -29,13 +28,11 @@ from click.testing import CliRunner
 import scoring.writers.outputs as outputs_module
 from cli import cli
 from scoring.workers import ChildDied, ordered_map
+from scenario import LATER, OUTPUTS, TIME, fresh_out, wrapper_command, wrapper_environment
 from test_validation import ROOT, cli_args, copy_example, example_missing, snapshot
 
 pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
 
-TIME = "2024-02-01T08:00:00+07:00"
-LATER = "2025-01-01T00:00:00+07:00"
-OUTPUTS = ("results.json", "ket-qua.xlsx", "quyet-dinh.docx")
 FORK = "fork" in multiprocessing.get_all_start_methods()
 needs_fork = pytest.mark.skipif(not FORK or (os.cpu_count() or 1) < 2, reason="forked children only")
 needs_linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process facts (/proc)")
@@ -55,26 +52,10 @@ def previous(example, tmp_path_factory):
     return out
 
 
-def fresh_out(previous: Path, folder: Path) -> Path:
-    import shutil
-    out = folder / "out"
-    shutil.copytree(previous, out, symlinks=True)
-    return out
-
-
 def visible(out: Path) -> dict:
     """What a reader of out/ sees under the three names (None when absent)."""
     return {name: (out / name).read_bytes() if (out / name).is_file() else None for name in OUTPUTS}
 
-
-WRAPPER = """\
-import os, signal, sys, time
-sys.path.insert(0, {root!r})
-import cli
-{patch}
-sys.argv = ["cli.py"] + sys.argv[1:]
-cli.main()
-"""
 
 # the bundled 11 communes written the national way: the workbook in a forked process, the
 # results rendered by a pool of workers
@@ -86,11 +67,8 @@ rj.CHUNK = 4
 
 
 def wrapped(patch: str, folder: Path, *args, env=None, wait=True, **options):
-    script = folder / "wrapper.py"
-    script.write_text(WRAPPER.format(root=str(ROOT), patch=textwrap.dedent(patch)), encoding="utf-8")
-    environment = {key: value for key, value in os.environ.items() if key != "CCHC_DEBUG"}
-    environment.update(env or {})
-    command = [sys.executable, str(script), *map(str, args)]
+    command = wrapper_command(ROOT, patch, folder, *args)
+    environment = wrapper_environment(env)
     if not wait:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=Path.cwd(), env=environment, **options)

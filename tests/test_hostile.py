@@ -24,8 +24,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
-import textwrap
 import zipfile
 from pathlib import Path
 
@@ -36,12 +34,11 @@ from docx import Document
 
 import scoring.writers.outputs as outputs_module
 from cli import cli
+from scenario import OUTPUTS, TIME, fresh_out, wrapper_command, wrapper_environment
 from test_validation import ROOT, cli_args, copy_example, example_missing, snapshot
 
 pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
 
-TIME = "2024-02-01T08:00:00+07:00"
-OUTPUTS = ("results.json", "ket-qua.xlsx", "quyet-dinh.docx")
 USER_FILE = "ghi-chu.txt"
 STALE = re.compile(r"^\.cchc(/.*)?$")  # the hidden folder of the output sets
 ISSUE_LINE = re.compile(r"^.+:(/.*)?: .+ \[[a-zA-Z0-9-]+\]$")
@@ -83,13 +80,6 @@ def previous(example, tmp_path_factory):
     return out
 
 
-def fresh_out(previous: Path, folder: Path) -> Path:
-    """A copy of the previous result as a run leaves it (its links kept as links)."""
-    out = folder / "out"
-    shutil.copytree(previous, out, symlinks=True)
-    return out
-
-
 
 def assert_complete(out: Path) -> None:
     """The three outputs are whole files: JSON that parses, zip packages that test clean."""
@@ -101,15 +91,6 @@ def assert_complete(out: Path) -> None:
 
 # ---------------------------------------------------------------- killed between writes
 
-
-WRAPPER = """\
-import os, signal, sys
-sys.path.insert(0, {root!r})
-import cli
-{patch}
-sys.argv = ["cli.py"] + sys.argv[1:]
-cli.main()
-"""
 
 # the workbook writer produces a real workbook elsewhere, copies half of it to its target, and the
 # process is killed (results.json is complete in its temporary by then, the decision not started)
@@ -152,15 +133,12 @@ scoring.writers.outputs.render_decision = render_decision
 
 
 def run_wrapped(patch: str, folder: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
-    script = folder / "wrapper.py"
-    script.write_text(WRAPPER.format(root=str(ROOT), patch=textwrap.dedent(patch)), encoding="utf-8")
     # the system's temporary folder, private to the test, to see what a killed run leaves there
     system_tmp = folder / "system-tmp"
     system_tmp.mkdir(exist_ok=True)
-    environment = {key: value for key, value in os.environ.items() if key != "CCHC_DEBUG"}
-    environment.update({"TMPDIR": str(system_tmp), **(env or {})})
+    environment = wrapper_environment({"TMPDIR": str(system_tmp), **(env or {})})
     # the same working folder as the in-process runs, so that results.json shows the same paths
-    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True,
+    return subprocess.run(wrapper_command(ROOT, patch, folder, *args), capture_output=True, text=True,
                           cwd=Path.cwd(), timeout=120, env=environment)
 
 

@@ -86,7 +86,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import cut, one_line
+from ..errors import CchcError, Issue, cut, message, one_line
 from ..input_files import input_file_issue, zip_bomb_message
 from ..numbers import format_points, from_number
 from ..report import UNDEFINED_INDEX
@@ -115,19 +115,44 @@ DETAILS_KEYS = ("number", "date", "signer", "signing_mode", "extra_legal_bases",
 # --------------------------------------------------------------------------- errors
 
 
-class DecisionError(Exception):
-    """Base of the decision writer's own errors (the CLI catches this one)."""
+class DecisionError(CchcError):
+    """Base of the decision writer's own errors (a scoring.errors.CchcError)."""
+
+    @property
+    def issues(self) -> tuple:
+        return (Issue(self.file, getattr(self, "pointer", ""), self.code, getattr(self, "message", str(self))),)
 
 
 class DetailsError(DecisionError, ValueError):
-    """An invalid decision-details file or option: file, JSON pointer, Vietnamese message, code."""
+    """An invalid decision-details file or option: file, JSON pointer, Vietnamese message, code.
 
-    def __init__(self, file, pointer: str, message: str, code: str):
+    A file with several problems raises one DetailsError naming the first (``file``,
+    ``pointer``, ``code``, ``message``) whose ``problems`` are all of them, each a
+    DetailsError, in file order; its text is one line per problem."""
+
+    def __init__(self, file, pointer: str, message: str, code: str, problems: tuple = ()):
         self.file = str(file)
         self.pointer = pointer
         self.message = message
         self.code = code
-        super().__init__(f"{self.file}:{pointer}: {message} [{code}]")
+        self.problems = tuple(problems) or (self,)
+        super().__init__("\n".join(f"{p.file}:{p.pointer}: {p.message} [{p.code}]" if p is not self
+                                   else f"{self.file}:{pointer}: {message} [{code}]" for p in self.problems))
+
+    @classmethod
+    def coded(cls, file, pointer: str, code: str, **values) -> "DetailsError":
+        """The error of ``code`` with its message rendered from the registry's template."""
+        return cls(file, pointer, message(code, **values), code)
+
+    @classmethod
+    def of(cls, problems) -> "DetailsError":
+        """One error carrying every problem found (the first gives file, pointer, code)."""
+        first = problems[0]
+        return cls(first.file, first.pointer, first.message, first.code, tuple(problems))
+
+    @property
+    def issues(self) -> tuple:
+        return tuple(Issue(p.file, p.pointer, p.code, p.message) for p in self.problems)
 
 
 class TemplateError(DecisionError):
@@ -143,10 +168,11 @@ class ProvisionalResults(DecisionError):
     """The results are provisional (TẠM TÍNH) and the draft was not asked for explicitly."""
 
     def __init__(self, file, reasons):
-        self.file, self.code = str(file), "results-provisional"
+        self.file, self.code, self.pointer = str(file), "results-provisional", "/provisional"
         why = "; ".join(reason.get("message", "") for reason in reasons)
-        super().__init__(f"{self.file}:/provisional: kết quả là TẠM TÍNH ({why}); không lập dự thảo quyết định phê duyệt "
-                         f"từ kết quả tạm tính, trừ khi yêu cầu rõ bằng --provisional [{self.code}]")
+        self.message = (f"kết quả là TẠM TÍNH ({why}); không lập dự thảo quyết định phê duyệt "
+                        f"từ kết quả tạm tính, trừ khi yêu cầu rõ bằng --provisional")
+        super().__init__(f"{self.file}:/provisional: {self.message} [{self.code}]")
 
 
 # --------------------------------------------------------------------------- details
@@ -166,9 +192,8 @@ class DecisionDetails:
 
     def __post_init__(self):
         if self.signing_mode not in SIGNING_MODES:
-            raise DetailsError("DecisionDetails", "/signing_mode",
-                               f'cách ký phải là "tm" hoặc "kt", không phải {self.signing_mode!r}',
-                               "details-bad-signing-mode")
+            raise DetailsError.coded("DecisionDetails", "/signing_mode", "details-bad-signing-mode",
+                                     value=self.signing_mode)
 
 
 _NUMBER = re.compile(r"^[0-9]{1,7}(?:/\S{1,60})?$")
@@ -176,15 +201,15 @@ _NUMBER = re.compile(r"^[0-9]{1,7}(?:/\S{1,60})?$")
 
 def _check_text(value, file, pointer, what):
     if not isinstance(value, str):
-        raise DetailsError(file, pointer, f"{what} phải là một chuỗi", "details-bad-type")
+        raise DetailsError.coded(file, pointer, "details-bad-type", what=what, expected="một chuỗi")
     value = _clean(value).strip()
     if not value:
-        raise DetailsError(file, pointer, f"{what} không được để trống", "details-empty")
+        raise DetailsError.coded(file, pointer, "details-empty", what=what)
     legacy = legacy_message(value) if not value.isascii() else None  # TCVN3/VNI typed into an option
     if legacy:
         raise DetailsError(file, pointer, f"{what}: {legacy}", "text-legacy-encoding")
     if len(value) > 2000:
-        raise DetailsError(file, pointer, f"{what} quá dài (tối đa 2000 ký tự)", "details-too-long")
+        raise DetailsError.coded(file, pointer, "details-too-long", what=what)
     return value
 
 
@@ -192,10 +217,7 @@ def _check_number(value, file, pointer):
     # look-alikes folded as everywhere a number is read: "47/QÐ–UBND", "47 / QD-UBND" → "47/QĐ-UBND"
     value = normalise_document_number(_check_text(value, file, pointer, "số quyết định"))
     if not _NUMBER.match(value):
-        raise DetailsError(file, pointer,
-                           f'số quyết định không hợp lệ {value!r}: cần số thứ tự ("47") '
-                           f'hoặc số và ký hiệu ("47/QĐ-UBND"), không có khoảng trắng',
-                           "details-bad-number")
+        raise DetailsError.coded(file, pointer, "details-bad-number", value=value)
     return value
 
 
@@ -203,33 +225,52 @@ def _check_date(value, file, pointer):
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value
     if not isinstance(value, str):
-        raise DetailsError(file, pointer, "ngày ký phải là một chuỗi dạng YYYY-MM-DD", "details-bad-type")
+        raise DetailsError.coded(file, pointer, "details-bad-type", what="ngày ký", expected="một chuỗi dạng dd/mm/yyyy hoặc YYYY-MM-DD")
     day = parse_date(value)  # as officials write it: 05/02/2024, 05-02-2024, 2024-02-05…
     if day is None:
-        raise DetailsError(file, pointer, f"ngày không hợp lệ {value!r}, cần dạng dd/mm/yyyy (05/02/2024) hoặc "
-                           "YYYY-MM-DD", "details-bad-date")
+        raise DetailsError.coded(file, pointer, "details-bad-date", value=value)
     return day
 
 
 def _check_mode(value, file, pointer):
     if not isinstance(value, str) or value.strip().lower() not in SIGNING_MODES:
-        raise DetailsError(file, pointer,
-                           f'cách ký phải là "tm" (TM. ỦY BAN NHÂN DÂN) hoặc "kt" (KT. CHỦ TỊCH), '
-                           f"không phải {value!r}", "details-bad-signing-mode")
+        raise DetailsError.coded(file, pointer, "details-bad-signing-mode", value=value)
     return value.strip().lower()
 
 
 def _check_list(value, file, pointer, what):
+    """A list of texts; every bad item is a problem (raised together as one DetailsError)."""
     if not isinstance(value, list):
-        raise DetailsError(file, pointer, f"{what} phải là một danh sách chuỗi", "details-bad-type")
-    return tuple(_check_text(item, file, f"{pointer}/{index}", what) for index, item in enumerate(value))
+        raise DetailsError.coded(file, pointer, "details-bad-type", what=what, expected="một danh sách chuỗi")
+    items, problems = [], []
+    for index, item in enumerate(value):
+        try:
+            items.append(_check_text(item, file, f"{pointer}/{index}", what))
+        except DetailsError as error:
+            problems += error.problems
+    if problems:
+        raise DetailsError.of(problems)
+    return tuple(items)
+
+
+_DETAIL_CHECKS = {
+    "number": _check_number,
+    "date": _check_date,
+    "signing_mode": _check_mode,
+    "signer": lambda value, file, pointer: _check_text(value, file, pointer, "người ký"),
+    "proposer": lambda value, file, pointer: _check_text(value, file, pointer, "người đề nghị"),
+    "extra_legal_bases": lambda value, file, pointer: _check_list(value, file, pointer, "căn cứ pháp lý"),
+    "recipients": lambda value, file, pointer: _check_list(value, file, pointer, "nơi nhận"),
+}
 
 
 def load_details(path) -> DecisionDetails:
     """Read a decision-details JSON file (format in the module docstring).
 
     Raises DetailsError (a ValueError) for an unreadable file, invalid JSON, unknown keys or a
-    bad value; the error names the file and the JSON pointer of the problem.
+    bad value; the error names the file and the JSON pointer of the problem, and a file with
+    several problems (unknown keys, bad values) reports every one of them at once
+    (``DetailsError.problems``, one line each), like every other reader.
     """
     path = Path(path)
     refused = input_file_issue(path, str(path))
@@ -238,43 +279,36 @@ def load_details(path) -> DecisionDetails:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise DetailsError(path, "", "không tìm thấy tệp thông tin quyết định", "details-not-found") from None
+        raise DetailsError.coded(path, "", "details-not-found") from None
     except UnicodeDecodeError:
-        raise DetailsError(path, "", "tệp không phải văn bản UTF-8", "details-bad-encoding") from None
+        raise DetailsError.coded(path, "", "details-bad-encoding") from None
     except OSError as exc:
-        raise DetailsError(path, "", f"không đọc được tệp: {exc.strerror or exc}", "details-unreadable") from None
+        raise DetailsError.coded(path, "", "details-unreadable", reason=exc.strerror or exc) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DetailsError(path, "", f"JSON không hợp lệ (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}",
-                           "details-bad-json") from None
+        raise DetailsError.coded(path, "", "details-bad-json", line=exc.lineno, column=exc.colno,
+                                 reason=exc.msg) from None
     except RecursionError:
         raise DetailsError(path, "", "JSON lồng nhau quá sâu (quá nhiều cấp [ hoặc {)", "details-bad-json") from None
     if not isinstance(data, dict):
-        raise DetailsError(path, "", "tệp phải chứa một đối tượng JSON {…}", "details-bad-type")
+        raise DetailsError.coded(path, "", "details-bad-type", what="tệp", expected="một đối tượng JSON {…}")
+    problems: list[DetailsError] = []
     for key in data:
         if key not in DETAILS_KEYS:
-            raise DetailsError(path, "/" + _pointer_escape(key),
-                               f"khóa không được hỗ trợ {key!r}; các khóa hợp lệ: {', '.join(DETAILS_KEYS)}",
-                               "details-unknown-key")
+            problems.append(DetailsError.coded(path, "/" + _pointer_escape(key), "details-unknown-key",
+                                               key=key, allowed=", ".join(DETAILS_KEYS)))
     values: dict = {}
     for key in DETAILS_KEYS:
         value = data.get(key)
         if value is None:
             continue
-        pointer = "/" + key
-        if key == "number":
-            values[key] = _check_number(value, path, pointer)
-        elif key == "date":
-            values[key] = _check_date(value, path, pointer)
-        elif key == "signing_mode":
-            values[key] = _check_mode(value, path, pointer)
-        elif key in ("signer", "proposer"):
-            values[key] = _check_text(value, path, pointer, "người ký" if key == "signer" else "người đề nghị")
-        elif key == "extra_legal_bases":
-            values[key] = _check_list(value, path, pointer, "căn cứ pháp lý")
-        elif key == "recipients":
-            values[key] = _check_list(value, path, pointer, "nơi nhận")
+        try:
+            values[key] = _DETAIL_CHECKS[key](value, path, "/" + key)
+        except DetailsError as error:
+            problems += error.problems
+    if problems:
+        raise DetailsError.of(problems)
     return DecisionDetails(**values)
 
 
@@ -661,7 +695,7 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
     if refused is not None:
         raise TemplateError(template_path, refused.message, refused.code)
     if not template_path.is_file():
-        raise TemplateError(template_path, "không tìm thấy mẫu quyết định (.docx)", "template-missing")
+        raise TemplateError(template_path, message("template-missing"), "template-missing")
     bomb = zip_bomb_message(template_path)
     if bomb is not None:
         raise TemplateError(template_path, f"không đọc mẫu: {bomb}; một mẫu quyết định không lớn như vậy", "template-not-docx")

@@ -87,6 +87,7 @@ def _leaf(result: LeafResult) -> dict:
         "final": to_number(result.final),
         "counted_max": to_number(result.counted_max),
         "reason": result.reason,
+        "legal_ref": leaf.legal_ref,  # the leaf's legal source (criteria set), shown beside the reason
         "flags": list(result.flags),
     }
 

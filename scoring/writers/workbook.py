@@ -139,7 +139,7 @@ RANKING_INDEX_COL = 10
 DETAIL_HEADERS = (
     "Mã xã", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Lĩnh vực", "Điểm tối đa", "Số liệu báo cáo",
     "Điểm theo kiểm chứng", "Điểm tự chấm", "Điểm thẩm định", "Điểm cuối cùng", "Không áp dụng",
-    "Tài liệu kiểm chứng", "Lý do",
+    "Tài liệu kiểm chứng", "Lý do", "Căn cứ pháp lý",
 )
 SELF_HEADERS = (
     "STT", "Mã xã", "Tên đơn vị", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự chấm",
@@ -720,7 +720,7 @@ class _Builder:
         write_text(ws, 0, 0, f"CHI TIẾT ĐIỂM THEO TỪNG TIÊU CHÍ NĂM {self.year}", self.f_title)
         write_text(ws, 1, 0, "Mỗi dòng là một tiêu chí của một đơn vị. Điểm trừ ghi số điểm bị trừ (số dương).",
                     self.f_subtitle)
-        widths = (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50)
+        widths = (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50, 36)
         self._headers(ws, header, DETAIL_HEADERS, widths)
         fit = self._fit
         row = header + 1
@@ -730,7 +730,8 @@ class _Builder:
             for leaf in commune["leaves"]:
                 texts = {3: leaf["title"], 4: self._area_label(leaf), 6: facts_text(leaf.get("facts")),
                          11: NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
-                         12: evidence_text(leaf.get("evidence")), 13: reason_text(leaf)}
+                         12: evidence_text(leaf.get("evidence")), 13: reason_text(leaf),
+                         14: leaf.get("legal_ref") or ""}
                 write_text(ws, row, 0, code, f_code)
                 write_text(ws, row, 1, name, f_wrap)
                 write_text(ws, row, 2, leaf["code"], f_code)
@@ -745,6 +746,7 @@ class _Builder:
                 write_text(ws, row, 11, texts[11], f_wrap)
                 write_text(ws, row, 12, texts[12], f_wrap)
                 write_text(ws, row, 13, texts[13], f_wrap)
+                write_text(ws, row, 14, texts[14], f_wrap)
                 texts[1] = name
                 fit(ws, row, [(text, widths[col]) for col, text in texts.items()])
                 row += 1
