@@ -84,3 +84,27 @@ def write_scenario(case: dict, folder: Path) -> dict:
                                       "tallies": case["survey"]}, ensure_ascii=False), encoding="utf-8")
         paths["survey"] = survey
     return paths
+
+
+# ---------------------------------------------------------------- the round's CLI tests (issue 14)
+
+TIME = "2024-02-01T08:00:00+07:00"  # the run time the round's tests fix (same inputs, same bytes)
+# openpyxl warns that it drops the forms' data validations on reading: expected
+FORM_READ_WARNING = "ignore:.*extension is not supported:UserWarning"
+
+
+def run(*args):
+    """cli.py through click's runner (arguments made strings); a Python exception other than
+    an exit fails the test with its repr, so a crash is never taken for an exit code."""
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def results_of(out: Path) -> dict:
+    """results.json of an output folder."""
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))

@@ -517,10 +517,14 @@ class ImportResult:
     warnings: list = field(default_factory=list)
 
 
-def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base_dir=None) -> ImportResult:
+def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base_dir=None,
+                               blank_rows: list | None = None) -> ImportResult:
     """A filled self-assessment form → a submission dict that passes validation, or FormError
     with every problem at its cell. ``base_dir``: the submissions folder the evidence file
-    paths are relative to (default: the form's folder); a file not there is a warning."""
+    paths are relative to (default: the form's folder); a file not there is a warning.
+    ``blank_rows`` (a list, for ``check`` on a form being filled): the codes of area leaves
+    whose row is left wholly empty are appended to it and the leaves left out of the
+    submission instead of being errors (the document is then partial)."""
     path = Path(path)
     criteria = source.criteria
     shown, problems, sheets, meta = c.open_form(
@@ -530,7 +534,7 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     commune_code = meta.get("commune_code", "")
     locations = {"": f"{SHEET_GUIDE}!A1", "/leaves": f"{SHEET_LEAVES}!A{HEADER_ROW}"}
     commune, report = _read_guide(sheets[SHEET_GUIDE], commune_code, problems, locations)
-    leaves = _read_leaves(sheets[SHEET_LEAVES], criteria, source, problems, locations)
+    leaves = _read_leaves(sheets[SHEET_LEAVES], criteria, source, problems, locations, blank_rows)
     _read_documents(sheets[SHEET_EVIDENCE], criteria, leaves, problems, locations)
     _empty_optional_rows(sheets[SHEET_LEAVES], criteria, leaves, problems)
     document = {"criteria_id": criteria.id, "year": criteria.year, "commune": commune}
@@ -616,7 +620,7 @@ def _header_ok(sheet: c.SheetData, row: int, headers: dict, problems: c.Problems
 
 
 def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSource, problems: c.Problems,
-                 locations: dict) -> dict:
+                 locations: dict, blank_rows: list | None = None) -> dict:
     if not _header_ok(sheet, HEADER_ROW, LEAF_HEADERS, problems):
         return {}
     found: dict[str, list[int]] = {}
@@ -641,6 +645,10 @@ def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSour
                       describe=lambda code: f"tiêu chí {code}")
     leaves = {}
     for code, rows in found.items():
+        if blank_rows is not None and criteria.leaf(code).section == SECTION_AREA \
+                and all(c.is_blank(sheet.value(rows[0], column)) for column in INPUT_COLUMNS):
+            blank_rows.append(code)
+            continue
         leaf_dict = _read_leaf_row(sheet, criteria.leaf(code), rows[0], problems, locations)
         if leaf_dict is not None:
             leaves[code] = leaf_dict
