@@ -235,8 +235,15 @@ def status_text(board: dict) -> str:
     lines = [head + ":"]
     total = f"{board['registered']} đơn vị trong danh sách" if board["registered"] is not None else f"{len(units)} đơn vị"
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
-    lines.append(f"{total}. {counts}.")
+    lines.append(f"{total}: {counts}.")
     lines.append(f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.")
+    appraisers: dict[str, int] = {}
+    for unit in units:
+        for name in unit["appraisal"]["appraisers"]:
+            appraisers[name] = appraisers.get(name, 0) + 1
+    if appraisers:
+        lines.append("Người (tổ) thẩm định: " + "; ".join(f"{name} ({count} đơn vị)" for name, count in appraisers.items())
+                     + ".")
     for row in board["deadlines"]:
         when = dt.date.fromisoformat(row["date"]).strftime("%d/%m/%Y")
         left = ""

@@ -119,7 +119,7 @@ def test_status_without_a_registry_lists_the_submissions(tmp_path):
     (tmp_path / EXAMPLE_SET / "registry.json").unlink()
     result = run("status", *cli_args(paths), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert "11 đơn vị." in result.stdout and "Hạn " not in result.stdout
+    assert "11 đơn vị: " in result.stdout and "Hạn " not in result.stdout
 
 
 def test_check_on_a_half_filled_form_reports_progress(tmp_path):

@@ -30,10 +30,7 @@ equal to the previous one may go without a reason: the entry then says the counc
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
-
-import xlsxwriter
 
 from ..writers.workbook import EXCEL_MAX_ROWS
 
@@ -48,7 +45,7 @@ from ..vietnamese import sort_key
 from . import cells as c
 from .inputs import CouncilInputs, CriteriaSource
 from .self_assessment import (
-    ImportResult, _Formats, _header_ok, _text, _validation, form_leaves, self_score_floor,
+    ImportResult, _header_ok, _new_book, _text, _validation, _write_head, _write_meta_sheet, form_leaves, self_score_floor,
 )
 from .texts import pts
 
@@ -130,42 +127,25 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
             existing[(entry["commune"], entry["leaf"], entry["stage"])] = entry
     council = inputs.appraisal_data["council"] if inputs.appraisal_data else default_council(criteria)
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
-    book.set_properties({"title": f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", "author": "cchc-scoring",
-                         "created": created or dt.datetime(criteria.year, 1, 1)})
-    f = _Formats(book)
+    buffer, book, f = _new_book(f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", created, criteria.year)
     guide = book.add_worksheet(SHEET_GUIDE)
     sheet = book.add_worksheet(SHEET_APPRAISAL)
     meta = book.add_worksheet(c.META_SHEET)
     pairs = [("form", c.FORM_IDS[c.KIND_APPRAISAL]), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
              ("year", str(criteria.year)), ("engine_version", __version__)]
-    for row, (key, value) in enumerate(pairs):
-        write_text(meta, row, 0, key)
-        write_text(meta, row, 1, value)
-    write_text(meta, 0, 3, "communes")
-    for index, commune in enumerate(communes, start=1):
-        write_text(meta, index, 3, commune.code)
-    write_text(meta, 0, 5, "leaves")  # the leaves on this form (all, or the areas chosen)
-    for index, leaf in enumerate(leaves, start=1):
-        write_text(meta, index, 5, leaf.code)
-    meta.hide()
-    meta.protect()
+    # the communes and the leaves on this form (all, or those chosen)
+    _write_meta_sheet(meta, pairs, [(3, "communes", [commune.code for commune in communes]),
+                                    (5, "leaves", [leaf.code for leaf in leaves])])
 
     _write_guide(guide, f, criteria, council, appraiser or (inputs.appraisal_data or {}).get("appraiser") or "")
     widths = {COL_COMMUNE: 8, COL_NAME: 16, COL_LEAF: 9, COL_TITLE: 40, COL_MAX: 7, COL_SELF: 8, COL_EVIDENCE: 10,
               COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12,
               COL_REQUEST: 11, COL_ANSWER: 45}
-    for column, width in widths.items():
-        sheet.set_column(column - 1, column - 1, width)
     scope = f", lĩnh vực {', '.join(dict.fromkeys(leaf.area or leaf.section for leaf in leaves))}" if areas else ""
-    write_text(sheet, 0, 0, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
-               + (f" ({appraiser})" if appraiser else ""), f.title)
-    write_text(sheet, 1, 0, "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", f.subtitle)
-    for column, header in HEADERS.items():
-        write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
-    sheet.set_row(HEADER_ROW - 1, 32)
-    sheet.freeze_panes(HEADER_ROW, COL_TITLE)
+    _write_head(sheet, f, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
+                + (f" ({appraiser})" if appraiser else ""),
+                "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", HEADERS, widths,
+                header_row=HEADER_ROW, freeze_column=COL_TITLE)
     r = FIRST_ROW - 1
     leaf_rows: dict[str, list[int]] = {}
     for commune in communes:
@@ -417,12 +397,10 @@ def _read_request(sheet, row, commune, leaf, entries, problems, locations, first
     if c.is_blank(raw):
         return
     try:
-        asked = c.yes_no_of(raw)
+        if not c.yes_no_of(raw):
+            return
     except c.CellValueError as error:
-        problems.add(at, error.code, error.message)
-        return
-    if not asked:
-        return
+        return problems.add(at, error.code, error.message)
     first = next((index for index, entry in enumerate(entries) if entry["stage"] == 1), None)
     if first is None:
         problems.add(at, "appraisal-score-missing",

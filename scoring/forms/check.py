@@ -33,12 +33,10 @@ def provisional_score(path, source: CriteriaSource, *, base_dir=None) -> Provisi
     """Score one submission (JSON, or a filled self-assessment form .xlsx) without appraisal or survey."""
     from . import import_file
 
-    from .self_assessment import read_self_assessment_form
-
     path = Path(path)
     unfilled: list = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        imported = read_self_assessment_form(path, source, base_dir=base_dir, blank_rows=unfilled)
+        imported = import_file(path, source, kind="self", base_dir=base_dir, blank_rows=unfilled)
         submission = build_submission(imported.data, display(path))
         warnings = tuple(imported.warnings) + tuple(_unfilled_warnings(path, source, unfilled))
     else:

@@ -53,7 +53,7 @@ def write_status_workbook(board: dict, *, created: dt.datetime | None = None) ->
     units = board["units"]
     total = f"{board['registered']} đơn vị trong danh sách" if board["registered"] is not None else f"{len(units)} đơn vị"
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
-    write_text(sheet, 1, 0, f"{total}. {counts}.", plain)
+    write_text(sheet, 1, 0, f"{total}: {counts}.", plain)
     write_text(sheet, 2, 0, f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.", plain)
     widths = [5, 8, 18, 24, 11, 10, 12, 20, 11, 10, 10, 12, 60]
     for column, width in enumerate(widths):
