@@ -190,3 +190,32 @@ def test_the_appraisal_form_asks_for_explanations_and_shows_them(round_copy, tmp
                                                   .read_text(encoding="utf-8"))["entries"]
                    if e["commune"] == "23530" and e.get("explanation_requested"))
     assert asked == sorted([("23503", round_copy["ha_leaf"]), ("23509", code_9), ("23530", code_30)])
+
+
+def test_a_form_made_before_the_request_column_still_reads(tmp_path):
+    paths = copy_example(tmp_path)
+    form = tmp_path / "cu.xlsx"
+    assert run("appraisal-form", *cli_args(paths), "--communes", "23512", "--out", form).exit_code == 0
+    book = openpyxl.load_workbook(form)
+    sheet = book["Thẩm định"]
+    for row in range(3, sheet.max_row + 1):
+        for column in (16, 17):
+            sheet.cell(row, column).value = None
+    book.save(form)
+    result = run("import", form, "--out", tmp_path / "a.json")
+    assert result.exit_code == 0, result.output
+    entries = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["entries"]
+    assert entries and not any(e.get("explanation_requested") for e in entries)
+
+
+def test_the_explanation_shown_is_text_never_a_formula(tmp_path):
+    paths = copy_example(tmp_path)
+    submission = next((tmp_path / EXAMPLE_SET / "communes").glob("23512-*.json"))
+    _edit(submission, lambda data: data["leaves"]["1.1.1"].update(
+        explanation_round={"explanation": "=HYPERLINK(\"http://x\",\"bấm\")"}))
+    form = tmp_path / "f.xlsx"
+    assert run("appraisal-form", *cli_args(paths), "--communes", "23512", "--out", form).exit_code == 0
+    sheet = openpyxl.load_workbook(form)["Thẩm định"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 3).value == "1.1.1")
+    cell = sheet.cell(row, 17)
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\",\"bấm\")"
