@@ -40,11 +40,30 @@ def provisional_score(path, source: CriteriaSource, *, base_dir=None) -> Provisi
         submission = build_submission(imported.data, display(path))
         warnings = tuple(imported.warnings) + tuple(_unfilled_warnings(path, source, unfilled))
     else:
-        _, submission, warnings = read_submission_file(path, source.criteria)
-        warnings = tuple(summarize_missing_files(warnings, path.parent))
+        submission, warnings, unfilled = _read_draft(path, source.criteria)
     criteria = source.criteria
     results = score(Inputs(criteria, (submission,), None, None))
     return Provisional(submission, results.communes[0], warnings, tuple(unfilled))
+
+
+def _read_draft(path: Path, criteria):
+    """A submission JSON that may still lack area leaves: (model, warnings, the leaves it lacks).
+    Any other problem is an InputError, as before; each missing leaf is a warning (leaf-missing)."""
+    from ..errors import InputError
+    from ..files import read_json
+    from .inputs import submission_issues
+
+    parsed = read_json(path)
+    if parsed.issues or parsed.data is None:
+        read_submission_file(path, criteria)  # raises with the file's own problems
+    errors, warnings = submission_issues(parsed, criteria, path.parent)
+    missing = [issue for issue in errors if issue.code == "leaf-missing"]
+    if len(missing) != len(errors):
+        raise InputError(errors)
+    unfilled = [leaf.code for leaf in criteria.leaves
+                if leaf.section == SECTION_AREA and leaf.code not in parsed.data["leaves"]]
+    warnings = list(summarize_missing_files(warnings, path.parent)) + missing
+    return build_submission(parsed.data, parsed.path), tuple(warnings), unfilled
 
 
 def _unfilled_warnings(path, source, unfilled) -> list:
@@ -148,7 +167,7 @@ def progress_text(source: CriteriaSource, provisional: Provisional) -> str:
     filled = sum(row["filled"] for row in progress)
     required = sum(row["required"] for row in progress)
     lines = [
-        f"{result.name} (mã {result.code}, {result.type}): phiếu đang kê khai dở, "
+        f"{result.name} (mã {result.code}, {result.type}): hồ sơ tự đánh giá đang kê khai dở, "
         f"đã kê khai {filled}/{required} tiêu chí theo bộ tiêu chí {source.criteria.id} năm {source.criteria.year}.",
         "Điểm tạm tính của phần đã kê khai (chưa có thẩm định, chưa có điều tra xã hội học):",
         "",
