@@ -114,8 +114,7 @@ def _unit_status(commune, criteria) -> dict:
                       "awaiting": awaiting},
         "explanation_requested": requested, "explanation_received": received,
         "survey": _progress(survey_total - survey_missing, survey_total),
-        "provisional": bool(awaiting and criteria.awaiting_appraisal != "self_score") or bool(survey_missing)
-        or state in ("submitted", "explanation_requested", "explanation_received"),
+        "provisional": bool(remaining),  # anything left (an appraisal, an explanation, a tally) keeps it TẠM TÍNH
         "remaining": remaining,
     }
 

@@ -75,7 +75,10 @@ def test_the_board_shows_every_state_of_the_round(round_copy):
     assert [u["code"] for u in board["units"]] == [u.code for u in inputs.registry.units]
     assert unit["23533"]["late"] == "nộp hồ sơ tự đánh giá" and unit["23533"]["provisional"] is None
     assert unit["23530"]["late"] == "giải trình" and unit["23509"]["late"] == "thẩm định lần 1"
-    assert unit["23512"]["late"] is None and unit["23512"]["provisional"] is False
+    assert unit["23512"]["late"] is None and unit["23512"]["provisional"] is False and not unit["23512"]["remaining"]
+    # a result stays TẠM TÍNH while anything remains: here judgement leaves the council has not scored
+    assert unit["23506"]["provisional"] is True and unit["23506"]["appraisal"]["awaiting"]
+    assert any("chờ Hội đồng chấm" in text for text in unit["23506"]["remaining"])
     assert unit["23503"]["explanation_received"] == [round_copy["ha_leaf"]]
     assert unit["23509"]["survey"] == {"done": 0, "total": 7}
     assert any("điều tra xã hội học" in text for text in unit["23509"]["remaining"])
