@@ -484,6 +484,35 @@ def notice(codes, criteria, submissions, appraisal, survey, registry, every, out
         click.echo(f"Đã ghi {target}: {by_code[code].name}, {asked} tiêu chí đề nghị giải trình")
 
 
+@cli.command(context_settings=CONTEXT)
+@input_options
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Ghi bảng theo dõi ra tệp Excel (.xlsx).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Ngày xem bảng (YYYY-MM-DD; mặc định hôm nay): tính số ngày còn lại đến hạn các bước.")
+@fail_on_bad_input
+def status(criteria, submissions, appraisal, survey, registry, out, force, as_of):
+    """Bảng theo dõi vòng đánh giá: từng đơn vị đang ở bước nào và còn thiếu gì.
+
+    Mỗi đơn vị của danh sách: đã nộp hay chưa, số tiêu chí đã kê khai, thiếu kiểm chứng, đã
+    thẩm định đến lần nào và do ai, đề nghị giải trình và đã giải trình, số phiếu điều tra,
+    kết quả tạm tính hay chính thức, việc còn lại; tiến độ từng lĩnh vực; hạn các bước.
+
+    Ví dụ: python cli.py status --out theo-doi.xlsx
+    """
+    from scoring.status import round_status, status_text
+    from scoring.writers.status_workbook import write_status_workbook
+
+    if out is not None:
+        check_writable([out], force=force)
+    inputs = load(criteria, submissions, appraisal, survey, registry)
+    board = round_status(inputs, score_inputs(inputs), as_of=(as_of or dt.datetime.now()).date())
+    click.echo(status_text(board), nl=False)
+    if out is not None:
+        write_bytes_atomic(out, write_status_workbook(board), force=force)
+        click.echo(f"Đã ghi {out}")
+
+
 def _codes(text):
     """A comma-separated option as a list of codes (None when absent)."""
     return [part.strip() for part in text.split(",") if part.strip()] if text else None

@@ -171,6 +171,7 @@ CODES = {
     "registry-duplicate-unit": "Danh sách đơn vị ghi một mã hai lần.",
     "registry-block-mismatch": "Khối xếp hạng của đơn vị không phải khối xếp hạng loại hình của nó trong bộ tiêu chí.",
     "registry-predecessor-invalid": "Đơn vị ghi chính nó là đơn vị tiền thân.",
+    "registry-deadline-order": "Hạn các bước của vòng đánh giá (danh sách đơn vị, deadlines) không theo thứ tự.",
     # split appraisal (scoring/appraisals.py)
     "appraisal-conflict": "Hai tệp thẩm định cho cùng xã, tiêu chí và vòng kết quả khác nhau.",
     # provisional results (scoring/provisional.py)

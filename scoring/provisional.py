@@ -41,27 +41,25 @@ def provisional_reasons(criteria, submissions, survey_missing: np.ndarray, await
     """
     reasons = []
     if survey_missing.size and survey_missing.any():
-        rows = np.flatnonzero(survey_missing.any(axis=1))
         questions = int(survey_missing.any(axis=0).sum())
-        reasons.append({
-            "kind": "survey_missing",
-            "policy": criteria.survey_missing,
-            "message": (f"chưa có đủ số phiếu điều tra xã hội học: {len(rows)} đơn vị thiếu số phiếu "
-                        f"(của {questions} câu hỏi); {_SURVEY_POLICY[criteria.survey_missing]}"),
-            "communes": [submissions[row].code for row in rows],
-            "leaves": int(survey_missing.sum()),
-        })
+        reasons.append(_reason("survey_missing", criteria.survey_missing, survey_missing, submissions,
+                               lambda communes, leaves: (
+                                   f"chưa có đủ số phiếu điều tra xã hội học: {communes} đơn vị thiếu số phiếu "
+                                   f"(của {questions} câu hỏi); {_SURVEY_POLICY[criteria.survey_missing]}")))
     if criteria.awaiting_appraisal != "self_score" and awaiting.size and awaiting.any():
-        rows = np.flatnonzero(awaiting.any(axis=1))
-        reasons.append({
-            "kind": "awaiting_appraisal",
-            "policy": criteria.awaiting_appraisal,
-            "message": (f"{int(awaiting.sum())} tiêu chí của {len(rows)} đơn vị chưa được Hội đồng thẩm định; "
-                        f"{_APPRAISAL_POLICY[criteria.awaiting_appraisal]}"),
-            "communes": [submissions[row].code for row in rows],
-            "leaves": int(awaiting.sum()),
-        })
+        reasons.append(_reason("awaiting_appraisal", criteria.awaiting_appraisal, awaiting, submissions,
+                               lambda communes, leaves: (
+                                   f"{leaves} tiêu chí của {communes} đơn vị chưa được Hội đồng thẩm định; "
+                                   f"{_APPRAISAL_POLICY[criteria.awaiting_appraisal]}")))
     return tuple(reasons)
+
+
+def _reason(kind: str, policy: str, missing: np.ndarray, submissions, message) -> dict:
+    """One reason from its boolean matrix communes × leaves; ``message(communes, leaves)`` words it."""
+    rows = np.flatnonzero(missing.any(axis=1))
+    leaves = int(missing.sum())
+    return {"kind": kind, "policy": policy, "message": message(len(rows), leaves),
+            "communes": [submissions[row].code for row in rows], "leaves": leaves}
 
 
 def banner(reasons) -> str:

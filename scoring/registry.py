@@ -22,6 +22,14 @@ from .errors import Issue
 
 REGISTRY_NAME = "registry.json"
 NOT_SUBMITTED = "chưa nộp"  # the status every output shows for a registered unit without a submission
+# the round's dated steps a registry may give (its optional "deadlines" object), in the round's order
+DEADLINE_STEPS = {
+    "self_assessment": "nộp hồ sơ tự đánh giá",
+    "appraisal_1": "thẩm định lần 1",
+    "explanation": "giải trình",
+    "appraisal_2": "thẩm định lần 2",
+    "approval": "phê duyệt kết quả",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Registry:
     path: str
     year: int
     units: tuple[Unit, ...]
+    deadlines: tuple = ()  # ((step, datetime.date), ...) from the optional "deadlines" object (DEADLINE_STEPS)
 
     def unit(self, code: str) -> Unit | None:
         for unit in self.units:
@@ -93,6 +102,7 @@ def check_registry(parsed, criteria) -> list[Issue]:
         if data.get("criteria_id") is not None and data["criteria_id"] != criteria.id:
             issues.append(Issue(path, "/criteria_id", "criteria-mismatch",
                                 f"danh sách đơn vị theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'"))
+    issues += _deadline_issues(data.get("deadlines") or {}, path)
     first: dict[str, int] = {}
     blocks = {block.id: block for block in criteria.blocks} if criteria is not None else {}
     for index, unit in enumerate(data["units"]):
@@ -119,13 +129,39 @@ def check_registry(parsed, criteria) -> list[Issue]:
     return issues
 
 
+def _deadline_issues(deadlines: dict, path: str) -> list[Issue]:
+    """The round's deadlines: real dates (date-invalid), each step not before the one it
+    follows (registry-deadline-order)."""
+    import datetime as dt
+
+    issues, earlier = [], None
+    for step, label in DEADLINE_STEPS.items():
+        if step not in deadlines:
+            continue
+        try:
+            date = dt.date.fromisoformat(deadlines[step])
+        except ValueError:
+            issues.append(Issue(path, f"/deadlines/{step}", "date-invalid", f"ngày '{deadlines[step]}' không tồn tại"))
+            continue
+        if earlier is not None and date < earlier[1]:
+            issues.append(Issue(path, f"/deadlines/{step}", "registry-deadline-order",
+                                f"hạn {label} ({date:%d/%m/%Y}) sớm hơn hạn {DEADLINE_STEPS[earlier[0]]} "
+                                f"({earlier[1]:%d/%m/%Y}): các bước của vòng đánh giá phải theo thứ tự"))
+        earlier = (step, date)
+    return issues
+
+
 def build_registry(data: dict, path: str, criteria) -> Registry:
     """A checked registry document → Registry (absent blocks filled from the unit's type)."""
     units = []
     for unit in data["units"]:
         block = unit.get("block") or criteria.block_of(unit["type"]).id
         units.append(Unit(unit["code"], unit["name"], unit["type"], block, tuple(unit.get("predecessors", ()))))
-    return Registry(path, int(data["year"]), tuple(units))
+    import datetime as dt
+
+    deadlines = tuple((step, dt.date.fromisoformat(str(data["deadlines"][step])))
+                      for step in DEADLINE_STEPS if step in (data.get("deadlines") or {}))
+    return Registry(path, int(data["year"]), tuple(units), deadlines)
 
 
 def check_submissions(registry: Registry, parsed_files, found=()) -> list[Issue]:

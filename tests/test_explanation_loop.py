@@ -12,23 +12,17 @@ import re
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
 from scoring.validate import validator
 
+from scenario import FORM_READ_WARNING, TIME, run
 from test_validation import EXAMPLE_SET, cli_args, copy_example, example_missing
 
 TIME = "2024-02-01T08:00:00+07:00"
 ISSUE = re.compile(r"^(?P<file>[^:]+?)!(?P<sheet>[^!]+)!(?P<cell>[A-Z]+\d+): .+ \[(?P<code>[a-z-]+)\]$")
 
-pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
+pytestmark = [example_missing, pytest.mark.filterwarnings(FORM_READ_WARNING)]
 
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def first_round(tmp_path):

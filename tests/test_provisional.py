@@ -9,23 +9,15 @@ import json
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
 from scoring.numbers import from_number
 from scoring.validate import validator
 
+from scenario import FORM_READ_WARNING, TIME, run
 from test_validation import EXAMPLE_SET, apply_mutation, cli_args, copy_example, example_missing
 
-TIME = "2024-02-01T08:00:00+07:00"
+pytestmark = [example_missing, pytest.mark.filterwarnings(FORM_READ_WARNING)]
 
-pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def scored(work, *mutations):

@@ -10,25 +10,17 @@ import json
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
 from scoring.engine import score
 from scoring.load import load_inputs
 from scoring.registry import NOT_SUBMITTED
 from scoring.validate import validator
 
+from scenario import TIME, run
 from test_validation import EXAMPLE_SET, apply_mutation, cli_args, copy_example, example_missing
-
-TIME = "2024-02-01T08:00:00+07:00"
 
 pytestmark = example_missing
 
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 @pytest.fixture(scope="module")

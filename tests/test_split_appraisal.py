@@ -9,26 +9,14 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from cli import cli
 from scoring.validate import validator
 
+from scenario import FORM_READ_WARNING, TIME, results_of, run
 from test_validation import EXAMPLE_SET, cli_args, copy_example, example_missing
 
-TIME = "2024-02-01T08:00:00+07:00"
+pytestmark = [example_missing, pytest.mark.filterwarnings(FORM_READ_WARNING)]
 
-pytestmark = [example_missing, pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")]
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
-
-
-def results(out):
-    return json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
 def without_appraisers(document):
@@ -52,7 +40,7 @@ def bundled(tmp_path_factory):
     paths = copy_example(work)
     out = work / "out"
     assert run("score", *cli_args(paths), "--out", out, "--time", TIME).exit_code == 0
-    return paths, results(out)
+    return paths, results_of(out)
 
 
 def test_the_single_file_names_the_council(bundled):
@@ -85,7 +73,7 @@ def test_two_forms_split_by_area_give_the_same_results(bundled, tmp_path):
     out = tmp_path / "out"
     scored = run("score", *cli_args(paths), "--appraisal", folder, "--out", out, "--time", TIME)
     assert scored.exit_code == 0, scored.output
-    split = results(out)
+    split = results_of(out)
     assert without_appraisers(split) == without_appraisers(single)
     assert split["summary"] == single["summary"]
     assert [i["path"].rsplit("/", 1)[-1] for i in split["inputs"] if i["role"] == "appraisal"] == ["a.json", "b.json"]
@@ -117,7 +105,7 @@ def test_several_files_by_commune(bundled, tmp_path):
     out = tmp_path / "out"
     scored = run("score", *cli_args(paths), "--appraisal", files[0], "--appraisal", files[1], "--out", out, "--time", TIME)
     assert scored.exit_code == 0, scored.output
-    assert without_appraisers(results(out)) == without_appraisers(bundled[1])
+    assert without_appraisers(results_of(out)) == without_appraisers(bundled[1])
 
 
 def test_a_repeated_entry_that_agrees_is_kept_once(bundled, tmp_path):
@@ -126,7 +114,7 @@ def test_a_repeated_entry_that_agrees_is_kept_once(bundled, tmp_path):
     out = tmp_path / "out"
     scored = run("score", *cli_args(paths), "--appraisal", files[0], "--appraisal", files[1], "--out", out, "--time", TIME)
     assert scored.exit_code == 0, scored.output
-    assert without_appraisers(results(out)) == without_appraisers(bundled[1])
+    assert without_appraisers(results_of(out)) == without_appraisers(bundled[1])
 
 
 def test_entries_that_disagree_name_both_files(tmp_path):

@@ -84,8 +84,10 @@ def detect_kind(path, sheets=None) -> str | None:
     return None
 
 
-def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_dir=None) -> ImportResult:
-    """Read a filled form (or a survey table) back into its JSON document; FormError with every problem."""
+def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_dir=None,
+                blank_rows: list | None = None) -> ImportResult:
+    """Read a filled form (or a survey table) back into its JSON document; FormError with every problem.
+    ``blank_rows``: see read_self_assessment_form (check on a self-assessment form being filled)."""
     from . import cells
 
     path = Path(path)
@@ -99,7 +101,7 @@ def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_d
         raise FormError([CellIssue(shown, "", "form-kind-mismatch",
                                    f"tệp là {KIND_NAMES[found]}, không phải {KIND_NAMES[kind]} (--kind {kind})")])
     if found == KIND_SELF:
-        return read_self_assessment_form(path, source, sheets=sheets, base_dir=base_dir)
+        return read_self_assessment_form(path, source, sheets=sheets, base_dir=base_dir, blank_rows=blank_rows)
     if found == KIND_APPRAISAL:
         return read_appraisal_form(path, source, sheets=sheets)
     if found == KIND_EXPLANATION:

@@ -10,7 +10,11 @@ Layout:
   H warnings (missing evidence, self-score above/below, awaiting the council's judgement,
   not applicable), I the engine's explanation. Input: J score of the first appraisal,
   K its reason, L its date; M score after the commune's explanation (stage 2), N reason,
-  O date. Pre-filled from an existing appraisal file.
+  O date. P "Đề nghị giải trình" (input, "có": the first appraisal asks the commune to
+  explain this leaf; read back as the stage-1 entry's explanation_requested), Q the
+  commune's explanation (locked: its submission's explanation_round, with the
+  supplementary documents) for the second appraisal. Pre-filled from an existing
+  appraisal file. (P and Q come after O so that forms made before them still read.)
 * "_meta" (hidden): form id and version, criteria id and year, the commune codes in order.
 
 One long sheet (rather than a sheet per commune) keeps a province's 168 communes in one
@@ -26,10 +30,7 @@ equal to the previous one may go without a reason: the entry then says the counc
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
-
-import xlsxwriter
 
 from ..writers.workbook import EXCEL_MAX_ROWS
 
@@ -44,7 +45,7 @@ from ..vietnamese import sort_key
 from . import cells as c
 from .inputs import CouncilInputs, CriteriaSource
 from .self_assessment import (
-    ImportResult, _Formats, _header_ok, _text, _validation, form_leaves, self_score_floor,
+    ImportResult, _header_ok, _new_book, _text, _validation, _write_head, _write_meta_sheet, form_leaves, self_score_floor,
 )
 from .texts import pts
 
@@ -54,11 +55,13 @@ GUIDE_CRITERIA_ROW, GUIDE_COUNCIL_ROW, GUIDE_APPRAISER_ROW = 4, 5, 6
 HEADER_ROW, FIRST_ROW = 3, 4
 (COL_COMMUNE, COL_NAME, COL_LEAF, COL_TITLE, COL_MAX, COL_SELF, COL_EVIDENCE, COL_FLAGS, COL_REASON) = range(1, 10)
 STAGE_COLUMNS = {1: (10, 11, 12), 2: (13, 14, 15)}  # score, reason, date
+COL_REQUEST, COL_ANSWER = 16, 17  # đề nghị giải trình (input, stage 1); the commune's explanation (shown)
 HEADERS = {
     COL_COMMUNE: "Mã xã", COL_NAME: "Tên xã", COL_LEAF: "Mã tiêu chí", COL_TITLE: "Tiêu chí", COL_MAX: "Tối đa",
     COL_SELF: "Tự chấm", COL_EVIDENCE: "Theo kiểm chứng", COL_FLAGS: "Cảnh báo", COL_REASON: "Giải thích điểm kiểm chứng",
     10: "Điểm thẩm định lần 1", 11: "Lý do lần 1", 12: "Ngày lần 1",
     13: "Điểm sau giải trình", 14: "Lý do sau giải trình", 15: "Ngày sau giải trình",
+    COL_REQUEST: "Đề nghị giải trình", COL_ANSWER: "Giải trình của xã",
 }
 AGREED = "Hội đồng thống nhất với điểm theo tài liệu kiểm chứng."
 AGREED_STAGE_2 = "Hội đồng giữ nguyên điểm thẩm định lần 1."
@@ -124,41 +127,25 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
             existing[(entry["commune"], entry["leaf"], entry["stage"])] = entry
     council = inputs.appraisal_data["council"] if inputs.appraisal_data else default_council(criteria)
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
-    book.set_properties({"title": f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", "author": "cchc-scoring",
-                         "created": created or dt.datetime(criteria.year, 1, 1)})
-    f = _Formats(book)
+    buffer, book, f = _new_book(f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", created, criteria.year)
     guide = book.add_worksheet(SHEET_GUIDE)
     sheet = book.add_worksheet(SHEET_APPRAISAL)
     meta = book.add_worksheet(c.META_SHEET)
     pairs = [("form", c.FORM_IDS[c.KIND_APPRAISAL]), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
              ("year", str(criteria.year)), ("engine_version", __version__)]
-    for row, (key, value) in enumerate(pairs):
-        write_text(meta, row, 0, key)
-        write_text(meta, row, 1, value)
-    write_text(meta, 0, 3, "communes")
-    for index, commune in enumerate(communes, start=1):
-        write_text(meta, index, 3, commune.code)
-    write_text(meta, 0, 5, "leaves")  # the leaves on this form (all, or the areas chosen)
-    for index, leaf in enumerate(leaves, start=1):
-        write_text(meta, index, 5, leaf.code)
-    meta.hide()
-    meta.protect()
+    # the communes and the leaves on this form (all, or those chosen)
+    _write_meta_sheet(meta, pairs, [(3, "communes", [commune.code for commune in communes]),
+                                    (5, "leaves", [leaf.code for leaf in leaves])])
 
     _write_guide(guide, f, criteria, council, appraiser or (inputs.appraisal_data or {}).get("appraiser") or "")
     widths = {COL_COMMUNE: 8, COL_NAME: 16, COL_LEAF: 9, COL_TITLE: 40, COL_MAX: 7, COL_SELF: 8, COL_EVIDENCE: 10,
-              COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12}
-    for column, width in widths.items():
-        sheet.set_column(column - 1, column - 1, width)
+              COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12,
+              COL_REQUEST: 11, COL_ANSWER: 45}
     scope = f", lĩnh vực {', '.join(dict.fromkeys(leaf.area or leaf.section for leaf in leaves))}" if areas else ""
-    write_text(sheet, 0, 0, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
-               + (f" ({appraiser})" if appraiser else ""), f.title)
-    write_text(sheet, 1, 0, "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", f.subtitle)
-    for column, header in HEADERS.items():
-        write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
-    sheet.set_row(HEADER_ROW - 1, 32)
-    sheet.freeze_panes(HEADER_ROW, COL_TITLE)
+    _write_head(sheet, f, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
+                + (f" ({appraiser})" if appraiser else ""),
+                "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", HEADERS, widths,
+                header_row=HEADER_ROW, freeze_column=COL_TITLE)
     r = FIRST_ROW - 1
     leaf_rows: dict[str, list[int]] = {}
     for commune in communes:
@@ -191,6 +178,9 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
                         sheet.write_datetime(r, date_col - 1, dt.datetime.fromisoformat(entry["date"]), f.input_date)
                     else:
                         sheet.write_blank(r, date_col - 1, None, f.input_date)
+            asked = (existing.get((commune.code, leaf.code, 1)) or {}).get("explanation_requested")
+            write_text(sheet, r, COL_REQUEST - 1, c.YES if asked else "", f.input_text)
+            write_text(sheet, r, COL_ANSWER - 1, answer_text(result.raw), f.locked)
             r += 1
     last = r - 1
     for leaf in leaves:  # one validation per leaf over all its score cells (a province has 100s of communes)
@@ -205,6 +195,9 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
             "Khác điểm trước đó thì phải ghi lý do.", validate="decimal", criteria="between",
             minimum=to_number(floor), maximum=to_number(leaf.max), multi_range=cells_text))
     if last >= FIRST_ROW - 1:
+        sheet.data_validation(FIRST_ROW - 1, COL_REQUEST - 1, last, COL_REQUEST - 1, _validation(
+            "Đề nghị giải trình", f"Ghi '{c.YES}' nếu Hội đồng đề nghị xã giải trình tiêu chí này (cần điểm lần 1).",
+            validate="list", source=[c.YES, c.NO]))
         for _, _, date_col in STAGE_COLUMNS.values():
             sheet.data_validation(FIRST_ROW - 1, date_col - 1, last, date_col - 1, _validation(
                 "Ngày thẩm định", "Nhập ngày dạng dd/mm/yyyy (không bắt buộc).", validate="date", criteria="between",
@@ -214,6 +207,17 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     guide.activate()
     book.close()
     return buffer.getvalue()
+
+
+def answer_text(raw) -> str:
+    """The commune's explanation of a leaf after the first appraisal (its submission's
+    explanation_round), with its supplementary documents, as one text ("" when none)."""
+    answer = (raw or {}).get("explanation_round")
+    if not answer:
+        return ""
+    documents = [f"{d['number']} ngày {dt.date.fromisoformat(str(d['date'])):%d/%m/%Y}: {d['title']}"
+                 for d in answer.get("evidence") or ()]
+    return answer["explanation"] + (f" (tài liệu bổ sung: {'; '.join(documents)})" if documents else "")
 
 
 def _write_guide(guide, f, criteria, council: str, appraiser: str = "") -> None:
@@ -233,7 +237,8 @@ def _write_guide(guide, f, criteria, council: str, appraiser: str = "") -> None:
         "chương trình tính từ số liệu và tài liệu kiểm chứng của xã; cột \"Cảnh báo\" nêu điều cần xem.",
         "2. Thẩm định lần 1: nhập điểm ở cột \"Điểm thẩm định lần 1\". Điểm khác điểm theo kiểm chứng thì phải ghi lý do. "
         "Để trống: giữ điểm theo kiểm chứng.",
-        "3. Sau giải trình của xã: nhập ở các cột \"sau giải trình\"; điểm khác lần 1 thì phải ghi lý do.",
+        "3. Đề nghị xã giải trình: ghi \"có\" ở cột \"Đề nghị giải trình\" (cần điểm lần 1). Sau giải trình của xã "
+        "(cột \"Giải trình của xã\"): nhập ở các cột \"sau giải trình\"; điểm khác lần 1 thì phải ghi lý do.",
         "4. Điểm từ 0 đến điểm tối đa, tối đa hai chữ số thập phân; tiêu chí thẩm định chấm theo bước của tiêu chí.",
         "5. Ngày: dd/mm/yyyy, không bắt buộc.",
         "6. Không thêm, xóa hay đổi thứ tự dòng, cột. Chương trình đọc lại phiếu (python cli.py import) "
@@ -277,7 +282,9 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
     entries: list[dict] = []
     locations = {"": council_at, "/council": council_at, "/criteria_id": f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}",
                  "/year": f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}", "/entries": f"{SHEET_APPRAISAL}!A{HEADER_ROW}"}
-    if _header_ok(sheet, HEADER_ROW, HEADERS, problems):
+    has_request = not c.is_blank(sheet.value(HEADER_ROW, COL_REQUEST))  # forms made before the column have none
+    headers = HEADERS if has_request else {k: v for k, v in HEADERS.items() if k < COL_REQUEST}
+    if _header_ok(sheet, HEADER_ROW, headers, problems):
         found: dict[tuple, list[int]] = {}
         known = set(communes)
         for row in range(FIRST_ROW, sheet.last_row + 1):
@@ -303,7 +310,8 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
         c.check_row_order(expected, found, problems, sheet.name, code_column=COL_LEAF,
                           describe=lambda key: f"xã {key[0]}, tiêu chí {key[1]}")
         for (commune, code), rows in sorted(found.items(), key=lambda item: item[1][0]):
-            entries += _read_row(sheet, rows[0], commune, criteria.leaf(code), problems, locations, len(entries))
+            entries += _read_row(sheet, rows[0], commune, criteria.leaf(code), problems, locations, len(entries),
+                                 has_request)
     document = {"criteria_id": criteria.id, "year": criteria.year, "council": council or "", "entries": entries}
     if appraiser:
         document = {"criteria_id": criteria.id, "year": criteria.year, "council": council or "",
@@ -317,7 +325,7 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
 
 
 def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Problems, locations: dict,
-              first_index: int) -> list[dict]:
+              first_index: int, has_request: bool = False) -> list[dict]:
     name = sheet.name
     evidence = None
     try:
@@ -376,4 +384,27 @@ def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Prob
         locations[base + "/leaf"] = c.cell(name, COL_LEAF, row)
         entries.append(entry)
         previous = hundredths
+    if has_request:
+        _read_request(sheet, row, commune, leaf, entries, problems, locations, first_index)
     return entries
+
+
+def _read_request(sheet, row, commune, leaf, entries, problems, locations, first_index) -> None:
+    """Column P: "có" marks the row's stage-1 entry explanation_requested; "có" without a
+    first-appraisal score is an error (the council asks about a score it has given)."""
+    at = c.cell(sheet.name, COL_REQUEST, row)
+    raw = sheet.value(row, COL_REQUEST)
+    if c.is_blank(raw):
+        return
+    try:
+        if not c.yes_no_of(raw):
+            return
+    except c.CellValueError as error:
+        return problems.add(at, error.code, error.message)
+    first = next((index for index, entry in enumerate(entries) if entry["stage"] == 1), None)
+    if first is None:
+        problems.add(at, "appraisal-score-missing",
+                     f"đề nghị giải trình nhưng chưa có điểm thẩm định lần 1 (xã {commune}, tiêu chí {leaf.code})")
+        return
+    entries[first]["explanation_requested"] = True
+    locations[f"/entries/{first_index + first}/explanation_requested"] = at

@@ -16,6 +16,7 @@ from ..input_files import input_file_issue
 from ..load import build_submission
 from ..model import SECTION_AREA, Inputs, Submission
 from ..report import table
+from . import cells as c
 from .cells import display, summarize_missing_files
 from .inputs import CriteriaSource, read_submission_file
 from .texts import pts
@@ -26,6 +27,7 @@ class Provisional:
     submission: Submission
     result: CommuneResult
     warnings: tuple
+    unfilled: tuple = ()  # area leaves whose form row is still wholly empty (a form being filled)
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".csv")
@@ -50,23 +52,78 @@ def provisional_score(path, source: CriteriaSource, *, base_dir=None) -> Provisi
     from . import import_file
 
     path = Path(path)
+    unfilled: list = []
     if path.suffix.lower() in SPREADSHEET_SUFFIXES or _looks_like_a_workbook(path):
         # an .ods or .xls gets import's clear message, never "not UTF-8"
-        imported = import_file(path, source, kind="self", base_dir=base_dir)
+        imported = import_file(path, source, kind="self", base_dir=base_dir, blank_rows=unfilled)
         submission = build_submission(imported.data, display(path))
-        warnings = tuple(imported.warnings)  # already summarised
+        warnings = tuple(imported.warnings) + tuple(_unfilled_warnings(path, source, unfilled))
     else:
-        _, submission, warnings = read_submission_file(path, source.criteria)
-        warnings = tuple(summarize_missing_files(warnings, path.parent))
+        submission, warnings, unfilled = _read_draft(path, source.criteria)
     criteria = source.criteria
     results = score(Inputs(criteria, (submission,), None, None))
-    return Provisional(submission, results.communes[0], warnings)
+    return Provisional(submission, results.communes[0], warnings, tuple(unfilled))
+
+
+def _read_draft(path: Path, criteria):
+    """A submission JSON that may still lack area leaves: (model, warnings, the leaves it lacks).
+    Any other problem is an InputError, as before; each missing leaf is a warning (leaf-missing)."""
+    from ..errors import InputError
+    from ..files import read_json
+    from .inputs import submission_issues
+
+    parsed = read_json(path)
+    if parsed.issues or parsed.data is None:
+        read_submission_file(path, criteria)  # raises with the file's own problems
+    errors, warnings = submission_issues(parsed, criteria, path.parent)
+    missing = [issue for issue in errors if issue.code == "leaf-missing"]
+    if len(missing) != len(errors):
+        raise InputError(errors)
+    unfilled = [leaf.code for leaf in criteria.leaves
+                if leaf.section == SECTION_AREA and leaf.code not in parsed.data["leaves"]]
+    warnings = list(summarize_missing_files(warnings, path.parent)) + missing
+    return build_submission(parsed.data, parsed.path), tuple(warnings), unfilled
+
+
+def _unfilled_warnings(path, source, unfilled) -> list:
+    """One warning per leaf still to fill, at its row: leaf-missing, a warning while checking."""
+    from .self_assessment import FIRST_ROW, SHEET_LEAVES, layout
+
+    rows = {row.leaf.code: FIRST_ROW + offset for offset, row in enumerate(layout(source)) if row.leaf is not None}
+    problems = c.Problems(display(path))
+    for code in unfilled:
+        leaf = source.criteria.leaf(code)
+        problems.add(c.cell(SHEET_LEAVES, 1, rows[code]), "leaf-missing",
+                     f"tiêu chí {code} ({leaf.title}) chưa kê khai: chưa tính điểm")
+    return problems.issues
+
+
+def area_progress(source: CriteriaSource, provisional: Provisional) -> list[dict]:
+    """Per self-assessed area: {"code", "title", "filled", "required" (leaves), "points",
+    "max" (hundredths: the provisional points of the filled leaves and their maximum)}."""
+    unfilled = set(provisional.unfilled)
+    rows = {}
+    for area in source.criteria.areas:
+        if area.source != "survey":
+            rows[area.code] = {"code": area.code, "title": area.title, "filled": 0, "required": 0, "points": 0, "max": 0}
+    for result in provisional.result.leaves:
+        row = rows.get(result.leaf.area) if result.leaf.section == SECTION_AREA else None
+        if row is None:
+            continue
+        row["required"] += 1
+        if result.code not in unfilled:
+            row["filled"] += 1
+            row["points"] += result.final
+            row["max"] += result.counted_max
+    return list(rows.values())
 
 
 def check_text(source: CriteriaSource, provisional: Provisional) -> str:
     """What the commune reads: score per area and in total, leaves above their evidence, leaves lacking it."""
     criteria = source.criteria
     result = provisional.result
+    if provisional.unfilled:
+        return progress_text(source, provisional)
     lines = [
         f"{result.name} (mã {result.code}, {result.type}): kiểm tra hồ sơ tự đánh giá theo bộ tiêu chí "
         f"{criteria.id} năm {criteria.year}.",
@@ -118,4 +175,30 @@ def check_text(source: CriteriaSource, provisional: Provisional) -> str:
         lines.append("")
         lines.append("Lưu ý:")
         lines += [f"  - {warning}" for warning in provisional.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def progress_text(source: CriteriaSource, provisional: Provisional) -> str:
+    """A form still being filled: per area the leaves filled of those required and the
+    provisional score of what is filled; the leaves still to fill are warnings (exit 0)."""
+    result = provisional.result
+    progress = area_progress(source, provisional)
+    filled = sum(row["filled"] for row in progress)
+    required = sum(row["required"] for row in progress)
+    lines = [
+        f"{result.name} (mã {result.code}, {result.type}): hồ sơ tự đánh giá đang kê khai dở, "
+        f"đã kê khai {filled}/{required} tiêu chí theo bộ tiêu chí {source.criteria.id} năm {source.criteria.year}.",
+        "Điểm tạm tính của phần đã kê khai (chưa có thẩm định, chưa có điều tra xã hội học):",
+        "",
+    ]
+    rows = [[row["code"], row["title"], f"{row['filled']}/{row['required']}", pts(row["points"]), pts(row["max"])]
+            for row in progress]
+    rows.append(["", "Tổng", f"{filled}/{required}", pts(sum(r["points"] for r in progress)),
+                 pts(sum(r["max"] for r in progress))])
+    lines.append(table(["Mã", "Lĩnh vực", "Đã kê khai", "Tạm tính", "Tối đa (phần đã kê khai)"], rows, numeric={3, 4}))
+    lines.append("")
+    lines.append(f"Còn {required - filled} tiêu chí chưa kê khai (xem Lưu ý); hồ sơ chỉ gửi được khi kê khai đủ.")
+    lines.append("")
+    lines.append("Lưu ý:")
+    lines += [f"  - {warning}" for warning in provisional.warnings]
     return "\n".join(lines) + "\n"

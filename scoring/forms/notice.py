@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 from pathlib import Path
-
-import xlsxwriter
 
 from .. import __version__
 from ..model import SECTION_AREA
 from ..numbers import to_number
 from ..writers.xlsx_text import write_text
 from . import cells as c
-from .self_assessment import ImportResult, _Formats, _header_ok, _validation
+from .self_assessment import ImportResult, _header_ok, _new_book, _validation, _write_head, _write_meta_sheet
 
 KIND_EXPLANATION = c.KIND_EXPLANATION
 FORM_ID = c.FORM_IDS[KIND_EXPLANATION]
@@ -61,11 +58,8 @@ def write_notice(results, commune, stage_entries: dict, *, created: dt.datetime 
     ``commune``: its CommuneResult; ``stage_entries``: {leaf code: first-appraisal
     AppraisalEntry} for the commune (the marked ones carry explanation_requested)."""
     criteria = results.criteria
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
-    book.set_properties({"title": f"Thông báo kết quả thẩm định lần 1 năm {criteria.year}: {commune.name}",
-                         "author": "cchc-scoring", "created": created or dt.datetime(criteria.year, 1, 1)})
-    f = _Formats(book)
+    buffer, book, f = _new_book(f"Thông báo kết quả thẩm định lần 1 năm {criteria.year}: {commune.name}", created,
+                                criteria.year)
     marked = book.add_format({"font_name": "Times New Roman", "font_size": 11, "valign": "top", "text_wrap": True,
                               "border": 1, "bold": True, "bg_color": "#FFE699"})
     guide, sheet, meta = (book.add_worksheet(name) for name in (SHEET_NOTICE, SHEET_ANSWER, c.META_SHEET))
@@ -73,14 +67,7 @@ def write_notice(results, commune, stage_entries: dict, *, created: dt.datetime 
     requested = {code for code, entry in stage_entries.items() if getattr(entry, "explanation_requested", False)}
     pairs = [("form", FORM_ID), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
              ("year", str(criteria.year)), ("engine_version", __version__), ("commune", commune.code)]
-    for row, (key, value) in enumerate(pairs):
-        write_text(meta, row, 0, key)
-        write_text(meta, row, 1, value)
-    write_text(meta, 0, 3, "leaves")
-    for index, result in enumerate(leaves, start=1):
-        write_text(meta, index, 3, result.code)
-    meta.hide()
-    meta.protect()
+    _write_meta_sheet(meta, pairs, [(3, "leaves", [result.code for result in leaves])])
 
     guide.set_column(0, 0, 28)
     guide.set_column(1, 1, 90)
@@ -105,15 +92,9 @@ def write_notice(results, commune, stage_entries: dict, *, created: dt.datetime 
     widths = {COL_LEAF: 9, COL_TITLE: 40, COL_MAX: 7, COL_SELF: 8, COL_EVIDENCE: 10, COL_APPRAISED: 10,
               COL_REASON: 40, COL_REQUESTED: 12, COL_EXPLANATION: 45, COL_NUMBER: 14, COL_DATE: 12,
               COL_DOC_TITLE: 30, COL_ISSUER: 20, COL_FILE: 30}
-    for column, width in widths.items():
-        sheet.set_column(column - 1, column - 1, width)
-    write_text(sheet, 0, 0, f"Kết quả thẩm định lần 1 của {commune.type} {commune.name} ({commune.code}): "
-                            f"{len(requested)} tiêu chí đề nghị giải trình", f.title)
-    write_text(sheet, 1, 0, "Chỉ nhập ở ô trắng của các dòng tô vàng.", f.subtitle)
-    for column, header in HEADERS.items():
-        write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
-    sheet.set_row(HEADER_ROW - 1, 32)
-    sheet.freeze_panes(HEADER_ROW, COL_TITLE)
+    _write_head(sheet, f, f"Kết quả thẩm định lần 1 của {commune.type} {commune.name} ({commune.code}): "
+                          f"{len(requested)} tiêu chí đề nghị giải trình", "Chỉ nhập ở ô trắng của các dòng tô vàng.",
+                HEADERS, widths, header_row=HEADER_ROW, freeze_column=COL_TITLE)
     for offset, result in enumerate(leaves):
         r = FIRST_ROW - 1 + offset
         entry = stage_entries.get(result.code)

@@ -186,6 +186,43 @@ class _Formats:
                                                   "num_format": "dd/mm/yyyy", "valign": "top"})
 
 
+def _new_book(title: str, created: dt.datetime | None, year: int):
+    """A form's workbook in memory: (buffer, xlsxwriter book with the safe options and a fixed
+    creation time, default 1 January of ``year``; its formats)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
+    book.set_properties({"title": title, "author": "cchc-scoring", "created": created or dt.datetime(year, 1, 1)})
+    return buffer, book, _Formats(book)
+
+
+def _write_head(sheet, f: _Formats, title: str, subtitle: str, headers: dict, widths: dict, *,
+                header_row: int, freeze_column: int) -> None:
+    """A form sheet's top: column widths, the title (row 1), the subtitle (row 2), the header
+    row (1-based ``header_row``, 32 pt high) and panes frozen below it and before ``freeze_column``."""
+    for column, width in widths.items():
+        sheet.set_column(column - 1, column - 1, width)
+    write_text(sheet, 0, 0, title, f.title)
+    write_text(sheet, 1, 0, subtitle, f.subtitle)
+    for column, header in headers.items():
+        write_text(sheet, header_row - 1, column - 1, header, f.header)
+    sheet.set_row(header_row - 1, 32)
+    sheet.freeze_panes(header_row, freeze_column)
+
+
+def _write_meta_sheet(meta, pairs, lists=()) -> None:
+    """The hidden, protected "_meta" sheet the reader checks: ``pairs`` (key, value) in A:B,
+    then each of ``lists`` (column, title, values) as a title in row 1 and values below."""
+    for row, (key, value) in enumerate(pairs):
+        write_text(meta, row, 0, key)
+        write_text(meta, row, 1, value)
+    for column, title, values in lists:
+        write_text(meta, 0, column, title)
+        for index, value in enumerate(values, start=1):
+            write_text(meta, index, column, value)
+    meta.hide()
+    meta.protect()
+
+
 def _limit(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -261,11 +298,7 @@ def write_self_assessment_form(source: CriteriaSource, commune: dict, draft: dic
     """
     criteria = source.criteria
     prefill = _prefill(criteria, draft, draft_name)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
-    book.set_properties({"title": f"Phiếu tự đánh giá Chỉ số CCHC năm {criteria.year}", "author": "cchc-scoring",
-                         "created": created or dt.datetime(criteria.year, 1, 1)})
-    f = _Formats(book)
+    buffer, book, f = _new_book(f"Phiếu tự đánh giá Chỉ số CCHC năm {criteria.year}", created, criteria.year)
     guide = book.add_worksheet(SHEET_GUIDE)
     sheet = book.add_worksheet(SHEET_LEAVES)
     docs = book.add_worksheet(SHEET_EVIDENCE)
@@ -283,12 +316,7 @@ def write_self_assessment_form(source: CriteriaSource, commune: dict, draft: dic
 def _write_meta(meta, criteria: CriteriaSet, commune_code: str, leaves: list[Leaf]) -> dict[str, str]:
     pairs = [("form", c.FORM_IDS[c.KIND_SELF]), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
              ("year", str(criteria.year)), ("commune_code", commune_code), ("engine_version", __version__)]
-    for row, (key, value) in enumerate(pairs):
-        write_text(meta, row, 0, key)
-        write_text(meta, row, 1, value)
-    write_text(meta, 0, 3, "leaves")
-    for index, leaf in enumerate(leaves, start=1):
-        write_text(meta, index, 3, leaf.code)
+    _write_meta_sheet(meta, pairs, [(3, "leaves", [leaf.code for leaf in leaves])])
     ranges = {"__leaves__": f"='{c.META_SHEET}'!$D$2:$D${len(leaves) + 1}" if leaves else ""}
     column = 4
     for leaf in leaves:
@@ -303,8 +331,6 @@ def _write_meta(meta, criteria: CriteriaSet, commune_code: str, leaves: list[Lea
     write_text(meta, 0, column, "unit_types")
     for index, unit_type in enumerate(c.UNIT_TYPES, start=1):
         write_text(meta, index, column, unit_type)
-    meta.hide()
-    meta.protect()
     return ranges
 
 
@@ -396,15 +422,11 @@ def _write_leaves(sheet, f: _Formats, criteria: CriteriaSet, rows: list[Row], pr
                   choice_ranges: dict, commune: dict) -> None:
     widths = {COL_CODE: 9, COL_TITLE: 42, COL_MAX: 8, COL_RULE: 48, COL_EVIDENCE: 36, COL_SELF: 10, COL_NA: 11,
               COL_EXPLANATION: 40}
-    for column in range(1, COL_EXPLANATION + 1):
-        sheet.set_column(column - 1, column - 1, widths.get(column, 11))
     name = commune.get("name") or commune["code"]
-    write_text(sheet, 0, 0, f"Tự đánh giá Chỉ số CCHC năm {criteria.year}: {name} (mã {commune['code']})", f.title)
-    write_text(sheet, 1, 0, "Chỉ nhập vào ô trắng. Ô xám: tiêu chí không dùng số liệu này.", f.subtitle)
-    for column, header in LEAF_HEADERS.items():
-        write_text(sheet, HEADER_ROW - 1, column - 1, header, f.header)
-    sheet.set_row(HEADER_ROW - 1, 32)
-    sheet.freeze_panes(HEADER_ROW, COL_TITLE)
+    _write_head(sheet, f, f"Tự đánh giá Chỉ số CCHC năm {criteria.year}: {name} (mã {commune['code']})",
+                "Chỉ nhập vào ô trắng. Ô xám: tiêu chí không dùng số liệu này.", LEAF_HEADERS,
+                {column: widths.get(column, 11) for column in range(1, COL_EXPLANATION + 1)},
+                header_row=HEADER_ROW, freeze_column=COL_TITLE)
     for offset, row in enumerate(rows):
         r = FIRST_ROW - 1 + offset
         if row.leaf is None:
@@ -519,10 +541,14 @@ class ImportResult:
     warnings: list = field(default_factory=list)
 
 
-def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base_dir=None) -> ImportResult:
+def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base_dir=None,
+                               blank_rows: list | None = None) -> ImportResult:
     """A filled self-assessment form → a submission dict that passes validation, or FormError
     with every problem at its cell. ``base_dir``: the submissions folder the evidence file
-    paths are relative to (default: the form's folder); a file not there is a warning."""
+    paths are relative to (default: the form's folder); a file not there is a warning.
+    ``blank_rows`` (a list, for ``check`` on a form being filled): the codes of area leaves
+    whose row is left wholly empty are appended to it and the leaves left out of the
+    submission instead of being errors (the document is then partial)."""
     path = Path(path)
     criteria = source.criteria
     shown, problems, sheets, meta = c.open_form(
@@ -532,7 +558,7 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     commune_code = meta.get("commune_code", "")
     locations = {"": f"{SHEET_GUIDE}!A1", "/leaves": f"{SHEET_LEAVES}!A{HEADER_ROW}"}
     commune, report = _read_guide(sheets[SHEET_GUIDE], commune_code, problems, locations)
-    leaves = _read_leaves(sheets[SHEET_LEAVES], criteria, source, problems, locations)
+    leaves = _read_leaves(sheets[SHEET_LEAVES], criteria, source, problems, locations, blank_rows)
     _read_documents(sheets[SHEET_EVIDENCE], criteria, leaves, problems, locations)
     _empty_optional_rows(sheets[SHEET_LEAVES], criteria, leaves, problems)
     document = {"criteria_id": criteria.id, "year": criteria.year, "commune": commune}
@@ -623,7 +649,7 @@ def _header_ok(sheet: c.SheetData, row: int, headers: dict, problems: c.Problems
 
 
 def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSource, problems: c.Problems,
-                 locations: dict) -> dict:
+                 locations: dict, blank_rows: list | None = None) -> dict:
     if not _header_ok(sheet, HEADER_ROW, LEAF_HEADERS, problems):
         return {}
     found: dict[str, list[int]] = {}
@@ -648,6 +674,10 @@ def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSour
                       describe=lambda code: f"tiêu chí {code}")
     leaves = {}
     for code, rows in found.items():
+        if blank_rows is not None and criteria.leaf(code).section == SECTION_AREA \
+                and all(c.is_blank(sheet.value(rows[0], column)) for column in INPUT_COLUMNS):
+            blank_rows.append(code)
+            continue
         leaf_dict = _read_leaf_row(sheet, criteria.leaf(code), rows[0], problems, locations)
         if leaf_dict is not None:
             leaves[code] = leaf_dict
