@@ -399,7 +399,9 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     keys = {"total": total, "survey": survey_total, "appraised": appraised_total,
             "fewer_missing_evidence": -missing_count}
     ranks = np.zeros(size, dtype=np.int64)
-    ranked_rows = np.flatnonzero(defined)
+    # a block the set marks not ranked (e.g. a special zone): index and band, no rank
+    in_ranked_block = np.array([criteria.block_of(s.type).ranked for s in submissions], dtype=bool)
+    ranked_rows = np.flatnonzero(defined & in_ranked_block)
     ranks[ranked_rows] = _ranks(criteria, [submissions[row] for row in ranked_rows], index[ranked_rows],
                                 {name: values[ranked_rows] for name, values in keys.items()})
     minima = np.array([band.min_index for band in criteria.bands], dtype=np.int64)
@@ -426,7 +428,8 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         m.tolist() for m in (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index, ranks))
     defined_list = defined.tolist()
     index_list = [value if ok else None for value, ok in zip(index_list, defined_list)]
-    rank_list = [value if ok else None for value, ok in zip(rank_list, defined_list)]
+    rank_list = [value if ok and in_block else None
+                 for value, ok, in_block in zip(rank_list, defined_list, in_ranked_block.tolist())]
     # ranking order: block, rank, code
     block_position = {unit_type: position for position, block in enumerate(criteria.blocks) for unit_type in block.unit_types}
     # (unranked communes last in their block)

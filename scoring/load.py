@@ -118,7 +118,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         penalty_title=(adjustments.get("penalty") or {}).get("title"),
         penalty_cap=_h((adjustments.get("penalty") or {}).get("cap", 0)),
         bands=tuple(Band(b["name"], _h(b["min_index"]), b.get("color")) for b in data["bands"]),
-        blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"])) for b in ranking["blocks"]),
+        blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"]), b.get("ranked", True)) for b in ranking["blocks"]),
         tie_break=tuple(ranking.get("tie_break") or ()),
         path=path,
         survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),

@@ -99,6 +99,7 @@ class Block:
     id: str
     name: str
     unit_types: tuple[str, ...]
+    ranked: bool = True  # False: scored and banded, but left out of the ranking (rank empty)
 
 
 @dataclass(frozen=True)

@@ -45,3 +45,6 @@ def test_scenario(case, tmp_path):
         for leaf_code, fragment in expected.get("reasons", {}).items():
             leaf = next(l for l in commune["leaves"] if l["code"] == leaf_code)
             assert fragment in leaf["reason"], f"{code} {leaf_code}: {leaf['reason']!r}"
+    # the published figures (issue 13): only the summary keys the case names
+    for key, value in case.get("expected_summary", {}).items():
+        assert document["summary"][key] == value, f"summary {key}"
