@@ -1,0 +1,64 @@
+"""Issue 13: a block marked not ranked, and the figures provinces publish per ranking block,
+through the command line and read back as a person sees them (results.json against its
+schema, the workbook with openpyxl, the decision with python-docx). The arithmetic of the
+cases is in their notes (tests/cases/blocks.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from scoring.validate import validator
+
+from scenario import write_scenario
+
+CASES = json.loads((Path(__file__).parent / "cases" / "blocks.json").read_text(encoding="utf-8"))["cases"]
+TIME = "2024-02-01T08:00:00+07:00"
+
+
+@pytest.fixture(scope="module")
+def special_zone(tmp_path_factory):
+    """The case with an unranked special-zone block, scored by the CLI: (out folder, results document, CLI result)."""
+    work = tmp_path_factory.mktemp("blocks")
+    paths = write_scenario(CASES[0], work)
+    out = work / "out"
+    result = CliRunner().invoke(cli, ["score", "--criteria", str(paths["criteria"]), "--submissions", str(paths["submissions"]),
+                                      "--out", str(out), "--time", TIME])
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "results.json").read_text(encoding="utf-8")), result
+
+
+def test_results_follow_their_schema_and_name_the_unranked_block(special_zone):
+    _, document, _ = special_zone
+    assert not list(validator("results").iter_errors(document))
+    assert [b.get("ranked", True) for b in document["criteria"]["blocks"]] == [True, False, True]
+    zone = next(c for c in document["communes"] if c["code"] == "00003")
+    assert (zone["block"], zone["index"], zone["band"], zone["rank"]) == ("dac-khu", 80, "Tốt", None)
+    assert [row["id"] for row in document["summary"]["blocks"]] == ["xa", "dac-khu", "phuong"]
+
+
+def test_the_terminal_table_leaves_the_rank_empty(special_zone):
+    _, _, result = special_zone
+    line = next(line for line in result.stdout.splitlines() if "00003" in line)
+    assert line.split()[0] == "-" and "Tốt" in line
+
+
+def test_the_workbook_shows_index_and_band_without_rank(special_zone):
+    out, _, _ = special_zone
+    workbook = openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True)
+    row = next(row for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[1] == "00003")
+    assert row[-1] == "Tốt" and row[-2] is None and 80 in row
+
+
+def test_the_decision_annex_shows_index_and_band_without_rank(special_zone):
+    out, _, _ = special_zone
+    document = docx.Document(str(out / "quyet-dinh.docx"))
+    annex = document.tables[-1]
+    row = next([cell.text for cell in r.cells] for r in annex.rows if any("00003" in cell.text for cell in r.cells))
+    assert row[-1] == "Tốt" and row[-2] == "" and "80,00" in row
