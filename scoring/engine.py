@@ -137,6 +137,16 @@ class CommuneResult:
         """Points, maximum and index per area (assembled from the run's matrices when asked for)."""
         return self._run.area_results(self._row)
 
+    @cached_property
+    def nodes(self) -> tuple:
+        """Points, applicable maximum and index of every criterion with children (scoring.nodes)."""
+        from .nodes import inner_nodes, node_results
+
+        run, row = self._run, self._row
+        if getattr(run, "inner_nodes", None) is None:  # once per run
+            run.inner_nodes = inner_nodes(run.criteria)
+        return node_results(run.criteria, run.final[row], run.counted_max[row], run.inner_nodes)
+
     @property
     def adjustment(self) -> int:
         return self.bonus - self.penalty

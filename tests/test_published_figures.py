@@ -62,3 +62,20 @@ def test_the_decision_annex_shows_index_and_band_without_rank(special_zone):
     annex = document.tables[-1]
     row = next([cell.text for cell in r.cells] for r in annex.rows if any("00003" in cell.text for cell in r.cells))
     assert row[-1] == "Tốt" and row[-2] == "" and "80,00" in row
+
+
+def test_explain_names_the_unranked_block(special_zone, tmp_path):
+    paths = write_scenario(CASES[0], tmp_path)
+    result = CliRunner().invoke(cli, ["explain", "00003", "--criteria", str(paths["criteria"]),
+                                      "--submissions", str(paths["submissions"])])
+    assert result.exit_code == 0, result.output
+    assert "chỉ số 80,00%, không xếp hạng (Đặc khu: khối không xếp hạng), xếp loại Tốt" in result.stdout
+
+
+def test_explain_gives_every_criterion_its_index(tmp_path):
+    case = json.loads((Path(__file__).parent / "cases" / "nodes.json").read_text(encoding="utf-8"))["cases"][0]
+    paths = write_scenario(case, tmp_path)
+    result = CliRunner().invoke(cli, ["explain", "00001", "--criteria", str(paths["criteria"]),
+                                      "--submissions", str(paths["submissions"])])
+    assert result.exit_code == 0, result.output
+    assert "Chỉ số theo tiêu chí: 1.1: 1,00/3,00 (33,33%); 1.2: 1,50/2,00 (75,00%); 1.2.2: 0,50/1,00 (50,00%)" in result.stdout

@@ -128,6 +128,11 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
              "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}
             for a in commune.areas
         ],
+        "nodes": [
+            {"code": n.code, "title": n.title, "area": n.area, "points": to_number(n.points), "max": to_number(n.max),
+             "index": to_number(n.index)}
+            for n in commune.nodes
+        ],
         "not_applicable": list(commune.not_applicable),
         "flags": {
             "missing_evidence": list(commune.flagged(FLAG_MISSING_EVIDENCE)),
