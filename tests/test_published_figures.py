@@ -79,3 +79,22 @@ def test_explain_gives_every_criterion_its_index(tmp_path):
                                       "--submissions", str(paths["submissions"])])
     assert result.exit_code == 0, result.output
     assert "Chỉ số theo tiêu chí: 1.1: 1,00/3,00 (33,33%); 1.2: 1,50/2,00 (75,00%); 1.2.2: 0,50/1,00 (50,00%)" in result.stdout
+
+
+def test_the_decision_states_band_shares_and_each_block(special_zone):
+    out, _, _ = special_zone
+    document = docx.Document(str(out / "quyet-dinh.docx"))
+    text = [p.text for p in document.paragraphs]
+    assert "- Xếp loại Xuất sắc: 01 đơn vị (25,00%);" in text
+    assert "- Khối xã (02 đơn vị): chỉ số bình quân 80,00%; Xuất sắc 01 (50,00%), Khá 01 (50,00%);" in text
+    assert "- Đặc khu (01 đơn vị): chỉ số bình quân 80,00%; Tốt 01 (100,00%); không xếp hạng;" in text
+
+
+def test_the_workbook_states_band_shares_and_each_block(special_zone):
+    out, _, _ = special_zone
+    workbook = openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True)
+    labels = {row[0]: row[1] for row in workbook["Thông tin"].iter_rows(values_only=True) if row and row[0]}
+    assert labels["Số đơn vị và tỷ lệ theo xếp loại"] == \
+        "Xuất sắc: 1 (25,00%); Tốt: 1 (25,00%); Khá: 1 (25,00%); Trung bình: 1 (25,00%); Yếu: 0 (0,00%)"
+    assert labels["Đặc khu"] == ("1 đơn vị; chỉ số bình quân 80,00%; Xuất sắc: 0 (0,00%); Tốt: 1 (100,00%); Khá: 0 (0,00%); "
+                                 "Trung bình: 0 (0,00%); Yếu: 0 (0,00%); không xếp hạng")
