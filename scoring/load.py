@@ -123,6 +123,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         path=path,
         survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),
         awaiting_appraisal=(data.get("provisional") or {}).get("awaiting_appraisal", "self_score"),
+        survey_required=data.get("survey_required", True),
     )
 
 
@@ -283,7 +284,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or
     # missing tallies give provisional results (scoring.provisional), with warnings
-    survey_may_lack = criteria_set is not None and criteria_set.survey_missing != "error"
+    survey_may_lack = criteria_set is not None and (criteria_set.survey_missing != "error" or not criteria_set.survey_required)
     empty_survey = survey_may_lack and survey_file is not None and [i.code for i in survey_file.issues] == ["file-empty"]
     for parsed in submission_files_read + appraisal_files + [f for f in (survey_file,) if f]:
         if parsed is survey_file and empty_survey:

@@ -98,3 +98,23 @@ def test_the_workbook_states_band_shares_and_each_block(special_zone):
         "Xuất sắc: 1 (25,00%); Tốt: 1 (25,00%); Khá: 1 (25,00%); Trung bình: 1 (25,00%); Yếu: 0 (0,00%)"
     assert labels["Đặc khu"] == ("1 đơn vị; chỉ số bình quân 80,00%; Xuất sắc: 0 (0,00%); Tốt: 1 (100,00%); Khá: 0 (0,00%); "
                                  "Trung bình: 0 (0,00%); Yếu: 0 (0,00%); không xếp hạng")
+
+
+def test_an_optional_survey_not_held_is_said_and_is_not_provisional(tmp_path):
+    case = json.loads((Path(__file__).parent / "cases" / "optional_survey.json").read_text(encoding="utf-8"))["cases"][0]
+    paths = write_scenario(case, tmp_path)
+    out = tmp_path / "out"
+    args = ["--criteria", str(paths["criteria"]), "--submissions", str(paths["submissions"]), "--survey", str(paths["survey"])]
+    result = CliRunner().invoke(cli, ["score", *args, "--out", str(out), "--time", TIME])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert not list(validator("results").iter_errors(document))
+    assert document["provisional"] is False and document["provisional_reasons"] == []
+    communes = {c["code"]: c for c in document["communes"]}
+    assert "survey_note" not in communes["00001"]
+    assert communes["00002"]["survey_note"].startswith("không tổ chức điều tra xã hội học tại đơn vị")
+    leaf = next(l for l in communes["00002"]["leaves"] if l["code"] == "2.1")
+    assert (leaf["final"], leaf["counted_max"], leaf["flags"]) == (0, 0, ["no_survey"])
+    explained = CliRunner().invoke(cli, ["explain", "00002", *args])
+    assert "Ghi chú: không tổ chức điều tra xã hội học tại đơn vị" in explained.stdout
+    assert "TẠM TÍNH" not in explained.stdout

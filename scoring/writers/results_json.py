@@ -123,6 +123,7 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
         "rank": commune.rank,
         "band": commune.band,
         **({"index_note": commune.index_note} if commune.index_note else {}),
+        **({"survey_note": commune.survey_note} if commune.survey_note else {}),
         "areas": [
             {"code": a.code, "title": a.title, "points": to_number(a.points), "max": to_number(a.max),
              "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}
