@@ -341,7 +341,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
         if survey_may_lack:
-            warnings += _survey_gaps_per_commune([issue for issue in found if issue.code == "survey-missing"])
+            warnings += _survey_gaps_per_commune([issue for issue in found if issue.code == "survey-missing"],
+                                                 _optional_survey_questions(criteria_set))
             found = [issue for issue in found if issue.code != "survey-missing"]
         issues += found
         if not found and criteria_set is not None:
@@ -398,12 +399,24 @@ def _check_data(submissions, criteria: CriteriaSet | None, base_dir: Path):
     return checked, fact_block(criteria, valid_entries) if criteria is not None else None
 
 
-def _survey_gaps_per_commune(issues):
-    """The survey-missing issues (one per commune and question) as one warning per commune."""
+def _optional_survey_questions(criteria_set) -> int | None:
+    """How many survey questions an optional survey has (issue 13), None when the survey is required."""
+    if criteria_set is None or criteria_set.survey_required:
+        return None
+    return sum(1 for leaf in criteria_set.leaves if leaf.section == SECTION_SURVEY)
+
+
+def _survey_gaps_per_commune(issues, optional_questions: int | None = None):
+    """The survey-missing issues (one per commune and question) as one warning per commune;
+    with an optional survey (``optional_questions``: how many questions it has) a commune
+    lacking every question is said to have had none, which is final, not provisional."""
     questions: dict = {}
     for issue in issues:
         questions.setdefault((issue.file, issue.pointer), []).append(issue.message.rsplit(" ", 1)[-1])
     return [Issue(file, where, "survey-missing",
+                  f"xã mã {where.rsplit('/', 1)[-1]} không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc): "
+                  f"câu {', '.join(codes)} được loại khỏi điểm tối đa"
+                  if optional_questions is not None and len(codes) == optional_questions else
                   f"chưa có số phiếu của xã mã {where.rsplit('/', 1)[-1]} cho câu {', '.join(codes)}; kết quả là TẠM TÍNH")
             for (file, where), codes in questions.items()]
 

@@ -107,6 +107,8 @@ def test_an_optional_survey_not_held_is_said_and_is_not_provisional(tmp_path):
     args = ["--criteria", str(paths["criteria"]), "--submissions", str(paths["submissions"]), "--survey", str(paths["survey"])]
     result = CliRunner().invoke(cli, ["score", *args, "--out", str(out), "--time", TIME])
     assert result.exit_code == 0, result.output
+    assert "xã mã 00002 không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc)" in result.stderr
+    assert "TẠM TÍNH" not in result.stderr
     document = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert not list(validator("results").iter_errors(document))
     assert document["provisional"] is False and document["provisional_reasons"] == []
