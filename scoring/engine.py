@@ -32,6 +32,9 @@ FLAG_AWAITING = "awaiting_appraisal"
 FLAG_NA = "not_applicable"
 FLAG_APPRAISED = "appraised"
 FLAG_SURVEY_MISSING = "survey_missing"  # no tallies yet for this commune and question (provisional)
+FLAG_NO_SURVEY = "no_survey"  # an optional survey not held for this commune: left out of the maximum (issue 13)
+NO_SURVEY_NOTE = ("không tổ chức điều tra xã hội học tại đơn vị (bộ tiêu chí không bắt buộc): các câu hỏi điều tra "
+                  "được loại khỏi điểm tối đa, chỉ số tính trên phần thẩm định")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class LeafResult:
     @cached_property
     def reason(self) -> str:
         """Why the final score, in Vietnamese (see scoring.reasons)."""
+        if FLAG_NO_SURVEY in self.flags:
+            return NO_SURVEY_NOTE
         if FLAG_SURVEY_MISSING in self.flags:
             counted = "tạm tính 0 điểm" if self.counted_max else "loại khỏi điểm tối đa"
             return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
@@ -131,11 +136,22 @@ class CommuneResult:
     _run: "_Run" = field(repr=False, compare=False)
     _row: int = field(repr=False, compare=False)
     index_note: str | None = None  # why the index is undefined (Vietnamese), else None
+    survey_note: str | None = None  # an optional survey not held for the commune (Vietnamese), else None
 
     @cached_property
     def areas(self) -> tuple[AreaResult, ...]:
         """Points, maximum and index per area (assembled from the run's matrices when asked for)."""
         return self._run.area_results(self._row)
+
+    @cached_property
+    def nodes(self) -> tuple:
+        """Points, applicable maximum and index of every criterion with children (scoring.nodes)."""
+        from .nodes import inner_nodes, node_results
+
+        run, row = self._run, self._row
+        if getattr(run, "inner_nodes", None) is None:  # once per run
+            run.inner_nodes = inner_nodes(run.criteria)
+        return node_results(run.criteria, run.final[row], run.counted_max[row], run.inner_nodes)
 
     @property
     def adjustment(self) -> int:
@@ -290,7 +306,7 @@ class _Run:
 
 
 FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW,
-              FLAG_SURVEY_MISSING)
+              FLAG_SURVEY_MISSING, FLAG_NO_SURVEY)
 # every combination of flags as a tuple, indexed by its bit mask (bit i = FLAG_ORDER[i])
 FLAG_SETS = tuple(tuple(flag for i, flag in enumerate(FLAG_ORDER) if mask >> i & 1) for mask in range(1 << len(FLAG_ORDER)))
 
@@ -326,6 +342,15 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
 
     counts = survey_counts(criteria, submissions, survey_tallies)
     survey_missing = survey_gaps(criteria, submissions, survey_tallies)
+    # an optional survey (survey_required false) not held for a commune (no tallies at all):
+    # its survey leaves leave its maximum; final, not provisional
+    unsurveyed = np.zeros_like(survey_missing)
+    if not criteria.survey_required and survey_missing.size:
+        survey_columns = np.array([leaf.section == SECTION_SURVEY for leaf in criteria.leaves], dtype=bool)
+        if survey_columns.any():
+            none_held = survey_missing[:, survey_columns].all(axis=1)
+            unsurveyed = survey_missing & none_held[:, None]
+            survey_missing = survey_missing & ~unsurveyed
     judgement = np.array([leaf.rule.awaits_appraisal and leaf.section != SECTION_SURVEY for leaf in criteria.leaves])
     # judgement leaves not appraised yet, left out until appraised when the set says so
     held_back = judgement & ~appraised if criteria.awaiting_appraisal == "exclude" else np.zeros((size, width), dtype=bool)
@@ -352,7 +377,8 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         if leaf.section in (SECTION_AREA, SECTION_SURVEY):
             run.counted_max[:, column] = np.where(not_applicable & (leaf.not_applicable == NA_EXCLUDE), 0, leaf.max)
         # provisional runs: what is missing counts as the criteria set says
-        left_out = held_back[:, column] | (survey_missing[:, column] & (criteria.survey_missing == "exclude"))
+        left_out = (held_back[:, column] | unsurveyed[:, column]
+                    | (survey_missing[:, column] & (criteria.survey_missing == "exclude")))
         if left_out.any():
             run.final[:, column] = np.where(left_out | survey_missing[:, column], 0, run.final[:, column])
             run.counted_max[:, column] = np.where(left_out, 0, run.counted_max[:, column])
@@ -373,6 +399,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         FLAG_SELF_ABOVE: compared & (selfs > final),
         FLAG_SELF_BELOW: compared & (selfs < final),
         FLAG_SURVEY_MISSING: survey_missing,
+        FLAG_NO_SURVEY: unsurveyed,
     }
     run.flag_bits = sum(run.flags[flag].astype(np.int64) << bit for bit, flag in enumerate(FLAG_ORDER))
     sections = np.array([leaf.section for leaf in criteria.leaves])
@@ -399,7 +426,9 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     keys = {"total": total, "survey": survey_total, "appraised": appraised_total,
             "fewer_missing_evidence": -missing_count}
     ranks = np.zeros(size, dtype=np.int64)
-    ranked_rows = np.flatnonzero(defined)
+    # a block the set marks not ranked (e.g. a special zone): index and band, no rank
+    in_ranked_block = np.array([criteria.block_of(s.type).ranked for s in submissions], dtype=bool)
+    ranked_rows = np.flatnonzero(defined & in_ranked_block)
     ranks[ranked_rows] = _ranks(criteria, [submissions[row] for row in ranked_rows], index[ranked_rows],
                                 {name: values[ranked_rows] for name, values in keys.items()})
     minima = np.array([band.min_index for band in criteria.bands], dtype=np.int64)
@@ -426,12 +455,14 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
         m.tolist() for m in (self_total, appraised_total, survey_total, bonus, penalty, total, maximum, index, ranks))
     defined_list = defined.tolist()
     index_list = [value if ok else None for value, ok in zip(index_list, defined_list)]
-    rank_list = [value if ok else None for value, ok in zip(rank_list, defined_list)]
+    rank_list = [value if ok and in_block else None
+                 for value, ok, in_block in zip(rank_list, defined_list, in_ranked_block.tolist())]
     # ranking order: block, rank, code
     block_position = {unit_type: position for position, block in enumerate(criteria.blocks) for unit_type in block.unit_types}
     # (unranked communes last in their block)
     order = sorted(range(size), key=lambda row: (block_position[submissions[row].type], rank_list[row] is None,
                                                  rank_list[row] or 0, submissions[row].code))
+    unsurveyed_rows = unsurveyed.any(axis=1).tolist() if size else []
     communes = []
     for row in order:
         submission = submissions[row]
@@ -442,6 +473,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
             bonus=bonus[row], penalty=penalty[row], total=total[row], max=maximum[row],
             index=index_list[row], rank=rank_list[row], band=band_names[row], _run=run, _row=row,
             index_note=None if defined_list[row] else UNDEFINED_INDEX_NOTE,
+            survey_note=NO_SURVEY_NOTE if unsurveyed_rows[row] else None,
         ))
     counts = {band.name: 0 for band in criteria.bands}
     for name in band_names:

@@ -118,11 +118,12 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         penalty_title=(adjustments.get("penalty") or {}).get("title"),
         penalty_cap=_h((adjustments.get("penalty") or {}).get("cap", 0)),
         bands=tuple(Band(b["name"], _h(b["min_index"]), b.get("color")) for b in data["bands"]),
-        blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"])) for b in ranking["blocks"]),
+        blocks=tuple(Block(b["id"], b["name"], tuple(b["unit_types"]), b.get("ranked", True)) for b in ranking["blocks"]),
         tie_break=tuple(ranking.get("tie_break") or ()),
         path=path,
         survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),
         awaiting_appraisal=(data.get("provisional") or {}).get("awaiting_appraisal", "self_score"),
+        survey_required=data.get("survey_required", True),
     )
 
 
@@ -283,7 +284,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or
     # missing tallies give provisional results (scoring.provisional), with warnings
-    survey_may_lack = criteria_set is not None and criteria_set.survey_missing != "error"
+    survey_may_lack = criteria_set is not None and (criteria_set.survey_missing != "error" or not criteria_set.survey_required)
     empty_survey = survey_may_lack and survey_file is not None and [i.code for i in survey_file.issues] == ["file-empty"]
     for parsed in submission_files_read + appraisal_files + [f for f in (survey_file,) if f]:
         if parsed is survey_file and empty_survey:
@@ -341,7 +342,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
         if survey_may_lack:
-            warnings += _survey_gaps_per_commune([issue for issue in found if issue.code == "survey-missing"])
+            warnings += _survey_gaps_per_commune([issue for issue in found if issue.code == "survey-missing"],
+                                                 _optional_survey_questions(criteria_set))
             found = [issue for issue in found if issue.code != "survey-missing"]
         issues += found
         if not found and criteria_set is not None:
@@ -421,12 +423,24 @@ def _check_data(submissions, criteria: CriteriaSet | None, base_dir: Path):
     return checked, fact_block(criteria, valid_entries) if criteria is not None else None
 
 
-def _survey_gaps_per_commune(issues):
-    """The survey-missing issues (one per commune and question) as one warning per commune."""
+def _optional_survey_questions(criteria_set) -> int | None:
+    """How many survey questions an optional survey has (issue 13), None when the survey is required."""
+    if criteria_set is None or criteria_set.survey_required:
+        return None
+    return sum(1 for leaf in criteria_set.leaves if leaf.section == SECTION_SURVEY)
+
+
+def _survey_gaps_per_commune(issues, optional_questions: int | None = None):
+    """The survey-missing issues (one per commune and question) as one warning per commune;
+    with an optional survey (``optional_questions``: how many questions it has) a commune
+    lacking every question is said to have had none, which is final, not provisional."""
     questions: dict = {}
     for issue in issues:
         questions.setdefault((issue.file, issue.pointer), []).append(issue.message.rsplit(" ", 1)[-1])
     return [Issue(file, where, "survey-missing",
+                  f"xã mã {where.rsplit('/', 1)[-1]} không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc): "
+                  f"câu {', '.join(codes)} được loại khỏi điểm tối đa"
+                  if optional_questions is not None and len(codes) == optional_questions else
                   f"chưa có số phiếu của xã mã {where.rsplit('/', 1)[-1]} cho câu {', '.join(codes)}; kết quả là TẠM TÍNH")
             for (file, where), codes in questions.items()]
 

@@ -99,6 +99,7 @@ class Block:
     id: str
     name: str
     unit_types: tuple[str, ...]
+    ranked: bool = True  # False: scored and banded, but left out of the ranking (rank empty)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ class CriteriaSet:
     # how an incomplete round is scored (criteria "provisional"; see scoring/provisional.py)
     survey_missing: str = "exclude"
     awaiting_appraisal: str = "self_score"
+    # False: the survey is held "where one is held" (Hà Nội): a commune without tallies has its
+    # survey leaves left out of its maximum, and the rest rescaled to 100 (issue 13)
+    survey_required: bool = True
     # the bonus and penalty sections' items, as trees like the areas' criteria
     bonus_items: tuple[Node, ...] = ()
     penalty_items: tuple[Node, ...] = ()

@@ -98,18 +98,38 @@ def legal_sources(leaves) -> list[str]:
     return [f"Căn cứ ({', '.join(codes)}): {source}" for source, codes in codes_by_source.items()]
 
 
+def rank_text(commune: dict, criteria: dict) -> str:
+    """"hạng 3", or for a block the set does not rank (issue 13) "không xếp hạng (Đặc khu: khối không xếp hạng)"."""
+    if commune.get("rank") is not None:
+        return f"hạng {commune['rank']}"
+    block = next((b for b in criteria.get("blocks", ()) if b["id"] == commune.get("block")), None)
+    if block is not None and block.get("ranked") is False:
+        return f"không xếp hạng ({block['name']}: khối không xếp hạng)"
+    return "không xếp hạng"
+
+
+def node_lines(commune: dict, area: str) -> list[str]:
+    """The area's criteria with children, points ÷ applicable maximum (issue 13), one line:
+    "Chỉ số theo tiêu chí: 1.1: 1,5/3 (50,00%); 1.2: …"; none when the area has no such criterion."""
+    parts = [f"{n['code']}: {num(n['points'])}/{num(n['max'])}"
+             + (f" ({num(n['index'])}%)" if n["index"] is not None else " (không áp dụng)")
+             for n in commune.get("nodes", ()) if n["area"] == area]
+    return [f"Chỉ số theo tiêu chí: {'; '.join(parts)}"] if parts else []
+
+
 def explain(document: dict, commune: dict) -> str:
     """A commune's leaf-by-leaf breakdown with reasons: the answer to "why this score?"."""
     criteria = document["criteria"]
     lines = [banner(document["provisional_reasons"])] if document.get("provisional") else []
     lines += [
         (f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {num(commune['index'])}%, "
-         f"hạng {commune['rank']}, xếp loại {commune['band']}") if commune.get("index") is not None else
+         f"{rank_text(commune, criteria)}, xếp loại {commune['band']}") if commune.get("index") is not None else
         (f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {UNDEFINED_INDEX}, {UNRANKED}, "
          f"không xếp loại ({commune.get('index_note') or ''})"),
         f"Tổng điểm {num(commune['total'])}/{num(commune['max'])} = điểm thẩm định {num(commune['appraised'])} "
         f"+ ĐTXHH {num(commune['survey'])} + thưởng {num(commune['bonus'])} - trừ {num(commune['penalty'])}"
         f" (tự chấm: {num(commune['self_assessed'])})",
+        *([f"Ghi chú: {commune['survey_note']}."] if commune.get("survey_note") else []),
         f"Bộ tiêu chí: {criteria['title']} ({criteria['id']})",
         "",
     ]
@@ -129,7 +149,8 @@ def explain(document: dict, commune: dict) -> str:
         rows = [[leaf["code"], num(leaf["max"], 0), num(leaf["self_score"], 0), num(leaf["evidence_score"], 0),
                  num(leaf["appraised_score"], 0), num(leaf["final"], 0) if leaf["not_applicable"] != "exclude" else "KAD",
                  leaf["reason"]] for leaf in leaves]
-        lines += [title, table(headers, rows, numeric={1, 2, 3, 4, 5}), *legal_sources(leaves), ""]
+        lines += [title, table(headers, rows, numeric={1, 2, 3, 4, 5})]
+        lines += node_lines(commune, key) + legal_sources(leaves) + [""]
     flags = commune["flags"]
     notes = [
         ("Thiếu tài liệu kiểm chứng", flags["missing_evidence"]),

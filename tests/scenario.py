@@ -48,6 +48,8 @@ def criteria_document(case: dict) -> dict:
                                                    {"id": "phuong", "name": "Khối phường", "unit_types": ["phường"]}],
                                         "tie_break": []}),
     }
+    if "survey_required" in case:
+        document["survey_required"] = case["survey_required"]
     if case.get("adjustments"):
         document["adjustments"] = case["adjustments"]
     return document

@@ -40,8 +40,14 @@ def test_scenario(case, tmp_path):
                 assert commune[key] == expected[key], f"{code} {key}"
         for flag, codes in expected.get("flags", {}).items():
             assert commune["flags"][flag] == codes, f"{code} flag {flag}"
+        for node_code, figures in expected.get("nodes", {}).items():
+            node = next(n for n in commune["nodes"] if n["code"] == node_code)
+            assert {key: node[key] for key in figures} == figures, f"{code} node {node_code}"
         if "not_applicable" in expected:
             assert commune["not_applicable"] == expected["not_applicable"]
         for leaf_code, fragment in expected.get("reasons", {}).items():
             leaf = next(l for l in commune["leaves"] if l["code"] == leaf_code)
             assert fragment in leaf["reason"], f"{code} {leaf_code}: {leaf['reason']!r}"
+    # the published figures (issue 13): only the summary keys the case names
+    for key, value in case.get("expected_summary", {}).items():
+        assert document["summary"][key] == value, f"summary {key}"

@@ -163,5 +163,17 @@ class RuleKind:
         raise NotImplementedError
 
 
+class FloorLowest:
+    """Mixin for kinds with a ``floor`` parameter (hundredths): the lowest score a
+    self-assessment or an appraisal may give is the floor when it is negative, else 0 (a
+    positive floor binds the rule's formula, not the council)."""
+
+    floor: int
+
+    @property
+    def lowest(self) -> int:
+        return min(0, self.floor)
+
+
 def nothing(size: int) -> np.ndarray:
     return np.zeros(size, dtype=bool)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Checks, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
+from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class ChoiceOption:
 
 
 @dataclass(frozen=True)
-class Choice(RuleKind):
+class Choice(FloorLowest, RuleKind):
     """The chosen option's points; no choice gives 0."""
 
     kind = "choice"
@@ -34,9 +34,6 @@ class Choice(RuleKind):
         return cls(options=tuple(ChoiceOption(o["value"], o["label"], hundredths(o["points"])) for o in raw["options"]),
                    floor=hundredths(raw.get("floor", 0)))
 
-    @property
-    def lowest(self) -> int:
-        return min(0, self.floor)
 
     @classmethod
     def check(cls, checks: Checks) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..text import reading_note
 from ..vietnamese import format_date
-from .base import Checks, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
+from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 
 
 def describe_document(document) -> str:
@@ -25,7 +25,7 @@ def describe_document(document) -> str:
 
 
 @dataclass(frozen=True)
-class Deadline(RuleKind):
+class Deadline(FloorLowest, RuleKind):
     """On or before ``deadline`` → ``on_time``; later → ``late`` (up to ``late_until`` when given;
     no ``late``: no late tier); later still or no document → ``missing``."""
 
@@ -48,9 +48,6 @@ class Deadline(RuleKind):
                    on_time=hundredths(raw["on_time"]), late=hundredths(raw["late"]) if "late" in raw else (0 if raw.get("late_until") else None),
                    missing=hundredths(raw["missing"]), floor=hundredths(raw.get("floor", 0)))
 
-    @property
-    def lowest(self) -> int:
-        return min(0, self.floor)
 
     @classmethod
     def check(cls, checks: Checks) -> None:

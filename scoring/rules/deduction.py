@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Checks, RuleKind, hundredths, lower_first, nothing, pts
+from .base import Checks, FloorLowest, RuleKind, hundredths, lower_first, nothing, pts
 
 
 @dataclass(frozen=True)
-class Deduction(RuleKind):
+class Deduction(FloorLowest, RuleKind):
     """max − per_violation × violations, at least ``floor``."""
 
     kind = "deduction"
@@ -35,10 +35,6 @@ class Deduction(RuleKind):
         if "floor" in rule:
             checks.not_above(rule["floor"], at + "/floor", "mức sàn")
 
-    @property
-    def lowest(self) -> int:
-        """A negative floor lets a score go below 0; a positive one does not bind the council."""
-        return min(0, self.floor)
 
     def fact_label(self, name):
         return self.violation if name == "violations" else None

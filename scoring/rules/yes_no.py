@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import Checks, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
+from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 
 
 @dataclass(frozen=True)
-class YesNo(RuleKind):
+class YesNo(FloorLowest, RuleKind):
     """Full points when done, else 0."""
 
     kind = "yes_no"
@@ -34,9 +34,6 @@ class YesNo(RuleKind):
             checks.not_above(checks.raw["not_done"], checks.at + "/not_done", "điểm khi không đạt")
             check_floor(checks, [(checks.at + "/not_done", checks.raw["not_done"])])
 
-    @property
-    def lowest(self) -> int:
-        return min(0, self.floor)
 
     def fact_label(self, name):
         return self.question

@@ -486,6 +486,31 @@ def _points(value) -> str:
     return "" if value is None else format_points(from_number(value))
 
 
+def block_lines(blocks: list, band_names: list) -> list[str]:
+    """Issue 13: with several ranking blocks, one line per block as results notices give them:
+    "Khối phường (04 đơn vị): chỉ số bình quân 85,10%; Xuất sắc 01 (25,00%), Tốt 03 (75,00%);
+    chỉ số hài lòng 80,25%; không xếp hạng" (the last words only for a block not ranked)."""
+    if len(blocks) < 2:
+        return []
+    lines = []
+    for block in blocks:
+        if not block.get("communes"):
+            continue
+        figures = []
+        if block.get("average_index") is not None:
+            figures.append(f"chỉ số bình quân {_points(block['average_index'])}%")
+        counts, shares = block.get("bands") or {}, block.get("band_shares") or {}
+        banded = [f"{name} {_count(counts[name])} ({_points(shares.get(name, 0))}%)" for name in band_names if counts.get(name)]
+        if banded:
+            figures.append(", ".join(banded))
+        if block.get("survey_index") is not None:
+            figures.append(f"chỉ số hài lòng {_points(block['survey_index'])}%")
+        if block.get("ranked") is False:
+            figures.append("không xếp hạng")
+        lines.append(f"{_clean(block['name'])} ({_count(block['communes'])} đơn vị): " + "; ".join(figures))
+    return lines
+
+
 # --------------------------------------------------------------------------- context
 
 
@@ -567,9 +592,12 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
     band_names = [_clean(band["name"]) for band in criteria.get("bands") or []]
     band_names += [name for name in band_counts if name not in band_names]
     band_lines = []
+    shares = summary.get("band_shares") or {}  # issue 13: the share of each band, as results notices give it
     for name in band_names:
         count = band_counts.get(name, 0)
-        band_lines.append(f"Xếp loại {name}: {_count(count)} đơn vị" if count else f"Xếp loại {name}: không có đơn vị")
+        share = f" ({_points(shares[name])}%)" if count and name in shares else ""
+        band_lines.append(f"Xếp loại {name}: {_count(count)} đơn vị{share}" if count else f"Xếp loại {name}: không có đơn vị")
+    band_lines += block_lines(summary.get("blocks") or [], band_names)
     band_lines = _punctuate(band_lines, prefix="- ")
     average = summary.get("average_index")
     average_index = f"{_points(average)}%" if average is not None else ""

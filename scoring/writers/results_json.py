@@ -17,6 +17,7 @@ from ..engine import (
 from ..model import INTEGER_FACTS, InputFile
 from ..numbers import exact_hundredths, to_number
 from ..registry import NOT_SUBMITTED
+from ..summary import band_shares, block_summaries
 from ..workers import ordered_map, worker_count
 
 FORMAT = "cchc-results/1"
@@ -128,10 +129,16 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
         "rank": commune.rank,
         "band": commune.band,
         **({"index_note": commune.index_note} if commune.index_note else {}),
+        **({"survey_note": commune.survey_note} if commune.survey_note else {}),
         "areas": [
             {"code": a.code, "title": a.title, "points": to_number(a.points), "max": to_number(a.max),
              "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}
             for a in commune.areas
+        ],
+        "nodes": [
+            {"code": n.code, "title": n.title, "area": n.area, "points": to_number(n.points), "max": to_number(n.max),
+             "index": to_number(n.index)}
+            for n in commune.nodes
         ],
         "not_applicable": list(commune.not_applicable),
         "flags": {
@@ -168,7 +175,8 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             "index_cap": to_number(criteria.index_cap),
             "areas": [{"code": a.code, "title": a.title, "max": to_number(a.max), "source": a.source} for a in criteria.areas],
             "bands": [{"name": b.name, "min_index": to_number(b.min_index), "color": b.color} for b in criteria.bands],
-            "blocks": [{"id": b.id, "name": b.name, "unit_types": list(b.unit_types)} for b in criteria.blocks],
+            "blocks": [{"id": b.id, "name": b.name, "unit_types": list(b.unit_types), **({} if b.ranked else {"ranked": False})}
+                       for b in criteria.blocks],
             "tie_break": list(criteria.tie_break),
         },
         "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in files],
@@ -184,6 +192,7 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
             "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
             "appraised_communes": sum(1 for c in results.communes if c.flagged(FLAG_APPRAISED)),
+            **published_figures(results),
         },
         "not_submitted": [
             {"code": unit.code, "name": unit.name, "type": unit.type, "block": unit.block,
@@ -191,6 +200,20 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             for unit in results.not_submitted
         ],
         "communes": communes,
+    }
+
+
+def published_figures(results: Results) -> dict:
+    """The summary's figures provinces publish (scoring.summary, issue 13): band shares of
+    the whole set and, per ranking block, units, average index, band counts and shares,
+    survey index. Percentages as numbers with two decimals."""
+    def shares(values):
+        return {name: to_number(value) for name, value in values.items()}
+
+    return {
+        "band_shares": shares(band_shares(results.band_counts)),
+        "blocks": [{**row, "average_index": to_number(row["average_index"]), "band_shares": shares(row["band_shares"]),
+                    "survey_index": to_number(row["survey_index"])} for row in block_summaries(results)],
     }
 
 

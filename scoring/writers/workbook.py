@@ -1062,6 +1062,8 @@ class _Builder:
                  "; ".join(f"{unit['name']} ({unit['code']})" for unit in missing))
         if summary.get("average_index") is not None:
             item("Chỉ số CCHC bình quân (%)", summary["average_index"], "num", self.f_value_index)
+        for label, text in published_items(summary, [band["name"] for band in self.bands]):  # issue 13
+            item(label, text)
         item("Phần mềm chấm điểm", f"{engine.get('name', '')} {engine.get('version', '')}".strip())
         item("Thời điểm chấm điểm", _moment_text(self.results.get("generated_at")))
         item("Định dạng kết quả", self.results.get("format"))
@@ -1212,6 +1214,32 @@ class _Builder:
             ws.write_blank(row, col, None, self.f_bold_text)
         ws.freeze_panes(header + 1, 2)
         self._print_setup(ws, header)
+
+
+def published_items(summary: dict, band_names: list) -> list[tuple[str, str]]:
+    """Issue 13: the figures results notices publish, as (label, text) lines of the "Thông tin"
+    sheet: band counts and shares of the whole set, then per ranking block its units, average
+    index, band counts and shares and survey index ("không xếp hạng" for a block not ranked)."""
+    def share(value):
+        return format_points(from_number(value))
+
+    def bands_text(counts, shares):
+        return "; ".join(f"{name}: {counts.get(name, 0)} ({share(shares.get(name, 0))}%)" for name in band_names)
+
+    items = []
+    if summary.get("band_shares") is not None:
+        items.append(("Số đơn vị và tỷ lệ theo xếp loại", bands_text(summary.get("bands") or {}, summary["band_shares"])))
+    for block in summary.get("blocks") or []:
+        parts = [f"{block['communes']} đơn vị"]
+        if block.get("average_index") is not None:
+            parts.append(f"chỉ số bình quân {share(block['average_index'])}%")
+        parts.append(bands_text(block.get("bands") or {}, block.get("band_shares") or {}))
+        if block.get("survey_index") is not None:
+            parts.append(f"chỉ số hài lòng (ĐTXHH) {share(block['survey_index'])}%")
+        if block.get("ranked") is False:
+            parts.append("không xếp hạng")
+        items.append((f"{block['name']}", "; ".join(parts)))
+    return items
 
 
 def _with_not_submitted(communes: list, missing) -> list:
