@@ -123,6 +123,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         path=path,
         survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),
         awaiting_appraisal=(data.get("provisional") or {}).get("awaiting_appraisal", "self_score"),
+        comparison=data.get("comparison"),
     )
 
 
