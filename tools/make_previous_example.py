@@ -46,7 +46,7 @@ def _spread(areas: list[dict], maxima: dict, delta: int) -> None:
             if delta == 0:
                 break
             step = max(-25, min(25, delta))
-            if 0 <= area["points"] + step <= exact_hundredths(maxima[area["code"]]):
+            if 0 <= area["points"] + step <= exact_hundredths(area["max"]):  # the applicable maximum
                 area["points"] += step
                 delta -= step
                 moved = True
