@@ -112,11 +112,12 @@ def to_frames(results) -> dict:
     }
 
 
-def load_previous(sources, inputs) -> list[tuple[str, dict]]:
+def load_previous(sources, inputs) -> list[tuple[str, dict, str]]:
     """Last year's results for ``score --previous`` (scoring.previous): each source a
-    results.json path or the document as plain data. Returns [(shown name, document)];
-    raises InputError with every problem (schema, criteria family, year, a unit in two
-    files, the comparison rules of ``inputs.criteria``) at ``file:/json/pointer``."""
+    results.json path or the document as plain data. Returns [(shown name, document,
+    sha256 of its bytes)]; raises InputError with every problem (schema, criteria family,
+    year, a unit in two files, the comparison rules of ``inputs.criteria``) at
+    ``file:/json/pointer``."""
     from pathlib import Path
 
     from .files import document_from_data, read_document
@@ -128,7 +129,7 @@ def load_previous(sources, inputs) -> list[tuple[str, dict]]:
     issues = check_previous(parsed, inputs.criteria) + population_issues(inputs.registry, inputs.criteria)
     if issues:
         raise InputError(issues)
-    return [(item.path, item.data) for item in parsed]
+    return [(item.path, item.data, item.sha256) for item in parsed]
 
 
 def compare_previous(results, previous, registry=None):

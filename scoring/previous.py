@@ -186,14 +186,16 @@ def _fails(rule: dict, unit: dict, positions: dict, ranked_in_block: Counter) ->
 def compare(results, previous, registry=None) -> dict:
     """This year's results against the previous ones: results.json's ``comparison`` object.
 
-    ``results``: scoring.engine.Results; ``previous``: [(shown_name, document)], results
-    documents already checked by check_previous; ``registry``: scoring.registry.Registry or
+    ``results``: scoring.engine.Results; ``previous``: [(shown_name, document)] or
+    [(shown_name, document, sha256)], results documents already checked by check_previous; ``registry``: scoring.registry.Registry or
     None. Points are JSON numbers (two decimals, exact); see the module docstring for the
     rules. Shape: {"previous": [...], "merged_previous", "previous_approval",
     "eligibility_rules": [...], "units": [per commune, ranking order], "summary": {...}}.
     """
     criteria = results.criteria
     config = settings(criteria)
+    hashes = [item[2] if len(item) > 2 else None for item in previous]
+    previous = [(item[0], item[1]) for item in previous]
     by_code: dict[str, tuple[str, dict, dict]] = {}
     for shown, document in previous:
         for commune in document["communes"]:
@@ -209,8 +211,9 @@ def compare(results, previous, registry=None) -> dict:
         _judge(unit, rules, positions, ranked_in_block)
     return {
         "previous": [{"file": shown, "criteria_id": document["criteria"]["id"], "year": document["criteria"]["year"],
-                      "issuer": document["criteria"]["issuer"].get("name"), "communes": len(document["communes"])}
-                     for shown, document in previous],
+                      "issuer": document["criteria"]["issuer"].get("name"), "communes": len(document["communes"]),
+                      "sha256": sha256}
+                     for (shown, document), sha256 in zip(previous, hashes)],
         "merged_previous": config["merged_previous"],
         "previous_approval": config["previous_approval"],
         "eligibility_rules": [{**rule, "text": _rule_text(rule), "needs_previous": rule["kind"] in NEEDS_PREVIOUS}
