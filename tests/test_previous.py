@@ -1,6 +1,6 @@
 """Year over year (issue 15): score --previous against last year's results.json.
 
-Scenario cases as data (tests/cases/previous/*.json, hand arithmetic in each note) run
+Scenario cases as data (tests/previous_cases/*.json, hand arithmetic in each note) run
 through the library (scoring.load_previous, scoring.previous.compare); one broken fixture
 per new error code (tests/fixtures/previous/*.json) run through the CLI, which must exit 1
 with the error at its pointer and write nothing; the outputs read back (results.json
@@ -28,7 +28,7 @@ from scoring.registry import build_registry
 from scoring.validate import schema_issues
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = sorted((ROOT / "tests" / "cases" / "previous").glob("*.json"))
+CASES = sorted((ROOT / "tests" / "previous_cases").glob("*.json"))
 BAD = sorted((ROOT / "tests" / "fixtures" / "previous").glob("*.json"))
 CRITERIA = ROOT / "criteria" / "tu-mo-rong-2023.json"
 PREVIOUS = {"tu-mo-rong-2022": ROOT / "submissions" / "tu-mo-rong-2022" / "results.json",
