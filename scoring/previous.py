@@ -157,6 +157,12 @@ def _signed(hundredths: int) -> str:
     return ("+" if hundredths > 0 else "") + format_points(hundredths)
 
 
+def _needs_previous(rule: dict) -> bool:
+    """Whether an eligibility rule (not a scoring rule kind) compares with last year: band_drop."""
+    kind = rule["kind"]
+    return kind in NEEDS_PREVIOUS
+
+
 def _rule_text(rule: dict) -> str:
     kind = rule["kind"]
     if kind == "band_at_or_below":
@@ -216,7 +222,7 @@ def compare(results, previous, registry=None) -> dict:
                      for (shown, document), sha256 in zip(previous, hashes)],
         "merged_previous": config["merged_previous"],
         "previous_approval": config["previous_approval"],
-        "eligibility_rules": [{**rule, "text": _rule_text(rule), "needs_previous": rule["kind"] in NEEDS_PREVIOUS}
+        "eligibility_rules": [{**rule, "text": _rule_text(rule), "needs_previous": _needs_previous(rule)}
                               for rule in rules],
         "units": units,
         "summary": _summary(units, results, previous),
@@ -304,7 +310,7 @@ def _judge(unit: dict, rules, positions, ranked_in_block) -> None:
                     eligibility_note="chỉ số không xác định: không xét điều kiện khen thưởng")
         return
     for rule in rules:
-        if rule["kind"] in NEEDS_PREVIOUS and unit["previous_index"] is None:
+        if _needs_previous(rule) and unit["previous_index"] is None:
             skipped.append(rule["id"])
             continue
         if _fails(rule, unit, positions, ranked_in_block):
