@@ -27,6 +27,7 @@ from scoring import i18n
 from scoring.text import name_key
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
+from scoring import compare_previous, load_previous  # year over year (scoring/previous.py)
 from scoring.workers import ChildDied, end_children
 from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFault, OutputNotWritable
 from scoring.writers.decision import DecisionDetails, load_details, override_details, write_decision
@@ -228,8 +229,10 @@ def validate(criteria, submissions, appraisal, survey, registry):
 @click.option("--force", is_flag=True, help="Ghi đè kết quả đã có.")
 @click.option("--time", "fixed_time", callback=parse_time,
               help="Thời điểm ghi vào kết quả (ISO 8601); cùng đầu vào và cùng --time cho cùng kết quả.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="results.json của năm trước (có thể nhiều tệp): so sánh với năm trước, xét điều kiện khen thưởng.")
 @fail_on_bad_input
-def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_time):
+def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_time, previous=()):
     """Chấm điểm, xếp hạng, xếp loại các xã và ghi kết quả vào --out.
 
     Ghi results.json (kết quả đầy đủ, có giải thích từng điểm), ket-qua.xlsx (bảng xếp hạng,
@@ -240,6 +243,8 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
     """
     inputs = load(criteria, submissions, appraisal, survey, registry)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
+    if previous:  # year over year (scoring/previous.py); checked before anything is written
+        results = compare_previous(results, load_previous(previous, inputs), inputs.registry)
     with progress_bar("Ghi kết quả") as progress:
         written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force,
                                           progress=progress)
@@ -252,8 +257,10 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
 @cli.command(context_settings=CONTEXT)
 @click.argument("commune_code")
 @input_options
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="results.json của năm trước: in năm trước bên cạnh năm nay.")
 @fail_on_bad_input
-def explain(commune_code, criteria, submissions, appraisal, survey, registry):
+def explain(commune_code, criteria, submissions, appraisal, survey, registry, previous=()):
     """Giải thích điểm của một xã, từng tiêu chí, kèm lý do.
 
     Ví dụ: python cli.py explain 23545
@@ -282,6 +289,12 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry):
     # only that commune is rendered (its leaves and reasons): the document of one commune
     document = results_document(replace(results, communes=Communes(match[:1])), inputs.files, generated_at="")
     click.echo(explain_text(document, document["communes"][0]), nl=False)
+    if previous:  # last year beside this year (scoring/previous.py)
+        from scoring.previous import area_lines, compare, explain_lines
+
+        comparison = compare(results, load_previous(previous, inputs), inputs.registry)
+        lines = explain_lines(comparison, match[0].code) + area_lines(comparison, document["communes"][0])
+        click.echo("\n".join(lines))
 
 
 @cli.command(context_settings=CONTEXT)

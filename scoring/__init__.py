@@ -16,5 +16,7 @@ ENGINE_NAME = "cchc-scoring"
 
 from .errors import CchcError, InputError, Issue  # noqa: E402
 from .api import find_issues, load, score, to_frames  # noqa: E402
+from .api import compare_previous, load_previous  # noqa: E402  (year over year: scoring/previous.py)
 
-__all__ = ["load", "find_issues", "score", "to_frames", "InputError", "CchcError", "Issue", "__version__"]
+__all__ = ["load", "find_issues", "score", "to_frames", "load_previous", "compare_previous", "InputError", "CchcError",
+           "Issue", "__version__"]

@@ -110,3 +110,33 @@ def to_frames(results) -> dict:
         "criteria": pd.DataFrame(criterion_rows).set_index(["commune", "criterion"]) if criterion_rows else pd.DataFrame(),
         "leaves": pd.DataFrame(leaf_rows).set_index(["commune", "leaf"]) if leaf_rows else pd.DataFrame(),
     }
+
+
+def load_previous(sources, inputs) -> list[tuple[str, dict, str]]:
+    """Last year's results for ``score --previous`` (scoring.previous): each source a
+    results.json path or the document as plain data. Returns [(shown name, document,
+    sha256 of its bytes)]; raises InputError with every problem (schema, criteria family,
+    year, a unit in two files, the comparison rules of ``inputs.criteria``) at
+    ``file:/json/pointer``."""
+    from pathlib import Path
+
+    from .files import document_from_data, read_document
+    from .previous import check_previous, population_issues
+
+    parsed = [read_document(Path(source)) if isinstance(source, (str, Path))
+              else document_from_data(source, f"<kết quả năm trước {number + 1}>")
+              for number, source in enumerate(sources)]
+    issues = check_previous(parsed, inputs.criteria) + population_issues(inputs.registry, inputs.criteria)
+    if issues:
+        raise InputError(issues)
+    return [(item.path, item.data, item.sha256) for item in parsed]
+
+
+def compare_previous(results, previous, registry=None):
+    """``results`` (scoring.engine.Results) with their comparison against ``previous``
+    (load_previous's list): the same Results, ``comparison`` set (scoring.previous.compare)."""
+    from dataclasses import replace
+
+    from .previous import compare
+
+    return replace(results, comparison=compare(results, previous, registry))

@@ -201,6 +201,8 @@ class Results:
     not_submitted: tuple = ()
     # why the results are provisional (TẠM TÍNH): scoring.provisional.reasons; () when final
     provisional: tuple = ()
+    # against last year (scoring.previous.compare, results.json "comparison"); None without --previous
+    comparison: Mapping | None = None
 
     def commune(self, code: str) -> dict:
         """One commune's result as plain data, points as exact Decimals (scoring.api.commune_data);

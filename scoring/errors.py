@@ -215,6 +215,13 @@ CODES = {
     "template-missing": "Không tìm thấy mẫu quyết định.",
     "template-not-docx": "Mẫu quyết định không phải tệp Word .docx hợp lệ (tệp khác loại, gói hỏng, XML hỏng).",
     "template-code": "Mã mẫu (Jinja) trong mẫu quyết định sai cú pháp hoặc dùng tên không có.",
+    # year over year (score --previous; scoring/previous.py)
+    "previous-criteria-mismatch": "Kết quả năm trước chấm theo bộ tiêu chí không cùng họ (không được nhận để so sánh).",
+    "previous-year-mismatch": "Kết quả năm trước không phải của năm liền trước năm đang chấm.",
+    "previous-provisional": "Kết quả năm trước là kết quả TẠM TÍNH, không phải kết quả đã phê duyệt.",
+    "previous-duplicate-unit": "Một đơn vị có kết quả năm trước trong hai tệp.",
+    "previous-population-missing": "Thiếu dân số của đơn vị tiền thân khi bộ tiêu chí so sánh theo đơn vị đông dân nhất.",
+    "eligibility-band-unknown": "Điều kiện khen thưởng nêu một xếp loại không có trong bộ tiêu chí.",
 }
 
 

@@ -124,6 +124,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
         survey_missing=(data.get("provisional") or {}).get("survey_missing", "exclude"),
         awaiting_appraisal=(data.get("provisional") or {}).get("awaiting_appraisal", "self_score"),
         survey_required=data.get("survey_required", True),
+        comparison=data.get("comparison"),
     )
 
 

@@ -131,6 +131,8 @@ class CriteriaSet:
     # the bonus and penalty sections' items, as trees like the areas' criteria
     bonus_items: tuple[Node, ...] = ()
     penalty_items: tuple[Node, ...] = ()
+    # year over year (criteria "comparison"; see scoring/previous.py): plain data, None when absent
+    comparison: Mapping | None = None
 
     def leaf(self, code: str) -> Leaf | None:
         return self._by_code.get(code)

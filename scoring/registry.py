@@ -41,6 +41,8 @@ class Unit:
     type: str
     block: str
     predecessors: tuple[str, ...] = ()
+    # (code, population) of predecessors, when the registry gives them (scoring/previous.py)
+    predecessor_population: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def build_registry(data: dict, path: str, criteria) -> Registry:
     units = []
     for unit in data["units"]:
         block = unit.get("block") or criteria.block_of(unit["type"]).id
-        units.append(Unit(unit["code"], unit["name"], unit["type"], block, tuple(unit.get("predecessors", ()))))
+        units.append(Unit(unit["code"], unit["name"], unit["type"], block, tuple(unit.get("predecessors", ())),
+                          tuple(sorted((unit.get("predecessor_population") or {}).items()))))
     import datetime as dt
 
     deadlines = tuple((step, dt.date.fromisoformat(str(data["deadlines"][step])))

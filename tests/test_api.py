@@ -38,7 +38,8 @@ def test_the_readme_example_runs_as_written(monkeypatch, tmp_path):
 
 
 def test_the_public_names_are_a_handful():
-    assert set(scoring.__all__) == {"load", "find_issues", "score", "to_frames", "InputError", "CchcError", "Issue", "__version__"}
+    assert set(scoring.__all__) == {"load", "find_issues", "score", "to_frames", "InputError", "CchcError", "Issue", "__version__",
+                                    "load_previous", "compare_previous"}  # year over year (issue 15)
 
 
 @pytest.fixture()

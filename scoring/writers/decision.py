@@ -747,6 +747,10 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
 
     if results.get("provisional"):
         _mark_provisional(document.docx, results.get("provisional_reasons") or [])
+    if results.get("comparison"):  # year over year: the units not eligible for awards (decision_comparison.py)
+        from .decision_comparison import add_eligibility
+
+        add_eligibility(document.docx, results)
     moment = _run_time(results)
     properties = document.docx.core_properties
     properties.title = context["document_title"]

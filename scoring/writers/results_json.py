@@ -199,6 +199,7 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
              "predecessors": list(unit.predecessors), "status": NOT_SUBMITTED}
             for unit in results.not_submitted
         ],
+        **({"comparison": results.comparison} if results.comparison is not None else {}),
         "communes": communes,
     }
 

@@ -85,6 +85,7 @@ from scoring.provisional import MARK, banner
 from scoring.report import UNDEFINED_INDEX
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
+from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.xlsx_text import truncate_utf16, write_text
 
 EXCEL_MAX_ROWS = 1_048_576   # Excel's limits: beyond them a cell is silently not written
@@ -447,9 +448,11 @@ class _Builder:
             self._formats()
             sheets = {name: wb.add_worksheet(name) for name in FIXED_SHEETS
                       if name != SHEET_DETAIL or self.detail_sheet}
+            # with --previous: this year against last year (scoring/writers/comparison_sheet.py)
+            compared = wb.add_worksheet(SHEET_COMPARISON) if self.results.get("comparison") else None
             commune_sheets = []
             if self.per_commune_sheets:
-                used = {name.casefold() for name in FIXED_SHEETS}
+                used = {name.casefold() for name in (*FIXED_SHEETS, SHEET_COMPARISON)}
                 for commune in self.communes:
                     name = _sheet_name(commune["name"], commune["code"], used)
                     commune_sheets.append((commune, wb.add_worksheet(name)))
@@ -461,6 +464,8 @@ class _Builder:
             self._missing(sheets[SHEET_MISSING])
             self._charts(sheets[SHEET_CHARTS], area_stats)
             self._about(sheets[SHEET_ABOUT], [ws.name for _, ws in commune_sheets])
+            if compared is not None:
+                write_comparison_sheet(self, compared)
             for commune, ws in commune_sheets:
                 self._commune_sheet(ws, commune)
         except BaseException:

@@ -1,0 +1,246 @@
+"""Year over year (issue 15): score --previous against last year's results.json.
+
+Scenario cases as data (tests/previous_cases/*.json, hand arithmetic in each note) run
+through the library (scoring.load_previous, scoring.previous.compare); one broken fixture
+per new error code (tests/fixtures/previous/*.json) run through the CLI, which must exit 1
+with the error at its pointer and write nothing; the outputs read back (results.json
+against its schema, the workbook with openpyxl, the decision with python-docx); and the
+outputs without --previous unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import scoring
+from cli import cli
+from scoring.files import document_from_data
+from scoring.previous import compare
+from scoring.registry import build_registry
+from scoring.validate import schema_issues
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((ROOT / "tests" / "previous_cases").glob("*.json"))
+BAD = sorted((ROOT / "tests" / "fixtures" / "previous").glob("*.json"))
+CRITERIA = ROOT / "criteria" / "tu-mo-rong-2023.json"
+PREVIOUS = {"tu-mo-rong-2022": ROOT / "submissions" / "tu-mo-rong-2022" / "results.json",
+            "vi-du-sap-nhap": ROOT / "submissions" / "vi-du-sap-nhap" / "ket-qua-2022.json"}
+REGISTRY = {"vi-du-sap-nhap": ROOT / "submissions" / "vi-du-sap-nhap" / "registry.json"}
+TIME = "2024-02-01T08:00:00+07:00"
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    """The bundled example loaded and scored once (inputs, results)."""
+    inputs = scoring.load()
+    return inputs, scoring.score(inputs)
+
+
+# ------------------------------------------------------------------ scenario cases
+
+
+@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+def test_case(path, bundled):
+    case = _read(path)
+    assert case["note"], "every case carries its hand arithmetic"
+    inputs, results = bundled
+    if case.get("comparison"):
+        criteria = replace(results.criteria, comparison={**results.criteria.comparison, **case["comparison"]})
+        results = replace(results, criteria=criteria)
+        inputs = replace(inputs, criteria=criteria)
+    registry = None
+    if case.get("registry"):
+        registry = build_registry(_read(REGISTRY[case["registry"]]), "registry.json", results.criteria)
+        inputs = replace(inputs, registry=registry)
+    documents = []
+    for name in case["previous"]:
+        document = _read(PREVIOUS[name])
+        document["communes"] = [c for c in document["communes"] if c["code"] not in case.get("drop_previous", ())]
+        documents.append(document)
+    previous = scoring.load_previous(documents, inputs)  # plain data in: checked as files are
+    comparison = compare(results, previous, registry)
+    units = {unit["code"]: unit for unit in comparison["units"]}
+    assert [unit["code"] for unit in comparison["units"]] == [c.code for c in results.communes]
+    for code, expected in case.get("expect_units", {}).items():
+        unit = units[code]
+        for key, value in expected.items():
+            if key == "excluded_by":
+                assert [item["rule"] for item in unit["excluded_by"]] == value, (path.name, code)
+            elif key == "note_has":
+                assert value in ((unit.get("eligibility_note") or "") + (unit.get("note") or "")), (path.name, code)
+            else:
+                assert unit[key] == value, (path.name, code, key, unit[key])
+    summary = comparison["summary"]
+    for key, value in case.get("expect_summary", {}).items():
+        if key in ("largest_rises", "largest_falls"):
+            assert [item["code"] for item in summary[key]] == value, (path.name, key)
+        elif key == "bands":
+            assert {item["band"]: [item["previous"], item["this_year"]] for item in summary["bands"]} == value
+        else:
+            assert summary[key] == value, (path.name, key, summary[key])
+
+
+def test_changes_equal_a_computation_from_the_two_files(bundled):
+    """Every unit's change, rank change and band change against the two documents themselves."""
+    inputs, results = bundled
+    old = {c["code"]: c for c in _read(PREVIOUS["tu-mo-rong-2022"])["communes"]}
+    comparison = compare(results, scoring.load_previous([PREVIOUS["tu-mo-rong-2022"]], inputs))
+    order = [band.name for band in results.criteria.bands]
+    for unit in comparison["units"]:
+        now = results.commune(unit["code"])
+        before = old[unit["code"]]
+        cents = round(float(now["index"]) * 100) - round(before["index"] * 100)
+        assert round(unit["index_change"] * 100) == cents
+        assert unit["rank_change"] == before["rank"] - now["rank"]
+        assert unit["band_change"] == order.index(before["band"]) - order.index(now["band"])
+
+
+def test_comparison_is_schema_valid_and_absent_without_previous(tmp_path):
+    out = tmp_path / "out"
+    result = run("score", "--out", out, "--time", TIME, "--previous", PREVIOUS["tu-mo-rong-2022"])
+    assert result.exit_code == 0, result.output
+    document = _read(out / "results.json")
+    assert schema_issues(document_from_data(document, "results.json"), "results") == []
+    assert document["comparison"]["summary"]["not_eligible"] == 3
+    plain = tmp_path / "plain"
+    assert run("score", "--out", plain, "--time", TIME).exit_code == 0
+    assert "comparison" not in _read(plain / "results.json")
+    assert "So sánh năm trước" not in openpyxl.load_workbook(plain / "ket-qua.xlsx").sheetnames
+    assert "không đủ điều kiện" not in "\n".join(p.text for p in docx.Document(plain / "quyet-dinh.docx").paragraphs)
+
+
+def test_outputs_show_the_units_not_eligible(tmp_path):
+    out = tmp_path / "out"
+    result = run("score", "--out", out, "--time", TIME, "--previous", PREVIOUS["tu-mo-rong-2022"])
+    assert result.exit_code == 0, result.output
+    document = _read(out / "results.json")
+    excluded = {u["code"]: [e["rule"] for e in u["excluded_by"]] for u in document["comparison"]["units"]
+                if u["eligible"] is False}
+    assert excluded == {"23518": ["giam-hai-bac"], "23527": ["xep-loai-trung-binh"], "23533": ["xep-loai-trung-binh"]}
+    # the workbook: a comparison sheet, changes coloured, a chart
+    book = openpyxl.load_workbook(out / "ket-qua.xlsx")
+    sheet = book["So sánh năm trước"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=5, max_row=15)}
+    ngoc_yeu = rows["23518"]
+    assert [ngoc_yeu[3].value, ngoc_yeu[4].value, ngoc_yeu[5].value] == [90.19, 75.84, -14.35]
+    assert ngoc_yeu[9].value == "Xuất sắc → Khá" and ngoc_yeu[11].value == "không đủ điều kiện"
+    assert "giảm từ 2 bậc" in ngoc_yeu[12].value
+    assert ngoc_yeu[5].fill.fgColor.rgb.endswith("FFC7CE")  # a fall is red
+    assert rows["23512"][5].fill.fgColor.rgb.endswith("C6EFCE")  # a rise is green
+    assert rows["23533"][11].value == "không đủ điều kiện" and "Trung bình" in rows["23533"][12].value
+    assert len(sheet._charts) == 1
+    # the decision: Điều 2 names them with their rule, before Điều 3
+    texts = [p.text for p in docx.Document(out / "quyet-dinh.docx").paragraphs]
+    article3 = next(i for i, text in enumerate(texts) if text.startswith("Điều 3"))
+    paragraph = texts[article3 - 1]
+    assert "không đủ điều kiện xét khen thưởng toàn diện" in paragraph
+    assert "Quyết định số 47/QĐ-UBND ngày 10/02/2023" in paragraph
+    for name, rule in (("Ngọc Yêu", "giảm từ 2 bậc"), ("Văn Xuôi", "Trung bình trở xuống"), ("Tê Xăng", "Trung bình trở xuống")):
+        assert name in paragraph and rule in paragraph.split(name, 1)[1]
+
+
+def test_merger_example_through_the_cli(tmp_path):
+    out = tmp_path / "out"
+    result = run("score", "--out", out, "--time", TIME, "--registry", REGISTRY["vi-du-sap-nhap"],
+                 "--previous", PREVIOUS["vi-du-sap-nhap"])
+    assert result.exit_code == 0, result.output
+    unit = next(u for u in _read(out / "results.json")["comparison"]["units"] if u["code"] == "23503")
+    assert (unit["match"], unit["derived"], unit["previous_index"], unit["index_change"]) == ("predecessors", True, 87.9, 5.64)
+    assert "trung bình cộng chỉ số của 3 đơn vị tiền thân" in unit["note"]
+    sheet = openpyxl.load_workbook(out / "ket-qua.xlsx")["So sánh năm trước"]
+    row = next(r for r in sheet.iter_rows(min_row=5, max_row=15) if r[1].value == "23503")
+    assert "suy ra từ đơn vị tiền thân" in row[10].value
+
+
+def test_explain_shows_last_year_beside_this_year():
+    result = run("explain", "23518", "--previous", PREVIOUS["tu-mo-rong-2022"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "SO VỚI NĂM TRƯỚC" in text
+    assert "Chỉ số: năm trước 90,19%, năm nay 75,84%, thay đổi -14,35 điểm" in text
+    assert "Xếp loại: Xuất sắc → Khá" in text
+    assert "Khen thưởng: không đủ điều kiện" in text
+    assert "Theo lĩnh vực (chỉ số năm trước → năm nay):" in text
+    assert "8. Điều tra xã hội học:" in text
+
+
+# ------------------------------------------------------------------ broken fixtures, through the CLI
+
+
+def _patched(document, patch):
+    if "set" in patch:
+        pointer, value = patch["set"]
+        *parents, last = pointer.strip("/").split("/")
+    else:
+        *parents, last = patch["delete"].strip("/").split("/")
+    node = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    key = int(last) if isinstance(node, list) else last
+    if "set" in patch:
+        node[key] = value
+    else:
+        del node[key]
+
+
+@pytest.mark.parametrize("path", BAD, ids=[path.stem for path in BAD])
+def test_broken_fixture(path, tmp_path):
+    fixture = _read(path)
+    assert fixture["description"] and fixture["expect"]
+    sources = {"previous": PREVIOUS[fixture.get("previous", "tu-mo-rong-2022")], "criteria": CRITERIA,
+               "registry": REGISTRY.get(fixture.get("registry"))}
+    names = {"previous": "previous.json", "criteria": "criteria.json", "registry": "registry.json"}
+    documents = {role: _read(source) for role, source in sources.items() if source is not None}
+    raw = {}
+    twice = False
+    for patch in fixture["patches"]:
+        if patch.get("twice"):
+            twice = True
+        elif "truncate" in patch:
+            raw[patch["target"]] = sources[patch["target"]].read_bytes()[:patch["truncate"]]
+        else:
+            _patched(documents[patch["target"]], patch)
+    for role, document in documents.items():
+        target = tmp_path / names[role]
+        target.write_bytes(raw.get(role) or json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
+    args = ["score", "--out", tmp_path / "out", "--time", TIME, "--criteria", tmp_path / "criteria.json",
+            "--previous", tmp_path / "previous.json"]
+    if twice:
+        shutil.copy(tmp_path / "previous.json", tmp_path / "previous-2.json")
+        args += ["--previous", tmp_path / "previous-2.json"]
+    if "registry" in documents:
+        args += ["--registry", tmp_path / "registry.json"]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "out").exists(), "nothing is written on error"
+    for file, pointer, code in fixture["expect"]:
+        wanted = f"{file}:{pointer}: "
+        assert any(wanted in line and line.endswith(f"[{code}]") for line in result.output.splitlines()), \
+            (path.name, wanted, code, result.output)
+
+
+def test_every_new_code_has_a_broken_fixture():
+    from scoring.errors import CODES
+
+    source = (ROOT / "scoring" / "previous.py").read_text(encoding="utf-8")
+    codes = {code for code in CODES if f'"{code}"' in source}
+    covered = {code for path in BAD for _, _, code in _read(path)["expect"]}
+    assert codes and codes <= covered, codes - covered
