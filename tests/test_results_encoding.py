@@ -59,3 +59,20 @@ def test_a_national_commune_entry(tmp_path, monkeypatch):
     whole = dumps(results_document(results, inputs.files, generated_at="2024-02-01T08:00:00+07:00"))
     stream_results(results, inputs.files, generated_at="2024-02-01T08:00:00+07:00", target=tmp_path / "r.json")
     assert (tmp_path / "r.json").read_bytes() == whole
+
+
+def test_a_light_entry_is_the_full_entry_cut_to_the_listed_fields():
+    """The workbook's light document builds only LISTED_FIELDS of a flagged leaf (issue 19):
+    the same values, in the same order, as the full entry cut."""
+    from scoring.engine import score
+    from scoring.load import load_inputs
+    from scoring.writers.results_json import LISTED_FIELDS, _leaf, _listed
+
+    results = score(load_inputs())
+    seen = 0
+    for commune in results.communes:
+        for result in commune.leaf_results():
+            full = _leaf(result)
+            assert list(_listed(result).items()) == [(name, full[name]) for name in LISTED_FIELDS], result.leaf.code
+            seen += 1
+    assert seen > 500

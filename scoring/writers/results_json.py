@@ -95,6 +95,16 @@ LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final
                  "appraisal_stage", "appraisal_reason", "flags")
 
 
+def _listed(result: LeafResult) -> dict:
+    """What a light document keeps of a flagged leaf: _leaf's LISTED_FIELDS, built without the
+    rest (facts, evidence, stages: issue 19)."""
+    leaf, appraisal = result.leaf, result.appraisal
+    return {"code": leaf.code, "area": leaf.area, "section": leaf.section, "title": leaf.title, "max": to_number(leaf.max),
+            "self_score": to_number(result.self_score), "final": to_number(result.final), "reason": result.reason,
+            "appraisal_stage": appraisal.stage if appraisal else None,
+            "appraisal_reason": appraisal.reason if appraisal else None, "flags": list(result.flags)}
+
+
 def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     """One commune's entry. leaves="flagged" keeps only the leaves the workbook's lists need
     (missing evidence, self-score differing), and of them only what the lists show
@@ -104,9 +114,7 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
         results = ()
     else:
         results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
-    entries = [_leaf(result) for result in results]
-    if leaves == "flagged":
-        entries = [{name: entry[name] for name in LISTED_FIELDS} for entry in entries]
+    entries = [_listed(result) if leaves == "flagged" else _leaf(result) for result in results]
     return {
         "code": commune.code,
         "name": commune.name,
