@@ -33,6 +33,7 @@ from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFa
 from scoring.writers.decision import DecisionDetails, load_details, override_details, write_decision
 from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
 from scoring.writers.results_json import load_results, results_document
+from scoring.results_totals import load_results_totals
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 i18n.install()  # click's own words ("Usage:", "Error:"…) in Vietnamese, through gettext
@@ -323,7 +324,7 @@ def decision(results, details, number, decision_date, signer, signing_mode, temp
     --signer "Võ Trung Mạnh" --out out/quyet-dinh-47.docx
     """
     results = results or Path("out") / RESULTS_NAME
-    document = load_results(results)
+    document = load_results_totals(results)  # the decision reads no leaf (issue 19)
     chosen = load_details(details) if details else DecisionDetails()
     chosen = override_details(chosen, number=number, date=decision_date, signer=signer, signing_mode=signing_mode)
     path = write_decision(document, out or results.parent / DECISION_NAME, details=chosen, template=template, force=force,

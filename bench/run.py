@@ -58,6 +58,28 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU-seconds so far of this process and of its finished child processes (user + system):
+    on a shared machine wall time depends on the neighbours, CPU time much less (issue 19)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_command(args: list, cwd=None) -> dict:
+    """Run a command in a child process; its wall seconds, CPU-seconds (its own and its
+    children's, from wait4) and peak RSS (MB). Fails loudly when the command fails."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(args, cwd=cwd or ROOT, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            err.seek(0)
+            raise RuntimeError(f"{args} failed: {err.read().decode(errors='replace')[-2000:]}")
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+
+
 class MemorySampler:
     """The memory the whole run holds (this process and its worker processes), sampled
     every 0.5 s as the sum of their proportional set sizes (Linux /proc): pages shared by
@@ -114,6 +136,25 @@ class MemorySampler:
         return 0
 
 
+def _optional(name: str):
+    """A module when installed (the bench reports its floor), else None."""
+    try:
+        return __import__(name)
+    except ImportError:
+        return None
+
+
+def _count_rows(xlsx: Path) -> dict:
+    """The last row of each sheet of a workbook (Excel stops at 1,048,576), by sheet name."""
+    rows = {}
+    with zipfile.ZipFile(xlsx) as package:
+        names = re.findall(rb'<sheet name="([^"]*)" sheetId="\d+" r:id="rId(\d+)"', package.read("xl/workbook.xml"))
+        for name, number in names:
+            found = re.findall(rb'<row r="(\d+)"', package.read(f"xl/worksheets/sheet{int(number)}.xml"))
+            rows[name.decode("utf-8")] = int(found[-1]) if found else 0
+    return rows
+
+
 def _count_cells(xlsx: Path) -> int:
     """Cells actually written in a workbook (counted in its sheet XML)."""
     count = 0
@@ -143,18 +184,19 @@ def measure(year: Path, out: Path) -> dict:
         path.read_bytes()
 
     def phase(name, work):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         result = work()
-        figures[name] = {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
+        figures[name] = {"seconds": time.perf_counter() - started, "cpu": _cpu() - cpu, "peak_mb": _peak_mb()}
         return result
 
     def again(name, work):
         """Time ``work`` REPEAT - 1 more times, after the measured run (so the memory figures
         stay those of one run); keep the fastest (noise on a shared machine only adds)."""
         for _ in range(REPEAT - 1):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu()
             work()
             figures[name]["seconds"] = min(figures[name]["seconds"], time.perf_counter() - started)
+            figures[name]["cpu"] = min(figures[name]["cpu"], _cpu() - cpu)
 
     with MemorySampler() as sampler:
         def load():
@@ -178,19 +220,37 @@ def measure(year: Path, out: Path) -> dict:
 
     # floors
     files = [year / "criteria.json", year / "appraisal.json", year / "survey.json"] + sorted((year / "communes").glob("*.json"))
-    parse_times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
+    def floor(name, work, repeat=REPEAT):
+        """The fastest of ``repeat`` runs of ``work``: wall and CPU-seconds."""
+        best = None
+        for _ in range(repeat):
+            started, cpu = time.perf_counter(), time.process_time()
+            work()
+            seen = {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+            best = seen if best is None else {k: min(best[k], seen[k]) for k in best}
+        figures[name] = best
+
+    import msgspec
+
+    def parse_all(loads):
         for path in files:
-            json.loads(path.read_bytes())
-        parse_times.append(time.perf_counter() - started)
-    figures["parse"] = {"seconds": min(parse_times)}
+            loads(path.read_bytes())
+
+    floor("parse", lambda: parse_all(json.loads))
+    floor("parse_msgspec", lambda: parse_all(msgspec.json.decode))
+    orjson = _optional("orjson")
+    if orjson is not None:
+        floor("parse_orjson", lambda: parse_all(orjson.loads))
     # the floor of writing results.json: json.dumps of the same (full) document, built beforehand
     full = json.loads((out / "results.json").read_bytes())
-    started = time.perf_counter()
-    json.dumps(full, ensure_ascii=False, **json_layout(full))
-    figures["dump"] = {"seconds": time.perf_counter() - started}
+    floor("dump", lambda: json.dumps(full, ensure_ascii=False, **json_layout(full)), repeat=1)
+    floor("dump_msgspec", lambda: msgspec.json.encode(full), repeat=1)
+    if orjson is not None:
+        floor("dump_orjson", lambda: orjson.dumps(full), repeat=1)
     del full
+    raw = (out / "results.json").read_bytes()
+    floor("parse_results", lambda: json.loads(raw), repeat=1)  # the floor of reading results.json whole
+    del raw
     cells = _count_cells(out / "ket-qua.xlsx")
     started = time.perf_counter()
     workbook = xlsxwriter.Workbook(str(out / "floor.xlsx"), {"constant_memory": True})
@@ -203,9 +263,24 @@ def measure(year: Path, out: Path) -> dict:
             sheet.write_string(row, column, "Đăk Hà")
     workbook.close()
     figures["cells"] = {"seconds": time.perf_counter() - started, "count": cells}
+    figures["results_rows"] = _count_rows(out / "ket-qua.xlsx")
     figures["input_mb"] = sum(p.stat().st_size for p in files) / 1e6
     figures["results_mb"] = (out / "results.json").stat().st_size / 1e6
     return figures
+
+
+def commands(year: Path, out: Path) -> dict:
+    """The commands as a person runs them, each in a process of its own (wall, CPU-seconds
+    of it and its workers, peak RSS): validate, the whole score, decision from the
+    results.json score wrote (issue 19's targets)."""
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    inputs = ["--criteria", str(year / "criteria.json"), "--submissions", str(year / "communes"),
+              "--appraisal", str(year / "appraisal.json"), "--survey", str(year / "survey.json")]
+    found = {"cmd_startup": run_command([sys.executable, "-c", "import cli"]),
+             "cmd_validate": run_command(cli + ["validate"] + inputs),
+             "cmd_score": run_command(cli + ["score"] + inputs + ["--out", str(out), "--force", "--time", "2026-01-15T08:00:00"])}
+    found["cmd_decision"] = run_command(cli + ["decision", str(out / "results.json"), "--out", str(out / "qd.docx"), "--force"])
+    return found
 
 
 def report(figures: dict) -> str:
@@ -214,10 +289,13 @@ def report(figures: dict) -> str:
     lines = [f"N = {figures['communes']} communes × {figures['leaves']} leaves "
              f"(inputs {figures['input_mb']:.1f} MB, results.json {figures['results_mb']:.1f} MB, "
              f"workbook {figures['cells']['count']} cells)"]
-    lines.append(f"  {'phase':<10}{'seconds':>9}{'peak MB':>9}  {'floor':<8}{'floor s':>9}{'ratio':>7}")
+    lines.append(f"  load average (1, 5, 15 min) after the run: {', '.join(f'{x:.2f}' for x in figures.get('load_average', ()))}")
+    lines.append(f"  {'phase':<10}{'seconds':>9}{'CPU s':>8}{'peak MB':>9}  {'floor':<8}{'floor s':>9}{'ratio':>7}")
     for name in pipeline:
         f = figures[name]
         peak = f"{f['peak_mb']:>9.0f}" if name in ("load", "score") else f"{'':>9}"  # outputs: one peak, below
+        cpu = f"{f['cpu']:>8.2f}" if "cpu" in f else f"{'':>8}"
+        peak = cpu + peak
         base = floor.get(name)
         if base:
             b = figures[base]["seconds"]
@@ -228,6 +306,26 @@ def report(figures: dict) -> str:
     whole = sum(figures[name]["seconds"] for name in ("load", "score", "outputs"))
     whole_floor = sum(figures[name]["seconds"] for name in ("parse", "cells", "dump"))
     lines.append(f"  {'whole run':<10}{whole:>9.3f}{'':>9}  {'floors':<8}{whole_floor:>9.3f}{whole / whole_floor:>7.2f}")
+    lines.append(f"  outputs, CPU-seconds of all processes (results.json, workbook, decision together): "
+                 f"{figures['outputs']['cpu']:.2f}; whole run CPU {sum(figures[n]['cpu'] for n in ('load', 'score', 'outputs')):.2f} s")
+    extra = [(name, figures[name]) for name in ("parse", "parse_msgspec", "parse_orjson", "dump", "dump_msgspec", "dump_orjson",
+                                                "parse_results") if name in figures]
+    lines.append("  floors (wall / CPU s): " + "; ".join(f"{name} {f['seconds']:.3f}/{f['cpu']:.3f}" for name, f in extra)
+                 + ("" if "parse_orjson" in figures else " (orjson not installed: pip install orjson to see its floors)"))
+    rows = figures.get("results_rows") or {"": 0}
+    longest = max(rows, key=rows.get)
+    lines.append(f"  bare cells {figures['cells']['count']}: {figures['cells']['seconds']:.3f} s; longest sheet "
+                 f"'{longest}' {rows[longest]:,} rows (Excel: 1,048,576), {len(rows)} sheets")
+    for name, what in (("cmd_validate", "cli.py validate"), ("cmd_score", "cli.py score (whole)"),
+                       ("cmd_decision", "cli.py decision results.json")):
+        if name in figures:
+            f = figures[name]
+            ratio = ""
+            if name == "cmd_validate":
+                work = f["cpu"] - figures["cmd_startup"]["cpu"]
+                ratio = (f"; less starting Python and importing cli ({figures['cmd_startup']['cpu']:.2f} CPU s): "
+                         f"{work:.2f} CPU s, {work / figures['parse']['cpu']:.2f}× json.loads of the inputs")
+            lines.append(f"  {what:<30}{f['seconds']:>8.2f} s wall{f['cpu']:>8.2f} CPU s{f['peak_mb']:>7.0f} MB peak RSS{ratio}")
     lines.append(f"  peak memory: {figures['run_peak_mb']:.0f} MB for the whole run (all its processes, shared pages "
                  f"once); RSS {figures['outputs']['peak_mb']:.0f} MB in the main process, "
                  f"{figures['workers_peak_mb']:.0f} MB in the largest worker process")
@@ -271,6 +369,8 @@ def main(argv=None):
             print(run.stderr, file=sys.stderr)
             sys.exit(run.returncode)
         figures = json.loads(run.stdout.strip().splitlines()[-1])
+        figures.update(commands(year, base / f"out-{size}"))
+        figures["load_average"] = os.getloadavg()
         print(report(figures))
         if args.json:
             print(json.dumps(figures))
