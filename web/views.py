@@ -274,7 +274,13 @@ def area_page(request, pk, area):
 @require_POST
 def upload_evidence(request, pk):
     commune = _commune_for(request, pk)
-    leaf = _leaf(commune.round, request.POST.get("leaf", ""))
+    if not (rounds.can_edit_self(request.user, commune) or rounds.can_explain(request.user, commune)):
+        raise Http404
+    try:
+        leaf = _leaf(commune.round, request.POST.get("leaf", ""))
+    except Http404:
+        messages.error(request, "Không nhận tài liệu: chưa chọn tiêu chí.")
+        return redirect("commune", pk=pk)
     if rounds.can_edit_self(request.user, commune):
         stage = Evidence.SELF
     elif rounds.can_explain(request.user, commune) and commune.appraisals.filter(
