@@ -413,7 +413,11 @@ def history(request, pk):
         for record in queryset.select_related("history_user").order_by("history_date")[:2000]:
             previous = record.prev_record
             changes = []
-            if previous is not None:
+            if previous is None:  # created: every field it was created with
+                changes = [(f.name, None, getattr(record, f.attname)) for f in record._meta.fields
+                           if not f.name.startswith("history_") and f.name not in ("id", "commune", "version")
+                           and getattr(record, f.attname) not in (None, "", {}, [])]
+            else:
                 delta = record.diff_against(previous)
                 changes = [(c.field, c.old, c.new) for c in delta.changes]
             records.append({"record": record, "what": what, "changes": changes,
