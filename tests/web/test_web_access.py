@@ -5,7 +5,7 @@ published; anything else is 404 (or the login page), never the data."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, PDF
+from web_support import PASSWORD, PDF
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from web.models import Evidence

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import PASSWORD, PDF, shift_step
+from web_support import PASSWORD, PDF, shift_step
 
 from web.models import Evidence, LeafEntry, Step
 
