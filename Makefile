@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: score test validate bench clean render system-packages explore
+.PHONY: score test validate bench clean render system-packages explore web-system-packages serve
 
 # What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
 # LibreOffice (Calc, Writer) to print the outputs to PDF, Times New Roman-compatible fonts
@@ -34,8 +34,25 @@ system-packages:
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
 	    --no-install-recommends $(SYSTEM_PACKAGES); fi
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages web-system-packages
 	$(PY) -m pytest
+	tools/with_postgres.sh $(PY) -m pytest tests/web -m "not browser" -p no:cacheprovider
+
+# The web application (web/, issue 18): its tests drive the system's Chromium through
+# chromedriver and run again on a throw-away PostgreSQL (tools/with_postgres.sh).
+WEB_SYSTEM_PACKAGES := chromium chromium-driver postgresql
+web-system-packages:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	    && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; else \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+	    --no-install-recommends $(WEB_SYSTEM_PACKAGES); fi
+
+# The demo: migrate, load the bundled example as a round with one account per role (printed
+# once, on the first run), serve on http://localhost:8000 (data in web-data/, or CCHC_WEB_DATA).
+serve: $(STAMP)
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 # A random search for new property-test examples (not CI: make test runs the same examples
 # every time). What it finds is fixed and pinned as a test.

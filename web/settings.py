@@ -1,0 +1,93 @@
+"""Django settings of the web application.
+
+SQLite by default (``CCHC_WEB_DATA``/db.sqlite3), PostgreSQL (or any database) when
+``DATABASE_URL`` is set (dj-database-url). Evidence files and scoring outputs live in
+``CCHC_WEB_DATA`` (default ``web-data/`` beside the checkout), which is never served:
+files are streamed by views that check who asks.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("CCHC_WEB_DATA", BASE_DIR / "web-data"))
+EVIDENCE_ROOT = DATA_DIR / "evidence"      # files named by their sha256
+OUTPUT_ROOT = DATA_DIR / "outputs"         # results.json, ket-qua.xlsx, quyet-dinh.docx per round
+
+SECRET_KEY = os.environ.get("CCHC_SECRET_KEY", "dev-only-not-secret-change-me-" + "x" * 20)
+DEBUG = os.environ.get("CCHC_DEBUG_WEB") == "1"
+ALLOWED_HOSTS = os.environ.get("CCHC_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "simple_history",
+    "web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "web.middleware.LockExpiredSteps",
+    "web.middleware.SecurityHeaders",
+]
+
+ROOT_URLCONF = "web.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+WSGI_APPLICATION = "web.wsgi.application"
+
+if not os.environ.get("DATABASE_URL"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file's folder
+DATABASES = {"default": dj_database_url.config(
+    default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=60)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "vi"
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "public"
+
+# uploads: evidence is PDF or an image, at most this many bytes (web.evidence checks the content)
+EVIDENCE_MAX_BYTES = int(os.environ.get("CCHC_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# security headers (web.middleware.SecurityHeaders adds the content security policy)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"   # the evidence PDF is shown in a frame of the appraisal page
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+# failed logins: after LOGIN_FAILURES_MAX failures for a user name within LOGIN_FAILURE_WINDOW
+# seconds, further attempts are refused until the window passes (web.views.LoginView)
+LOGIN_FAILURES_MAX = 5
+LOGIN_FAILURE_WINDOW = 900
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+if os.environ.get("CCHC_FAST_HASHER") == "1":  # the tests: hashing is not what they test
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

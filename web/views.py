@@ -1,0 +1,656 @@
+"""The pages. Every view that names a commune, a leaf or a file asks web.rounds whether the
+user may; when not, it answers 404 (nothing is told about other communes). The commune is
+always the one in the URL, checked; no form field chooses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+import scoring
+from scoring.forms.texts import evidence_text, rule_text
+from scoring.numbers import format_points
+
+from . import rounds
+from .engine import check_commune, criteria_model, score_round, stored_results
+from .evidence import UploadRefused, check_upload, clean_name
+from .models import AppraisalEntry, Commune, Evidence, LeafEntry, Profile, Round, Step
+
+CENT = Decimal("0.01")
+OUTPUTS = {"results.json": "application/json",
+           "ket-qua.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "quyet-dinh.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+# ---------------------------------------------------------------- helpers
+
+def _office(request):
+    if rounds.role(request.user) != Profile.OFFICE:
+        raise Http404
+    return request.user
+
+
+def _commune_for(request, pk) -> Commune:
+    commune = get_object_or_404(Commune.objects.select_related("round"), pk=pk)
+    if not rounds.can_view_commune(request.user, commune):
+        raise Http404
+    return commune
+
+
+def _leaves(round_):
+    """(area, [leaf…]) of the self-assessed areas, in the criteria set's order."""
+    criteria = criteria_model(round_)
+    by_area: dict[str, list] = {}
+    for leaf in criteria.leaves:
+        if leaf.self_assessed and leaf.area:
+            by_area.setdefault(leaf.area, []).append(leaf)
+    return [(area, by_area[area.code]) for area in criteria.areas if area.code in by_area]
+
+
+def _leaf(round_, code):
+    for leaf in criteria_model(round_).leaves:
+        if leaf.code == code and leaf.self_assessed:
+            return leaf
+    raise Http404
+
+
+def _pts(hundredths) -> str:
+    return format_points(hundredths)
+
+
+def parse_points(text: str, leaf, what: str) -> tuple[Decimal | None, str | None]:
+    """A score typed on a page ("0,75" or "0.75") checked against the leaf's range and
+    step, as the forms check it: (value, None) or (None, the Vietnamese message)."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None, None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, f"{what} phải là một số (ví dụ 0,75)."
+    if not value.is_finite() or value != value.quantize(CENT):
+        return None, f"{what} chỉ có tối đa hai chữ số thập phân."
+    hundredths = int(value * 100)
+    lowest, step = leaf.rule.lowest, leaf.rule.step
+    if hundredths < lowest or hundredths > leaf.max:
+        return None, f"{what} phải từ {_pts(lowest)} đến {_pts(leaf.max)} điểm."
+    if step and (hundredths - lowest) % step:
+        return None, f"{what} phải là bội số của {_pts(step)} điểm."
+    return value, None
+
+
+def _fact_fields(leaf):
+    """The facts the leaf's rule reads, as (name, label, kind, options)."""
+    fields = []
+    for name in leaf.rule.facts:
+        label = leaf.rule.fact_label(name) or {"numerator": "Tử số", "denominator": "Mẫu số", "value": "Giá trị",
+                                               "violations": "Số lần vi phạm", "count": "Số lượng",
+                                               "done": "Đã thực hiện", "choice": "Lựa chọn"}.get(name, name)
+        if name == "done":
+            fields.append((name, label, "bool", (("true", "Có"), ("false", "Không"))))
+        elif name == "choice":
+            fields.append((name, label, "choice", tuple((o.value, o.label) for o in leaf.rule.choices)))
+        elif name == "value":
+            fields.append((name, label, "number", ()))
+        else:
+            fields.append((name, label, "int", ()))
+    return fields
+
+
+def _parse_fact(kind, text, options):
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    if kind == "bool":
+        return (text == "true"), None if text in ("true", "false") else "Chọn Có hoặc Không."
+    if kind == "choice":
+        return (text, None) if text in [value for value, _ in options] else (None, "Lựa chọn không có trong danh sách.")
+    if kind == "int":
+        if not text.isdigit():
+            return None, "Phải là số nguyên không âm."
+        return int(text), None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None, "Phải là một số."
+    return (int(value) if value == value.to_integral_value() else float(value)), None
+
+
+# ---------------------------------------------------------------- login, home, public
+
+class LoginView(auth_views.LoginView):
+    """Django's login with failed attempts throttled per user name (settings.LOGIN_FAILURES_MAX
+    within LOGIN_FAILURE_WINDOW seconds)."""
+
+    template_name = "web/login.html"
+
+    def _key(self):
+        return "login-failures:" + (self.request.POST.get("username") or "").strip().lower()[:150]
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(self._key(), 0) >= settings.LOGIN_FAILURES_MAX:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        key = self._key()
+        cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
+        return super().form_invalid(form)
+
+
+def home(request):
+    who = rounds.role(request.user)
+    if who == Profile.COMMUNE:
+        return redirect("commune", pk=request.user.profile.commune_id)
+    if who == Profile.APPRAISER:
+        return redirect("queue")
+    if who == Profile.OFFICE:
+        latest = Round.objects.order_by("-pk").first()
+        return redirect("board", pk=latest.pk) if latest else render(request, "web/empty.html")
+    return redirect("public")
+
+
+def public(request):
+    published = []
+    for round_ in Round.objects.filter(published=True).order_by("-year", "-pk"):
+        results = stored_results(round_)
+        if results:
+            ids = dict(round_.communes.values_list("code", "pk"))
+            rows = [dict(c, pk=ids.get(c["code"])) for c in results["communes"]]
+            published.append((round_, results, rows))
+    return render(request, "web/public.html", {"published": published})
+
+
+def public_commune(request, pk):
+    commune = get_object_or_404(Commune.objects.select_related("round"), pk=pk, round__published=True)
+    results = stored_results(commune.round)
+    entry = next((c for c in (results or {}).get("communes", ()) if c["code"] == commune.code), None)
+    if entry is None:
+        raise Http404
+    return render(request, "web/public_commune.html", {"commune": commune, "result": entry, "results": results})
+
+
+# ---------------------------------------------------------------- commune pages
+
+@login_required
+def commune_page(request, pk):
+    commune = _commune_for(request, pk)
+    entries = {e.leaf: e for e in commune.entries.all()}
+    problems, result = check_commune(commune)
+    areas = []
+    for area, leaves in _leaves(commune.round):
+        done = sum(1 for leaf in leaves if leaf.code in entries)
+        areas.append({"area": area, "done": done, "total": len(leaves),
+                      "points": next((a for a in (result or {}).get("areas", ()) if a["code"] == area.code), None)})
+    requested = AppraisalEntry.objects.filter(commune=commune, stage=1, explanation_requested=True).exists()
+    return render(request, "web/commune.html", {
+        "commune": commune, "areas": areas, "result": result, "problems": problems.get("", []),
+        "can_edit": rounds.can_edit_self(request.user, commune), "can_explain": rounds.can_explain(request.user, commune),
+        "self_step": rounds.step(commune.round, Step.SELF), "now": timezone.now(), "requested": requested,
+        "appraisals": commune.appraisals.order_by("leaf", "stage") if commune.state not in rounds.SELF_EDITABLE else (),
+        "is_office": rounds.role(request.user) == Profile.OFFICE})
+
+
+@login_required
+def area_page(request, pk, area):
+    commune = _commune_for(request, pk)
+    found = [item for item in _leaves(commune.round) if item[0].code == area]
+    if not found:
+        raise Http404
+    area_obj, leaves = found[0]
+    can_edit = rounds.can_edit_self(request.user, commune)
+    entries = {e.leaf: e for e in commune.entries.filter(leaf__in=[leaf.code for leaf in leaves])}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, "Hồ sơ đã khóa hoặc đã nộp: không thể sửa.")
+            return redirect("area", pk=pk, area=area)
+        parsed = {}
+        for leaf in leaves:
+            mine = errors.setdefault(leaf.code, [])
+            score, problem = parse_points(request.POST.get(f"s-{leaf.code}"), leaf, "Điểm tự chấm")
+            if problem:
+                mine.append(problem)
+            facts = {}
+            for name, label, kind, options in _fact_fields(leaf):
+                value, problem = _parse_fact(kind, request.POST.get(f"f-{leaf.code}-{name}"), options)
+                if problem:
+                    mine.append(f"{label}: {problem}")
+                elif value is not None:
+                    facts[name] = value
+            if "numerator" in facts and "denominator" in facts and facts["numerator"] > facts["denominator"]:
+                mine.append("Tử số không được lớn hơn mẫu số.")
+            parsed[leaf.code] = (score, facts, bool(request.POST.get(f"na-{leaf.code}")) and bool(leaf.not_applicable),
+                                 (request.POST.get(f"x-{leaf.code}") or "").strip()[:5000])
+        if not any(errors.values()):
+            with transaction.atomic():
+                for code, (score, facts, na, explanation) in parsed.items():
+                    touched = score is not None or facts or na or explanation or code in entries
+                    if not touched:
+                        continue
+                    entry = entries.get(code) or LeafEntry(commune=commune, leaf=code)
+                    entry.self_score, entry.facts, entry.not_applicable, entry.explanation = score, facts, na, explanation
+                    entry.save()
+                if commune.state == Commune.NOT_STARTED:
+                    commune.state = Commune.DRAFT
+                    commune.save(update_fields=["state"])
+            messages.success(request, "Đã lưu.")
+            return redirect("area", pk=pk, area=area)
+        messages.error(request, "Chưa lưu: có lỗi ở các tiêu chí được đánh dấu.")
+    problems, _result = check_commune(commune)
+    rows = []
+    for leaf in leaves:
+        entry = entries.get(leaf.code)
+        rows.append({
+            "leaf": leaf, "entry": entry, "rule": rule_text(leaf), "evidence_rule": evidence_text(leaf),
+            "max": _pts(leaf.max), "facts": [(name, label, kind, options, (entry.facts.get(name) if entry else None))
+                                             for name, label, kind, options in _fact_fields(leaf)],
+            "posted": request.POST if request.method == "POST" else None,
+            "errors": errors.get(leaf.code, []), "engine": problems.get(leaf.code, []) if entry else [],
+            "documents": commune.evidence.filter(leaf=leaf.code)})
+    return render(request, "web/area.html", {"commune": commune, "area": area_obj, "rows": rows, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def upload_evidence(request, pk):
+    commune = _commune_for(request, pk)
+    if not (rounds.can_edit_self(request.user, commune) or rounds.can_explain(request.user, commune)):
+        raise Http404
+    try:
+        leaf = _leaf(commune.round, request.POST.get("leaf", ""))
+    except Http404:
+        messages.error(request, "Không nhận tài liệu: chưa chọn tiêu chí.")
+        return redirect("commune", pk=pk)
+    if rounds.can_edit_self(request.user, commune):
+        stage = Evidence.SELF
+    elif rounds.can_explain(request.user, commune) and commune.appraisals.filter(
+            leaf=leaf.code, stage=1, explanation_requested=True).exists():
+        stage = Evidence.EXPLANATION
+    else:
+        raise Http404
+    back = redirect("area", pk=pk, area=leaf.area) if stage == Evidence.SELF else redirect("explain", pk=pk)
+    fields = {name: (request.POST.get(name) or "").strip() for name in ("number", "date", "title", "issuer")}
+    missing = [label for name, label in (("number", "số"), ("date", "ngày"), ("title", "trích yếu"), ("issuer", "cơ quan ban hành"))
+               if not fields[name]]
+    upload = request.FILES.get("file")
+    try:
+        if missing:
+            raise UploadRefused("Thiếu " + ", ".join(missing) + " của văn bản.")
+        try:
+            date = dt.date.fromisoformat(fields["date"])
+        except ValueError:
+            raise UploadRefused("Ngày văn bản không hợp lệ (dd/mm/yyyy).")
+        if upload is None:
+            raise UploadRefused("Chưa chọn tệp.")
+        data, mime = check_upload(upload)
+    except UploadRefused as refused:
+        messages.error(request, f"Không nhận tài liệu: {refused}")
+        return back
+    digest = rounds.store_file(data)
+    Evidence.objects.create(commune=commune, leaf=leaf.code, stage=stage, number=fields["number"][:100], date=date,
+                            title=fields["title"][:500], issuer=fields["issuer"][:300], sha256=digest,
+                            filename=clean_name(upload.name), content_type=mime, size=len(data),
+                            uploaded_by=request.user)
+    if stage == Evidence.SELF and commune.state == Commune.NOT_STARTED:
+        commune.state = Commune.DRAFT
+        commune.save(update_fields=["state"])
+    messages.success(request, "Đã tải lên tài liệu kiểm chứng.")
+    return back
+
+
+@login_required
+@require_POST
+def delete_evidence(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("commune__round"), pk=pk)
+    commune = evidence.commune
+    allowed = (evidence.stage == Evidence.SELF and rounds.can_edit_self(request.user, commune)) or \
+        (evidence.stage == Evidence.EXPLANATION and rounds.can_explain(request.user, commune))
+    if not allowed:
+        raise Http404
+    leaf = _leaf(commune.round, evidence.leaf)
+    evidence.delete()
+    messages.success(request, "Đã xóa tài liệu.")
+    return redirect("area", pk=commune.pk, area=leaf.area) if evidence.stage == Evidence.SELF else redirect("explain", pk=commune.pk)
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("commune__round"), pk=pk)
+    if not evidence.sha256 or not rounds.can_read_evidence(request.user, evidence):
+        raise Http404
+    path = Path(settings.EVIDENCE_ROOT) / evidence.sha256
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    commune = _commune_for(request, pk)
+    if not rounds.can_edit_self(request.user, commune):
+        raise Http404
+    problems, result = check_commune(commune)
+    if result is None:
+        for text in [m for items in problems.values() for m in items][:20]:
+            messages.error(request, text)
+        messages.error(request, "Chưa nộp được: hồ sơ còn lỗi (xem trên).")
+        return redirect("commune", pk=pk)
+    commune.state = Commune.SUBMITTED
+    commune.save(update_fields=["state"])
+    messages.success(request, "Đã nộp hồ sơ tự đánh giá.")
+    return redirect("commune", pk=pk)
+
+
+@login_required
+def explain(request, pk):
+    commune = _commune_for(request, pk)
+    marked = list(commune.appraisals.filter(stage=1, explanation_requested=True).order_by("leaf"))
+    can = rounds.can_explain(request.user, commune)
+    if request.method == "POST":
+        if not can:
+            raise Http404
+        with transaction.atomic():
+            for appraisal in marked:
+                entry, _ = LeafEntry.objects.get_or_create(commune=commune, leaf=appraisal.leaf)
+                answer = (request.POST.get(f"a-{appraisal.leaf}") or "").strip()[:5000]
+                if answer != entry.answer:
+                    entry.answer = answer
+                    entry.save()
+            if request.POST.get("action") == "submit":
+                empty = [a.leaf for a in marked if not commune.entries.filter(leaf=a.leaf).exclude(answer="").exists()]
+                if empty:
+                    messages.error(request, "Chưa giải trình các tiêu chí: " + ", ".join(empty))
+                    return redirect("explain", pk=pk)
+                commune.state = Commune.EXPLANATION_SUBMITTED
+                commune.save(update_fields=["state"])
+                messages.success(request, "Đã gửi giải trình.")
+                return redirect("commune", pk=pk)
+        messages.success(request, "Đã lưu giải trình.")
+        return redirect("explain", pk=pk)
+    entries = {e.leaf: e for e in commune.entries.all()}
+    rows = [{"appraisal": a, "entry": entries.get(a.leaf), "documents": commune.evidence.filter(leaf=a.leaf, stage=Evidence.EXPLANATION)}
+            for a in marked]
+    return render(request, "web/explain.html", {"commune": commune, "rows": rows, "can": can})
+
+
+@login_required
+def history(request, pk):
+    commune = _commune_for(request, pk)
+    leaf = request.GET.get("leaf") or None
+    records = []
+    sources = [(LeafEntry.history.filter(commune_id=commune.pk), "Tự đánh giá"),
+               (Evidence.history.filter(commune_id=commune.pk), "Tài liệu kiểm chứng"),
+               (AppraisalEntry.history.filter(commune_id=commune.pk), "Thẩm định")]
+    if not leaf:
+        sources.append((Commune.history.filter(id=commune.pk), "Hồ sơ"))
+    for queryset, what in sources:
+        if leaf:
+            queryset = queryset.filter(leaf=leaf)
+        for record in queryset.select_related("history_user").order_by("history_date")[:2000]:
+            previous = record.prev_record
+            changes = []
+            if previous is None:  # created: every field it was created with
+                changes = [(f.name, None, getattr(record, f.attname)) for f in record._meta.fields
+                           if not f.name.startswith("history_") and f.name not in ("id", "commune", "version")
+                           and getattr(record, f.attname) not in (None, "", {}, [])]
+            else:
+                delta = record.diff_against(previous)
+                changes = [(c.field, c.old, c.new) for c in delta.changes]
+            records.append({"record": record, "what": what, "changes": changes,
+                            "leaf": getattr(record, "leaf", ""), "kind": record.get_history_type_display()})
+    records.sort(key=lambda item: item["record"].history_date, reverse=True)
+    return render(request, "web/history.html", {"commune": commune, "records": records[:500], "leaf": leaf})
+
+
+# ---------------------------------------------------------------- council pages
+
+@login_required
+def queue(request):
+    who = rounds.role(request.user)
+    if who not in (Profile.APPRAISER, Profile.OFFICE):
+        raise Http404
+    rows = []
+    for commune in Commune.objects.filter(state__in=rounds.SCORED_STATES).select_related("round").order_by("round", "code"):
+        if who == Profile.APPRAISER:
+            areas = rounds.assigned_areas(request.user, commune)
+            if areas is None:
+                continue
+        else:
+            areas = {""}
+        rows.append({"commune": commune, "areas": "tất cả" if "" in areas else ", ".join(sorted(areas))})
+    return render(request, "web/queue.html", {"rows": rows})
+
+
+@login_required
+def appraise_commune(request, pk):
+    commune = _commune_for(request, pk)
+    if rounds.role(request.user) not in (Profile.APPRAISER, Profile.OFFICE):
+        raise Http404
+    areas = rounds.assigned_areas(request.user, commune) if rounds.role(request.user) == Profile.APPRAISER else {""}
+    entries = {e.leaf: e for e in commune.entries.all()}
+    stage = 2 if commune.state in rounds.APPRAISAL_STATES[2] else 1
+    appraisals = {(a.leaf, a.stage): a for a in commune.appraisals.all()}
+    rows = []
+    for area, leaves in _leaves(commune.round):
+        if "" not in areas and area.code not in areas:
+            continue
+        for leaf in leaves:
+            rows.append({"area": area, "leaf": leaf, "entry": entries.get(leaf.code),
+                         "a1": appraisals.get((leaf.code, 1)), "a2": appraisals.get((leaf.code, 2))})
+    return render(request, "web/appraise_commune.html", {"commune": commune, "rows": rows, "stage": stage,
+                                                          "can_finish": any(rounds.can_appraise(request.user, commune, r["area"].code, stage) for r in rows)})
+
+
+@login_required
+def appraise_leaf(request, pk, leaf, stage):
+    commune = _commune_for(request, pk)
+    leaf_obj = _leaf(commune.round, leaf)
+    if stage not in (1, 2):
+        raise Http404
+    who = rounds.role(request.user)
+    if who == Profile.APPRAISER:
+        areas = rounds.assigned_areas(request.user, commune)
+        if not areas or not ("" in areas or leaf_obj.area in areas):
+            raise Http404
+    elif who != Profile.OFFICE:
+        raise Http404
+    can = rounds.can_appraise(request.user, commune, leaf_obj.area, stage)
+    current = commune.appraisals.filter(leaf=leaf, stage=stage).first()
+    error, conflict = None, None
+    if request.method == "POST":
+        if not can:
+            raise Http404
+        score, error = parse_points(request.POST.get("score"), leaf_obj, "Điểm thẩm định")
+        reason = (request.POST.get("reason") or "").strip()[:2000]
+        if error is None and score is None:
+            error = "Nhập điểm thẩm định."
+        if error is None and not reason:
+            error = "Nhập lý do (căn cứ) của điểm thẩm định."
+        if error is None:
+            with transaction.atomic():
+                current = AppraisalEntry.objects.select_for_update().filter(commune=commune, leaf=leaf, stage=stage).first()
+                seen = request.POST.get("version") or "0"
+                if (current.version if current else 0) != int(seen if seen.isdigit() else -1):
+                    conflict = current
+                else:
+                    current = current or AppraisalEntry(commune=commune, leaf=leaf, stage=stage, version=0)
+                    current.score, current.reason, current.appraiser = score, reason, request.user
+                    current.date = timezone.localdate()
+                    current.explanation_requested = stage == 1 and bool(request.POST.get("explanation_requested"))
+                    current.version += 1
+                    current.save()
+                    messages.success(request, f"Đã lưu điểm thẩm định tiêu chí {leaf}.")
+                    return redirect("appraise_commune", pk=pk)
+    entry = commune.entries.filter(leaf=leaf).first()
+    _problems, result = check_commune(commune)
+    engine_leaf = next((item for item in (result or {}).get("leaves", ()) if item.get("code") == leaf), None)
+    return render(request, "web/appraise_leaf.html", {
+        "commune": commune, "leaf": leaf_obj, "stage": stage, "entry": entry, "current": current, "error": error,
+        "conflict": conflict, "can": can, "rule": rule_text(leaf_obj), "max": _pts(leaf_obj.max),
+        "step": _pts(leaf_obj.rule.step) if leaf_obj.rule.step else None, "engine": engine_leaf,
+        "documents": commune.evidence.filter(leaf=leaf), "posted": request.POST if request.method == "POST" else None,
+        "first": commune.appraisals.filter(leaf=leaf, stage=1).first() if stage == 2 else None})
+
+
+@login_required
+@require_POST
+def appraisal_done(request, pk, stage):
+    commune = _commune_for(request, pk)
+    if stage not in (1, 2) or commune.state not in rounds.APPRAISAL_STATES[stage] or \
+            rounds.role(request.user) not in (Profile.APPRAISER, Profile.OFFICE) or \
+            not rounds.step_open(commune.round, rounds.APPRAISAL_STEPS[stage]):
+        raise Http404
+    if stage == 1:
+        asked = commune.appraisals.filter(stage=1, explanation_requested=True).exists()
+        commune.state = Commune.EXPLANATION_REQUESTED if asked else Commune.APPRAISED_1
+    else:
+        commune.state = Commune.APPRAISED_2
+    commune.save(update_fields=["state"])
+    messages.success(request, f"Đã kết thúc thẩm định lần {stage}: {commune.get_state_display()}.")
+    return redirect("appraise_commune", pk=pk)
+
+
+# ---------------------------------------------------------------- office pages
+
+@login_required
+def board(request, pk):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    results = stored_results(round_)
+    by_code = {c["code"]: c for c in (results or {}).get("communes", ())}
+    total = sum(len(leaves) for _area, leaves in _leaves(round_))
+    rows = [{"commune": c, "entries": c.entries.count(), "total": total, "result": by_code.get(c.code)}
+            for c in round_.communes.all()]
+    return render(request, "web/board.html", {"round": round_, "rows": rows, "results": results,
+                                              "steps": round_.steps.all(), "now": timezone.now(),
+                                              "outputs": [name for name in OUTPUTS if results]})
+
+
+@login_required
+@require_POST
+def set_steps(request, pk):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    for step_obj in round_.steps.all():
+        try:
+            opens = dt.datetime.fromisoformat(request.POST.get(f"opens-{step_obj.kind}", ""))
+            closes = dt.datetime.fromisoformat(request.POST.get(f"closes-{step_obj.kind}", ""))
+        except ValueError:
+            messages.error(request, f"Ngày giờ của bước {step_obj.get_kind_display()} không hợp lệ.")
+            return redirect("board", pk=pk)
+        opens, closes = (timezone.make_aware(v) if timezone.is_naive(v) else v for v in (opens, closes))
+        if closes <= opens:
+            messages.error(request, f"Bước {step_obj.get_kind_display()}: hạn phải sau ngày mở.")
+            return redirect("board", pk=pk)
+        if (opens, closes) != (step_obj.opens_at, step_obj.closes_at):
+            step_obj.opens_at, step_obj.closes_at = opens, closes
+            if closes > timezone.now():
+                step_obj.locked_at = None
+            step_obj.save()
+    messages.success(request, "Đã cập nhật thời hạn các bước.")
+    return redirect("board", pk=pk)
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    _office(request)
+    commune = get_object_or_404(Commune, pk=pk)
+    reason = (request.POST.get("reason") or "").strip()[:2000]
+    try:
+        days = max(1, min(60, int(request.POST.get("days") or 3)))
+    except ValueError:
+        days = 3
+    if not reason:
+        messages.error(request, "Mở lại hồ sơ cần nêu lý do.")
+        return redirect("commune", pk=pk)
+    commune.state = Commune.DRAFT
+    commune.reopened_until = timezone.now() + dt.timedelta(days=days)
+    commune.reopen_reason = reason
+    commune.save()
+    messages.success(request, f"Đã mở lại hồ sơ đến {timezone.localtime(commune.reopened_until):%H:%M %d/%m/%Y}.")
+    return redirect("commune", pk=pk)
+
+
+@login_required
+@require_POST
+def score(request, pk):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    try:
+        score_round(round_, timezone.localtime().isoformat(timespec="seconds"))
+    except scoring.InputError as error:
+        for issue in list(error.issues)[:30]:
+            messages.error(request, f"{issue.file}:{issue.pointer}: {issue.message} [{issue.code}]")
+        return redirect("board", pk=pk)
+    messages.success(request, "Đã chấm điểm (kết quả mới nhất ở dưới).")
+    return redirect("board", pk=pk)
+
+
+@login_required
+def download(request, pk, name):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    if name not in OUTPUTS:
+        raise Http404
+    path = Path(settings.OUTPUT_ROOT) / str(round_.pk) / name
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type=OUTPUTS[name], as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    results = stored_results(round_)
+    if results is None:
+        messages.error(request, "Chưa chấm điểm: chấm điểm trước khi phê duyệt.")
+        return redirect("board", pk=pk)
+    for commune in round_.communes.filter(state__in=rounds.SCORED_STATES).exclude(state=Commune.PUBLISHED):
+        commune.state = Commune.APPROVED  # one save each: the history records every change
+        commune.save(update_fields=["state"])
+    messages.success(request, "Đã phê duyệt kết quả." + (" (Kết quả TẠM TÍNH.)" if results.get("provisional") else ""))
+    return redirect("board", pk=pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    if not round_.communes.filter(state=Commune.APPROVED).exists():
+        messages.error(request, "Chưa có kết quả được phê duyệt để công bố.")
+        return redirect("board", pk=pk)
+    for commune in round_.communes.filter(state=Commune.APPROVED):
+        commune.state = Commune.PUBLISHED
+        commune.save(update_fields=["state"])
+    round_.published = True
+    round_.save()
+    messages.success(request, "Đã công bố kết quả.")
+    return redirect("board", pk=pk)
