@@ -210,17 +210,27 @@ def cli():
 
 @cli.command(context_settings=CONTEXT)
 @input_options
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="results.json của năm trước (có thể nhiều tệp): kiểm tra như score --previous, không chấm điểm.")
 @fail_on_bad_input
-def validate(criteria, submissions, appraisal, survey, registry):
+def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     """Kiểm tra toàn bộ dữ liệu đầu vào, báo mọi lỗi một lần.
 
+    Với --previous: kiểm tra cả kết quả năm trước (cấu trúc, cùng họ bộ tiêu chí, đúng năm
+    trước, không tạm tính, không trùng đơn vị) như lệnh score --previous, không chấm điểm.
+
     Ví dụ: python cli.py validate --submissions submissions/tu-mo-rong-2023/communes
+    python cli.py validate --previous submissions/tu-mo-rong-2022/results.json
     """
     inputs = load(criteria, submissions, appraisal, survey, registry)
+    checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
                + (", kết quả thẩm định" if inputs.appraisal else "")
-               + (", số phiếu điều tra xã hội học" if inputs.survey else "") + ".")
+               + (", số phiếu điều tra xã hội học" if inputs.survey else "")
+               + "".join(f", kết quả năm trước {shown} (bộ tiêu chí {document['criteria']['id']}, năm "
+                         f"{document['criteria']['year']}, {len(document['communes'])} đơn vị)"
+                         for shown, document, _ in checked) + ".")
 
 
 @cli.command(context_settings=CONTEXT)
