@@ -494,7 +494,15 @@ def notice(codes, criteria, submissions, appraisal, survey, registry, every, out
     elif codes:
         unknown = [code for code in codes if code not in by_code]
         if unknown:
-            raise click.UsageError(f"không có hồ sơ của xã mã {', '.join(unknown)}")
+            absent = {unit.code: unit for unit in results.not_submitted}  # registered, no submission
+            raise click.UsageError("; ".join(
+                f"xã {absent[code].name} (mã {code}) chưa nộp hồ sơ tự đánh giá" if code in absent
+                else f"không có hồ sơ của xã mã {code}" for code in unknown))
+        # a notice reports the first appraisal: none yet, nothing to report (nor to explain)
+        unappraised = [code for code in dict.fromkeys(codes) if code not in stage_one]
+        if unappraised:
+            raise click.UsageError(f"chưa có kết quả thẩm định lần 1 của xã mã {', '.join(unappraised)}: "
+                                   "chưa có gì để thông báo (thông báo sau khi Hội đồng thẩm định lần 1)")
         chosen = list(dict.fromkeys(codes))
     else:
         raise click.UsageError("cần mã xã (MÃ …) hoặc --all")

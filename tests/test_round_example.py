@@ -150,3 +150,25 @@ def test_status_on_the_finished_year_agrees_with_score():
     assert ("Lệnh score với cùng dữ liệu cho kết quả chính thức: theo bộ tiêu chí, 21 tiêu chí chấm theo nhận định "
             "chưa được Hội đồng thẩm định (7 đơn vị) được tính theo điểm tự chấm") in text
     assert "TẠM TÍNH" not in text and "quá hạn" not in text and "Cảnh báo" not in result.stderr
+
+
+def test_notice_on_the_round(tmp_path):
+    """A notice reports the first appraisal: written for Ngọc Lây (3.2.1 marked); refused, with
+    nothing written, for a commune not yet appraised or one that has not submitted."""
+    out = tmp_path / "thong-bao"
+    made = run("notice", "23530", *ARGS, "--out", out)
+    assert made.exit_code == 0, made.output
+    assert "Ngọc Lây, 1 tiêu chí đề nghị giải trình" in made.stdout
+    sheet = openpyxl.load_workbook(out / "giai-trinh-23530.xlsx")["Giải trình"]
+    marked = [row[0].value for row in sheet.iter_rows(min_row=4) if row[0].value and row[7].value == "Đề nghị giải trình"]
+    assert marked == ["3.2.1"]
+    waiting = run("notice", "23509", *ARGS, "--out", tmp_path / "a")
+    assert waiting.exit_code == 2 and "chưa có kết quả thẩm định lần 1 của xã mã 23509" in waiting.output
+    absent = run("notice", "23533", "99999", *ARGS, "--out", tmp_path / "b")
+    assert absent.exit_code == 2
+    assert "xã Tê Xăng (mã 23533) chưa nộp hồ sơ tự đánh giá; không có hồ sơ của xã mã 99999" in absent.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    every = run("notice", "--all", *ARGS, "--out", tmp_path / "c")
+    assert every.exit_code == 0, every.output
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        f"giai-trinh-{code}.xlsx" for code in ("23503", "23506", "23512", "23530")]
