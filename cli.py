@@ -162,6 +162,26 @@ def load(criteria, submissions, appraisal, survey, registry=None):
     return inputs
 
 
+def load_with_previous(criteria, submissions, appraisal, survey, registry, previous):
+    """``load``; when the inputs have problems and last year's results are given (--previous),
+    those files are checked too, against the criteria set alone, so that every problem is
+    listed at once (else they are checked after the inputs, by load_previous)."""
+    try:
+        return load(criteria, submissions, appraisal, survey, registry)
+    except InputError as error:
+        if not previous:
+            raise
+        try:
+            source = forms.load_criteria(criteria)
+        except InputError:
+            raise error from None  # no criteria set to check them against
+        from scoring.files import read_document
+        from scoring.previous import check_previous
+
+        found = check_previous([read_document(Path(path)) for path in previous], source.criteria)
+        raise InputError(list(error.issues) + [issue for issue in found if issue not in error.issues]) from None
+
+
 def echo_warnings(warnings):
     """Problems that do not stop the command but may cost points, one per line on stderr."""
     for warning in warnings:
@@ -222,7 +242,7 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     Ví dụ: python cli.py validate --submissions submissions/tu-mo-rong-2023/communes
     python cli.py validate --previous submissions/tu-mo-rong-2022/results.json
     """
-    inputs = load(criteria, submissions, appraisal, survey, registry)
+    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
     checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
@@ -252,7 +272,7 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
 
     Ví dụ: python cli.py score --out out --force
     """
-    inputs = load(criteria, submissions, appraisal, survey, registry)
+    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
     if previous:  # year over year (scoring/previous.py); checked before anything is written
         results = compare_previous(results, load_previous(previous, inputs), inputs.registry)

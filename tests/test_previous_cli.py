@@ -160,3 +160,27 @@ def test_validate_checks_previous_files_without_scoring(monkeypatch):
     assert ", kết quả năm trước " in result.stdout
     plain = run("validate")
     assert plain.exit_code == 0 and "năm trước" not in plain.stdout
+
+
+@pytest.mark.parametrize("command", ["score", "validate"])
+def test_input_and_previous_problems_are_listed_at_once(command, tmp_path):
+    """A submission's error does not hide last year's: both at their pointers, nothing written."""
+    from test_validation import EXAMPLE_SET, cli_args, copy_example
+
+    paths = copy_example(tmp_path)
+    submission = tmp_path / EXAMPLE_SET / "communes" / "23503-dak-ha.json"
+    data = _read(submission)
+    data["leaves"]["1.1.1"]["self_score"] = 7
+    submission.unlink()  # the copy may be a hard link of the template
+    submission.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    previous = _read(PREVIOUS_2022)
+    previous["criteria"]["year"] = 2021
+    broken = tmp_path / "ket-qua-2021.json"
+    broken.write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
+    out = ["--out", tmp_path / "out", "--time", TIME] if command == "score" else []
+    result = run(command, *cli_args(paths), *out, "--previous", broken)
+    assert result.exit_code == 1
+    codes = [line.rsplit("[", 1)[-1] for line in result.stderr.splitlines() if line.endswith("]")]
+    assert codes == ["self-score-above-max]", "previous-year-mismatch]"], result.stderr
+    assert f"{broken}:/criteria/year: " in result.stderr and "Có 2 lỗi" in result.stderr
+    assert not (tmp_path / "out").exists()
