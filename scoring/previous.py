@@ -79,7 +79,8 @@ def check_previous(parsed_files, criteria) -> list[Issue]:
     """Every problem of the previous results documents, each at ``file:/json/pointer``.
 
     ``parsed_files``: ParsedFiles (scoring.files.read_document / document_from_data). Checks:
-    another kind of file (previous-not-results: a workbook, a submission…), reading, the results schema, the criteria family (previous-criteria-mismatch) and year
+    another kind of file (previous-not-results: a workbook, a submission…), reading, the
+    results schema, the criteria family (previous-criteria-mismatch) and year
     (previous-year-mismatch), final results only (previous-provisional), a unit code in
     two files (previous-duplicate-unit); then the criteria set's comparison rules.
     """
