@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: score test validate bench clean render system-packages explore web-system-packages serve
+.PHONY: score test validate bench clean render system-packages explore web-system-packages serve status
 
 # What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
 # LibreOffice (Calc, Writer) to print the outputs to PDF, Times New Roman-compatible fonts
@@ -27,6 +27,11 @@ score: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) cli.py validate
+
+# The board of the bundled round in progress (submissions/vi-du-dang-cham, issue 14): every
+# state of the round at least once, on the day the example stands at.
+status: $(STAMP)
+	$(PY) cli.py status --submissions submissions/vi-du-dang-cham/communes --as-of 2024-02-07
 
 system-packages:
 	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null \

@@ -162,6 +162,26 @@ def load(criteria, submissions, appraisal, survey, registry=None):
     return inputs
 
 
+def load_with_previous(criteria, submissions, appraisal, survey, registry, previous):
+    """``load``; when the inputs have problems and last year's results are given (--previous),
+    those files are checked too, against the criteria set alone, so that every problem is
+    listed at once (else they are checked after the inputs, by load_previous)."""
+    try:
+        return load(criteria, submissions, appraisal, survey, registry)
+    except InputError as error:
+        if not previous:
+            raise
+        try:
+            source = forms.load_criteria(criteria)
+        except InputError:
+            raise error from None  # no criteria set to check them against
+        from scoring.files import read_document
+        from scoring.previous import check_previous
+
+        found = check_previous([read_document(Path(path)) for path in previous], source.criteria)
+        raise InputError(list(error.issues) + [issue for issue in found if issue not in error.issues]) from None
+
+
 def echo_warnings(warnings):
     """Problems that do not stop the command but may cost points, one per line on stderr."""
     for warning in warnings:
@@ -210,17 +230,27 @@ def cli():
 
 @cli.command(context_settings=CONTEXT)
 @input_options
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="results.json của năm trước (có thể nhiều tệp): kiểm tra như score --previous, không chấm điểm.")
 @fail_on_bad_input
-def validate(criteria, submissions, appraisal, survey, registry):
+def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     """Kiểm tra toàn bộ dữ liệu đầu vào, báo mọi lỗi một lần.
 
+    Với --previous: kiểm tra cả kết quả năm trước (cấu trúc, cùng họ bộ tiêu chí, đúng năm
+    trước, không tạm tính, không trùng đơn vị) như lệnh score --previous, không chấm điểm.
+
     Ví dụ: python cli.py validate --submissions submissions/tu-mo-rong-2023/communes
+    python cli.py validate --previous submissions/tu-mo-rong-2022/results.json
     """
-    inputs = load(criteria, submissions, appraisal, survey, registry)
+    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
+    checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
                + (", kết quả thẩm định" if inputs.appraisal else "")
-               + (", số phiếu điều tra xã hội học" if inputs.survey else "") + ".")
+               + (", số phiếu điều tra xã hội học" if inputs.survey else "")
+               + "".join(f", kết quả năm trước {shown} (bộ tiêu chí {document['criteria']['id']}, năm "
+                         f"{document['criteria']['year']}, {len(document['communes'])} đơn vị)"
+                         for shown, document, _ in checked) + ".")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -242,7 +272,7 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
 
     Ví dụ: python cli.py score --out out --force
     """
-    inputs = load(criteria, submissions, appraisal, survey, registry)
+    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
     if previous:  # year over year (scoring/previous.py); checked before anything is written
         results = compare_previous(results, load_previous(previous, inputs), inputs.registry)
@@ -484,7 +514,15 @@ def notice(codes, criteria, submissions, appraisal, survey, registry, every, out
     elif codes:
         unknown = [code for code in codes if code not in by_code]
         if unknown:
-            raise click.UsageError(f"không có hồ sơ của xã mã {', '.join(unknown)}")
+            absent = {unit.code: unit for unit in results.not_submitted}  # registered, no submission
+            raise click.UsageError("; ".join(
+                f"xã {absent[code].name} (mã {code}) chưa nộp hồ sơ tự đánh giá" if code in absent
+                else f"không có hồ sơ của xã mã {code}" for code in unknown))
+        # a notice reports the first appraisal: none yet, nothing to report (nor to explain)
+        unappraised = [code for code in dict.fromkeys(codes) if code not in stage_one]
+        if unappraised:
+            raise click.UsageError(f"chưa có kết quả thẩm định lần 1 của xã mã {', '.join(unappraised)}: "
+                                   "chưa có gì để thông báo (thông báo sau khi Hội đồng thẩm định lần 1)")
         chosen = list(dict.fromkeys(codes))
     else:
         raise click.UsageError("cần mã xã (MÃ …) hoặc --all")

@@ -221,6 +221,7 @@ CODES = {
     "previous-provisional": "Kết quả năm trước là kết quả TẠM TÍNH, không phải kết quả đã phê duyệt.",
     "previous-duplicate-unit": "Một đơn vị có kết quả năm trước trong hai tệp.",
     "previous-population-missing": "Thiếu dân số của đơn vị tiền thân khi bộ tiêu chí so sánh theo đơn vị đông dân nhất.",
+    "previous-not-results": "Tệp đưa vào --previous không phải kết quả chấm điểm results.json (một bảng Excel, hồ sơ, số phiếu...).",
     "eligibility-band-unknown": "Điều kiện khen thưởng nêu một xếp loại không có trong bộ tiêu chí.",
 }
 

@@ -79,7 +79,8 @@ def check_previous(parsed_files, criteria) -> list[Issue]:
     """Every problem of the previous results documents, each at ``file:/json/pointer``.
 
     ``parsed_files``: ParsedFiles (scoring.files.read_document / document_from_data). Checks:
-    reading, the results schema, the criteria family (previous-criteria-mismatch) and year
+    another kind of file (previous-not-results: a workbook, a submission…), reading, the
+    results schema, the criteria family (previous-criteria-mismatch) and year
     (previous-year-mismatch), final results only (previous-provisional), a unit code in
     two files (previous-duplicate-unit); then the criteria set's comparison rules.
     """
@@ -90,6 +91,10 @@ def check_previous(parsed_files, criteria) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, str] = {}
     for parsed in parsed_files:
+        wrong = _not_results(parsed)
+        if wrong is not None:  # another kind of file: one clear line, not its schema's every complaint
+            issues.append(wrong)
+            continue
         if parsed.issues:
             issues.extend(parsed.issues)
             continue
@@ -118,6 +123,36 @@ def check_previous(parsed_files, criteria) -> list[Issue]:
             else:
                 seen[code] = path
     return issues + rule_issues(criteria)
+
+
+# files an official may pass by mistake: the outputs beside results.json, a form, a scan
+_NOT_JSON = (".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf", ".csv", ".zip", ".ods", ".odt")
+
+
+def _not_results(parsed) -> Issue | None:
+    """previous-not-results when the file is plainly not a results.json: a workbook,
+    document or table by its name, or JSON that is not the engine's results format (an
+    object without results.json's ``format``: a submission, survey, appraisal, registry)."""
+    from .writers.results_json import FORMAT
+
+    path = str(parsed.path)
+    if any(issue.code.startswith("file-") for issue in parsed.issues):
+        return None  # missing, unreadable, not a regular file: that is the problem to report
+    if path.lower().endswith(_NOT_JSON):
+        return Issue(path, "", "previous-not-results",
+                     f"tệp {path.rsplit('.', 1)[-1].lower()} không phải kết quả chấm điểm: --previous cần tệp "
+                     "results.json do lệnh score ghi năm trước")
+    if parsed.issues or not isinstance(parsed.data, dict):
+        return None  # unreadable or broken JSON: its own error says where
+    found = parsed.data.get("format")
+    if found == FORMAT:
+        return None
+    if isinstance(found, str):
+        return Issue(path, "/format", "previous-not-results",
+                     f"tệp có định dạng '{found}', không phải kết quả chấm điểm ({FORMAT}) mà --previous cần")
+    return Issue(path, "", "previous-not-results",
+                 f"tệp không phải kết quả chấm điểm (không có \"format\": \"{FORMAT}\"): --previous cần tệp "
+                 "results.json do lệnh score ghi năm trước, không phải hồ sơ, số phiếu, thẩm định hay danh sách đơn vị")
 
 
 def population_issues(registry, criteria) -> list[Issue]:

@@ -96,7 +96,7 @@ def _unit_status(commune, criteria) -> dict:
     if waiting:
         remaining.append(f"chờ xã giải trình {len(waiting)} tiêu chí ({', '.join(waiting)})")
     if state == "explanation_received":
-        remaining.append(f"chờ thẩm định lần 2 {len(requested)} tiêu chí đã giải trình")
+        remaining.append(f"chờ thẩm định lần 2: {len(requested)} tiêu chí đã giải trình ({', '.join(requested)})")
     if awaiting:
         remaining.append(f"{len(awaiting)} tiêu chí chờ Hội đồng chấm ({', '.join(awaiting)})")
     if survey_missing:
@@ -165,7 +165,8 @@ def round_status(inputs, results, *, as_of: dt.date | None = None) -> dict:
     "explanation_requested", "explanation_received" (leaf codes), "survey": {"done",
     "total"} (questions with tallies), "provisional" (True: TẠM TÍNH, False: final, None:
     no result), "remaining" (Vietnamese, what is left before a final result), "late" (the
-    next step's deadline passed at ``as_of``: its label, else None)}.
+    next step's deadline passed at ``as_of``: its label, else None)}, and "scored": what
+    ``score`` makes of the same inputs (see _scored_verdict; scored_line words it).
     """
     criteria = inputs.criteria
     registry = inputs.registry
@@ -188,7 +189,39 @@ def round_status(inputs, results, *, as_of: dt.date | None = None) -> dict:
             "deadlines": deadlines, "counts": counts,
             "provisional": sum(1 for unit in units if unit["provisional"]),
             "final": sum(1 for unit in units if unit["provisional"] is False),
-            "units": units}
+            "scored": _scored_verdict(results, units), "units": units}
+
+
+def _scored_verdict(results, units) -> dict:
+    """What ``score`` says of the same inputs, beside the board's own "tạm tính" (work left):
+    {"provisional": bool, "banner": its TẠM TÍNH line or "", "self_scored": judgement leaves
+    counted at their self-score because the criteria set says so (awaiting_appraisal =
+    self_score), "self_scored_units": how many units have such leaves}."""
+    from .provisional import banner
+
+    counted = results.criteria.awaiting_appraisal == "self_score"
+    waiting = [len(unit["appraisal"]["awaiting"]) for unit in units if unit["submitted"]] if counted else []
+    return {"provisional": bool(results.provisional), "banner": banner(results.provisional),
+            "self_scored": sum(waiting), "self_scored_units": sum(1 for n in waiting if n)}
+
+
+def scored_line(board: dict) -> str:
+    """One line saying what ``score`` makes of the same inputs ("" when the board has no
+    provisional unit and score is final): its TẠM TÍNH banner, or, when score is final while
+    the board still counts units "tạm tính" (work left in the round), why the two differ."""
+    scored = board.get("scored")
+    if not scored:
+        return ""
+    if scored["provisional"]:
+        return f"Lệnh score với cùng dữ liệu: {scored['banner']}"
+    if not board["provisional"]:
+        return ""
+    # the board's "tạm tính" is work left in the round; score follows the criteria set's policy
+    return ("Lệnh score với cùng dữ liệu cho kết quả chính thức"
+            + (f": theo bộ tiêu chí, {scored['self_scored']} tiêu chí chấm theo nhận định chưa được Hội đồng "
+               f"thẩm định ({scored['self_scored_units']} đơn vị) được tính theo điểm tự chấm"
+               if scored["self_scored"] else "")
+            + '; "tạm tính" trên bảng này là đơn vị còn việc chưa xong (xem cột Còn lại).')
 
 
 def _ratio(progress: dict) -> str:
@@ -236,6 +269,8 @@ def status_text(board: dict) -> str:
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
     lines.append(f"{total}: {counts}.")
     lines.append(f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.")
+    if scored_line(board):
+        lines.append(scored_line(board))
     appraisers: dict[str, int] = {}
     for unit in units:
         for name in unit["appraisal"]["appraisers"]:

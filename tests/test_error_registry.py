@@ -2,7 +2,8 @@
 
 - every code the program can emit, anywhere in scoring/ or cli.py, is registered;
 - every registered code is triggered by a broken fixture (data: tests/fixtures/bad/*.json for
-  the inputs, tests/fixtures/decision/bad-details.json for the decision details), or, for the
+  the inputs, tests/fixtures/decision/bad-details.json for the decision details,
+  tests/fixtures/previous/*.json for score --previous), or, for the
   few listed in WITHOUT_FIXTURE, by a named test; that list may only shrink;
 - the README's error table lists exactly the registered codes;
 - one location type, one base exception, messages rendered from templates.
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "fixtures" / "bad"
 PREVIOUS = ROOT / "tests" / "fixtures" / "previous"
 BAD_DETAILS = ROOT / "tests" / "fixtures" / "decision" / "bad-details.json"
+BAD_PREVIOUS = ROOT / "tests" / "fixtures" / "previous"
 
 # kebab-case string literals in the program that are not error codes
 NOT_CODES = {"utf-8-sig", "appraisal-form", "cchc-scoring", "cchc-self-assessment", "cchc-appraisal",
@@ -114,6 +116,8 @@ def _fixture_codes() -> set[str]:
         covered |= {code for _, _, code in json.loads(path.read_text(encoding="utf-8")).get("expect", [])}
     for case in json.loads(BAD_DETAILS.read_text(encoding="utf-8"))["cases"]:
         covered |= {code for _, code in case["expect"]}
+    for path in BAD_PREVIOUS.glob("*.json"):  # score --previous (tests/test_previous.py runs them)
+        covered |= {code for _, _, code in json.loads(path.read_text(encoding="utf-8"))["expect"]}
     return covered
 
 

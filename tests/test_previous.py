@@ -201,10 +201,9 @@ def _patched(document, patch):
         del node[key]
 
 
-@pytest.mark.parametrize("path", BAD, ids=[path.stem for path in BAD])
-def test_broken_fixture(path, tmp_path):
-    fixture = _read(path)
-    assert fixture["description"] and fixture["expect"]
+def broken_inputs(fixture: dict, tmp_path: Path) -> list:
+    """The fixture's files written under tmp_path (previous.json, criteria.json, registry.json
+    patched as it says): the input options of a command reading them."""
     sources = {"previous": PREVIOUS[fixture.get("previous", "tu-mo-rong-2022")], "criteria": CRITERIA,
                "registry": REGISTRY.get(fixture.get("registry"))}
     names = {"previous": "previous.json", "criteria": "criteria.json", "registry": "registry.json"}
@@ -221,20 +220,38 @@ def test_broken_fixture(path, tmp_path):
     for role, document in documents.items():
         target = tmp_path / names[role]
         target.write_bytes(raw.get(role) or json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"))
-    args = ["score", "--out", tmp_path / "out", "--time", TIME, "--criteria", tmp_path / "criteria.json",
-            "--previous", tmp_path / "previous.json"]
+    args = ["--criteria", tmp_path / "criteria.json", "--previous", tmp_path / "previous.json"]
     if twice:
         shutil.copy(tmp_path / "previous.json", tmp_path / "previous-2.json")
         args += ["--previous", tmp_path / "previous-2.json"]
     if "registry" in documents:
         args += ["--registry", tmp_path / "registry.json"]
-    result = run(*args)
+    return args
+
+
+def assert_reported(fixture: dict, result, name: str) -> None:
+    """Exit 1 and every expected problem printed at its file and pointer, with its code."""
     assert result.exit_code == 1, result.output
-    assert not (tmp_path / "out").exists(), "nothing is written on error"
     for file, pointer, code in fixture["expect"]:
         wanted = f"{file}:{pointer}: "
         assert any(wanted in line and line.endswith(f"[{code}]") for line in result.output.splitlines()), \
-            (path.name, wanted, code, result.output)
+            (name, wanted, code, result.output)
+
+
+@pytest.mark.parametrize("path", BAD, ids=[path.stem for path in BAD])
+def test_broken_fixture(path, tmp_path):
+    fixture = _read(path)
+    assert fixture["description"] and fixture["expect"]
+    result = run("score", "--out", tmp_path / "out", "--time", TIME, *broken_inputs(fixture, tmp_path))
+    assert_reported(fixture, result, path.name)
+    assert not (tmp_path / "out").exists(), "nothing is written on error"
+
+
+@pytest.mark.parametrize("path", BAD, ids=[path.stem for path in BAD])
+def test_validate_reports_the_broken_fixture(path, tmp_path):
+    """validate --previous checks the previous files as score --previous does, without scoring."""
+    fixture = _read(path)
+    assert_reported(fixture, run("validate", *broken_inputs(fixture, tmp_path)), path.name)
 
 
 def test_every_new_code_has_a_broken_fixture():

@@ -22,7 +22,7 @@ import io
 
 import xlsxwriter
 
-from ..status import STATUS_HEADERS, STATES, status_rows
+from ..status import STATUS_HEADERS, STATES, scored_line, status_rows
 from .xlsx_text import SAFE_OPTIONS, write_text
 
 SHEET_BOARD = "Theo dõi"
@@ -55,6 +55,8 @@ def write_status_workbook(board: dict, *, created: dt.datetime | None = None) ->
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
     write_text(sheet, 1, 0, f"{total}: {counts}.", plain)
     write_text(sheet, 2, 0, f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.", plain)
+    if scored_line(board):
+        write_text(sheet, 3, 0, scored_line(board), plain)
     widths = [5, 8, 18, 24, 11, 10, 12, 20, 11, 10, 10, 12, 60]
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
