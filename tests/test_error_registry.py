@@ -26,10 +26,8 @@ from scoring.writers.decision import DecisionError, DetailsError, TemplateError,
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "fixtures" / "bad"
-PREVIOUS = ROOT / "tests" / "fixtures" / "previous"
 BAD_DETAILS = ROOT / "tests" / "fixtures" / "decision" / "bad-details.json"
 BAD_PREVIOUS = ROOT / "tests" / "fixtures" / "previous"
-
 # kebab-case string literals in the program that are not error codes
 NOT_CODES = {"utf-8-sig", "appraisal-form", "cchc-scoring", "cchc-self-assessment", "cchc-appraisal",
              "cchc-explanation"}
@@ -112,8 +110,6 @@ def _fixture_codes() -> set[str]:
         body = json.loads(path.read_text(encoding="utf-8"))
         if not body.get("xfail"):
             covered |= {code for _, _, code in body.get("expect", [])}
-    for path in PREVIOUS.glob("*.json"):  # last year's results files (issue 15), same shape
-        covered |= {code for _, _, code in json.loads(path.read_text(encoding="utf-8")).get("expect", [])}
     for case in json.loads(BAD_DETAILS.read_text(encoding="utf-8"))["cases"]:
         covered |= {code for _, code in case["expect"]}
     for path in BAD_PREVIOUS.glob("*.json"):  # score --previous (tests/test_previous.py runs them)
