@@ -161,7 +161,7 @@ def criteria_sets(draw) -> CriteriaSet:
 
 
 def _floor(leaf: Leaf) -> int:
-    return min(0, leaf.rule.floor) if isinstance(leaf.rule, (Deduction, YesNo)) else 0
+    return min(0, leaf.rule.floor) if isinstance(leaf.rule, (Deduction, YesNo, AllOf, PeriodicReports)) else 0
 
 
 def _score_in_range(draw, leaf: Leaf) -> int:
