@@ -12,10 +12,14 @@ Layout (one workbook per commune):
   Số vi phạm, Số lượng), white and unlocked only where the leaf's rule uses them; M the
   self-score, N not applicable (unlocked only where the criteria set allows it), O the
   explanation. Data validation: có/không and option lists, whole numbers ≥ 0 for counts,
-  0..max for the self-score. No formulas anywhere.
+  0..max for the self-score. No formulas anywhere. A leaf whose rule names conditions
+  (all_of, issue 13) is followed by one row per condition: column A "1.6/ke_hoach", its
+  label, its có/không in the "Đạt" column (the only open cell of the row).
 * "Tài liệu kiểm chứng": one row per evidence document: leaf code, number, date, title,
-  issuer, file (path relative to the submissions folder). A leaf's documents keep their
-  row order. Every row of columns A-F is an input row.
+  issuer, file (path relative to the submissions folder), and the period it reports on
+  (G "Kỳ báo cáo", for periodic_reports leaves: the period's id or label; issue 13; a form
+  written before has no column G and is read as before). A leaf's documents keep their
+  row order. Every row of columns A-G is an input row.
 * "_meta" (hidden): form id and version, criteria id and year, commune code, and the lists
   the validations use.
 
@@ -558,9 +562,6 @@ def _write_documents(docs, f: _Formats, prefill: _Prefill, leaf_count: int) -> N
         docs.data_validation(first, 0, last, 0, _validation(
             "Mã tiêu chí", "Chọn mã tiêu chí mà văn bản này chứng minh.", validate="list",
             source=f"='{c.META_SHEET}'!$D$2:$D${leaf_count + 1}"))
-    docs.data_validation(first, COL_PERIOD - 1, last, COL_PERIOD - 1, _validation(
-        "Kỳ báo cáo", "Chỉ với tiêu chí chấm theo kỳ báo cáo: ghi kỳ văn bản báo cáo (mã như q1, hoặc tên kỳ như "
-        "\"Báo cáo quý I\", xem cột Cách chấm điểm).", validate="any"))
     docs.data_validation(first, 2, last, 2, _validation(
         "Ngày ban hành", "Nhập ngày dạng dd/mm/yyyy.", validate="date", criteria="between",
         minimum=dt.date(2000, 1, 1), maximum=dt.date(2100, 12, 31)))
