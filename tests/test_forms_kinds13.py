@@ -153,3 +153,15 @@ def test_the_rule_column_says_how_to_fill_them(tmp_path):
     assert "Đạt khi có đủ tất cả 2 điều kiện: (1) Đã xác định đầy đủ nhiệm vụ; (2) Đã bố trí kinh phí thực hiện" in all_of
     assert "Báo cáo quý I (ghi kỳ \"q1\"): hạn 15/03/2023" in periodic
     assert "mỗi báo cáo chậm trừ 0,25 điểm, mỗi báo cáo không có trừ 0,5 điểm, thấp nhất trừ 0,25 điểm" in periodic
+
+
+def test_the_workbook_names_each_condition_and_each_report_period():
+    """The results workbook's facts and evidence cells (read from results.json): conditions by
+    their labels with có/không, documents with the period they report on."""
+    from scoring.writers.workbook import evidence_text, facts_text
+
+    facts = {"conditions": {"nhiem_vu": True, "kinh_phi": False},
+             "condition_labels": {"nhiem_vu": "Đã xác định đầy đủ nhiệm vụ", "kinh_phi": "Đã bố trí kinh phí thực hiện"}}
+    assert facts_text(facts) == "Đã xác định đầy đủ nhiệm vụ: có; Đã bố trí kinh phí thực hiện: không"
+    assert evidence_text([{"number": "41/BC-UBND", "date": "2023-03-15", "period": "q1"},
+                          {"number": "12/KH-UBND", "date": "2023-01-10"}]) == "41/BC-UBND ngày 15/03/2023 (kỳ q1); 12/KH-UBND ngày 10/01/2023"
