@@ -252,7 +252,7 @@ def check_criteria(parsed) -> list[Issue]:
                 "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'" if in_survey
                 else "tiêu chí loại 'survey' chỉ được đặt trong lĩnh vực có \"source\": \"survey\"")
 
-        rules.KINDS[kind].check(rules.Checks(rule, node_max, code, rule_at, add, node))
+        rules.KINDS[kind].check(rules.Checks(rule, node_max, code, rule_at, add))
 
     total = 0
     for a_index, area in enumerate(data["areas"]):

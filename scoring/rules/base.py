@@ -57,9 +57,8 @@ def hundredths(value) -> int:
 class Checks:
     """The parameter checks of one leaf's rule: where it is and how to report (scoring.validate)."""
 
-    def __init__(self, raw: Mapping, node_max: int, code: str, at: str, add: Report, node: Mapping | None = None):
+    def __init__(self, raw: Mapping, node_max: int, code: str, at: str, add: Report):
         self.raw, self.max, self.code, self.at, self.add = raw, node_max, code, at, add
-        self.node = node or {}  # the leaf (validated JSON) the rule belongs to: its evidence part
 
     def unique_ids(self, items, key: str, at: str, what: str) -> None:
         """Ids of a rule's named parts (conditions, periods) may not repeat (``duplicate-code``)."""
