@@ -14,7 +14,7 @@ from typing import Mapping, NamedTuple
 
 import numpy as np
 
-from .facts import FactTable, fact_table, first_document, reports_as_json
+from .facts import FactTable, accepted_documents, fact_table, first_document, reports_as_json
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
@@ -82,7 +82,7 @@ class LeafResult:
             missing_evidence=(FLAG_MISSING_EVIDENCE in self.flags or self.uncredited) and self.appraisal is None,
             rule_score=self.rule_score, appraisal=self.appraisal,
             first_document=first_document(self.leaf, report) if reads_documents else None,
-            tallies=self.tallies,
+            tallies=self.tallies, documents=accepted_documents(self.leaf, report) if reads_documents else None,
         )
 
 

@@ -45,6 +45,9 @@ class FactTable:
     value: np.ndarray           # int64 hundredths (value_thresholds)
     violations: np.ndarray      # int64
     count: np.ndarray           # int64
+    conditions: np.ndarray      # int64 bits: condition i of the leaf's rule reported true (all_of)
+    period_days: np.ndarray     # int64 (communes, leaves, periods): day ordinal of each period's earliest
+                                # accepted document naming it (0 none); periods: the most any leaf lists
 
 
 def reports_as_json(submission: Submission) -> dict:
@@ -75,7 +78,7 @@ class _Facts:
     """A leaf entry's facts (a validated JSON dict) read by attribute, UNSET when absent,
     as extract reads the quick reader's structs."""
 
-    __slots__ = ("done", "choice", "numerator", "denominator", "value", "violations", "count")
+    __slots__ = ("done", "choice", "numerator", "denominator", "value", "violations", "count", "conditions")
 
     def __init__(self, facts):
         for name in self.__slots__:
@@ -85,12 +88,13 @@ class _Facts:
 class _Document:
     """An evidence document (a validated JSON dict) with its date as a date, as extract reads it."""
 
-    __slots__ = ("number", "date", "title", "issuer", "file")
+    __slots__ = ("number", "date", "title", "issuer", "file", "period")
 
     def __init__(self, document):
         self.number, self.title, self.issuer = document["number"], document["title"], document["issuer"]
         self.date = dt.date.fromisoformat(document["date"])
         self.file = document.get("file", UNSET)
+        self.period = document.get("period", UNSET)
 
 
 class _Entry:
@@ -120,7 +124,8 @@ class Extraction:
 
 
 # one bit per fact a leaf entry can state: the quick meaning check compares them with what the rule needs
-FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64}
+FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 16, "violations": 32, "count": 64,
+             "conditions": 128}
 _NO_BOUNDS = (float("-inf"), float("inf"))
 CHECKED_NUMBERS = ("self_score", "value")  # the numbers of a leaf entry, checked against their bounds below
 _SET_BITS = [bin(bits).count("1") for bits in range(256)]  # facts stated, from their bits
@@ -187,6 +192,10 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     position = {leaf.code: index for index, leaf in enumerate(leaves)}
     accepted = [frozenset(leaf.evidence_types) if leaf.evidence_types else None for leaf in leaves]
     options = [{value: i for i, value in enumerate(leaf.rule.fact_options("choice") or ())} for leaf in leaves]
+    # named conditions (bit per id) and periods (slot per id) of the rules that have them (issue 13)
+    condition_bits = [{c.id: 1 << i for i, c in enumerate(leaf.rule.named_conditions())} for leaf in leaves]
+    period_slots = [{p.id: i for i, p in enumerate(leaf.rule.due_periods())} for leaf in leaves]
+    slots = max((len(p) for p in period_slots), default=0)
     window = criteria.evidence_window
     first_allowed, last_allowed = window if window else (dt.date.min, dt.date.max)
     bounds = number_bounds or {}
@@ -198,6 +207,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     self_score, first_day, fact_bits = _int_cells(cells), _int_cells(cells), _int_cells(cells)
     numerator, denominator, value = _int_cells(cells), _int_cells(cells), _int_cells(cells)
     violations, count, choice = _int_cells(cells), _int_cells(cells), _int_cells(cells, -1)
+    conditions, period_days = _int_cells(cells), _int_cells(cells * slots)
     has_self, present, claimed_na = bytearray(cells), bytearray(cells), bytearray(cells)
     has_evidence, done = bytearray(cells), bytearray(cells)
     marked = [False] * size
@@ -274,12 +284,24 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 if fact is not UNSET:
                     count[cell] = int(fact)
                     bits |= 64
+                fact = facts.conditions
+                if fact is not UNSET:
+                    named, held = condition_bits[column], 0
+                    if len(fact) != len(named) or not all(key in named for key in fact):
+                        marked[row] = True  # a condition missing or unknown: leaf_issues names it
+                    for key, holds in fact.items():
+                        if holds is True and key in named:
+                            held |= named[key]
+                    conditions[cell] = held
+                    keys += len(fact)
+                    bits |= 128
                 fact_bits[cell] = bits
                 keys += _SET_BITS[bits]
             if documents:  # UNSET is false, like an empty list
                 keys += 4 * len(documents)  # number, date, title, issuer: required
                 types = accepted[column]
                 earliest = None
+                periods = period_slots[column]
                 for index, document in enumerate(documents):
                     day = document.date
                     if day < first_allowed or day > last_allowed:
@@ -287,6 +309,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     if document.file is not UNSET:
                         files.append((row, document.file))
                         keys += 1
+                    period = document.period
+                    if period is not UNSET:
+                        keys += 1
+                        if period not in periods:
+                            marked[row] = True  # evidence-period-unknown
+                    elif periods:
+                        marked[row] = True  # evidence-period-missing (if of an accepted type: leaf_issues decides)
                     if types is not None:
                         number = document.number
                         doc_type = type_of.get(number)
@@ -296,6 +325,10 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                             if doc_type not in recognised:  # never a silent zero: a warning names it
                                 unknown_types.append((row, code, index, number, doc_type))
                             continue
+                    if periods and period is not UNSET and period in periods:
+                        slot = cell * slots + periods[period]
+                        if not period_days[slot] or day.toordinal() < period_days[slot]:
+                            period_days[slot] = day.toordinal()
                     if earliest is not None and day >= earliest:
                         continue
                     earliest = day
@@ -314,6 +347,8 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
         done=matrix(done, bool), choice=matrix(choice, np.int64),
         numerator=matrix(numerator, np.int64), denominator=matrix(denominator, np.int64),
         value=matrix(value, np.int64), violations=matrix(violations, np.int64), count=matrix(count, np.int64),
+        conditions=matrix(conditions, np.int64),
+        period_days=np.frombuffer(period_days, dtype=np.int64).reshape(size, width, slots),
     )
     return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
                                          np.array(marked, dtype=bool)), files, key_counts, unknown_types)

@@ -161,6 +161,7 @@ class Document:
     title: str
     issuer: str
     file: str | None = None
+    period: str | None = None  # the period it reports on, for rules that list periods (issue 13)
 
     @property
     def doc_type(self) -> str:
@@ -209,7 +210,8 @@ class LeafReport:
         return cls(
             facts=frozen_mapping(facts),
             self_score=None if score is None else to_hundredths(score),
-            evidence=tuple(Document(d["number"], dt.date.fromisoformat(d["date"]), d["title"], d["issuer"], d.get("file"))
+            evidence=tuple(Document(d["number"], dt.date.fromisoformat(d["date"]), d["title"], d["issuer"], d.get("file"),
+                                    d.get("period"))
                            for d in raw.get("evidence") or ()),
             explanation=raw.get("explanation"),
             not_applicable=bool(raw.get("not_applicable", False)),
@@ -224,7 +226,8 @@ class LeafReport:
             raw["self_score"] = Decimal(self.self_score).scaleb(-2)
         if self.evidence:
             raw["evidence"] = [{"number": d.number, "date": d.date.isoformat(), "title": d.title, "issuer": d.issuer,
-                                **({"file": d.file} if d.file else {})} for d in self.evidence]
+                                **({"file": d.file} if d.file else {}), **({"period": d.period} if d.period else {})}
+                               for d in self.evidence]
         if self.explanation is not None:
             raw["explanation"] = self.explanation
         if self.not_applicable:

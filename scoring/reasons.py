@@ -27,9 +27,11 @@ def _documents_not_accepted(leaf: Leaf, report: LeafReport | None) -> str:
 
 
 def rule_detail(leaf: Leaf, report: LeafReport | None, score: int, *, first_document: Document | None = None,
-                tallies=None) -> str:
-    """What the rule saw and decided, without the score (the kind's ``detail``, scoring.rules)."""
-    return leaf.rule.detail(leaf, report.facts if report else {}, score, first_document=first_document, tallies=tallies)
+                tallies=None, documents=None) -> str:
+    """What the rule saw and decided, without the score (the kind's ``detail``, scoring.rules);
+    ``documents``: the accepted evidence documents, for the kinds that read them."""
+    return leaf.rule.detail(leaf, report.facts if report else {}, score, first_document=first_document, tallies=tallies,
+                            documents=documents)
 
 
 def _readings(report, first: Document | None) -> str:
@@ -43,17 +45,19 @@ def _readings(report, first: Document | None) -> str:
 
 def leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
                 self_score: int | None, na_policy: str | None, auto_na: bool, missing_evidence: bool,
-                rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None) -> str:
+                rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None,
+                documents=None) -> str:
     """The whole explanation of a leaf's final score, starting with "final/max: "."""
     return _leaf_reason(leaf, report, evidence_score=evidence_score, final=final, self_score=self_score,
                         na_policy=na_policy, auto_na=auto_na, missing_evidence=missing_evidence, rule_score=rule_score,
-                        appraisal=appraisal, first_document=first_document, tallies=tallies) \
+                        appraisal=appraisal, first_document=first_document, tallies=tallies, documents=documents) \
         + _readings(report, first_document)
 
 
 def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
                  self_score: int | None, na_policy: str | None, auto_na: bool, missing_evidence: bool,
-                 rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None) -> str:
+                 rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None,
+                documents=None) -> str:
     head = f"{score_of(final, leaf.max)}: "
     if appraisal is not None:
         stage = "sau giải trình" if appraisal.stage == 2 else "lần 1"
@@ -66,7 +70,7 @@ def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int |
         if na_policy == NA_EXCLUDE:
             return f"Không áp dụng, loại khỏi điểm tối đa ({pts(leaf.max)} điểm); {why}"
         return f"{head}Không áp dụng, được tính đủ điểm; {why}"
-    detail = rule_detail(leaf, report, rule_score, first_document=first_document, tallies=tallies)
+    detail = rule_detail(leaf, report, rule_score, first_document=first_document, tallies=tallies, documents=documents)
     if missing_evidence:
         text = (f"{head}không được tính điểm vì thiếu tài liệu kiểm chứng ({leaf.evidence_description})"
                 f"{_documents_not_accepted(leaf, report)}; theo số liệu báo cáo: {detail} → {pts(rule_score)}")

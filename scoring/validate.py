@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from .errors import Issue, pointer
 from . import rules
 from .files import DATA
-from .model import SECTION_SURVEY, is_real_date
+from .model import SECTION_SURVEY, document_type, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .text import legacy_message, match_key, may_be_legacy, may_hold_legacy, name_key, nfc, same_text
 from .vietnamese import format_date
@@ -502,6 +502,7 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
                 elif facts["denominator"] == 0 and leaf.not_applicable is None and not claimed_na:
                     add(pointer("leaves", code, "facts", "denominator"), "zero-denominator",
                         f"mẫu số bằng 0 nhưng tiêu chí {code} không được khai không áp dụng")
+        issues += named_part_issues(file, leaf, raw)
         if needed and not claimed_na:
             for name in needed:
                 if not facts or name not in facts:
@@ -677,4 +678,38 @@ def check_survey(parsed, criteria, known_communes, registered=frozenset()) -> li
             if leaf.code not in answered:
                 issues.append(Issue(parsed.path, pointer("tallies", commune), "survey-missing",
                                     f"thiếu số phiếu của xã mã {commune} cho câu {leaf.code}"))
+    return issues
+
+
+def named_part_issues(file: str, leaf, raw) -> list[Issue]:
+    """A leaf entry against the named parts of its rule (issue 13): each condition of an
+    all_of rule stated once, none unknown (``fact-missing``, ``fact-unexpected``); each
+    accepted evidence document of a periodic_reports rule naming one of its periods
+    (``evidence-period-missing``, ``evidence-period-unknown``), and no document naming a
+    period on a leaf whose rule lists none."""
+    issues = []
+    code, rule = leaf.code, leaf.rule
+    stated = (raw.get("facts") or {}).get("conditions")
+    if stated is not None:
+        named = {c.id: c for c in rule.named_conditions()}
+        for key in stated:
+            if key not in named:
+                issues.append(Issue(file, pointer("leaves", code, "facts", "conditions", key), "fact-unexpected",
+                                    f"tiêu chí {code} không có điều kiện '{key}'; các điều kiện: {', '.join(named) or 'không có'}"))
+        for key, condition in named.items():
+            if key not in stated:
+                issues.append(Issue(file, pointer("leaves", code, "facts", "conditions"), "fact-missing",
+                                    f"tiêu chí {code} cần khai điều kiện '{key}' ({condition.label}): true hoặc false"))
+    periods = {p.id: p for p in rule.due_periods()}
+    for index, document in enumerate(raw.get("evidence") or ()):
+        period = document.get("period")
+        if period is not None and period not in periods:
+            issues.append(Issue(file, pointer("leaves", code, "evidence", index, "period"), "evidence-period-unknown",
+                                f"tài liệu {document['number']} ghi kỳ báo cáo '{period}' nhưng tiêu chí {code} "
+                                + (f"chỉ có các kỳ: {', '.join(periods)}" if periods else "không chấm theo kỳ báo cáo")))
+        elif period is None and periods and (not leaf.evidence_types or document_type(document["number"]) in leaf.evidence_types):
+            issues.append(Issue(file, pointer("leaves", code, "evidence", index), "evidence-period-missing",
+                                f"tài liệu {document['number']} không ghi kỳ báo cáo (period) nên không được tính cho kỳ nào; "
+                                f"tiêu chí {code} có các kỳ: "
+                                + ", ".join(f"{p.id} ({p.label})" for p in periods.values())))
     return issues

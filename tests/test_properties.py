@@ -27,7 +27,7 @@ from scoring.model import (
     Submission, Survey, frozen_mapping,
 )
 from scoring.rules import (
-    Choice, ChoiceOption, Deadline, Deduction, Judgement, PerCount, Proportional, RatioThresholds, SurveyOption,
+    AllOf, Condition, Period, PeriodicReports, Choice, ChoiceOption, Deadline, Deduction, Judgement, PerCount, Proportional, RatioThresholds, SurveyOption,
     SurveyQuestion, Threshold, ValueThresholds, YesNo,
 )
 from scoring.numbers import from_number, round_half_up, to_hundredths, to_number
@@ -38,7 +38,10 @@ from scenario import write_scenario
 
 PERCENT = 10000
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-KINDS = ["yes_no", "choice", "deadline", "ratio_thresholds", "value_thresholds", "proportional", "deduction", "judgement"]
+KINDS = ["yes_no", "choice", "deadline", "ratio_thresholds", "value_thresholds", "proportional", "deduction", "judgement",
+         "all_of", "periodic_reports"]
+CONDITIONS = (Condition("nhiem_vu", "Đã xác định nhiệm vụ"), Condition("kinh_phi", "Đã bố trí kinh phí"),
+              Condition("phan_cong", "Đã phân công thực hiện"))
 BANDS = (Band("Xuất sắc", 9000, None), Band("Tốt", 8000, None), Band("Khá", 7000, None),
          Band("Trung bình", 5000, None), Band("Yếu", 0, None))
 BLOCKS = (Block("xa", "Khối xã", ("xã", "thị trấn", "đặc khu")), Block("phuong", "Khối phường", ("phường",)))
@@ -93,6 +96,21 @@ def area_leaf(draw, code: str, kind: str | None = None) -> Leaf:
     elif kind == "deduction":
         floor = -_at_most(draw, maximum) if draw(st.booleans()) else 0
         rule = Deduction(violation="Vi phạm", per_violation=draw(st.integers(1, maximum)), floor=floor)
+    elif kind == "all_of":
+        not_done = -_at_most(draw, 100) if draw(st.booleans()) else 0
+        rule = AllOf(items=CONDITIONS[:draw(st.integers(2, 3))], not_done=not_done, floor=not_done)
+    elif kind == "periodic_reports":
+        count = draw(st.integers(1, 4))
+        periods = tuple(Period(f"k{i + 1}", f"Báo cáo kỳ {i + 1}", dt.date(2023, 3 * i + 3, 15) + dt.timedelta(days=draw(st.integers(-20, 20))))
+                        for i in range(count))
+        if draw(st.booleans()):
+            otherwise = -_at_most(draw, 100) if draw(st.booleans()) else 0
+            rule = PeriodicReports(periods=periods, on_time=maximum, otherwise=otherwise, floor=min(0, otherwise))
+        else:
+            per_late = 25 * draw(st.integers(1, 4))
+            floor = -_at_most(draw, maximum) if draw(st.booleans()) else 0
+            rule = PeriodicReports(periods=periods, on_time=maximum, per_late=per_late,
+                                   per_missing=per_late + 25 * draw(st.integers(0, 2)), floor=floor)
     else:  # judgement
         rule = Judgement(points_step=25, aspects=("Chất lượng",))
     required = draw(st.booleans())
@@ -143,7 +161,7 @@ def criteria_sets(draw) -> CriteriaSet:
 
 
 def _floor(leaf: Leaf) -> int:
-    return min(0, leaf.rule.floor) if isinstance(leaf.rule, (Deduction, YesNo)) else 0
+    return min(0, leaf.rule.floor) if isinstance(leaf.rule, (Deduction, YesNo, AllOf, PeriodicReports)) else 0
 
 
 def _score_in_range(draw, leaf: Leaf) -> int:
@@ -153,11 +171,17 @@ def _score_in_range(draw, leaf: Leaf) -> int:
 
 
 @st.composite
-def documents(draw):
-    count = draw(st.integers(0, 2))
+def documents(draw, periods=()):
+    """Evidence documents; on a leaf whose rule lists periods, each names one (issue 13)."""
+    count = draw(st.integers(0, 2 + 2 * len(periods)))
     result = []
     for index in range(count):
         doc_type = draw(st.sampled_from(["KH", "BC", "QĐ", "TB"]))
+        if periods:  # near each deadline, so that on time, late and the deadline day itself all occur
+            period = draw(st.sampled_from(periods))
+            day = period.deadline + dt.timedelta(days=draw(st.sampled_from([-30, -1, 0, 0, 1, 40])))
+            result.append(Document(f"{index + 1}/{doc_type}-UBND", day, "Báo cáo", "UBND xã", period=period.id))
+            continue
         day = WINDOW_START + dt.timedelta(days=draw(st.integers(0, 487)))
         result.append(Document(f"{index + 1}/{doc_type}-UBND", day, "Văn bản", "UBND xã"))
     return tuple(result)
@@ -186,8 +210,10 @@ def leaf_report(draw, leaf: Leaf) -> LeafReport | None:
             facts = {"value": Decimal(draw(st.integers(-500, 12000))) / 100}
         elif kind == "deduction":
             facts = {"violations": draw(st.integers(0, 12))}
+        elif kind == "all_of":
+            facts = {"conditions": {c.id: draw(st.booleans()) for c in leaf.rule.named_conditions()}}
     self_score = _score_in_range(draw, leaf) if draw(st.booleans()) else None
-    return LeafReport(facts=frozen_mapping(facts), self_score=self_score, evidence=draw(documents()),
+    return LeafReport(facts=frozen_mapping(facts), self_score=self_score, evidence=draw(documents(leaf.rule.due_periods())),
                       not_applicable=claimed_na)
 
 
@@ -321,6 +347,21 @@ def reference_rule_points(leaf: Leaf, report: LeafReport | None, tallies) -> int
         return max(leaf.max - rule.per_violation * facts.get("violations", 0), rule.floor)
     if kind == "per_count":
         return min(rule.points_each * facts.get("count", 0), leaf.max)
+    if kind == "all_of":
+        stated = facts.get("conditions", {})
+        return leaf.max if all(stated.get(c.id) is True for c in rule.items) else rule.not_done
+    if kind == "periodic_reports":
+        accepted = [d for d in (report.evidence if report else ()) if not leaf.evidence_types or d.doc_type in leaf.evidence_types]
+        late = missing = 0
+        for period in rule.periods:
+            days = [d.date for d in accepted if d.period == period.id]
+            if not days:
+                missing += 1
+            elif min(days) > period.deadline:
+                late += 1
+        if rule.per_late is None:
+            return rule.on_time if late == missing == 0 else rule.otherwise
+        return max(rule.floor, rule.on_time - late * rule.per_late - missing * rule.per_missing)
     if kind == "judgement":
         return report.self_score if report and report.self_score is not None else 0
     if kind == "survey":

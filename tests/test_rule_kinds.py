@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring.engine import survey_counts
-from scoring.facts import fact_table, first_document
+from scoring.facts import accepted_documents, fact_table, first_document
 from scoring.model import SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, Area, CriteriaSet, frozen_mapping
 from scoring.rules import KINDS, RuleKind
 
@@ -60,7 +60,7 @@ def test_vectorised_and_scalar_formulas_agree(kind, data):
             expected = leaf.rule.score_one(
                 leaf, dict(report.facts) if report else {}, first_day=document.date if document else None,
                 tallies=tallies_of.get(submission.code, {}).get(leaf.code) if leaf.section == SECTION_SURVEY else None,
-                self_score=report.self_score if report else None)
+                self_score=report.self_score if report else None, documents=accepted_documents(leaf, report))
             assert (int(points[row]), bool(nothing_arose[row])) == expected, (leaf.code, leaf.rule, dict(report.facts) if report else None)
         checked.add(leaf.rule.kind)
     assert kind in checked

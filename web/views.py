@@ -95,6 +95,10 @@ def _fact_fields(leaf):
     """The facts the leaf's rule reads, as (name, label, kind, options)."""
     fields = []
     for name in leaf.rule.facts:
+        if name == "conditions":  # issue 13: one Có/Không per named condition ("conditions.<id>"), see _fold_conditions
+            fields.extend((f"conditions.{c.id}", c.label, "bool", (("true", "Có"), ("false", "Không")))
+                          for c in leaf.rule.named_conditions())
+            continue
         label = leaf.rule.fact_label(name) or {"numerator": "Tử số", "denominator": "Mẫu số", "value": "Giá trị",
                                                "violations": "Số lần vi phạm", "count": "Số lượng",
                                                "done": "Đã thực hiện", "choice": "Lựa chọn"}.get(name, name)
@@ -107,6 +111,23 @@ def _fact_fields(leaf):
         else:
             fields.append((name, label, "int", ()))
     return fields
+
+
+def _fold_conditions(facts: dict) -> dict:
+    """The per-condition fields ("conditions.<id>") as the one fact the rule reads: {"conditions": {id: bool}}."""
+    stated = {name.split(".", 1)[1]: facts.pop(name) for name in list(facts) if name.startswith("conditions.")}
+    if stated:
+        facts["conditions"] = stated
+    return facts
+
+
+def _stated_fact(entry, name):
+    """What an entry holds for a form field (a per-condition field reads inside "conditions")."""
+    if entry is None:
+        return None
+    if name.startswith("conditions."):
+        return (entry.facts.get("conditions") or {}).get(name.split(".", 1)[1])
+    return entry.facts.get(name)
 
 
 def _parse_fact(kind, text, options):
@@ -237,6 +258,7 @@ def area_page(request, pk, area):
                     mine.append(f"{label}: {problem}")
                 elif value is not None:
                     facts[name] = value
+            facts = _fold_conditions(facts)
             if "numerator" in facts and "denominator" in facts and facts["numerator"] > facts["denominator"]:
                 mine.append("Tử số không được lớn hơn mẫu số.")
             parsed[leaf.code] = (score, facts, bool(request.POST.get(f"na-{leaf.code}")) and bool(leaf.not_applicable),
@@ -262,7 +284,7 @@ def area_page(request, pk, area):
         entry = entries.get(leaf.code)
         rows.append({
             "leaf": leaf, "entry": entry, "rule": rule_text(leaf), "evidence_rule": evidence_text(leaf),
-            "max": _pts(leaf.max), "facts": [(name, label, kind, options, (entry.facts.get(name) if entry else None))
+            "max": _pts(leaf.max), "facts": [(name, label, kind, options, _stated_fact(entry, name))
                                              for name, label, kind, options in _fact_fields(leaf)],
             "posted": request.POST if request.method == "POST" else None,
             "errors": errors.get(leaf.code, []), "engine": problems.get(leaf.code, []) if entry else [],

@@ -89,7 +89,7 @@ def _unfilled_warnings(path, source, unfilled) -> list:
     """One warning per leaf still to fill, at its row: leaf-missing, a warning while checking."""
     from .self_assessment import FIRST_ROW, SHEET_LEAVES, layout
 
-    rows = {row.leaf.code: FIRST_ROW + offset for offset, row in enumerate(layout(source)) if row.leaf is not None}
+    rows = {row.leaf.code: FIRST_ROW + offset for offset, row in enumerate(layout(source)) if row.is_leaf}
     problems = c.Problems(display(path))
     for code in unfilled:
         leaf = source.criteria.leaf(code)

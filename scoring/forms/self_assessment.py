@@ -12,10 +12,14 @@ Layout (one workbook per commune):
   Số vi phạm, Số lượng), white and unlocked only where the leaf's rule uses them; M the
   self-score, N not applicable (unlocked only where the criteria set allows it), O the
   explanation. Data validation: có/không and option lists, whole numbers ≥ 0 for counts,
-  0..max for the self-score. No formulas anywhere.
+  0..max for the self-score. No formulas anywhere. A leaf whose rule names conditions
+  (all_of, issue 13) is followed by one row per condition: column A "1.6/ke_hoach", its
+  label, its có/không in the "Đạt" column (the only open cell of the row).
 * "Tài liệu kiểm chứng": one row per evidence document: leaf code, number, date, title,
-  issuer, file (path relative to the submissions folder). A leaf's documents keep their
-  row order. Every row of columns A-F is an input row.
+  issuer, file (path relative to the submissions folder), and the period it reports on
+  (G "Kỳ báo cáo", for periodic_reports leaves: the period's id or label; issue 13; a form
+  written before has no column G and is read as before). A leaf's documents keep their
+  row order. Every row of columns A-G is an input row.
 * "_meta" (hidden): form id and version, criteria id and year, commune code, and the lists
   the validations use.
 
@@ -86,9 +90,10 @@ INPUT_COLUMNS = tuple(FACT_COLUMNS.values()) + (COL_SELF, COL_NA, COL_EXPLANATIO
 
 # "Tài liệu kiểm chứng" columns
 DOC_HEADER_ROW, DOC_FIRST_ROW, DOC_LAST_ROW = 1, 2, 2000
-DOC_COLUMNS = {"leaf": 1, "number": 2, "date": 3, "title": 4, "issuer": 5, "file": 6}
+DOC_COLUMNS = {"leaf": 1, "number": 2, "date": 3, "title": 4, "issuer": 5, "file": 6, "period": 7}
 DOC_HEADERS = {1: "Mã tiêu chí", 2: "Số văn bản", 3: "Ngày ban hành", 4: "Trích yếu (tên văn bản)",
-               5: "Cơ quan ban hành", 6: "Tệp đính kèm (đường dẫn)"}
+               5: "Cơ quan ban hành", 6: "Tệp đính kèm (đường dẫn)", 7: "Kỳ báo cáo"}
+COL_PERIOD = DOC_COLUMNS["period"]  # issue 13: forms written before it have no such column, and are still read
 DOC_REQUIRED = {"number": "số văn bản", "date": "ngày ban hành", "title": "trích yếu", "issuer": "cơ quan ban hành"}
 COUNT_LIMIT = 100_000_000
 
@@ -111,6 +116,17 @@ class Row:
     text: str
     leaf: Leaf | None = None
     level: int = 0
+    condition: object = None  # one of the leaf's named conditions (issue 13): a row of its own, under the leaf's
+
+    @property
+    def is_leaf(self) -> bool:
+        """The leaf's own row (not a heading, not one of its condition rows)."""
+        return self.leaf is not None and self.condition is None
+
+
+def condition_key(leaf: Leaf, condition) -> str:
+    """Column A of a condition's row: "1.6/ke_hoach" (a leaf code never holds "/")."""
+    return f"{leaf.code}/{condition.id}"
 
 
 def layout(source: CriteriaSource) -> list[Row]:
@@ -124,6 +140,8 @@ def layout(source: CriteriaSource) -> list[Row]:
                 walk(node.children, level + 1)
             else:
                 rows.append(Row(node.title, node.leaf))
+                rows.extend(Row(condition.label, node.leaf, level + 1, condition)
+                            for condition in node.leaf.rule.named_conditions())
 
     for area in criteria.areas:
         if area.source == "survey":
@@ -435,6 +453,9 @@ def _write_leaves(sheet, f: _Formats, criteria: CriteriaSet, rows: list[Row], pr
             for column in range(COL_MAX, COL_EXPLANATION + 1):
                 sheet.write_blank(r, column - 1, None, f.heading)
             continue
+        if row.condition is not None:
+            _write_condition_row(sheet, f, r, row.leaf, row.condition, prefill.leaves.get(row.leaf.code, {}))
+            continue
         _write_leaf_row(sheet, f, r, row.leaf, prefill.leaves.get(row.leaf.code, {}), choice_ranges)
     sheet.protect("", {"format_columns": True, "format_rows": True})
 
@@ -498,8 +519,25 @@ def _write_leaf_row(sheet, f: _Formats, r: int, leaf: Leaf, filled: dict, choice
     _text(sheet, r, COL_EXPLANATION - 1, filled.get("explanation"), f.input_text)
 
 
+def _write_condition_row(sheet, f: _Formats, r: int, leaf: Leaf, condition, filled: dict) -> None:
+    """One named condition of an all_of leaf (issue 13): its key and label locked, its có/không
+    in the "Đạt" column; every other cell grey."""
+    write_text(sheet, r, COL_CODE - 1, condition_key(leaf, condition), f.locked)
+    write_text(sheet, r, COL_TITLE - 1, f"– {condition.label}", f.locked)
+    for column in (COL_MAX, COL_RULE, COL_EVIDENCE):
+        sheet.write_blank(r, column - 1, None, f.locked)
+    col = FACT_COLUMNS["done"] - 1
+    for column in INPUT_COLUMNS:
+        if column - 1 != col:
+            sheet.write_blank(r, column - 1, None, f.grey)
+    value = (filled.get("facts", {}).get("conditions") or {}).get(condition.id)
+    _text(sheet, r, col, None if value is None else (c.YES if value else c.NO), f.input_text)
+    sheet.data_validation(r, col, r, col, _validation("Đạt", f"{condition.label}: ghi \"có\" hoặc \"không\".",
+                                                      validate="list", source=[c.YES, c.NO]))
+
+
 def _write_documents(docs, f: _Formats, prefill: _Prefill, leaf_count: int) -> None:
-    widths = {1: 11, 2: 18, 3: 14, 4: 50, 5: 28, 6: 40}
+    widths = {1: 11, 2: 18, 3: 14, 4: 50, 5: 28, 6: 40, 7: 16}
     for column, width in widths.items():
         style = f.input_column_date if column == DOC_COLUMNS["date"] else f.input_column_text
         docs.set_column(column - 1, column - 1, width, style)
@@ -518,6 +556,7 @@ def _write_documents(docs, f: _Formats, prefill: _Prefill, leaf_count: int) -> N
         _text(docs, r, 3, document.get("title"), f.input_text)
         _text(docs, r, 4, document.get("issuer"), f.input_text)
         _text(docs, r, 5, document.get("file"), f.input_text)
+        _text(docs, r, COL_PERIOD - 1, document.get("period"), f.input_text)
     first, last = DOC_FIRST_ROW - 1, DOC_LAST_ROW - 1
     if leaf_count:
         docs.data_validation(first, 0, last, 0, _validation(
@@ -653,8 +692,13 @@ def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSour
     if not _header_ok(sheet, HEADER_ROW, LEAF_HEADERS, problems):
         return {}
     found: dict[str, list[int]] = {}
+    conditions = {condition_key(r.leaf, r.condition): r for r in layout(source) if r.condition is not None}
+    condition_rows: dict[tuple, int] = {}  # (leaf code, condition id) → its row
     for row in range(FIRST_ROW, sheet.last_row + 1):
         code = c.text_of(sheet.value(row, COL_CODE))
+        if code in conditions:
+            condition_rows.setdefault((conditions[code].leaf.code, conditions[code].condition.id), row)
+            continue
         if code is None:
             if any(not c.is_blank(sheet.value(row, column)) for column in INPUT_COLUMNS):
                 problems.add(c.cell(sheet.name, COL_CODE, row), "form-row-unknown",
@@ -669,16 +713,18 @@ def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSour
                          f"tiêu chí {code} được chấm từ điều tra xã hội học, xã không tự chấm")
             continue
         found.setdefault(code, []).append(row)
-    expected = [(row.leaf.code, FIRST_ROW + offset) for offset, row in enumerate(layout(source)) if row.leaf is not None]
+    expected = [(row.leaf.code, FIRST_ROW + offset) for offset, row in enumerate(layout(source)) if row.is_leaf]
     c.check_row_order(expected, found, problems, sheet.name, code_column=COL_CODE,
                       describe=lambda code: f"tiêu chí {code}")
     leaves = {}
     for code, rows in found.items():
+        own = {key[1]: row for key, row in condition_rows.items() if key[0] == code}
         if blank_rows is not None and criteria.leaf(code).section == SECTION_AREA \
-                and all(c.is_blank(sheet.value(rows[0], column)) for column in INPUT_COLUMNS):
+                and all(c.is_blank(sheet.value(rows[0], column)) for column in INPUT_COLUMNS) \
+                and all(c.is_blank(sheet.value(row, FACT_COLUMNS["done"])) for row in own.values()):
             blank_rows.append(code)
             continue
-        leaf_dict = _read_leaf_row(sheet, criteria.leaf(code), rows[0], problems, locations)
+        leaf_dict = _read_leaf_row(sheet, criteria.leaf(code), rows[0], problems, locations, own)
         if leaf_dict is not None:
             leaves[code] = leaf_dict
     return leaves
@@ -693,16 +739,17 @@ def _empty_optional_rows(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict
             continue
         if set(leaves[code]) == {"evidence"}:
             for fact in leaf.rule.facts:
-                problems.add(c.cell(sheet.name, FACT_COLUMNS[fact], row), "fact-missing",
+                problems.add(c.cell(sheet.name, FACT_COLUMNS.get(fact, COL_CODE), row), "fact-missing",
                              f"tiêu chí {code} có tài liệu kiểm chứng nhưng chưa có số liệu ở cột {FACT_NAMES[fact]}")
 
 
-def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problems, locations: dict) -> dict | None:
+def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problems, locations: dict,
+                   condition_rows: dict | None = None) -> dict | None:
     here = pointer("leaves", leaf.code)
     name = sheet.name
     locations[here] = c.cell(name, COL_CODE, row)
     needed = leaf.rule.facts
-    locations[here + "/facts"] = c.cell(name, FACT_COLUMNS[needed[0]] if needed else COL_CODE, row)
+    locations[here + "/facts"] = c.cell(name, FACT_COLUMNS[needed[0]] if needed and needed[0] in FACT_COLUMNS else COL_CODE, row)
     locations[here + "/self_score"] = c.cell(name, COL_SELF, row)
     locations[here + "/not_applicable"] = c.cell(name, COL_NA, row)
     locations[here + "/explanation"] = c.cell(name, COL_EXPLANATION, row)
@@ -726,6 +773,9 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
     except c.CellValueError as error:
         problems.add(c.cell(name, COL_NA, row), error.code, error.message)
         claimed_na = False
+    stated = _read_conditions(sheet, leaf, row, condition_rows or {}, problems, locations, claimed_na)
+    if stated:
+        facts["conditions"] = stated
     if facts:
         result["facts"] = facts
     value = sheet.value(row, COL_SELF)
@@ -756,6 +806,34 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
     return result
 
 
+def _read_conditions(sheet: c.SheetData, leaf: Leaf, row: int, condition_rows: dict, problems: c.Problems,
+                     locations: dict, claimed_na: bool) -> dict:
+    """The có/không of each named condition of the leaf (issue 13), from its own row's "Đạt"
+    cell: {condition id: bool}; an empty cell is fact-missing (unless the leaf is claimed not
+    applicable), a condition row deleted is form-row-missing at the leaf's row."""
+    stated = {}
+    column = FACT_COLUMNS["done"]
+    for condition in leaf.rule.named_conditions():
+        at_row = condition_rows.get(condition.id)
+        if at_row is None:
+            problems.add(c.cell(sheet.name, COL_CODE, row), "form-row-missing",
+                         f"thiếu dòng điều kiện {condition_key(leaf, condition)} ({condition.label}) dưới tiêu chí {leaf.code}")
+            continue
+        where = c.cell(sheet.name, column, at_row)
+        locations[pointer("leaves", leaf.code, "facts", "conditions", condition.id)] = where
+        value = sheet.value(at_row, column)
+        if c.is_blank(value):
+            if not claimed_na:
+                problems.add(where, "fact-missing", f"tiêu chí {leaf.code}: chưa ghi \"có\" hoặc \"không\" cho điều kiện "
+                                                    f"\"{condition.label}\"")
+            continue
+        try:
+            stated[condition.id] = c.yes_no_of(value)
+        except c.CellValueError as error:
+            problems.add(where, error.code, f"tiêu chí {leaf.code}, điều kiện \"{condition.label}\": {error.message}")
+    return stated
+
+
 def _fact_value(leaf: Leaf, fact: str, value):
     if fact == "done":
         return c.yes_no_of(value)
@@ -779,12 +857,14 @@ def _fact_value(leaf: Leaf, fact: str, value):
 
 def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, problems: c.Problems,
                     locations: dict) -> None:
-    if not _header_ok(sheet, DOC_HEADER_ROW, DOC_HEADERS, problems):
+    has_period = not c.is_blank(sheet.value(DOC_HEADER_ROW, COL_PERIOD))  # forms written before issue 13 have none
+    headers = DOC_HEADERS if has_period else {k: v for k, v in DOC_HEADERS.items() if k != COL_PERIOD}
+    if not _header_ok(sheet, DOC_HEADER_ROW, headers, problems):
         return
     name = sheet.name
     listed: dict = {}  # (leaf, number, date) → the row it was first written on
     for row in range(DOC_FIRST_ROW, sheet.last_row + 1):
-        values = {key: sheet.value(row, column) for key, column in DOC_COLUMNS.items()}
+        values = {key: sheet.value(row, column) for key, column in DOC_COLUMNS.items() if has_period or key != "period"}
         if all(c.is_blank(v) for v in values.values()):
             continue
         code = c.text_of(values["leaf"])
@@ -809,7 +889,17 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
             text = _limited_text(values[key], key, at[key], problems)
             if text is not None:
                 document[key] = text
-        document = {key: document[key] for key in ("number", "date", "title", "issuer", "file") if key in document}
+        if not c.is_blank(values.get("period")):
+            period = _period_of(leaf, c.text_of(values["period"]))
+            if period is None:
+                periods = leaf.rule.due_periods()
+                problems.add(at["period"], "evidence-period-unknown",
+                             f"kỳ báo cáo '{c.text_of(values['period'])}' không có ở tiêu chí {code}; "
+                             + ("ghi một trong: " + "; ".join(f"{p.id} ({p.label})" for p in periods) if periods
+                                else "tiêu chí này không chấm theo kỳ báo cáo, để trống ô này"))
+            else:
+                document["period"] = period
+        document = {key: document[key] for key in ("number", "date", "title", "issuer", "file", "period") if key in document}
         if leaf.section == SECTION_AREA and code not in leaves:
             continue  # the leaf's row is gone: reported there
         if any(key not in document for key in DOC_REQUIRED):
@@ -826,5 +916,14 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
         target["evidence"].append(document)
         base = pointer("leaves", code, "evidence", index)
         locations[base] = at["leaf"]
-        for key in ("number", "date", "title", "issuer", "file"):
-            locations[f"{base}/{key}"] = at[key]
+        for key in ("number", "date", "title", "issuer", "file", "period"):
+            if key in at:
+                locations[f"{base}/{key}"] = at[key]
+
+
+def _period_of(leaf: Leaf, text: str) -> str | None:
+    """A period of the leaf's rule as typed in the form: its id ("q1") or its label ("Báo cáo quý I")."""
+    for period in leaf.rule.due_periods():
+        if text == period.id or same_text(text, period.label):
+            return period.id
+    return None

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from .all_of import AllOf, Condition
 from .base import Checks, RuleKind
 from .choice import Choice, ChoiceOption
 from .deadline import Deadline
 from .deduction import Deduction
 from .judgement import Judgement
 from .per_count import PerCount
+from .periodic_reports import Period, PeriodicReports
 from .proportional import Proportional
 from .ratio_thresholds import RatioThresholds
 from .survey import SurveyOption, SurveyQuestion
@@ -26,6 +28,7 @@ from .yes_no import YesNo
 
 KINDS: Mapping[str, type[RuleKind]] = MappingProxyType({cls.kind: cls for cls in (
     YesNo, Choice, Deadline, RatioThresholds, ValueThresholds, Proportional, Deduction, Judgement, SurveyQuestion, PerCount,
+    AllOf, PeriodicReports,
 )})
 
 # every fact any kind reads, in the order the forms show them
@@ -44,4 +47,4 @@ def build_rule(raw: Mapping) -> RuleKind:
 
 __all__ = ["ALL_FACTS", "DATE_FIELDS", "KINDS", "Checks", "ChoiceOption", "RuleKind", "SurveyOption", "Threshold", "build_rule",
            "Choice", "Deadline", "Deduction", "Judgement", "PerCount", "Proportional", "RatioThresholds",
-           "SurveyQuestion", "ValueThresholds", "YesNo"]
+           "SurveyQuestion", "ValueThresholds", "YesNo", "AllOf", "Condition", "Period", "PeriodicReports"]

@@ -60,6 +60,14 @@ class Checks:
     def __init__(self, raw: Mapping, node_max: int, code: str, at: str, add: Report):
         self.raw, self.max, self.code, self.at, self.add = raw, node_max, code, at, add
 
+    def unique_ids(self, items, key: str, at: str, what: str) -> None:
+        """Ids of a rule's named parts (conditions, periods) may not repeat (``duplicate-code``)."""
+        seen: set = set()
+        for index, item in enumerate(items):
+            if item[key] in seen:
+                self.add(f"{at}/{index}/{key}", "duplicate-code", f"{what} '{item[key]}' lặp lại trong tiêu chí {self.code}")
+            seen.add(item[key])
+
     def not_above(self, value, at: str, what: str) -> None:
         """A parameter in points may not exceed the leaf's maximum."""
         if to_hundredths(value) > self.max:
@@ -136,6 +144,16 @@ class RuleKind:
         """The allowed values of a fact chosen from a list, or None (any value of its type)."""
         return None
 
+    def named_conditions(self) -> tuple:
+        """The conditions a commune states one by one in the fact ``conditions`` (objects with
+        id and label), or (): the kinds that read such a fact (scoring.rules.all_of)."""
+        return ()
+
+    def due_periods(self) -> tuple:
+        """The documents due each by its own deadline, matched by an evidence document's
+        ``period`` (objects with id, label, deadline), or () (scoring.rules.periodic_reports)."""
+        return ()
+
     # ------------------------------------------------------------ scoring
 
     def score_all(self, leaf, facts, column: int, tallies: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -145,16 +163,18 @@ class RuleKind:
         raise NotImplementedError
 
     def score_one(self, leaf, facts: Mapping[str, Any], *, first_day: dt.date | None = None,
-                  tallies: Mapping[str, int] | None = None, self_score: int | None = None) -> tuple[int, bool]:
+                  tallies: Mapping[str, int] | None = None, self_score: int | None = None,
+                  documents=None) -> tuple[int, bool]:
         """(points in hundredths, nothing arose) of one commune: the plain formula, the
         reference ``score_all`` is tested against. ``facts``: the reported facts;
         ``first_day``: the date of the earliest accepted document; ``tallies``: survey
-        answers per option code; ``self_score``: the commune's self-score (hundredths)."""
+        answers per option code; ``self_score``: the commune's self-score (hundredths);
+        ``documents``: the accepted evidence documents (scoring.facts.accepted_documents)."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ texts
 
-    def detail(self, leaf, facts: Mapping, score: int, *, first_document=None, tallies=None) -> str:
+    def detail(self, leaf, facts: Mapping, score: int, *, first_document=None, tallies=None, documents=None) -> str:
         """What the rule saw and decided, without the score: "87,50% hồ sơ đúng hạn (175/200), dưới ngưỡng 95%"."""
         raise NotImplementedError
 

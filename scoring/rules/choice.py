@@ -59,10 +59,10 @@ class Choice(FloorLowest, RuleKind):
         points = option_points[facts.choice[:, column]]  # index -1 (no choice) takes the final 0
         return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         return next((o.points for o in self.options if o.value == facts.get("choice")), 0), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         chosen = next((o for o in self.options if o.value == facts.get("choice")), None)
         return f"mức \"{chosen.label}\"" if chosen else "không chọn mức nào"
 

@@ -71,7 +71,7 @@ class Deadline(FloorLowest, RuleKind):
         points = np.where(present & (days <= self.deadline.toordinal()), self.on_time, points)
         return np.asarray(points, dtype=np.int64), nothing(days.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         if first_day is None:
             return self.missing, False
         if first_day <= self.deadline:
@@ -80,7 +80,7 @@ class Deadline(FloorLowest, RuleKind):
             return self.late, False
         return self.missing, False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         deadline = format_date(self.deadline.isoformat())
         if first_document is None:
             return f"không có văn bản (hạn {deadline})"

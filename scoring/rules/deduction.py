@@ -43,10 +43,10 @@ class Deduction(FloorLowest, RuleKind):
         points = np.maximum(leaf.max - self.per_violation * facts.violations[:, column], self.floor)
         return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         return max(leaf.max - self.per_violation * facts.get("violations", 0), self.floor), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         violations = facts.get("violations", 0)
         if violations == 0:
             return f"không có vi phạm ({lower_first(self.violation)})"

@@ -40,10 +40,10 @@ class Judgement(RuleKind):
         points = np.where(facts.has_self[:, column], facts.self_score[:, column], 0)
         return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         return (0 if self_score is None else self_score), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         return "điểm do Hội đồng thẩm định chấm theo bước " + pts(self.points_step)
 
     def form_text(self, leaf):

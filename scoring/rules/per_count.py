@@ -37,10 +37,10 @@ class PerCount(RuleKind):
         points = np.minimum(self.points_each * facts.count[:, column], leaf.max)
         return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         return min(self.points_each * facts.get("count", 0), leaf.max), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         count = facts.get("count", 0)
         return (f"{lower_first(self.counted)}: {count} × {pts(self.points_each)} điểm, "
                 f"tối đa {pts(leaf.max)} điểm")

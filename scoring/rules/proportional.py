@@ -38,7 +38,7 @@ class Proportional(RuleKind):
         points = round_half_up(leaf.max * numerator, np.where(nothing_arose, 1, denominator))
         return np.asarray(np.where(nothing_arose, 0, points), dtype=np.int64), nothing_arose
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
         if denominator == 0:
             return 0, True
@@ -46,7 +46,7 @@ class Proportional(RuleKind):
         whole, rest = divmod(quotient.numerator, quotient.denominator)  # the quotient is never negative
         return whole + (2 * rest >= quotient.denominator), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
         ratio = format_percent_fraction(numerator, denominator)
         return (f"{self.numerator}: {numerator}/{denominator} ({lower_first(self.denominator)}) = {ratio}"

@@ -66,7 +66,7 @@ class RatioThresholds(RuleKind):
             points = np.where(self.reaches(threshold, numerator, safe_denominator), threshold.points, points)
         return np.asarray(np.where(nothing_arose, 0, points), dtype=np.int64), nothing_arose
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
         if denominator == 0:
             return 0, True
@@ -76,7 +76,7 @@ class RatioThresholds(RuleKind):
                 return threshold.points, False
         return self.otherwise, False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         """The counts, the ratio and the comparison that decided: "36/40 (…) = 90,00%, không vượt
         90%, đạt ngưỡng 70%". A threshold above the one reached is named when the ratio shown
         reads as its bound; the ratio gets more digits when, rounded, it would equal a bound

@@ -60,7 +60,7 @@ class SurveyQuestion(RuleKind):
         points = round_half_up(leaf.max * (counts @ shares), np.where(respondents == 0, 1, respondents) * PERCENT)
         return np.asarray(points, dtype=np.int64), nothing(counts.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         tallies = tallies or {}
         respondents = sum(tallies.values())
         if respondents == 0:
@@ -70,7 +70,7 @@ class SurveyQuestion(RuleKind):
         whole, rest = divmod(quotient.numerator, quotient.denominator)
         return whole + (2 * rest >= quotient.denominator), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         tallies = tallies or {}
         respondents = sum(tallies.values())
         parts = ", ".join(f"{o.code}: {tallies.get(o.code, 0)}" for o in self.options)

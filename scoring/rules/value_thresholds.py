@@ -63,11 +63,11 @@ class ValueThresholds(RuleKind):
             points = np.where(self.reaches(threshold, values), threshold.points, points)
         return np.asarray(points, dtype=np.int64), nothing(values.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         value = to_hundredths(facts.get("value", 0))
         return next((t.points for t in self.thresholds if self.reaches(t, value)), self.otherwise), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         """The value and the comparison that decided: "Số cuộc: 6 cuộc, đạt ngưỡng 6 cuộc"; a
         strict bound the value equals is named: "6 cuộc, không vượt 6 cuộc, đạt ngưỡng 3 cuộc"."""
         value_h = to_hundredths(facts.get("value", 0))

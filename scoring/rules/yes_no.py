@@ -42,10 +42,10 @@ class YesNo(FloorLowest, RuleKind):
         points = np.where(facts.done[:, column], leaf.max, self.not_done)
         return np.asarray(points, dtype=np.int64), nothing(points.shape[0])
 
-    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None):
+    def score_one(self, leaf, facts, *, first_day=None, tallies=None, self_score=None, documents=None):
         return (leaf.max if facts.get("done") else self.not_done), False
 
-    def detail(self, leaf, facts, score, *, first_document=None, tallies=None):
+    def detail(self, leaf, facts, score, *, first_document=None, tallies=None, documents=None):
         return f"{self.question} → {'Có' if facts.get('done') else 'Không'}"
 
     def form_text(self, leaf):

@@ -38,6 +38,8 @@ def _facts(result: LeafResult) -> dict:
         label = next((o.label for o in result.leaf.rule.choices if o.value == written["choice"]), None)
         if label is not None:
             written["choice_label"] = label
+    if "conditions" in written:  # issue 13: each condition's label beside its id, as for a choice
+        written["condition_labels"] = {c.id: c.label for c in result.leaf.rule.named_conditions()}
     return written
 
 
@@ -77,7 +79,8 @@ def _leaf(result: LeafResult) -> dict:
         "max": to_number(leaf.max),
         "facts": _facts(result),
         "evidence": [
-            {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file")}
+            {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file"),
+             **({"period": d["period"]} if d.get("period") else {})}  # issue 13: the report's period, when named
             for d in ((raw.get("evidence") or ()) if raw is not None else ())
         ],
         "not_applicable": result.not_applicable,

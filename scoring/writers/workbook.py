@@ -320,6 +320,10 @@ def facts_text(facts) -> str:
         parts.append(f"Số vi phạm: {_value_text(remaining.pop('violations'))}")
     if "count" in remaining:
         parts.append(f"Số lượng: {_value_text(remaining.pop('count'))}")
+    if isinstance(remaining.get("conditions"), dict):  # issue 13: each condition by its label, có/không
+        labels = remaining.pop("condition_labels", None) or {}
+        parts.extend(f"{_value_text(labels.get(key, key))}: {'có' if held is True else 'không'}"
+                     for key, held in remaining.pop("conditions").items())
     if "tallies" in remaining:
         tallies = remaining.pop("tallies")
         if isinstance(tallies, dict):
@@ -346,7 +350,8 @@ def evidence_text(documents) -> str:
             continue
         label = document.get("number") or document.get("title") or ""
         date = _date_text(document.get("date"))
-        parts.append(f"{label} ngày {date}" if label and date else (label or date))
+        text = f"{label} ngày {date}" if label and date else (label or date)
+        parts.append(f"{text} (kỳ {document['period']})" if text and document.get("period") else text)
     return "; ".join(part for part in parts if part)
 
 
