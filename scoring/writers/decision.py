@@ -11,7 +11,8 @@ Three steps, each usable alone:
   formatted (decimal comma, Decree 30 dates, issuer-dependent wording);
 - :func:`render_decision`: context → the .docx bytes (docxtpl over python-docx, input
   escaped: ``render(context, autoescape=True)``, a sandboxed Jinja environment, undefined
-  names are errors);
+  names are errors; with the bundled template the annex rows are written as XML text from
+  two rendered specimen rows, same bytes: ``scoring/writers/decision_annex.py``);
 - :func:`write_decision`: writes those bytes atomically, never over an existing file
   without ``force``.
 
