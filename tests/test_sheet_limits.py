@@ -179,3 +179,20 @@ def test_every_workbook_writer_is_guarded():
               if "xlsxwriter.Workbook(" in path.read_text(encoding="utf-8")]
     for path in makers:
         assert "guard(" in path.read_text(encoding="utf-8"), path
+
+
+def test_a_text_longer_than_a_cell_is_cut_saying_so(tmp_path):
+    """Was: cut at 32,767 characters without a word (an evidence list of 200 documents can pass it)."""
+    from scoring.writers.xlsx_text import EXCEL_STRMAX, write_text
+
+    path = tmp_path / "x.xlsx"
+    book = guard(xlsxwriter.Workbook(str(path)), "x.xlsx")
+    sheet = book.add_worksheet("A")
+    write_text(sheet, 0, 0, "Đ" * 40_000)
+    write_text(sheet, 1, 0, "x" * EXCEL_STRMAX)  # exactly a cell: whole
+    book.close()
+    cells = [row[0] for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+    assert len(cells[0]) == EXCEL_STRMAX
+    assert cells[0].endswith("… [cắt bớt: 40.000 ký tự, một ô Excel chứa tối đa 32.767]")
+    assert cells[0].startswith("Đ" * 32_000)
+    assert cells[1] == "x" * EXCEL_STRMAX
