@@ -269,6 +269,13 @@ def measure(year: Path, out: Path) -> dict:
     return figures
 
 
+PARSE_FILES = """import json, pathlib, sys
+year = pathlib.Path(sys.argv[1])
+for path in [*sorted((year / "communes").glob("*.json")), *(year / name for name in ("criteria.json", "appraisal.json", "survey.json"))]:
+    json.loads(path.read_bytes())
+"""
+
+
 def commands(year: Path, out: Path) -> dict:
     """The commands as a person runs them, each in a process of its own (wall, CPU-seconds
     of it and its workers, peak RSS): validate, the whole score, decision from the
@@ -276,8 +283,13 @@ def commands(year: Path, out: Path) -> dict:
     cli = [sys.executable, str(ROOT / "cli.py")]
     inputs = ["--criteria", str(year / "criteria.json"), "--submissions", str(year / "communes"),
               "--appraisal", str(year / "appraisal.json"), "--survey", str(year / "survey.json")]
+    # the parse floor as a process of its own just before and after validate: CPU-seconds on a
+    # shared machine drift within minutes, a ratio needs both measured at the same time
+    parse = [sys.executable, "-c", PARSE_FILES, str(year)]
     found = {"cmd_startup": run_command([sys.executable, "-c", "import cli"]),
+             "cmd_parse_before": run_command(parse),
              "cmd_validate": run_command(cli + ["validate"] + inputs),
+             "cmd_parse_after": run_command(parse),
              "cmd_score": run_command(cli + ["score"] + inputs + ["--out", str(out), "--force", "--time", "2026-01-15T08:00:00"])}
     found["cmd_decision"] = run_command(cli + ["decision", str(out / "results.json"), "--out", str(out / "qd.docx"), "--force"])
     return found
@@ -325,6 +337,11 @@ def report(figures: dict) -> str:
                 work = f["cpu"] - figures["cmd_startup"]["cpu"]
                 ratio = (f"; less starting Python and importing cli ({figures['cmd_startup']['cpu']:.2f} CPU s): "
                          f"{work:.2f} CPU s, {work / figures['parse']['cpu']:.2f}× json.loads of the inputs")
+                if "cmd_parse_before" in figures:  # whole processes, measured beside it
+                    floor = (figures["cmd_parse_before"]["cpu"] + figures["cmd_parse_after"]["cpu"]) / 2
+                    ratio += (f"\n  {'':<30}a bare process json.loads-ing the same files just before and after: "
+                              f"{figures['cmd_parse_before']['cpu']:.2f} and {figures['cmd_parse_after']['cpu']:.2f} CPU s; "
+                              f"validate is {f['cpu'] / floor:.2f}× their mean (whole processes, start-up included)")
             lines.append(f"  {what:<30}{f['seconds']:>8.2f} s wall{f['cpu']:>8.2f} CPU s{f['peak_mb']:>7.0f} MB peak RSS{ratio}")
     lines.append(f"  peak memory: {figures['run_peak_mb']:.0f} MB for the whole run (all its processes, shared pages "
                  f"once); RSS {figures['outputs']['peak_mb']:.0f} MB in the main process, "

@@ -49,6 +49,7 @@ from ..errors import Issue, pointer
 from ..files import ParsedFile
 from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
 from ..text import fold_document_number, match_key, same_text
+from ..writers.sheet_limits import guard
 from ..writers.xlsx_text import write_text
 from ..numbers import to_hundredths, to_number
 from . import cells as c
@@ -208,7 +209,7 @@ def _new_book(title: str, created: dt.datetime | None, year: int):
     """A form's workbook in memory: (buffer, xlsxwriter book with the safe options and a fixed
     creation time, default 1 January of ``year``; its formats)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS)
+    book = guard(xlsxwriter.Workbook(buffer, c.WORKBOOK_OPTIONS), title)  # past Excel's last row: excel-limit
     book.set_properties({"title": title, "author": "cchc-scoring", "created": created or dt.datetime(year, 1, 1)})
     return buffer, book, _Formats(book)
 

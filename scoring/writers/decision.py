@@ -11,7 +11,8 @@ Three steps, each usable alone:
   formatted (decimal comma, Decree 30 dates, issuer-dependent wording);
 - :func:`render_decision`: context → the .docx bytes (docxtpl over python-docx, input
   escaped: ``render(context, autoescape=True)``, a sandboxed Jinja environment, undefined
-  names are errors);
+  names are errors; with the bundled template the annex rows are written as XML text from
+  two rendered specimen rows, same bytes: ``scoring/writers/decision_annex.py``);
 - :func:`write_decision`: writes those bytes atomically, never over an existing file
   without ``force``.
 
@@ -72,6 +73,7 @@ Wording decisions
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import json
 import re
@@ -93,6 +95,7 @@ from ..report import UNDEFINED_INDEX
 from ..text import legacy_message, normalise_document_number, parse_date
 from ..vietnamese import roman
 from .atomic import OutputExists, write_bytes_atomic
+from .decision_annex import insert_rows, new_nonce, specimen_rows, splice
 
 BUNDLED_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "decision.docx"
 SIGNING_MODES = ("tm", "kt")
@@ -346,6 +349,8 @@ _XML_BAD = re.compile("[\ud800-\udfff\ufffe\uffff]")
 def _clean(text) -> str:
     """NFC text with control characters (tab, newline, BEL…) and XML-illegal ones as spaces."""
     text = unicodedata.normalize("NFC", str(text))
+    if text.isprintable():  # no Cc, no surrogate, no U+FFFE/U+FFFF: nothing to replace (most names)
+        return text
     text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
     return _XML_BAD.sub(" ", text)
 
@@ -483,7 +488,13 @@ def _unit_label(commune: dict) -> str:
 
 
 def _points(value) -> str:
-    return "" if value is None else format_points(from_number(value))
+    return "" if value is None else _points_text(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _points_text(value) -> str:
+    # a national annex formats ~27,000 values, most of them the same few hundred
+    return format_points(from_number(value))
 
 
 def block_lines(blocks: list, band_names: list) -> list[str]:
@@ -692,7 +703,7 @@ def _run_time(results: dict) -> _dt.datetime | None:
     return moment.replace(microsecond=0)
 
 
-def normalize_docx(data: bytes, moment: _dt.datetime | None = None) -> bytes:
+def normalize_docx(data: bytes, moment: _dt.datetime | None = None, *, annex=None) -> bytes:
     """The same package with every zip entry stamped ``moment`` (default 1980-01-01).
 
     python-docx stamps entries with the current time; fixing it makes the same inputs give the
@@ -707,7 +718,10 @@ def normalize_docx(data: bytes, moment: _dt.datetime | None = None) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            part = source.read(item.filename)
+            if annex is not None and item.filename == "word/document.xml":  # the annex rows (decision_annex.py)
+                part = splice(part, annex)
+            target.writestr(info, part)
     return out.getvalue()
 
 
@@ -727,9 +741,18 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
     bomb = zip_bomb_message(template_path)
     if bomb is not None:
         raise TemplateError(template_path, f"không đọc mẫu: {bomb}; một mẫu quyết định không lớn như vậy", "template-not-docx")
+    annex = None  # the bundled template: the annex rows are written as XML text (decision_annex.py)
     try:
         document = DocxTemplate(template_path)
-        document.render(context, jinja_env=_jinja_env(), autoescape=True)
+        if template is None:
+            nonce = new_nonce()
+            document.render({**context, "rows": specimen_rows(nonce)}, jinja_env=_jinja_env(), autoescape=True)
+            annex = insert_rows(document.docx, context["rows"], nonce)
+            if annex is None:  # not as expected: docxtpl renders it all
+                document = DocxTemplate(template_path)
+                document.render(context, jinja_env=_jinja_env(), autoescape=True)
+        else:
+            document.render(context, jinja_env=_jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:
         where = ""
         lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
@@ -766,7 +789,7 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
         properties.modified = moment
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalize_docx(buffer.getvalue(), moment)
+    return normalize_docx(buffer.getvalue(), moment, annex=annex)
 
 
 def _mark_provisional(document, reasons) -> None:

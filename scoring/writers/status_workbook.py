@@ -23,6 +23,7 @@ import io
 import xlsxwriter
 
 from ..status import STATUS_HEADERS, STATES, scored_line, status_rows
+from .sheet_limits import guard
 from .xlsx_text import SAFE_OPTIONS, write_text
 
 SHEET_BOARD = "Theo dõi"
@@ -34,7 +35,7 @@ BOARD_HEADER_ROW = 5  # 1-based: the summary lines above it
 def write_status_workbook(board: dict, *, created: dt.datetime | None = None) -> bytes:
     """The board (scoring.status.round_status) as .xlsx bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {**SAFE_OPTIONS, "in_memory": True})
+    book = guard(xlsxwriter.Workbook(buffer, {**SAFE_OPTIONS, "in_memory": True}), "theo-doi.xlsx")
     book.set_properties({"title": f"Theo dõi vòng đánh giá Chỉ số CCHC năm {board['year']}", "author": "cchc-scoring",
                          "created": created or dt.datetime(board["year"], 1, 1)})
     base = {"font_name": "Times New Roman", "font_size": 11, "valign": "top", "text_wrap": True, "border": 1}

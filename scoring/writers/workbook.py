@@ -86,6 +86,8 @@ from scoring.report import UNDEFINED_INDEX
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
+from scoring.writers import sheet_limits
+from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
 from scoring.writers.xlsx_text import truncate_utf16, write_text
 
 EXCEL_MAX_ROWS = 1_048_576   # Excel's limits: beyond them a cell is silently not written
@@ -440,6 +442,7 @@ class _Builder:
                 "default_format_properties": {"font_name": "Times New Roman", "font_size": 11},
             },
         )
+        guard(wb, output_label(target))  # a cell past Excel's last row or column: excel-limit, never lost
         try:
             self.wb = wb
             wb.set_properties({
@@ -451,13 +454,24 @@ class _Builder:
                 "created": self.created,
             })
             self._formats()
-            sheets = {name: wb.add_worksheet(name) for name in FIXED_SHEETS
-                      if name != SHEET_DETAIL or self.detail_sheet}
+            # the two leaf lists go on as many numbered sheets as Excel's rows need (sheet_limits)
+            lists = {SHEET_SELF: self.self_differs_rows(), SHEET_MISSING: self.missing_rows()}
+            used = {name.casefold() for name in (*FIXED_SHEETS, SHEET_COMPARISON)}
+            sheets, self.list_parts = {}, {}
+            for name in FIXED_SHEETS:
+                if name == SHEET_DETAIL and not self.detail_sheet:
+                    continue
+                if name in lists:
+                    spans = part_ranges(len(lists[name]), LIST_HEADER_ROW + 1)
+                    names = part_names(name, len(spans), used)
+                    self.list_parts[name] = [(wb.add_worksheet(title), span) for title, span in zip(names, spans)]
+                    sheets[name] = self.list_parts[name][0][0]
+                else:
+                    sheets[name] = wb.add_worksheet(name)
             # with --previous: this year against last year (scoring/writers/comparison_sheet.py)
             compared = wb.add_worksheet(SHEET_COMPARISON) if self.results.get("comparison") else None
             commune_sheets = []
             if self.per_commune_sheets:
-                used = {name.casefold() for name in (*FIXED_SHEETS, SHEET_COMPARISON)}
                 for commune in self.communes:
                     name = _sheet_name(commune["name"], commune["code"], used)
                     commune_sheets.append((commune, wb.add_worksheet(name)))
@@ -465,8 +479,8 @@ class _Builder:
             area_stats = self._by_area(sheets[SHEET_AREAS])
             if self.detail_sheet:
                 self._detail(sheets[SHEET_DETAIL])
-            self._self_differs(sheets[SHEET_SELF])
-            self._missing(sheets[SHEET_MISSING])
+            self._self_differs(self.list_parts[SHEET_SELF], lists.pop(SHEET_SELF))
+            self._missing(self.list_parts[SHEET_MISSING], lists.pop(SHEET_MISSING))
             self._charts(sheets[SHEET_CHARTS], area_stats)
             self._about(sheets[SHEET_ABOUT], [ws.name for _, ws in commune_sheets])
             if compared is not None:
@@ -789,10 +803,20 @@ class _Builder:
         rows.sort(key=lambda item: (item[0]["code"], _leaf_key(item[1]["code"])))
         return rows
 
-    def _leaf_list_start(self, ws, title: str, count: int, explanation: str, headers, widths) -> None:
+    def _leaf_list_start(self, ws, title: str, count: int, explanation: str, headers, widths,
+                         parts=None, part: int = 0) -> None:
         write_text(ws, 0, 0, title, self.f_title)
         write_text(ws, 1, 0, explanation, self.f_subtitle)
-        write_text(ws, 2, 0, f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào.", self.f_subtitle)
+        total = f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào."
+        if parts and len(parts) > 1:  # a list longer than a sheet: say which rows and where the rest is
+            (start, stop) = parts[part][1]
+            dots = lambda number: f"{number:,}".replace(",", ".")  # noqa: E731
+            total = (f"Tổng số: {dots(count)} tiêu chí, chia thành {len(parts)} trang (mỗi trang Excel tối đa "
+                     f"{dots(sheet_limits.MAX_ROWS)} dòng); trang này: số thứ tự {dots(start + 1)} đến {dots(stop)}")
+            if part + 1 < len(parts):
+                total += f"; tiếp theo ở trang '{parts[part + 1][0].name}'"
+            total += "."
+        write_text(ws, 2, 0, total, self.f_subtitle)
         self._headers(ws, LIST_HEADER_ROW, headers, widths)
 
     def _leaf_list_end(self, ws, last_row: int, columns: int) -> None:
@@ -800,24 +824,25 @@ class _Builder:
         ws.autofilter(LIST_HEADER_ROW, 0, max(last_row, LIST_HEADER_ROW), columns - 1)
         self._print_setup(ws, LIST_HEADER_ROW)
 
-    def _self_differs(self, ws) -> None:
-        rows = self.self_differs_rows()
+    def _self_differs(self, parts, rows) -> None:
         widths = (5, 8, 22, 9, 45, 9, 9, 9, 12, 60)
-        self._leaf_list_start(
-            ws, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", len(rows),
-            "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
-            "Danh sách dùng để đề nghị đơn vị giải trình.",
-            SELF_HEADERS, widths,
-        )
-        row = LIST_HEADER_ROW + 1
-        for number, (commune, leaf, gap) in enumerate(rows, start=1):
-            self._leaf_list_row(ws, row, number, commune, leaf)
-            _write_num(ws, row, 8, to_number(gap), self.f_points)
-            reason = reason_text(leaf)
-            write_text(ws, row, 9, reason, self.f_wrap)
-            self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[9])])
-            row += 1
-        self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
+        for part, (ws, (start, stop)) in enumerate(parts):
+            self._leaf_list_start(
+                ws, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", len(rows),
+                "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
+                "Danh sách dùng để đề nghị đơn vị giải trình.",
+                SELF_HEADERS, widths, parts, part,
+            )
+            row = LIST_HEADER_ROW + 1
+            for number in range(start + 1, stop + 1):
+                commune, leaf, gap = rows[number - 1]
+                self._leaf_list_row(ws, row, number, commune, leaf)
+                _write_num(ws, row, 8, to_number(gap), self.f_points)
+                reason = reason_text(leaf)
+                write_text(ws, row, 9, reason, self.f_wrap)
+                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[9])])
+                row += 1
+            self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
 
     def _leaf_list_row(self, ws, row: int, number: int, commune: dict, leaf: dict) -> None:
         """The columns both leaf lists share: STT, commune, leaf, maximum, self-score, final."""
@@ -830,23 +855,24 @@ class _Builder:
         _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
         _write_num(ws, row, 7, leaf.get("final"), self.f_points)
 
-    def _missing(self, ws) -> None:
-        rows = self.missing_rows()
+    def _missing(self, parts, rows) -> None:
         widths = (5, 8, 22, 9, 45, 9, 9, 9, 60)
-        self._leaf_list_start(
-            ws, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", len(rows),
-            "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
-            "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
-            MISSING_HEADERS, widths,
-        )
-        row = LIST_HEADER_ROW + 1
-        for number, (commune, leaf) in enumerate(rows, start=1):
-            self._leaf_list_row(ws, row, number, commune, leaf)
-            reason = reason_text(leaf)
-            write_text(ws, row, 8, reason, self.f_wrap)
-            self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[8])])
-            row += 1
-        self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
+        for part, (ws, (start, stop)) in enumerate(parts):
+            self._leaf_list_start(
+                ws, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", len(rows),
+                "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
+                "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
+                MISSING_HEADERS, widths, parts, part,
+            )
+            row = LIST_HEADER_ROW + 1
+            for number in range(start + 1, stop + 1):
+                commune, leaf = rows[number - 1]
+                self._leaf_list_row(ws, row, number, commune, leaf)
+                reason = reason_text(leaf)
+                write_text(ws, row, 8, reason, self.f_wrap)
+                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[8])])
+                row += 1
+            self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
 
     # -- Biểu đồ ------------------------------------------------------------------------
 
@@ -1115,6 +1141,10 @@ class _Builder:
             f"{SHEET_CHARTS}: Chỉ số CCHC theo đơn vị, số đơn vị theo xếp loại và chỉ số thành phần theo lĩnh vực "
             "(bình quân so với đơn vị xếp đầu tiên).",
         ]
+        for name, parts in self.list_parts.items():
+            if len(parts) > 1:
+                guide.append(f"{name}: danh sách dài hơn số dòng của một trang Excel, chia thành {len(parts)} trang: "
+                             + ", ".join(f"'{ws.name}'" for ws, _ in parts) + ".")
         if commune_sheet_names:
             guide.append("Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
         guide.append("Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "

@@ -34,7 +34,13 @@ def write_text(ws, row: int, col: int, text, fmt=None) -> None:
         if fmt is not None:
             ws.write_blank(row, col, None, fmt)
         return
-    text = truncate_utf16(str(text), EXCEL_STRMAX)
+    text = str(text)
+    cut = truncate_utf16(text, EXCEL_STRMAX)
+    if cut is not text and len(cut) < len(text):  # a cell holds 32,767 units: say that it was cut, never silently
+        count, most = (f"{number:,}".replace(",", ".") for number in (len(text), EXCEL_STRMAX))
+        note = f"… [cắt bớt: {count} ký tự, một ô Excel chứa tối đa {most}]"
+        cut = truncate_utf16(text, EXCEL_STRMAX - len(note)) + note
+    text = cut
     if text.startswith("<r>") and text.endswith("</r>"):
         args = [text[:1], text[1:2], text[2:]]
         if fmt is not None:
