@@ -153,6 +153,14 @@ class CommuneResult:
             run.inner_nodes = inner_nodes(run.criteria)
         return node_results(run.criteria, run.final[row], run.counted_max[row], run.inner_nodes)
 
+    @cached_property
+    def survey_max(self) -> int:
+        """The applicable maximum of the commune's survey leaves (hundredths), wherever they sit:
+        a survey area's or a content area's survey column (issue 13); 0 when none counts."""
+        run = self._run
+        columns = [column for column, leaf in enumerate(run.criteria.leaves) if leaf.section == SECTION_SURVEY]
+        return int(run.counted_max[self._row, columns].sum()) if columns else 0
+
     @property
     def adjustment(self) -> int:
         return self.bonus - self.penalty

@@ -61,11 +61,22 @@ def iter_leaves(data: dict):
 
     for a_index, area in enumerate(data.get("areas", [])):
         section = SECTION_SURVEY if area.get("source") == "survey" else SECTION_AREA
-        yield from walk(area.get("criteria", []), section, area["code"], f"/areas/{a_index}/criteria")
+        for node, leaf_section, code, here in walk(area.get("criteria", []), section, area["code"], f"/areas/{a_index}/criteria"):
+            yield node, leaf_section_of(node, leaf_section), code, here
     for name, section in (("bonus", SECTION_BONUS), ("penalty", SECTION_PENALTY)):
         part = (data.get("adjustments") or {}).get(name)
         if part:
             yield from walk(part["items"], section, None, f"/adjustments/{name}/items")
+
+
+def leaf_section_of(raw: dict, section: str) -> str:
+    """A leaf's section: a survey-kind leaf is scored from the survey tallies wherever it sits
+    (issue 13: "some tables give every row a survey column"), so a survey leaf inside a
+    content area is in the survey section while its ``area`` stays that content area (whose
+    sub-index counts it). Validation keeps survey kinds out of the bonus and penalty items."""
+    if section == SECTION_AREA and raw.get("rule", {}).get("kind") == "survey":
+        return SECTION_SURVEY
+    return section
 
 
 def build_criteria(data: dict, path: str) -> CriteriaSet:
@@ -79,7 +90,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
                 node(child, section, area, f"{where}/items/{index}") for index, child in enumerate(raw["items"])))
         evidence = raw.get("evidence") or {}
         leaf = Leaf(
-            code=raw["code"], title=raw["title"], max=_h(raw["max"]), section=section, area=area,
+            code=raw["code"], title=raw["title"], max=_h(raw["max"]), section=leaf_section_of(raw, section), area=area,
             rule=build_rule(raw["rule"]),
             evidence_required=bool(evidence.get("required", False)),
             evidence_types=tuple(evidence.get("types") or ()),

@@ -50,6 +50,8 @@ def criteria_document(case: dict) -> dict:
     }
     if "survey_required" in case:
         document["survey_required"] = case["survey_required"]
+    if case.get("provisional"):
+        document["provisional"] = case["provisional"]
     if case.get("adjustments"):
         document["adjustments"] = case["adjustments"]
     return document
