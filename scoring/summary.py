@@ -44,8 +44,7 @@ def survey_index(commune, survey_areas: frozenset[str] = frozenset()) -> int | N
     the applicable maximum of its survey leaves (a survey area's and any content area's
     survey questions, issue 13), half up; None without one (no survey leaf, or every survey
     leaf left the maximum). ``survey_areas`` is kept for callers; the leaves decide."""
-    maximum = commune.survey_max
-    return int(round_half_up(commune.survey * PERCENT, maximum)) if maximum else None
+    return commune.survey_index  # computed by the engine with the commune's rank on it
 
 
 def block_summaries(results) -> list[dict]:

@@ -35,7 +35,8 @@ def test_scenario(case, tmp_path):
         for leaf_code, points in expected.get("leaves", {}).items():
             leaf = next(l for l in commune["leaves"] if l["code"] == leaf_code)
             assert leaf["final"] == points, f"{code} {leaf_code}: {leaf['reason']}"
-        for key in ("self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max", "index", "rank", "band"):
+        for key in ("self_assessed", "appraised", "survey", "bonus", "penalty", "total", "max", "index", "rank", "band",
+                    "survey_index", "survey_rank"):
             if key in expected:
                 assert commune[key] == expected[key], f"{code} {key}"
         for flag, codes in expected.get("flags", {}).items():

@@ -151,6 +151,8 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
              "index": to_number(n.index)}
             for n in commune.nodes
         ],
+        "survey_index": to_number(commune.survey_index),
+        "survey_rank": commune.survey_rank,
         "not_applicable": list(commune.not_applicable),
         "flags": {
             "missing_evidence": list(commune.flagged(FLAG_MISSING_EVIDENCE)),
