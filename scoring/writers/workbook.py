@@ -16,6 +16,8 @@ Sheets, in this order:
   area's index is not null) and "Cao nhất" (the commune(s) with the highest sub-index, ties
   listed in Vietnamese alphabetical order). The last two columns do the same for the total
   and the whole index.
+- **Theo tiêu chí**: per commune, the survey index and its rank within the block, then every
+  criterion's points, applicable maximum and index (scoring/writers/figures_sheet.py; issue 13).
 - **Chi tiết**: one row per commune × leaf (see the large-run policy below).
 - **Tự chấm khác kết quả**: exactly the leaves of ``flags.self_above ∪ flags.self_below``,
   largest |final − self| first, then commune code, then leaf code (natural order).
@@ -86,6 +88,7 @@ from scoring.report import UNDEFINED_INDEX
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
+from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
 from scoring.writers.xlsx_text import truncate_utf16, write_text
 
 EXCEL_MAX_ROWS = 1_048_576   # Excel's limits: beyond them a cell is silently not written
@@ -128,7 +131,8 @@ SHEET_SELF = "Tự chấm khác kết quả"
 SHEET_MISSING = "Thiếu kiểm chứng"
 SHEET_CHARTS = "Biểu đồ"
 SHEET_ABOUT = "Thông tin"
-FIXED_SHEETS = (SHEET_RANKING, SHEET_AREAS, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS, SHEET_ABOUT)
+FIXED_SHEETS = (SHEET_RANKING, SHEET_AREAS, SHEET_CRITERIA, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS,
+                SHEET_ABOUT)
 
 RANKING_HEADERS = (
     "STT", "Mã xã", "Tên đơn vị", "Loại hình", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
@@ -458,6 +462,7 @@ class _Builder:
                     commune_sheets.append((commune, wb.add_worksheet(name)))
             self._ranking(sheets[SHEET_RANKING])
             area_stats = self._by_area(sheets[SHEET_AREAS])
+            write_figures_sheet(self, sheets[SHEET_CRITERIA])  # survey index and rank, per-criterion indices (issue 13)
             if self.detail_sheet:
                 self._detail(sheets[SHEET_DETAIL])
             self._self_differs(sheets[SHEET_SELF])
