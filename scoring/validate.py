@@ -28,6 +28,7 @@ from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
     "criteria": DATA / "criteria" / "criteria.schema.json",
+    "extension": DATA / "criteria" / "extension.schema.json",  # a set built on a framework (scoring/extends.py)
     "submission": DATA / "submissions" / "submission.schema.json",
     "appraisal": DATA / "submissions" / "appraisal.schema.json",
     "survey": DATA / "submissions" / "survey.schema.json",
