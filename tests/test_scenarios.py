@@ -58,6 +58,10 @@ def test_scenario(case, tmp_path):
     for block_id, figures in case.get("expected_blocks", {}).items():
         block = next(b for b in document["summary"]["blocks"] if b["id"] == block_id)
         assert {key: block[key] for key in figures} == figures, f"block {block_id}"
+    if "expected_framework" in case:  # a set built on a framework: the outputs name both (issue 13)
+        framework = document["criteria"]["framework"]
+        assert {key: framework[key] for key in case["expected_framework"]} == case["expected_framework"]
+        assert [f["role"] for f in document["inputs"]][:2] == ["criteria", "framework"]
     if "expected_provisional" in case:
         assert document["provisional"] == case["expected_provisional"], document["provisional_reasons"]
     # the published figures (issue 13): only the summary keys the case names

@@ -160,6 +160,7 @@ NOT_APPLICABLE_LABELS = {"exclude": "Loại khỏi điểm tối đa", "full": "
 SECTION_LABELS = {"bonus": "Điểm thưởng", "penalty": "Điểm trừ", "survey": "Điều tra xã hội học"}
 ROLE_LABELS = {
     "criteria": "Bộ tiêu chí",
+    "framework": "Bộ khung (bộ tiêu chí được xây dựng trên đó)",
     "submission": "Hồ sơ tự đánh giá",
     "appraisal": "Kết quả thẩm định",
     "survey": "Kết quả điều tra xã hội học",
@@ -1047,6 +1048,16 @@ class _Builder:
                  + (f": {source['title']}" if source.get("title") else ""))
             if source.get("issuer"):
                 item("Cơ quan ban hành văn bản", source["issuer"])
+        framework = crit.get("framework")  # a set built on a framework (issue 13): name both
+        while isinstance(framework, dict):
+            fw_source = framework.get("legal_source") or {}
+            item("Xây dựng trên bộ khung", f"{framework.get('title') or ''} (mã {framework.get('id') or ''}, "
+                                          f"tệp {framework.get('path') or ''})")
+            if isinstance(fw_source, dict) and fw_source.get("number"):
+                item("Văn bản ban hành bộ khung", f"{fw_source.get('number', '')} ngày {_date_text(fw_source.get('date'))}"
+                     + (f": {fw_source['title']}" if fw_source.get("title") else "")
+                     + (f" ({fw_source['issuer']})" if fw_source.get("issuer") else ""))
+            framework = framework.get("extends")
         item("Tổng điểm tối đa", crit.get("total_points"), "num")
         cap = crit.get("index_cap")
         if cap is None:
