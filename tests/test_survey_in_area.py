@@ -70,3 +70,15 @@ def test_a_survey_question_is_still_refused_among_the_bonus_items():
     document["adjustments"] = {"bonus": {"title": "Điểm thưởng", "cap": 1, "items": [survey_leaf]}}
     found = [(issue.pointer, issue.code) for issue in check_criteria(ParsedFile("criteria.json", document, "", ()))]
     assert ("/adjustments/bonus/items/0/rule/kind", "survey-area") in found
+
+
+def test_check_says_the_survey_question_of_a_content_area_is_not_counted_yet(tmp_path):
+    from scoring.forms.check import check_text, provisional_score
+
+    paths = write_scenario(CASE, tmp_path)
+    source = load_criteria(paths["criteria"])
+    text = check_text(source, provisional_score(paths["submissions"] / "00001.json", source, base_dir=paths["submissions"]))
+    assert "tiêu chí 1.2.2 (Người dân đánh giá việc công khai thủ tục hành chính, 4 điểm), điểm từ điều tra xã hội học" in text
+    assert "lĩnh vực 2 (Điều tra xã hội học" in text
+    # area 1 before the survey: 1.1 (9/10 × 6 = 5,4) and 1.2.1 (1), of 7 (1.2.2 waits for the survey)
+    assert "Tổng điểm tạm tính: 6,4/7 điểm (phần tự đánh giá)." in text
