@@ -74,6 +74,7 @@ class _Origin:
     extension: bool  # True: the extending file (added, or the keys a replace gave)
     keys: frozenset = frozenset()  # for a replaced framework node: the keys the replace gave
     replace_pointer: str = ""  # where that replace is
+    replace_file: str = ""  # in which extending file (a chain has several)
 
 
 def _same_file(one: str, other: str) -> bool:
@@ -208,8 +209,11 @@ def _apply(data: dict, file: str, base: dict, result: Resolved) -> None:
         given = {key: copy.deepcopy(value) for key, value in entry.items() if key != "code"}
         node.update(given)
         before = origins.get(id(node))
-        origins[id(node)] = _Origin(before.file if before else file, before.pointer if before else where,
-                                    False, frozenset(given), where)
+        if before is not None and before.extension:  # a node an inner extension added: still its own
+            origins[id(node)] = _Origin(file, where, True)
+        else:
+            origins[id(node)] = _Origin(before.file if before else file, before.pointer if before else where,
+                                        False, frozenset(given), where, file)
         for key in CHILDREN:  # children given whole are the extending file's
             if key in given and isinstance(node[key], list):
                 for offset, child in enumerate(node[key]):
@@ -275,9 +279,9 @@ def locate(issue: Issue, resolved: Resolved, file: str, extension: Mapping) -> I
             return dc_replace(issue, file=file)
         return _at_extends(issue, file, resolved.frameworks[-1][0] if resolved.frameworks else "", issue.pointer)
     if deepest.extension:
-        return dc_replace(issue, file=file, pointer=deepest.pointer + ("" if not rest else pointer(*rest)))
+        return dc_replace(issue, file=deepest.file, pointer=deepest.pointer + ("" if not rest else pointer(*rest)))
     if rest and rest[0] in deepest.keys:
-        return dc_replace(issue, file=file, pointer=deepest.replace_pointer + pointer(*rest))
+        return dc_replace(issue, file=deepest.replace_file, pointer=deepest.replace_pointer + pointer(*rest))
     return _at_extends(issue, file, deepest.file, deepest.pointer + ("" if not rest else pointer(*rest)))
 
 

@@ -116,6 +116,14 @@ def test_a_chain_of_frameworks_and_a_cycle(tmp_path):
     assert inputs.criteria.framework["id"] == "khung-thu-nghiem"
     assert inputs.criteria.framework["extends"]["id"] == "khung-quoc-gia"
     assert [f.role for f in inputs.files][:3] == ["criteria", "framework", "framework"]
+    # a problem in what the middle set added points into the middle set's file
+    (tmp_path / "khung.json").write_text(json.dumps({
+        "id": "khung-thu-nghiem", "extends": "quoc-gia", "title": "Bộ tiêu chí khung của tỉnh Thử",
+        "legal_source": framework["legal_source"],
+        "add": [{"under": "1.2", "node": {"code": "1.2.9", "title": "Thêm", "max": 1, "rule": {"kind": "yes_no"}}}]},
+        ensure_ascii=False), encoding="utf-8")
+    found = problems(criteria=paths["criteria"], submissions=paths["submissions"])
+    assert ("khung.json", "/add/0/node/rule", "schema-required") in [(Path(f).name, w, c) for f, w, c, _ in found], found
     (tmp_path / "quoc-gia.json").write_text(json.dumps({"id": "khung-quoc-gia", "extends": "criteria.json"}), encoding="utf-8")
     found = problems(criteria=paths["criteria"], submissions=paths["submissions"])
     assert [(Path(file).name, where, code) for file, where, code, _ in found] == [("quoc-gia.json", "/extends", "criteria-extends-cycle")]

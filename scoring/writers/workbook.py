@@ -1110,6 +1110,8 @@ class _Builder:
             "dụng được loại khỏi điểm tối đa.",
             f"{SHEET_AREAS}: điểm và chỉ số thành phần của từng lĩnh vực; dòng Bình quân là trung bình cộng của "
             "các đơn vị, dòng Cao nhất là đơn vị có chỉ số thành phần cao nhất.",
+            f"{SHEET_CRITERIA}: chỉ số hài lòng (điểm ĐTXHH ÷ điểm tối đa áp dụng của các câu hỏi điều tra) và thứ "
+            "hạng của nó trong khối; điểm, điểm tối đa áp dụng và chỉ số của từng tiêu chí.",
         ]
         if self.detail_sheet:
             guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
