@@ -25,7 +25,7 @@ from .load import load_inputs
 
 # the fields of a commune entry (and of its areas and leaves) that hold points or an index
 _POINTS = frozenset({"self_assessed", "appraised", "survey", "bonus", "penalty", "adjustment", "total", "max",
-                     "index", "points", "self_score", "evidence_score", "appraised_score", "final", "counted_max"})
+                     "index", "survey_index", "points", "self_score", "evidence_score", "appraised_score", "final", "counted_max"})
 _CENT = Decimal("0.01")
 
 

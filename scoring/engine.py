@@ -137,6 +137,11 @@ class CommuneResult:
     _row: int = field(repr=False, compare=False)
     index_note: str | None = None  # why the index is undefined (Vietnamese), else None
     survey_note: str | None = None  # an optional survey not held for the commune (Vietnamese), else None
+    # the survey (satisfaction) index (issue 13): survey points ÷ the applicable maximum of the
+    # survey leaves wherever they sit, hundredths of a percent, half up (None without one), and
+    # its competition rank within the block (None: no survey index, or a block not ranked)
+    survey_index: int | None = None
+    survey_rank: int | None = None
 
     @cached_property
     def areas(self) -> tuple[AreaResult, ...]:
@@ -433,6 +438,18 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     ranked_rows = np.flatnonzero(defined & in_ranked_block)
     ranks[ranked_rows] = _ranks(criteria, [submissions[row] for row in ranked_rows], index[ranked_rows],
                                 {name: values[ranked_rows] for name, values in keys.items()})
+    # the survey (satisfaction) index and its rank within the block (issue 13): survey points ÷
+    # the applicable maximum of every survey leaf (a survey area's or a content area's column)
+    survey_max = counted[:, sections == SECTION_SURVEY].sum(axis=1)
+    surveyed = survey_max > 0
+    survey_index = round_half_up(survey_total * PERCENT, np.where(surveyed, survey_max, 1))
+    survey_ranks = np.zeros(size, dtype=np.int64)
+    survey_rows = np.flatnonzero(surveyed & in_ranked_block)
+    survey_ranks[survey_rows] = _ranks(criteria, [submissions[row] for row in survey_rows], survey_index[survey_rows],
+                                       {}, tie_break=())
+    survey_index_list = [int(value) if ok else None for value, ok in zip(survey_index.tolist(), surveyed.tolist())]
+    survey_rank_list = [int(survey_ranks[row]) if row_ok else None
+                        for row, row_ok in enumerate((surveyed & in_ranked_block).tolist())]
     minima = np.array([band.min_index for band in criteria.bands], dtype=np.int64)
     # bands are ordered best first with decreasing thresholds: the first one reached
     reached = index[:, None] >= minima[None, :]
@@ -476,6 +493,7 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
             index=index_list[row], rank=rank_list[row], band=band_names[row], _run=run, _row=row,
             index_note=None if defined_list[row] else UNDEFINED_INDEX_NOTE,
             survey_note=NO_SURVEY_NOTE if unsurveyed_rows[row] else None,
+            survey_index=survey_index_list[row], survey_rank=survey_rank_list[row],
         ))
     counts = {band.name: 0 for band in criteria.bands}
     for name in band_names:
@@ -533,17 +551,20 @@ def survey_counts(criteria: CriteriaSet, submissions, survey_tallies) -> dict[in
             for column, options in columns.values()}
 
 
-def _ranks(criteria: CriteriaSet, submissions, index: np.ndarray, keys: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Competition ranks (1, 2, 2, 4) within each block: index first, then the set's tie-breakers.
+def _ranks(criteria: CriteriaSet, submissions, index: np.ndarray, keys: Mapping[str, np.ndarray],
+           tie_break: tuple[str, ...] | None = None) -> np.ndarray:
+    """Competition ranks (1, 2, 2, 4) within each block: index first, then the set's tie-breakers
+    (``tie_break``: other keys of ``keys`` instead; ``()`` for none, as the survey ranking).
 
     Communes equal on the index and on every tie-breaker share a rank; the next rank skips.
     """
+    tie_break = criteria.tie_break if tie_break is None else tie_break
     size = len(index)
     if size == 0:
         return np.zeros(0, dtype=np.int64)
     block_position = {block.id: position for position, block in enumerate(criteria.blocks)}
     blocks = np.array([block_position[criteria.block_of(s.type).id] for s in submissions], dtype=np.int64)
-    compared = np.stack([index] + [keys[name] for name in criteria.tie_break], axis=1).astype(np.int64)
+    compared = np.stack([index] + [keys[name] for name in tie_break], axis=1).astype(np.int64)
     # lexsort: the last key is the primary one; higher values first, so negate
     order = np.lexsort(tuple(-compared[:, column] for column in reversed(range(compared.shape[1]))) + (blocks,))
     sorted_keys, sorted_blocks = compared[order], blocks[order]

@@ -61,11 +61,22 @@ def iter_leaves(data: dict):
 
     for a_index, area in enumerate(data.get("areas", [])):
         section = SECTION_SURVEY if area.get("source") == "survey" else SECTION_AREA
-        yield from walk(area.get("criteria", []), section, area["code"], f"/areas/{a_index}/criteria")
+        for node, leaf_section, code, here in walk(area.get("criteria", []), section, area["code"], f"/areas/{a_index}/criteria"):
+            yield node, leaf_section_of(node, leaf_section), code, here
     for name, section in (("bonus", SECTION_BONUS), ("penalty", SECTION_PENALTY)):
         part = (data.get("adjustments") or {}).get(name)
         if part:
             yield from walk(part["items"], section, None, f"/adjustments/{name}/items")
+
+
+def leaf_section_of(raw: dict, section: str) -> str:
+    """A leaf's section: a survey-kind leaf is scored from the survey tallies wherever it sits
+    (issue 13: "some tables give every row a survey column"), so a survey leaf inside a
+    content area is in the survey section while its ``area`` stays that content area (whose
+    sub-index counts it). Validation keeps survey kinds out of the bonus and penalty items."""
+    if section == SECTION_AREA and raw.get("rule", {}).get("kind") == "survey":
+        return SECTION_SURVEY
+    return section
 
 
 def build_criteria(data: dict, path: str) -> CriteriaSet:
@@ -79,7 +90,7 @@ def build_criteria(data: dict, path: str) -> CriteriaSet:
                 node(child, section, area, f"{where}/items/{index}") for index, child in enumerate(raw["items"])))
         evidence = raw.get("evidence") or {}
         leaf = Leaf(
-            code=raw["code"], title=raw["title"], max=_h(raw["max"]), section=section, area=area,
+            code=raw["code"], title=raw["title"], max=_h(raw["max"]), section=leaf_section_of(raw, section), area=area,
             rule=build_rule(raw["rule"]),
             evidence_required=bool(evidence.get("required", False)),
             evidence_types=tuple(evidence.get("types") or ()),
@@ -170,7 +181,7 @@ def build_survey(data: dict, path: str) -> Survey:
 
 
 def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None,
-                registry=None, reread_entries: bool = False, evidence_folder=None) -> Inputs:
+                registry=None, reread_entries: bool = False, evidence_folder=None, frameworks=None) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
 
     Each input is a path, or the document itself as plain data (dicts and lists of str,
@@ -192,13 +203,54 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
 
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
+
+    A criteria set that ``extends`` a framework (scoring/extends.py) is resolved into one full
+    set: the framework is read from its file (relative to the set's), or taken from
+    ``frameworks`` (a mapping reference → document, for sets given as data).
     """
     with collector_paused():
-        return _load_inputs(criteria, submissions, appraisal, survey, progress, registry, reread_entries, evidence_folder)
+        return _load_inputs(criteria, submissions, appraisal, survey, progress, registry, reread_entries, evidence_folder,
+                            frameworks)
+
+
+def _resolve_criteria(criteria_file, frameworks, as_data: bool):
+    """An extending criteria document → (the resolved document as a ParsedFile named and hashed
+    as the extending file, the frameworks read, problems pointed back at their source)."""
+    from . import extends, validate
+    from .files import document_from_data
+
+    read = extends.data_reader(frameworks) if as_data else extends.file_reader(frameworks)
+    resolved = extends.resolve(criteria_file, read)
+    if resolved.document is None:
+        return None, [], resolved.issues
+    parsed = document_from_data(resolved.document, criteria_file.path)
+    parsed = replace(parsed, sha256=criteria_file.sha256)
+    found = [extends.locate(issue, resolved, criteria_file.path, criteria_file.data)
+             for issue in list(parsed.issues) + validate.check_criteria(parsed)]
+    return parsed, resolved.frameworks, found
+
+
+def criteria_from(criteria_file, frameworks=None, as_data: bool = False):
+    """A criteria document read (a ParsedFile with data) → (CriteriaSet or None, the full
+    document, problems, frameworks read). A set that ``extends`` a framework (issue 13) is
+    resolved first (scoring/extends.py) and checked as one full set."""
+    from . import validate
+    from .extends import framework_summary, is_extension
+
+    if is_extension(criteria_file.data):
+        resolved, framework_files, found = _resolve_criteria(criteria_file, frameworks, as_data)
+        if resolved is None or found:
+            return None, None, found, framework_files
+        built = replace(build_criteria(resolved.data, criteria_file.path), framework=framework_summary(framework_files))
+        return built, resolved.data, [], framework_files
+    found = validate.check_criteria(criteria_file)
+    if found:
+        return None, None, found, []
+    return build_criteria(criteria_file.data, criteria_file.path), criteria_file.data, [], []
 
 
 def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None, reread_entries=False,
-                 evidence_folder=None) -> Inputs:
+                 evidence_folder=None, frameworks=None) -> Inputs:
     from . import validate  # local import: validate uses the builders above
     from . import registry as units
 
@@ -228,11 +280,10 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     criteria_file = _document(criteria_path, "criteria")
     issues += criteria_file.issues
     criteria_set = None
+    framework_files = []
     if criteria_file.data is not None:
-        found = validate.check_criteria(criteria_file)
+        criteria_set, _, found, framework_files = criteria_from(criteria_file, frameworks, isinstance(criteria_path, Mapping))
         issues += found
-        if not found:
-            criteria_set = build_criteria(criteria_file.data, criteria_file.path)
 
     registry_file = _document(registry_path, "registry") if registry_path is not None else None
     built_registry = None
@@ -360,6 +411,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if issues:
         raise InputError(_dedupe(issues))
     files = [InputFile("criteria", criteria_file.path, criteria_file.sha256)]
+    files += [InputFile("framework", path, sha256) for path, sha256, _data in framework_files]
     files += [InputFile("submission", f.path, f.sha256) for f in submission_files_read]
     files += [InputFile("appraisal", f.path, f.sha256) for f in appraisal_files]
     if survey_file:

@@ -133,6 +133,9 @@ class CriteriaSet:
     penalty_items: tuple[Node, ...] = ()
     # year over year (criteria "comparison"; see scoring/previous.py): plain data, None when absent
     comparison: Mapping | None = None
+    # the framework this set extends (scoring/extends.py, issue 13): id, year, title, issuer,
+    # legal_source, path, sha256 (and ``extends`` for a chain); None for a set of its own
+    framework: Mapping | None = None
 
     def leaf(self, code: str) -> Leaf | None:
         return self._by_code.get(code)

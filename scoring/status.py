@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SURVEY_MISSING
-from .model import SECTION_AREA
+from .model import SECTION_AREA, SECTION_SURVEY
 from .registry import DEADLINE_STEPS, NOT_SUBMITTED
 
 # state key → what the board says (the order is the round's order)
@@ -55,7 +55,8 @@ def _unit_status(commune, criteria) -> dict:
         leaf = result.leaf
         if FLAG_SURVEY_MISSING in result.flags:
             survey_missing += 1
-        if leaf.area is not None and leaf.area not in areas:
+        # a survey leaf counts with the survey wherever it sits (a content area's survey column, issue 13)
+        if leaf.section == SECTION_SURVEY or (leaf.area is not None and leaf.area not in areas):
             survey_total += 1
             continue
         raw = result.raw or {}
@@ -121,12 +122,11 @@ def _unit_status(commune, criteria) -> dict:
 
 def _not_submitted(unit, criteria) -> dict:
     areas = [{"code": area.code, "title": area.title,
-              "filled": _progress(0, sum(1 for leaf in criteria.leaves if leaf.area == area.code)),
-              "appraised": _progress(0, sum(1 for leaf in criteria.leaves if leaf.area == area.code))}
+              "filled": _progress(0, sum(1 for leaf in criteria.leaves if leaf.area == area.code and leaf.section == SECTION_AREA)),
+              "appraised": _progress(0, sum(1 for leaf in criteria.leaves if leaf.area == area.code and leaf.section == SECTION_AREA))}
              for area in criteria.areas if area.source != "survey"]
     required = sum(area["filled"]["total"] for area in areas)
-    survey_total = sum(1 for leaf in criteria.leaves if leaf.area is not None
-                       and any(a.code == leaf.area and a.source == "survey" for a in criteria.areas))
+    survey_total = sum(1 for leaf in criteria.leaves if leaf.section == SECTION_SURVEY)
     return {
         "code": unit.code, "name": unit.name, "type": unit.type, "block": unit.block,
         "submitted": False, "file": None, "state": "not_submitted", "state_label": STATES["not_submitted"],

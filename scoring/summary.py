@@ -9,7 +9,7 @@ communes (plain data in, plain data out) with exact integers and the one half-up
   (3 of 11 → 27,27%); units whose index is undefined are neither counted nor banded;
 - a block's average index = the sum of its defined indices ÷ their number, half up
   (as the set's overall ``average_index``);
-- a commune's survey index = its survey points ÷ the maximum of its survey area × 100,
+- a commune's survey index = its survey points ÷ the applicable maximum of its survey leaves × 100,
   half up (undefined without survey leaves, or when they all left the maximum); a block's
   survey index = the average of its communes' survey indices, half up.
 
@@ -39,12 +39,12 @@ def average(values: Iterable[int | None]) -> int | None:
     return int(round_half_up(sum(defined), len(defined))) if defined else None
 
 
-def survey_index(commune, survey_areas: frozenset[str]) -> int | None:
+def survey_index(commune, survey_areas: frozenset[str] = frozenset()) -> int | None:
     """A commune's survey (satisfaction) index, hundredths of a percent: its survey points ÷
-    the applicable maximum of its survey areas, half up; None without one (no survey area,
-    or every survey leaf left the maximum)."""
-    maximum = sum(area.max for area in commune.areas if area.code in survey_areas)
-    return int(round_half_up(commune.survey * PERCENT, maximum)) if maximum else None
+    the applicable maximum of its survey leaves (a survey area's and any content area's
+    survey questions, issue 13), half up; None without one (no survey leaf, or every survey
+    leaf left the maximum). ``survey_areas`` is kept for callers; the leaves decide."""
+    return commune.survey_index  # computed by the engine with the commune's rank on it
 
 
 def block_summaries(results) -> list[dict]:

@@ -28,6 +28,7 @@ from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
     "criteria": DATA / "criteria" / "criteria.schema.json",
+    "extension": DATA / "criteria" / "extension.schema.json",  # a set built on a framework (scoring/extends.py)
     "submission": DATA / "submissions" / "submission.schema.json",
     "appraisal": DATA / "submissions" / "appraisal.schema.json",
     "survey": DATA / "submissions" / "survey.schema.json",
@@ -247,10 +248,12 @@ def check_criteria(parsed) -> list[Issue]:
     def check_rule(node, where, in_survey):
         rule, kind, node_max, code = node["rule"], node["rule"]["kind"], to_hundredths(node["max"]), node["code"]
         rule_at = where + "/rule"
+        # a content area (in_survey None) may hold survey-kind leaves (issue 13); a survey area
+        # holds only them, the bonus and penalty items (False) none
         if in_survey is not None and rules.KINDS[kind].survey != in_survey:
             add(rule_at + "/kind", "survey-area",
                 "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'" if in_survey
-                else "tiêu chí loại 'survey' chỉ được đặt trong lĩnh vực có \"source\": \"survey\"")
+                else "tiêu chí loại 'survey' không được đặt trong phần điểm thưởng, điểm trừ")
 
         rules.KINDS[kind].check(rules.Checks(rule, node_max, code, rule_at, add))
 
@@ -258,7 +261,7 @@ def check_criteria(parsed) -> list[Issue]:
     for a_index, area in enumerate(data["areas"]):
         where = f"/areas/{a_index}"
         check_code(area["code"], where)
-        in_survey = area.get("source") == "survey"
+        in_survey = True if area.get("source") == "survey" else None
         area_total = 0
         for c_index, node in enumerate(area["criteria"]):
             area_total += to_hundredths(node["max"])

@@ -50,6 +50,8 @@ def criteria_document(case: dict) -> dict:
     }
     if "survey_required" in case:
         document["survey_required"] = case["survey_required"]
+    if case.get("provisional"):
+        document["provisional"] = case["provisional"]
     if case.get("adjustments"):
         document["adjustments"] = case["adjustments"]
     return document
@@ -59,7 +61,14 @@ def write_scenario(case: dict, folder: Path) -> dict:
     """Write the case's files under folder; return the paths for load_inputs."""
     folder.mkdir(parents=True, exist_ok=True)
     criteria_path = folder / "criteria.json"
-    criteria_path.write_text(json.dumps(criteria_document(case), ensure_ascii=False), encoding="utf-8")
+    document = criteria_document(case)
+    if case.get("extension") is not None:  # issue 13: the case's set is the framework the extension builds on
+        document.update(id="khung-thu-nghiem", title="Bộ tiêu chí khung của tỉnh Thử",
+                        legal_source={"number": "9/QĐ-UBND", "date": "2022-12-20", "title": "Quyết định ban hành bộ khung",
+                                      "issuer": "UBND tỉnh Thử"})
+        (folder / "khung.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        document = {"id": "thu-nghiem", "extends": "khung.json", **case["extension"]}
+    criteria_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     communes = folder / "communes"
     communes.mkdir(exist_ok=True)
     for commune in case["communes"]:

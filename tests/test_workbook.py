@@ -26,7 +26,7 @@ from scoring.vietnamese import sort_key
 from scoring.writers import workbook as wbmod
 from scoring.writers.atomic import OutputExists
 from scoring.writers.workbook import (
-    SHEET_ABOUT, SHEET_AREAS, SHEET_CHARTS, SHEET_DETAIL, SHEET_MISSING, SHEET_RANKING, SHEET_SELF,
+    SHEET_ABOUT, SHEET_AREAS, SHEET_CHARTS, SHEET_CRITERIA, SHEET_DETAIL, SHEET_MISSING, SHEET_RANKING, SHEET_SELF,
     evidence_text, facts_text, render_workbook, write_workbook,
 )
 
@@ -254,7 +254,7 @@ def test_hostile_strings_are_stored_verbatim(results, tmp_path, hostile):
     ws = book[SHEET_RANKING]
     assert ws.max_column == len(wbmod.RANKING_HEADERS)
     # its own sheet got a valid name
-    names = book.sheetnames[7:]
+    names = book.sheetnames[len(wbmod.FIXED_SHEETS):]
     assert len(names) == 4 and all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in names)
 
 
@@ -343,9 +343,10 @@ def test_detail_sheet_has_one_row_per_commune_and_leaf(small_book, results):
 def test_per_commune_sheets(small_book, results):
     _, book = small_book
     names = book.sheetnames
-    assert names[:7] == [SHEET_RANKING, SHEET_AREAS, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS, SHEET_ABOUT]
-    assert len(names) == 7 + len(results["communes"])
-    for name, commune in zip(names[7:], results["communes"]):
+    assert names[:8] == [SHEET_RANKING, SHEET_AREAS, SHEET_CRITERIA, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS,
+                         SHEET_ABOUT]
+    assert len(names) == 8 + len(results["communes"])
+    for name, commune in zip(names[8:], results["communes"]):
         ws = book[name]
         assert ws["A1"].value == f"{commune['name']} (mã {commune['code']})"
         total_row = [row for row in ws.iter_rows() if row[1].value == "Tổng cộng"][0]
@@ -356,10 +357,10 @@ def test_per_commune_sheets(small_book, results):
 
 
 def test_per_commune_sheets_switch(results, tmp_path):
-    assert len(write_and_load(results, tmp_path, "a.xlsx", per_commune_sheets=False).sheetnames) == 7
+    assert len(write_and_load(results, tmp_path, "a.xlsx", per_commune_sheets=False).sheetnames) == 8
     big = clone_communes(results, wbmod.PER_COMMUNE_SHEETS_MAX + 1)
-    assert len(write_and_load(big, tmp_path, "b.xlsx").sheetnames) == 7
-    assert len(write_and_load(big, tmp_path, "c.xlsx", per_commune_sheets=True).sheetnames) == 7 + len(big["communes"])
+    assert len(write_and_load(big, tmp_path, "b.xlsx").sheetnames) == 8
+    assert len(write_and_load(big, tmp_path, "c.xlsx", per_commune_sheets=True).sheetnames) == 8 + len(big["communes"])
 
 
 def test_sheet_names_are_valid_and_unique():
@@ -593,7 +594,7 @@ def test_no_communes(results, tmp_path):
     results["communes"] = []
     results["summary"].update(communes=0, average_index=None, missing_evidence=0, self_differs=0)
     book = write_and_load(results, tmp_path)
-    assert book.sheetnames[:7] == list(wbmod.FIXED_SHEETS)
+    assert book.sheetnames[:8] == list(wbmod.FIXED_SHEETS)
     assert ranking_rows(book[SHEET_RANKING])[1] == []
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, CommuneResult, score
 from ..input_files import input_file_issue
 from ..load import build_submission
-from ..model import SECTION_AREA, Inputs, Submission
+from ..model import SECTION_AREA, SECTION_SURVEY, Inputs, Submission
 from ..report import table
 from . import cells as c
 from .cells import display, summarize_missing_files
@@ -151,6 +151,12 @@ def check_text(source: CriteriaSource, provisional: Provisional) -> str:
     if survey_areas:
         lines.append("Chưa tính: " + ", ".join(f"lĩnh vực {a.code} ({a.title}, {pts(a.max)} điểm)" for a in survey_areas)
                      + ", chấm theo kết quả điều tra xã hội học.")
+    # survey questions inside a content area (issue 13): scored from the tallies, not by the commune
+    inside = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY
+              and leaf.area not in {a.code for a in survey_areas}]
+    if inside:
+        lines.append("Chưa tính: " + ", ".join(f"tiêu chí {leaf.code} ({leaf.title}, {pts(leaf.max)} điểm)" for leaf in inside)
+                     + ", điểm từ điều tra xã hội học.")
     lines.append("")
 
     def leaf_lines(flag, header, describe):

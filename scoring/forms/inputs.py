@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import validate
 from ..errors import InputError, Issue
 from ..files import DEFAULT_CRITERIA, ParsedFile, display_path, read_json, resolve_paths, submission_files
-from ..load import build_appraisal, build_criteria, build_submission
+from ..load import build_appraisal, build_submission, criteria_from
 from ..facts import evidence_warnings
 from ..model import Appraisal, CriteriaSet, Submission
 
@@ -33,11 +33,13 @@ def load_criteria(path=None) -> CriteriaSource:
     """Read and validate a criteria set (default: the bundled one); InputError on any problem."""
     parsed = read_json(Path(path) if path else DEFAULT_CRITERIA)
     issues = list(parsed.issues)
+    built = data = None
     if parsed.data is not None and not issues:
-        issues += validate.check_criteria(parsed)
+        built, data, found, _ = criteria_from(parsed)  # a set built on a framework is resolved (issue 13)
+        issues += found
     if issues:
         raise InputError(issues)
-    return CriteriaSource(build_criteria(parsed.data, parsed.path), parsed.data, parsed.path)
+    return CriteriaSource(built, data, parsed.path)
 
 
 def submission_issues(parsed: ParsedFile, criteria: CriteriaSet, base_dir: Path) -> tuple[list[Issue], list[Issue]]:

@@ -139,6 +139,8 @@ def layout(source: CriteriaSource) -> list[Row]:
             if node.leaf is None:
                 rows.append(Row(f"{node.code}. {node.title} ({pts(node.max)} điểm)", level=level))
                 walk(node.children, level + 1)
+            elif node.leaf.section == SECTION_SURVEY:  # a survey question inside a content area (issue 13)
+                rows.append(Row(f"{node.code}. {node.title} ({pts(node.max)} điểm): {SURVEY_ROW_NOTE}", level=level))
             else:
                 rows.append(Row(node.title, node.leaf))
                 rows.extend(Row(condition.label, node.leaf, level + 1, condition)
@@ -155,6 +157,10 @@ def layout(source: CriteriaSource) -> list[Row]:
             rows.append(Row(f"{title} (tối đa {pts(cap)} điểm)"))
             walk(items, 1)
     return rows
+
+
+# what the form says on a survey question inside a content area: the commune does not score it
+SURVEY_ROW_NOTE = "điểm từ điều tra xã hội học (xã không tự chấm)"
 
 
 def form_leaves(criteria: CriteriaSet) -> list[Leaf]:

@@ -587,6 +587,14 @@ def build_context(results: dict, details: DecisionDetails = DecisionDetails()) -
         if reference_date >= since:
             bases.extend(laws)
             break
+    # a set built on a framework (issue 13): the framework's decision first (outermost of a chain first)
+    framework, framework_bases = criteria.get("framework"), []
+    while isinstance(framework, dict):
+        basis = _legal_source_basis(framework.get("legal_source") or {})
+        if basis:
+            framework_bases.insert(0, basis)
+        framework = framework.get("extends")
+    bases.extend(framework_bases)
     source_basis = _legal_source_basis(criteria.get("legal_source") or {})
     if source_basis:
         bases.append(source_basis)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
@@ -154,6 +155,8 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
              "index": to_number(n.index)}
             for n in commune.nodes
         ],
+        "survey_index": to_number(commune.survey_index),
+        "survey_rank": commune.survey_rank,
         "not_applicable": list(commune.not_applicable),
         "flags": {
             "missing_evidence": list(commune.flagged(FLAG_MISSING_EVIDENCE)),
@@ -192,6 +195,8 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             "blocks": [{"id": b.id, "name": b.name, "unit_types": list(b.unit_types), **({} if b.ranked else {"ranked": False})}
                        for b in criteria.blocks],
             "tie_break": list(criteria.tie_break),
+            # a set built on a framework (issue 13): the framework it extends, named beside it
+            **({"framework": _plain(criteria.framework)} if criteria.framework else {}),
         },
         "inputs": [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in files],
         "provisional": bool(results.provisional),
@@ -216,6 +221,15 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
         **({"comparison": results.comparison} if results.comparison is not None else {}),
         "communes": communes,
     }
+
+
+def _plain(value):
+    """Read-only mappings and tuples of the model as JSON-ready dicts and lists."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def published_figures(results: Results) -> dict:

@@ -16,6 +16,8 @@ Sheets, in this order:
   area's index is not null) and "Cao nhất" (the commune(s) with the highest sub-index, ties
   listed in Vietnamese alphabetical order). The last two columns do the same for the total
   and the whole index.
+- **Theo tiêu chí**: per commune, the survey index and its rank within the block, then every
+  criterion's points, applicable maximum and index (scoring/writers/figures_sheet.py; issue 13).
 - **Chi tiết**: one row per commune × leaf (see the large-run policy below).
 - **Tự chấm khác kết quả**: exactly the leaves of ``flags.self_above ∪ flags.self_below``,
   largest |final − self| first, then commune code, then leaf code (natural order).
@@ -86,6 +88,7 @@ from scoring.report import UNDEFINED_INDEX
 from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
+from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
 from scoring.writers import sheet_limits
 from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
 from scoring.writers.xlsx_text import truncate_utf16, write_text
@@ -130,7 +133,8 @@ SHEET_SELF = "Tự chấm khác kết quả"
 SHEET_MISSING = "Thiếu kiểm chứng"
 SHEET_CHARTS = "Biểu đồ"
 SHEET_ABOUT = "Thông tin"
-FIXED_SHEETS = (SHEET_RANKING, SHEET_AREAS, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS, SHEET_ABOUT)
+FIXED_SHEETS = (SHEET_RANKING, SHEET_AREAS, SHEET_CRITERIA, SHEET_DETAIL, SHEET_SELF, SHEET_MISSING, SHEET_CHARTS,
+                SHEET_ABOUT)
 
 RANKING_HEADERS = (
     "STT", "Mã xã", "Tên đơn vị", "Loại hình", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
@@ -158,6 +162,7 @@ NOT_APPLICABLE_LABELS = {"exclude": "Loại khỏi điểm tối đa", "full": "
 SECTION_LABELS = {"bonus": "Điểm thưởng", "penalty": "Điểm trừ", "survey": "Điều tra xã hội học"}
 ROLE_LABELS = {
     "criteria": "Bộ tiêu chí",
+    "framework": "Bộ khung (bộ tiêu chí được xây dựng trên đó)",
     "submission": "Hồ sơ tự đánh giá",
     "appraisal": "Kết quả thẩm định",
     "survey": "Kết quả điều tra xã hội học",
@@ -477,6 +482,7 @@ class _Builder:
                     commune_sheets.append((commune, wb.add_worksheet(name)))
             self._ranking(sheets[SHEET_RANKING])
             area_stats = self._by_area(sheets[SHEET_AREAS])
+            write_figures_sheet(self, sheets[SHEET_CRITERIA])  # survey index and rank, per-criterion indices (issue 13)
             if self.detail_sheet:
                 self._detail(sheets[SHEET_DETAIL])
             self._self_differs(self.list_parts[SHEET_SELF], lists.pop(SHEET_SELF))
@@ -1073,6 +1079,16 @@ class _Builder:
                  + (f": {source['title']}" if source.get("title") else ""))
             if source.get("issuer"):
                 item("Cơ quan ban hành văn bản", source["issuer"])
+        framework = crit.get("framework")  # a set built on a framework (issue 13): name both
+        while isinstance(framework, dict):
+            fw_source = framework.get("legal_source") or {}
+            item("Xây dựng trên bộ khung", f"{framework.get('title') or ''} (mã {framework.get('id') or ''}, "
+                                          f"tệp {framework.get('path') or ''})")
+            if isinstance(fw_source, dict) and fw_source.get("number"):
+                item("Văn bản ban hành bộ khung", f"{fw_source.get('number', '')} ngày {_date_text(fw_source.get('date'))}"
+                     + (f": {fw_source['title']}" if fw_source.get("title") else "")
+                     + (f" ({fw_source['issuer']})" if fw_source.get("issuer") else ""))
+            framework = framework.get("extends")
         item("Tổng điểm tối đa", crit.get("total_points"), "num")
         cap = crit.get("index_cap")
         if cap is None:
@@ -1125,6 +1141,8 @@ class _Builder:
             "dụng được loại khỏi điểm tối đa.",
             f"{SHEET_AREAS}: điểm và chỉ số thành phần của từng lĩnh vực; dòng Bình quân là trung bình cộng của "
             "các đơn vị, dòng Cao nhất là đơn vị có chỉ số thành phần cao nhất.",
+            f"{SHEET_CRITERIA}: chỉ số hài lòng (điểm ĐTXHH ÷ điểm tối đa áp dụng của các câu hỏi điều tra) và thứ "
+            "hạng của nó trong khối; điểm, điểm tối đa áp dụng và chỉ số của từng tiêu chí.",
         ]
         if self.detail_sheet:
             guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
