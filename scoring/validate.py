@@ -395,6 +395,7 @@ def header_issues(parsed, criteria) -> list[Issue]:
     def add(where, code, message):
         issues.append(Issue(file, where, code, message))
 
+    issues += report_field_issues(file, data.get("report"))
     report_date = (data.get("report") or {}).get("date")
     if report_date and not is_real_date(report_date):
         add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
@@ -409,6 +410,28 @@ def header_issues(parsed, criteria) -> list[Issue]:
         add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
     if criteria.block_of(data["commune"]["type"]) is None:
         add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+    return issues
+
+
+# the covering report's fields a submission that has a report must fill, as the form's
+# required cells (scoring.forms.self_assessment.REPORT_REQUIRED, form-cell-empty)
+REPORT_REQUIRED = {"number": "số của báo cáo tự đánh giá", "date": "ngày báo cáo", "signer": "người ký báo cáo"}
+
+
+def report_field_issues(file: str, report) -> list[Issue]:
+    """A covering report whose number, date or signer is missing, empty or only spaces:
+    an error at its pointer (report-field-empty), as the form's required cells are. A
+    submission without a report is not checked here (files assembled by programs, earlier
+    years' files: the form always writes one)."""
+    if not isinstance(report, dict):
+        return []
+    issues = []
+    for key, what in REPORT_REQUIRED.items():
+        value = report.get(key)
+        if value is None or isinstance(value, str) and not value.strip():
+            said = "không có" if value is None else "để trống"
+            issues.append(Issue(file, f"/report/{key}", "report-field-empty",
+                                f"{what} {said}: báo cáo gửi kèm hồ sơ phải ghi số, ngày và người ký"))
     return issues
 
 

@@ -1,0 +1,98 @@
+"""Issue 16's leftovers and its trial: inputs made the way officials make them, each either
+read as the person meant or refused with a coded problem at its file and pointer or cell.
+
+- a covering report whose number, date or signer is blank (report-field-empty), as the
+  form's required cells are;
+- a registry name typed with Ð (U+00D0), in another case or with a non-breaking space: the
+  same name, printed as the registry writes it;
+- evidence file names on disk in NFD, or in an old font encoding (TCVN3, VNI): found, or
+  refused saying what the name is and how to rename it;
+- command-line text options (--appraiser, --communes, --areas, notice's codes, form
+  --commune): NFC, look-alikes folded, legacy text refused (exit 2, naming the option);
+- decision --number typed in lower case: the type and the issuer written as officials do;
+- the trial's inputs (JSON in UTF-16 or with a BOM, CRLF, zero-width and non-breaking spaces
+  in codes, full-width digits, numbers as strings, cells with text): a score or a problem,
+  never a traceback, never a silent loss.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from scoring.errors import InputError
+from scoring.load import load_inputs
+from tests.test_text import _args, _dak_ha_index, _edit, nfd
+from tests.test_validation import copy_example
+
+
+def _issues(paths) -> list[tuple[str, str, str]]:
+    with pytest.raises(InputError) as raised:
+        load_inputs(**paths)
+    return [(issue.file.rsplit("/", 1)[-1], issue.pointer, issue.code) for issue in raised.value.issues]
+
+
+def _rewrite(target, change) -> None:
+    data = json.loads(target.read_text(encoding="utf-8"))
+    change(data)
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the registry's names
+
+
+@pytest.mark.parametrize("typed", ["Ðăk Hà", "ÐĂK HÀ", "đăk hà", "Đăk\u00a0Hà", nfd("Ðăk Hà"), " Đăk  Hà "])
+def test_a_registered_name_typed_with_a_look_alike_is_the_same_name(typed, tmp_path, monkeypatch):
+    """Ð (U+00D0) for Đ, another case, a non-breaking space: the registry's unit, never
+    registry-name-mismatch; every output prints the registry's spelling."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _rewrite(paths["submissions"] / "23503-dak-ha.json", lambda d: d["commune"].__setitem__("name", typed))
+    inputs = load_inputs(**paths)
+    assert next(s for s in inputs.submissions if s.code == "23503").name == "Đăk Hà"
+    result = CliRunner().invoke(cli, ["explain", "23503", *_args(paths)])
+    assert result.exit_code == 0, result.output
+    assert "Ð" not in result.stdout and "Đăk Hà" in result.stdout
+
+
+def test_another_name_is_still_a_mismatch(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _rewrite(paths["submissions"] / "23503-dak-ha.json", lambda d: d["commune"].__setitem__("name", "Đăk Hả"))
+    assert _issues(paths) == [("23503-dak-ha.json", "/commune/name", "registry-name-mismatch")]
+
+
+# ---------------------------------------------------------------- the covering report's required fields
+
+
+@pytest.mark.parametrize("key, value", [("number", ""), ("number", " \u00a0"), ("signer", "   "), ("signer", None),
+                                        ("date", None), ("number", None)])
+def test_a_blank_report_number_date_or_signer_is_an_error_at_its_pointer(key, value, tmp_path, monkeypatch):
+    """Decided: an error, as the form's required cells (form-cell-empty) are; a submission
+    with no report at all is not checked (programs and earlier years' files carry none)."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+
+    def change(data):
+        if value is None:
+            del data["report"][key]
+        else:
+            data["report"][key] = value
+
+    _rewrite(paths["submissions"] / "23503-dak-ha.json", change)
+    assert _issues(paths) == [("23503-dak-ha.json", f"/report/{key}", "report-field-empty")]
+    result = CliRunner().invoke(cli, ["check", str(paths["submissions"] / "23503-dak-ha.json"),
+                                      "--criteria", str(paths["criteria"])])
+    assert result.exit_code == 1 and f"23503-dak-ha.json:/report/{key}: " in result.stderr
+    assert "[report-field-empty]" in result.stderr
+
+
+def test_a_submission_without_a_report_is_not_refused(tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _rewrite(paths["submissions"] / "23503-dak-ha.json", lambda d: d.pop("report"))
+    assert _dak_ha_index(paths) == 9354
