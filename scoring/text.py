@@ -307,16 +307,34 @@ def legacy_encoding(text: str) -> tuple[str, str] | None:
     if text.isascii() or _VIETNAMESE_ONLY.search(text):
         return None
     foreign = [char for char in text if char in _LATIN1_FOREIGN]
-    if not foreign:
+    if not foreign or set(foreign) <= {"Ð", "ð"}:  # Ð U+00D0 alone is the look-alike of Đ (name_key folds it)
         return None
     vni = _vni_to_unicode(text)
-    if _VIETNAMESE_ONLY.search(vni) and not any(char in _LATIN1_FOREIGN for char in vni):
+    if _reads_as_vietnamese(vni, text):
         return "VNI", vni
     if all(char.isascii() or "\u00a1" <= char <= "\u00ff" for char in text):
         tcvn = "".join(_TCVN3.get(char, char) for char in text)
-        if _VIETNAMESE_ONLY.search(tcvn):
+        if _reads_as_vietnamese(tcvn, text):
             return "TCVN3 (ABC)", tcvn
     return None
+
+
+# the letters of Unicode Vietnamese (with the ASCII ones): a legacy reading made only of these
+_VIETNAMESE_LETTERS = frozenset("àáâãèéêìíòóôõùúýăđĩũơư" "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ") | frozenset(
+    chr(code) for code in range(0x1EA0, 0x1EFA))
+
+
+def _reads_as_vietnamese(reading: str, text: str) -> bool:
+    """A legacy reading is taken when it has a letter only Vietnamese has (ă đ ơ ư ạ … ỹ), or
+    when it changed text that holds a symbol never typed in Vietnamese (¸ µ § …) and every
+    character it has that is not ASCII is a Vietnamese letter: "B¸o c¸o.pdf" (TCVN3) reads
+    "Báo cáo.pdf", whose á alone is no proof. Never when a character Vietnamese never uses is left."""
+    if any(char in _LATIN1_FOREIGN for char in reading):
+        return False
+    if _VIETNAMESE_ONLY.search(reading):
+        return True
+    return (reading != text and any(char in _LATIN1_FOREIGN and not char.isalpha() for char in text)
+            and all(char.isascii() or char in _VIETNAMESE_LETTERS for char in reading))
 
 
 def legacy_message(text: str) -> str | None:

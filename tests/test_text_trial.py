@@ -96,3 +96,65 @@ def test_a_submission_without_a_report_is_not_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "w")
     _rewrite(paths["submissions"] / "23503-dak-ha.json", lambda d: d.pop("report"))
     assert _dak_ha_index(paths) == 9354
+
+
+# ---------------------------------------------------------------- evidence file names on disk
+
+from tests.test_text_everywhere import tcvn3  # noqa: E402
+
+
+def _point_at(paths, name: str) -> None:
+    folder = paths["submissions"] / "evidence" / "23503"
+    folder.mkdir(parents=True, exist_ok=True)
+    _rewrite(paths["submissions"] / "23503-dak-ha.json",
+             lambda d: d["leaves"]["1.1.1"]["evidence"][0].__setitem__("file", f"evidence/23503/{name}"))
+
+
+@pytest.mark.parametrize("on_disk, referenced", [
+    (nfd("Kế hoạch CCHC.pdf"), "Kế hoạch CCHC.pdf"),            # unzipped from a Mac
+    ("Kế hoạch CCHC.pdf", nfd("Kế hoạch CCHC.pdf")),            # typed with Unikey's "Unicode tổ hợp"
+    ("Ke hoach CCHC.PDF", "ke hoach cchc.pdf"),                 # Windows ignores case
+    ("Ke hoach.pdf", "Ke hoach.pdf "),                          # a space typed at the end
+    (b"B\xe1o c\xe1o.pdf", "Báo cáo.pdf"),                      # a Windows zip's name in code page 1258
+])
+def test_an_evidence_file_is_found_however_its_name_was_made(on_disk, referenced, tmp_path, monkeypatch):
+    import os
+
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _point_at(paths, referenced)
+    folder = paths["submissions"] / "evidence" / "23503"
+    name = os.fsdecode(on_disk) if isinstance(on_disk, bytes) else on_disk
+    (folder / name).write_bytes(b"%PDF-1.4\n")
+    assert _dak_ha_index(paths) == 9354  # no evidence-file-missing
+    result = CliRunner().invoke(cli, ["check", str(paths["submissions"] / "23503-dak-ha.json"),
+                                      "--criteria", str(paths["criteria"])])
+    assert result.exit_code == 0 and "không tìm thấy" not in result.output, result.output
+
+
+def test_an_evidence_file_named_in_a_legacy_encoding_is_refused_saying_how(tmp_path, monkeypatch):
+    """The file is there, but its name was typed with a TCVN3 font ("B¸o c¸o th¸ng.pdf"):
+    refused at the pointer with what the name stands for, never "not found"."""
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _point_at(paths, "Báo cáo tháng.pdf")
+    folder = paths["submissions"] / "evidence" / "23503"
+    (folder / tcvn3("Báo cáo tháng.pdf")).write_bytes(b"%PDF-1.4\n")
+    assert _issues(paths) == [("23503-dak-ha.json", "/leaves/1.1.1/evidence/0/file", "text-legacy-encoding")]
+    result = CliRunner().invoke(cli, ["validate", *_args(paths)])
+    assert result.exit_code == 1
+    assert "tên trên đĩa 'B¸o c¸o th¸ng.pdf' được gõ bằng bảng mã cũ TCVN3 (ABC)" in result.stderr
+
+
+def test_an_evidence_file_named_in_raw_tcvn3_bytes_is_refused_saying_how(tmp_path, monkeypatch):
+    """A zip made on a TCVN3 machine: the name's bytes are the font's codes, not UTF-8."""
+    import os
+
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    _point_at(paths, "Báo cáo tháng.pdf")
+    folder = paths["submissions"] / "evidence" / "23503"
+    (folder / os.fsdecode(tcvn3("Báo cáo tháng.pdf").encode("latin-1"))).write_bytes(b"%PDF-1.4\n")
+    assert _issues(paths) == [("23503-dak-ha.json", "/leaves/1.1.1/evidence/0/file", "text-legacy-encoding")]
+    result = CliRunner().invoke(cli, ["validate", *_args(paths)])
+    assert result.exit_code == 1 and "B¸o c¸o th¸ng.pdf" in result.stderr, result.output
