@@ -186,16 +186,24 @@ def normalise_document_number(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
     """A document number as it should be written, for a document the office issues itself
     (decision --number): look-alikes folded (fold_document_number) and a type typed with D
     for Đ written with Đ when that is unambiguous (document_type): "47/QÐ–UBND" (Ð U+00D0,
-    en dash), "47 / QD-UBND" → "47/QĐ-UBND"; "47" stays "47"."""
+    en dash), "47 / QD-UBND" → "47/QĐ-UBND"; typed in lower case, the type and the issuer
+    in capitals as officials write them ("47/qd-ubnd" → "47/QĐ-UBND"; "12/ttr-ubnd" →
+    "12/TTr-UBND"); "47" stays "47"."""
     folded = fold_document_number(number)
     if "/" not in folded:
         return folded
     head, last = folded.rsplit("/", 1)
     typed, dash, rest = last.partition("-")
     kind = document_type(folded, known)
-    if typed.strip().upper() != kind and typed.strip().upper().replace("D", "Đ") == kind:
-        last = kind + dash + rest
-    return f"{head}/{last}"
+    if typed.strip().upper() == kind or typed.strip().upper().replace("D", "Đ") == kind:
+        typed = kind
+    # Decree 30: the type and the issuer are written in capitals ("47/qđ-ubnd" → "47/QĐ-UBND"),
+    # but for the two types the Decree writes in mixed case (Tờ trình TTr, Chương trình CTr)
+    typed = _MIXED_CASE_TYPES.get(typed.upper(), typed.upper())
+    return f"{head}/{typed}{dash}{rest.upper()}"
+
+
+_MIXED_CASE_TYPES = {"TTR": "TTr", "CTR": "CTr"}  # Decree 30/2020/NĐ-CP, Appendix III
 
 
 _NAME_FOLD = {0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ", 0x0256: "đ", 0x00A0: " ", 0x202F: " "}

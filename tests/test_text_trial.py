@@ -158,3 +158,75 @@ def test_an_evidence_file_named_in_raw_tcvn3_bytes_is_refused_saying_how(tmp_pat
     assert _issues(paths) == [("23503-dak-ha.json", "/leaves/1.1.1/evidence/0/file", "text-legacy-encoding")]
     result = CliRunner().invoke(cli, ["validate", *_args(paths)])
     assert result.exit_code == 1 and "B¸o c¸o th¸ng.pdf" in result.stderr, result.output
+
+
+# ---------------------------------------------------------------- command-line options
+
+from tests.test_text_everywhere import _decision_text, scored  # noqa: E402,F401
+
+
+@pytest.mark.parametrize("typed", ["２３５０３", "23503\u200b", "\u00a023503 ", "23\u2060503"])
+def test_a_code_typed_on_the_command_line_as_it_shows(typed):
+    result = CliRunner().invoke(cli, ["explain", typed])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Đăk Hà (mã 23503")
+
+
+def test_appraisal_form_options_read_as_typed(tmp_path):
+    """--communes with a full-width comma and a zero-width space, --areas with a full-width
+    digit, --appraiser in NFD with a non-breaking space: the form for those, the name in NFC."""
+    import openpyxl
+
+    out = tmp_path / "to-1.xlsx"
+    appraiser = unicodedata.normalize("NFD", "Tổ\u00a01 Phòng Nội vụ")
+    result = CliRunner().invoke(cli, ["appraisal-form", "--communes", "23503，\u200b23506", "--areas", "１",
+                                      "--appraiser", appraiser, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out, read_only=True)
+    cells = [str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             for value in row if value is not None]
+    assert any("Tổ 1 Phòng Nội vụ" in value for value in cells)
+    assert not any(unicodedata.normalize("NFC", value) != value for value in cells)
+    assert {"23503", "23506"} <= set(cells) and "23509" not in cells
+
+
+@pytest.mark.parametrize("legacy", ["Tæ 1 - Phßng Néi vô", "Toå 1 - Phoøng Noäi vuï"])
+def test_appraiser_in_a_legacy_encoding_is_refused_naming_the_option(legacy, tmp_path):
+    out = tmp_path / "to-1.xlsx"
+    result = CliRunner().invoke(cli, ["appraisal-form", "--appraiser", legacy, "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("dòng lệnh:--appraiser: ") and "[text-legacy-encoding]" in result.stderr
+    assert "Tổ 1 - Phòng Nội vụ" in result.stderr and not out.exists()
+
+
+def test_notice_and_form_take_codes_as_they_show(tmp_path):
+    result = CliRunner().invoke(cli, ["notice", "２３５１２", "--out", str(tmp_path / "tb")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "tb" / "giai-trinh-23512.xlsx").exists()
+    result = CliRunner().invoke(cli, ["form", "--commune", "23503\u200b", "--out", str(tmp_path / "p.xlsx")])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("typed", ["15/01/2024", "15-01-2024", "2024-01-15", "ngày 15 tháng 01 năm 2024"])
+def test_status_as_of_as_officials_write_it(typed):
+    result = CliRunner().invoke(cli, ["status", "--as-of", typed])
+    assert result.exit_code == 0, result.output
+    assert "ngày 15/01/2024" in result.stdout
+
+
+def test_status_as_of_that_is_no_date_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["status", "--as-of", "31/02/2024"])
+    assert result.exit_code == 2 and "31/02/2024" in result.stderr
+
+
+@pytest.mark.parametrize("typed, written", [
+    ("47/qd-ubnd", "47/QĐ-UBND"), ("47/qđ-ubnd", "47/QĐ-UBND"), ("47/QĐ-ubnd", "47/QĐ-UBND"),
+    ("47/Qd-Ubnd", "47/QĐ-UBND"), ("47/2024/qđ-ubnd", "47/2024/QĐ-UBND"), ("12/ttr-ubnd", "12/TTr-UBND"),
+    ("45/ubnd-vp", "45/UBND-VP"), ("47", "47"),
+])
+def test_decision_number_typed_in_lower_case_is_written_as_officials_write_it(typed, written, scored, tmp_path):
+    out = tmp_path / "qd.docx"
+    result = CliRunner().invoke(cli, ["decision", str(scored), "--number", typed, "--signing-mode", "KT",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Số: {written}" in _decision_text(out)
