@@ -230,3 +230,49 @@ def test_decision_number_typed_in_lower_case_is_written_as_officials_write_it(ty
                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert f"Số: {written}" in _decision_text(out)
+
+
+# ---------------------------------------------------------------- form cells as officials fill them
+
+from tests.test_text import DAK_HA, _edit_form, _form, _import, _problems, _rows  # noqa: E402
+
+
+def _same_as_the_submission(out) -> bool:
+    imported = json.loads(out.read_text(encoding="utf-8"))
+    original = json.loads(DAK_HA.read_text(encoding="utf-8"))
+    original.pop("$schema", None)
+    return imported == original
+
+
+CELLS = {
+    "zero-width space inside a count and a leaf code": lambda book: (
+        book["Tự đánh giá"].cell(_rows(book["Tự đánh giá"])["1.1.2"], 8).__setattr__("value", "3\u200b6"),
+        book["Tài liệu kiểm chứng"].cell(2, 1).__setattr__("value", "1.1\u200b.1"),
+        book["Tài liệu kiểm chứng"].cell(3, 2).__setattr__("value", "234/BC\u2060-UBND\ufeff")),
+    "Excel's text marker written out: '36, '1,5, '15/01/2024-like date": lambda book: (
+        book["Tự đánh giá"].cell(_rows(book["Tự đánh giá"])["1.1.2"], 8).__setattr__("value", "'36"),
+        book["Tự đánh giá"].cell(_rows(book["Tự đánh giá"])["1.3"], 13).__setattr__("value", "'1,5"),
+        book["Tài liệu kiểm chứng"].cell(2, 3).__setattr__("value", "'28/12/2022")),
+    "dates whose cells lost their date format (Excel day numbers)": lambda book: [
+        book["Tài liệu kiểm chứng"].cell(row, 3).__setattr__(
+            "value", (book["Tài liệu kiểm chứng"].cell(row, 3).value - __import__("datetime").datetime(1899, 12, 30)).days)
+        for row in range(2, 8)],
+}
+
+
+@pytest.mark.parametrize("how", list(CELLS))
+def test_cells_filled_as_officials_fill_them_read_as_meant(how, tmp_path):
+    form, _ = _form(tmp_path)
+    _edit_form(form, CELLS[how])
+    result, out = _import(form, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert _same_as_the_submission(out)
+
+
+@pytest.mark.parametrize("typed, code", [(2023, "form-date-invalid"), (44923.5, "form-date-invalid"),
+                                         ("'x", "form-date-invalid")])
+def test_a_number_in_a_date_cell_that_is_no_day_number_is_refused(typed, code, tmp_path):
+    form, _ = _form(tmp_path)
+    _edit_form(form, lambda book: book["Tài liệu kiểm chứng"].cell(2, 3).__setattr__("value", typed))
+    result, _ = _import(form, tmp_path)
+    assert result.exit_code == 1 and _problems(result) == [("Tài liệu kiểm chứng!C2", code)], result.stderr
