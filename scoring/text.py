@@ -356,6 +356,28 @@ def legacy_message(text: str) -> str | None:
             f"bảng mã đích Unicode)")
 
 
+# ---------------------------------------------------------------- files not in UTF-8
+
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def encoding_hint(raw: bytes) -> str:
+    """What a file that is not UTF-8 most likely is, and how to save it again, for the
+    message refusing it ("" when nothing is recognised): UTF-16 (Notepad's "Unicode",
+    Excel's "Unicode Text"), or Windows-1258 (Excel's "CSV (Comma delimited)" and Notepad's
+    "ANSI" on a Vietnamese Windows: Vietnamese letters with tone marks as separate bytes)."""
+    how = "; hãy lưu lại với mã hóa UTF-8 (Excel: \"CSV UTF-8\"; Notepad: Lưu thành → Mã hóa UTF-8)"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 3 and (raw[1:4:2] == b"\x00\x00" or raw[0:4:2] == b"\x00\x00")):
+        return ": tệp được ghi bằng UTF-16 (Notepad: 'Unicode')" + how
+    try:
+        text = raw[:65536].decode("cp1258")
+    except UnicodeDecodeError:
+        return ""
+    if any(char in _VIETNAMESE_MARKS for char in text) or _VIETNAMESE_ONLY.search(unicodedata.normalize("NFC", text)):
+        return ": có lẽ tệp được ghi bằng bảng mã Windows-1258 (ANSI, tiếng Việt)" + how
+    return ""
+
+
 # ---------------------------------------------------------------- dates and numbers as typed
 
 _DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")

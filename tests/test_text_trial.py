@@ -276,3 +276,52 @@ def test_a_number_in_a_date_cell_that_is_no_day_number_is_refused(typed, code, t
     _edit_form(form, lambda book: book["Tài liệu kiểm chứng"].cell(2, 3).__setattr__("value", typed))
     result, _ = _import(form, tmp_path)
     assert result.exit_code == 1 and _problems(result) == [("Tài liệu kiểm chứng!C2", code)], result.stderr
+
+
+# ---------------------------------------------------------------- files not in UTF-8
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Windows-1258 writes it: letters it has whole, the tone marks as separate bytes."""
+    out = b""
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            marks = [m for m in unicodedata.normalize("NFD", char) if m in "\u0300\u0301\u0303\u0309\u0323"]
+            base = unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", char) if m not in marks))
+            out += base.encode("cp1258") + "".join(marks).encode("cp1258")
+    return out
+
+
+def test_a_survey_csv_saved_by_excel_on_a_vietnamese_windows_is_read(tmp_path):
+    """Excel's "CSV (Comma delimited)" on a Vietnamese Windows: Windows-1258, semicolons."""
+    from scoring.files import read_json
+    from tests.test_forms import survey_rows
+
+    original = json.loads((DAK_HA.parent.parent / "survey.json").read_text(encoding="utf-8"))
+    rows = survey_rows(original["tallies"])
+    rows[0][1] = "Tên xã (Đăk Hà, Tu Mơ Rông…)".replace("…", "")
+    text = "\r\n".join(";".join(str(v) for v in row) for row in rows) + "\r\n"
+    csv_path = tmp_path / "so-phieu.csv"
+    csv_path.write_bytes(cp1258(text))
+    out = tmp_path / "survey.json"
+    result = CliRunner().invoke(cli, ["import", str(csv_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {c: {q: {o: n for o, n in t.items() if n} for q, t in qs.items()}
+            for c, qs in read_json(out).data["tallies"].items()} == \
+        {c: {q: {o: n for o, n in t.items() if n} for q, t in qs.items()} for c, qs in original["tallies"].items()}
+
+
+@pytest.mark.parametrize("encode, said", [
+    (lambda text: text.encode("utf-16"), "UTF-16"),
+    (lambda text: cp1258(text), "Windows-1258"),
+])
+def test_a_json_file_not_in_utf8_says_what_it_is_and_how_to_save_it(encode, said, tmp_path, monkeypatch):
+    paths = copy_example(tmp_path / "w")
+    monkeypatch.chdir(tmp_path / "w")
+    target = paths["submissions"] / "23503-dak-ha.json"
+    target.write_bytes(encode(target.read_text(encoding="utf-8")))
+    result = CliRunner().invoke(cli, ["validate", *_args(paths)])
+    assert result.exit_code == 1 and "[encoding-invalid]" in result.stderr
+    assert said in result.stderr and "UTF-8" in result.stderr
