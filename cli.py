@@ -24,7 +24,8 @@ from scoring import InputError, load as load_inputs, score as score_inputs  # th
 from scoring.engine import Communes
 from scoring.errors import CchcError, one_line
 from scoring import i18n
-from scoring.text import name_key
+from scoring.text import name_key, parse_date
+from scoring.option_text import option_code, option_codes, option_text  # options read as files are (issue 16)
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring import compare_previous, load_previous  # year over year (scoring/previous.py)
@@ -301,7 +302,7 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry, pr
     wanted = name_key(commune_code)
 
     def named(unit):  # the code, or the name (with or without its type) whatever its case, form and Ð/Đ
-        return unit.code == commune_code.strip() or wanted in (name_key(unit.name), name_key(f"{unit.type} {unit.name}"))
+        return unit.code == option_code(commune_code) or wanted in (name_key(unit.name), name_key(f"{unit.type} {unit.name}"))
 
     match = [c for c in results.communes if named(c)]
     missing = [u for u in results.not_submitted if named(u)]
@@ -335,7 +336,7 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry, pr
 @click.option("--number", help="Số quyết định, ví dụ 47 hoặc 47/QĐ-UBND.")
 @click.option("--date", "decision_date", help="Ngày ký: 05/02/2024, 05-02-2024 hoặc 2024-02-05.")
 @click.option("--signer", help="Họ tên người ký.")
-@click.option("--signing-mode", type=click.Choice(["tm", "kt"]),
+@click.option("--signing-mode", type=click.Choice(["tm", "kt"], case_sensitive=False),
               help="tm: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; kt: KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
               help="Mẫu Word (.docx) thay cho mẫu kèm theo.")
@@ -402,7 +403,8 @@ def form(commune_code, criteria, draft, out, force):
     --out phieu-23503.xlsx
     """
     check_writable([out], force=force)
-    content, warnings = forms.self_assessment_form(commune_code, criteria, draft)
+    content, warnings = forms.self_assessment_form(None if commune_code is None else option_code(commune_code),
+                                                   criteria, draft)
     write_bytes_atomic(out, content, force=force)
     echo_warnings(warnings)
     click.echo(f"Đã ghi {out}")
@@ -479,7 +481,8 @@ def appraisal_form(criteria, submissions, appraisal, survey, registry, communes_
     """
     check_writable([out], force=force)
     inputs = forms.load_council_inputs(criteria, submissions, appraisal)
-    split = {"communes_chosen": _codes(communes_chosen), "areas": _codes(areas), "appraiser": appraiser}
+    split = {"communes_chosen": _codes(communes_chosen), "areas": _codes(areas),
+             "appraiser": option_text(appraiser, "--appraiser", "người hoặc tổ thẩm định")}
     write_bytes_atomic(out, forms.write_appraisal_form(inputs, **split), force=force)
     click.echo(f"Đã ghi {out}: {len(inputs.submissions)} đơn vị"
                + (f", điền sẵn {len(inputs.appraisal.entries)} kết quả thẩm định" if inputs.appraisal else "") + ".")
@@ -502,6 +505,7 @@ def notice(codes, criteria, submissions, appraisal, survey, registry, every, out
 
     Ví dụ: python cli.py notice 23512 --out thong-bao
     """
+    codes = [option_code(code) for code in codes]
     inputs = load(criteria, submissions, appraisal, survey, registry)
     results = score_inputs(inputs)
     by_code = {commune.code: commune for commune in results.communes}
@@ -540,8 +544,8 @@ def notice(codes, criteria, submissions, appraisal, survey, registry, every, out
 @input_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Ghi bảng theo dõi ra tệp Excel (.xlsx).")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
-              help="Ngày xem bảng (YYYY-MM-DD; mặc định hôm nay): tính số ngày còn lại đến hạn các bước.")
+@click.option("--as-of", "as_of", callback=lambda ctx, param, value: _day_option(value),
+              help="Ngày xem bảng (15/01/2024 hoặc 2024-01-15; mặc định hôm nay): tính số ngày còn lại đến hạn các bước.")
 @fail_on_bad_input
 def status(criteria, submissions, appraisal, survey, registry, out, force, as_of):
     """Bảng theo dõi vòng đánh giá: từng đơn vị đang ở bước nào và còn thiếu gì.
@@ -565,9 +569,19 @@ def status(criteria, submissions, appraisal, survey, registry, out, force, as_of
         click.echo(f"Đã ghi {out}")
 
 
+def _day_option(value):
+    """A date option as officials write it (day first: 15/01/2024, 15-01-2024, 2024-01-15), as a datetime."""
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter(f"ngày không hợp lệ {value[:40]!r}, cần dạng dd/mm/yyyy (15/01/2024) hoặc YYYY-MM-DD")
+    return dt.datetime.combine(day, dt.time())
+
+
 def _codes(text):
     """A comma-separated option as a list of codes (None when absent)."""
-    return [part.strip() for part in text.split(",") if part.strip()] if text else None
+    return option_codes(text)  # full-width digits, zero-width and non-breaking spaces folded
 
 
 def main():

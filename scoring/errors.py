@@ -142,6 +142,7 @@ CODES = {
     "criteria-mismatch": "Tệp thuộc bộ tiêu chí hoặc năm khác.",
     "duplicate-commune": "Một xã có hai hồ sơ.",
     "duplicate-name": "Hai đơn vị cùng loại hình có tên giống nhau (so theo NFC, không phân biệt hoa thường).",
+    "report-field-empty": "Hồ sơ có báo cáo gửi kèm nhưng thiếu hoặc để trống số, ngày hoặc người ký báo cáo (như ô bắt buộc của phiếu).",
     "text-legacy-encoding": "Chữ gõ bằng bảng mã cũ (TCVN3/ABC hoặc VNI) thay vì Unicode: cần chuyển mã (ví dụ bằng Unikey).",
     "unknown-leaf": "Mã tiêu chí không có trong bộ tiêu chí.",
     "leaf-missing": "Thiếu tiêu chí trong hồ sơ tự đánh giá.",

@@ -23,7 +23,7 @@ import msgspec
 
 from .errors import InputError, Issue, not_utf8_message, pointer
 from .input_files import input_file_issue
-from .text import nfc_json, nfc_tree
+from .text import encoding_hint, nfc_json, nfc_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,7 +196,7 @@ def parse_json(raw: bytes, shown: str, *, fast: bool = False) -> ParsedFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return fail("encoding-invalid", not_utf8_message(exc))
+        return fail("encoding-invalid", not_utf8_message(exc) + encoding_hint(raw))  # UTF-16, Windows-1258: say so
     hook = _DuplicateKeys()
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=hook)

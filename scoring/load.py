@@ -410,6 +410,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
 
     if issues:
         raise InputError(_dedupe(issues))
+    if built_registry is not None:  # one spelling of each name in every output: the registry's
+        built_submissions = list(units.with_registered_names(built_registry, built_submissions))
     files = [InputFile("criteria", criteria_file.path, criteria_file.sha256)]
     files += [InputFile("framework", path, sha256) for path, sha256, _data in framework_files]
     files += [InputFile("submission", f.path, f.sha256) for f in submission_files_read]

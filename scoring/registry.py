@@ -14,11 +14,11 @@ the parsed file and return issues or data.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Issue
+from .text import name_key
 
 REGISTRY_NAME = "registry.json"
 NOT_SUBMITTED = "chưa nộp"  # the status every output shows for a registered unit without a submission
@@ -80,8 +80,24 @@ def resolve_registry(submissions_dir, registry=None) -> Path | None:
 
 
 def _same_text(a: str, b: str) -> bool:
-    """Names compared as a reader sees them: the same letters whatever the Unicode form."""
-    return unicodedata.normalize("NFC", a).strip() == unicodedata.normalize("NFC", b).strip()
+    """Names compared as a reader sees them: the same letters whatever the Unicode form, the
+    case, the spacing and the look-alikes of Đ (Ð U+00D0…): scoring.text.name_key."""
+    return name_key(a) == name_key(b)
+
+
+def with_registered_names(registry: "Registry", submissions) -> tuple:
+    """The submissions with each unit's name as the registry writes it: a name typed
+    "Ðăk Hà" (Ð U+00D0), "đăk hà" or with a non-breaking space is the registry's "Đăk Hà"
+    (check_submissions found them the same by name_key), so every output prints one spelling."""
+    from dataclasses import replace
+
+    named = []
+    for submission in submissions:
+        unit = registry.unit(submission.code)
+        if unit is not None and unit.name != submission.name and _same_text(unit.name, submission.name):
+            submission = replace(submission, name=unit.name)
+        named.append(submission)
+    return tuple(named)
 
 
 def check_registry(parsed, criteria) -> list[Issue]:

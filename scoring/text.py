@@ -186,16 +186,24 @@ def normalise_document_number(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
     """A document number as it should be written, for a document the office issues itself
     (decision --number): look-alikes folded (fold_document_number) and a type typed with D
     for Đ written with Đ when that is unambiguous (document_type): "47/QÐ–UBND" (Ð U+00D0,
-    en dash), "47 / QD-UBND" → "47/QĐ-UBND"; "47" stays "47"."""
+    en dash), "47 / QD-UBND" → "47/QĐ-UBND"; typed in lower case, the type and the issuer
+    in capitals as officials write them ("47/qd-ubnd" → "47/QĐ-UBND"; "12/ttr-ubnd" →
+    "12/TTr-UBND"); "47" stays "47"."""
     folded = fold_document_number(number)
     if "/" not in folded:
         return folded
     head, last = folded.rsplit("/", 1)
     typed, dash, rest = last.partition("-")
     kind = document_type(folded, known)
-    if typed.strip().upper() != kind and typed.strip().upper().replace("D", "Đ") == kind:
-        last = kind + dash + rest
-    return f"{head}/{last}"
+    if typed.strip().upper() == kind or typed.strip().upper().replace("D", "Đ") == kind:
+        typed = kind
+    # Decree 30: the type and the issuer are written in capitals ("47/qđ-ubnd" → "47/QĐ-UBND"),
+    # but for the two types the Decree writes in mixed case (Tờ trình TTr, Chương trình CTr)
+    typed = _MIXED_CASE_TYPES.get(typed.upper(), typed.upper())
+    return f"{head}/{typed}{dash}{rest.upper()}"
+
+
+_MIXED_CASE_TYPES = {"TTR": "TTr", "CTR": "CTr"}  # Decree 30/2020/NĐ-CP, Appendix III
 
 
 _NAME_FOLD = {0x00D0: "Đ", 0x0189: "Đ", 0x00F0: "đ", 0x0256: "đ", 0x00A0: " ", 0x202F: " "}
@@ -307,16 +315,34 @@ def legacy_encoding(text: str) -> tuple[str, str] | None:
     if text.isascii() or _VIETNAMESE_ONLY.search(text):
         return None
     foreign = [char for char in text if char in _LATIN1_FOREIGN]
-    if not foreign:
+    if not foreign or set(foreign) <= {"Ð", "ð"}:  # Ð U+00D0 alone is the look-alike of Đ (name_key folds it)
         return None
     vni = _vni_to_unicode(text)
-    if _VIETNAMESE_ONLY.search(vni) and not any(char in _LATIN1_FOREIGN for char in vni):
+    if _reads_as_vietnamese(vni, text):
         return "VNI", vni
     if all(char.isascii() or "\u00a1" <= char <= "\u00ff" for char in text):
         tcvn = "".join(_TCVN3.get(char, char) for char in text)
-        if _VIETNAMESE_ONLY.search(tcvn):
+        if _reads_as_vietnamese(tcvn, text):
             return "TCVN3 (ABC)", tcvn
     return None
+
+
+# the letters of Unicode Vietnamese (with the ASCII ones): a legacy reading made only of these
+_VIETNAMESE_LETTERS = frozenset("àáâãèéêìíòóôõùúýăđĩũơư" "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ") | frozenset(
+    chr(code) for code in range(0x1EA0, 0x1EFA))
+
+
+def _reads_as_vietnamese(reading: str, text: str) -> bool:
+    """A legacy reading is taken when it has a letter only Vietnamese has (ă đ ơ ư ạ … ỹ), or
+    when it changed text that holds a symbol never typed in Vietnamese (¸ µ § …) and every
+    character it has that is not ASCII is a Vietnamese letter: "B¸o c¸o.pdf" (TCVN3) reads
+    "Báo cáo.pdf", whose á alone is no proof. Never when a character Vietnamese never uses is left."""
+    if any(char in _LATIN1_FOREIGN for char in reading):
+        return False
+    if _VIETNAMESE_ONLY.search(reading):
+        return True
+    return (reading != text and any(char in _LATIN1_FOREIGN and not char.isalpha() for char in text)
+            and all(char.isascii() or char in _VIETNAMESE_LETTERS for char in reading))
 
 
 def legacy_message(text: str) -> str | None:
@@ -328,6 +354,28 @@ def legacy_message(text: str) -> str | None:
     return (f"'{text}' được gõ bằng bảng mã cũ {name} (có lẽ là '{reads}'); hãy chuyển sang Unicode, "
             f"ví dụ bằng công cụ chuyển mã của Unikey (Unikey Toolkit: bảng mã nguồn {name.split()[0]}, "
             f"bảng mã đích Unicode)")
+
+
+# ---------------------------------------------------------------- files not in UTF-8
+
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def encoding_hint(raw: bytes) -> str:
+    """What a file that is not UTF-8 most likely is, and how to save it again, for the
+    message refusing it ("" when nothing is recognised): UTF-16 (Notepad's "Unicode",
+    Excel's "Unicode Text"), or Windows-1258 (Excel's "CSV (Comma delimited)" and Notepad's
+    "ANSI" on a Vietnamese Windows: Vietnamese letters with tone marks as separate bytes)."""
+    how = "; hãy lưu lại với mã hóa UTF-8 (Excel: \"CSV UTF-8\"; Notepad: Lưu thành → Mã hóa UTF-8)"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 3 and (raw[1:4:2] == b"\x00\x00" or raw[0:4:2] == b"\x00\x00")):
+        return ": tệp được ghi bằng UTF-16 (Notepad: 'Unicode')" + how
+    try:
+        text = raw[:65536].decode("cp1258")
+    except UnicodeDecodeError:
+        return ""
+    if any(char in _VIETNAMESE_MARKS for char in text) or _VIETNAMESE_ONLY.search(unicodedata.normalize("NFC", text)):
+        return ": có lẽ tệp được ghi bằng bảng mã Windows-1258 (ANSI, tiếng Việt)" + how
+    return ""
 
 
 # ---------------------------------------------------------------- dates and numbers as typed

@@ -23,7 +23,7 @@ from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, document_type, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
-from .text import legacy_message, match_key, may_be_legacy, may_hold_legacy, name_key, nfc, same_text
+from .text import legacy_encoding, legacy_message, match_key, may_be_legacy, may_hold_legacy, name_key, nfc, same_text
 from .vietnamese import format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
@@ -324,7 +324,13 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
         if target != base and base not in target.parents:
             return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
         if not target.is_file():
-            found = find_whatever_form(base_dir, reference)
+            found, legacy_named = locate_evidence(base_dir, reference)
+            if legacy_named is not None:
+                part, on_disk, encoding = legacy_named
+                return Issue(file, where, "text-legacy-encoding",
+                             f"tệp kiểm chứng '{reference}' có trong thư mục nhưng tên trên đĩa '{on_disk}' được gõ bằng "
+                             f"bảng mã cũ {encoding} (có lẽ là '{part}'); hãy đổi tên tệp (hoặc thư mục) sang Unicode, "
+                             f"ví dụ bằng Unikey Toolkit (bảng mã nguồn {encoding.split()[0]}, bảng mã đích Unicode)")
             if found is not None:
                 target = found.resolve()
                 if target != base and base not in target.parents:
@@ -341,7 +347,44 @@ def find_whatever_form(base_dir: Path, reference: str) -> Path | None:
     """The file a relative reference names, whatever the Unicode normal form of the names
     on disk: a folder unzipped from a Mac holds "Ba\u0301o ca\u0301o.pdf" (NFD) where the
     submission says "Báo cáo.pdf" (NFC). Each part is taken as written when it is there,
-    else the one entry of its folder with the same NFC name; None when there is none."""
+    else the one entry of its folder with the same name read as a person reads it
+    (disk_name_matches); None when there is none (locate_evidence says why)."""
+    return locate_evidence(base_dir, reference)[0]
+
+
+def disk_name_readings(name: str):
+    """How a name on disk may read, as (text, legacy encoding or None): its NFC form; a name
+    that is not UTF-8 (a zip made on Windows without the UTF-8 flag: surrogate escapes) in
+    the Windows Vietnamese code page 1258; a name typed in an old font encoding (TCVN3 "B¸o
+    c¸o.pdf", VNI), read as what it stands for, with that encoding's name."""
+    yield nfc(name), None
+    latin = name
+    if any("\udc80" <= char <= "\udcff" for char in name):
+        raw = os.fsencode(name)
+        try:
+            yield nfc(raw.decode("cp1258")), None
+        except UnicodeDecodeError:
+            pass
+        latin = raw.decode("latin-1")
+    if may_be_legacy(latin):
+        found = legacy_encoding(latin)
+        if found is not None:
+            yield nfc(found[1]), found[0]
+
+
+def _name_key(name: str) -> str:
+    # a file name as a person types it: case (Windows ignores it), spaces at the ends
+    return name.casefold().strip()
+
+
+def locate_evidence(base_dir: Path, reference: str) -> tuple[Path | None, tuple | None]:
+    """(the file a reference names, or None; when None, (part, name on disk, encoding) of a
+    part found only under a name typed in an old font encoding, else None).
+
+    Each part of the reference is taken as written when it is there; else the one entry of
+    its folder whose name reads the same (disk_name_readings: NFC/NFD, code page 1258),
+    whatever its case and spaces at the ends when only one entry does; a part found only
+    under a legacy-encoded name is not taken (the caller refuses it, saying how to rename)."""
     current = base_dir
     for part in reference.replace("\\", "/").split("/"):
         if part in ("", "."):
@@ -351,13 +394,25 @@ def find_whatever_form(base_dir: Path, reference: str) -> Path | None:
             current = candidate
             continue
         try:
-            matches = [name for name in os.listdir(current) if nfc(name) == nfc(part)]
+            names = os.listdir(current)
         except OSError:
-            return None
+            return None, None
+        wanted = nfc(part)
+        readings = [(name, reading, legacy) for name in names for reading, legacy in disk_name_readings(name)]
+        matches = {name for name, reading, legacy in readings if legacy is None and reading == wanted}
+        if not matches:
+            matches = {name for name, reading, legacy in readings
+                       if legacy is None and _name_key(reading) == _name_key(wanted)}
         if len(matches) != 1:
-            return None
-        current = current / matches[0]
-    return current
+            legacy_named = {(name, legacy) for name, reading, legacy in readings
+                            if legacy is not None and _name_key(reading) == _name_key(wanted)}
+            if len(matches) == 0 and len(legacy_named) == 1:
+                name, legacy = legacy_named.pop()
+                shown = os.fsencode(name).decode("latin-1") if any("\udc80" <= c <= "\udcff" for c in name) else name
+                return None, (part, shown, legacy)
+            return None, None
+        current = current / matches.pop()
+    return current, None
 
 
 def _leaf_checks(criteria) -> dict:
@@ -398,6 +453,7 @@ def header_issues(parsed, criteria) -> list[Issue]:
     def add(where, code, message):
         issues.append(Issue(file, where, code, message))
 
+    issues += report_field_issues(file, data.get("report"))
     report_date = (data.get("report") or {}).get("date")
     if report_date and not is_real_date(report_date):
         add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
@@ -412,6 +468,28 @@ def header_issues(parsed, criteria) -> list[Issue]:
         add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
     if criteria.block_of(data["commune"]["type"]) is None:
         add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+    return issues
+
+
+# the covering report's fields a submission that has a report must fill, as the form's
+# required cells (scoring.forms.self_assessment.REPORT_REQUIRED, form-cell-empty)
+REPORT_REQUIRED = {"number": "số của báo cáo tự đánh giá", "date": "ngày báo cáo", "signer": "người ký báo cáo"}
+
+
+def report_field_issues(file: str, report) -> list[Issue]:
+    """A covering report whose number, date or signer is missing, empty or only spaces:
+    an error at its pointer (report-field-empty), as the form's required cells are. A
+    submission without a report is not checked here (files assembled by programs, earlier
+    years' files: the form always writes one)."""
+    if not isinstance(report, dict):
+        return []
+    issues = []
+    for key, what in REPORT_REQUIRED.items():
+        value = report.get(key)
+        if value is None or isinstance(value, str) and not value.strip():
+            said = "không có" if value is None else "để trống"
+            issues.append(Issue(file, f"/report/{key}", "report-field-empty",
+                                f"{what} {said}: báo cáo gửi kèm hồ sơ phải ghi số, ngày và người ký"))
     return issues
 
 

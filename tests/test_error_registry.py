@@ -48,6 +48,7 @@ WITHOUT_FIXTURE = {
     "form-row-duplicate": "test_forms.py", "appraisal-reason-missing": "test_forms.py",
     "appraisal-score-missing": "test_forms.py", "survey-tally-invalid": "test_forms.py",
     "csv-invalid": "test_faults.py",
+    # issue 16: a spreadsheet broken by code; a warning
     "form-cell-formula": "test_text.py", "form-number-ambiguous": "test_text.py",
     "self-score-missing": "test_text_everywhere.py",
     # emitted by scoring/forms but triggered by no test yet (found by this registry; not done in issue 12)

@@ -147,6 +147,29 @@ def legacy_problem(value, where: str, problems: "Problems") -> bool:
     return False
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def cell_text(value: str) -> str:
+    """A text cell as the person sees it: NFC, without zero-width characters, the word
+    joiner, a BOM or a soft hyphen (none of which shows)."""
+    return nfc(value).translate(_INVISIBLE) if not value.isascii() else value
+
+
+def _typed_as_text(value):
+    """A number or date typed with Excel's text marker written out ("'36", "'15/01/2024":
+    pasted from a CSV export or another program): the value after the apostrophe."""
+    if isinstance(value, str) and value.strip().startswith(("'", "\u2019")):
+        return value.strip()[1:]
+    return value
+
+
+# Excel's day numbers of 2000-01-01 and 2100-12-31: a whole number in a date cell in this
+# range is a date whose cell lost its date format (pasted as values), shown as 44923
+_SERIAL_RANGE = (36526, 73415)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
 def text_of(value) -> str | None:
     """A text cell: strings stripped; a number typed into a text cell is taken as its text."""
     if is_blank(value):
@@ -192,6 +215,7 @@ class CellValueError(ValueError):
 
 def decimal_of(value) -> Decimal:
     """A number cell → an exact Decimal. Text that is a plain number ("0,25") is accepted."""
+    value = _typed_as_text(value)
     if isinstance(value, bool):
         raise CellValueError("form-cell-type", "phải là một số, không phải có/không")
     if isinstance(value, int):
@@ -233,6 +257,7 @@ def count_of(value, *, code: str = "form-cell-type") -> int:
     """A count: a whole number, not negative. Typed as text, it is read in the Vietnamese
     convention (scoring.text.parse_count: "1.000" is a thousand, as a count has no
     decimals; "1,000" is refused as ambiguous)."""
+    value = _typed_as_text(value)
     if isinstance(value, str):
         try:
             return parse_count(value)
@@ -259,7 +284,12 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def date_of(value) -> dt.date:
-    """A date cell: a real Excel date, or the text dd/mm/yyyy (yyyy-mm-dd is accepted too)."""
+    """A date cell: a real Excel date, or the text dd/mm/yyyy (yyyy-mm-dd is accepted too),
+    or Excel's day number of a date whose cell lost its date format (44923 = 28/12/2022)."""
+    value = _typed_as_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+        value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             raise CellValueError("form-date-invalid", "ngày không được có giờ phút")
@@ -420,8 +450,10 @@ def _sheet_rows(sheet, shown: str) -> list:
                                        f"trang '{sheet.title[:40]}' có {len(rows)} dòng × {len(values)} cột "
                                        f"(tối đa {SHEET_MAX_COLUMNS} cột, {SHEET_MAX_CELLS:,} ô)".replace(",", ".")
                                        + ": không phải phiếu")])
-        # text enters in NFC (a cell typed with Unikey's "Unicode tổ hợp", pasted from a Mac…)
-        rows.append([None] + [nfc(value) if isinstance(value, str) else value for value in values])
+        # text enters in NFC (a cell typed with Unikey's "Unicode tổ hợp", pasted from a Mac…),
+        # without the characters that show nothing (a zero-width space pasted from a web page
+        # or a chat inside "3​6" or "1.1​.1": read as the person sees it)
+        rows.append([None] + [cell_text(value) if isinstance(value, str) else value for value in values])
     return rows
 
 

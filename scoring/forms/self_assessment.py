@@ -614,7 +614,8 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     errors, warnings = submission_issues(ParsedFile(shown, document, "", ()), criteria,
                                          Path(base_dir) if base_dir else path.parent)
     c.map_issues(errors, problems, locations, f"{SHEET_GUIDE}!A1",
-                 skip_codes={"schema-required", "fact-missing", "leaf-missing"})
+                 skip_codes={"schema-required", "fact-missing", "leaf-missing",
+                             "report-field-empty"})  # the form says form-cell-empty at the cell
     problems.raise_if_any()
     mapped = c.Problems(shown)
     c.map_issues(warnings, mapped, locations, f"{SHEET_GUIDE}!A1")

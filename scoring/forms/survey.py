@@ -14,11 +14,13 @@ or ``FILE.xlsx!Sheet!C5``.
 from __future__ import annotations
 
 import csv
+import unicodedata
 import io
 import re
 from pathlib import Path
 
 from ..errors import not_utf8_message, pointer
+from ..text import encoding_hint
 from ..files import ParsedFile
 from ..model import SECTION_SURVEY
 from ..text import nfc
@@ -79,7 +81,11 @@ def read_csv_rows(path: Path, shown: str) -> list[list]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise c.FormError([c.CellIssue(shown, "", "encoding-invalid", not_utf8_message(error))])
+        # Excel's "CSV (Comma delimited)" on a Vietnamese Windows writes Windows-1258: the
+        # codes and counts are ASCII, the text (a header, a title row) reads the same
+        if not encoding_hint(raw).startswith(": có lẽ tệp được ghi bằng bảng mã Windows-1258"):
+            raise c.FormError([c.CellIssue(shown, "", "encoding-invalid", not_utf8_message(error) + encoding_hint(raw))])
+        text = unicodedata.normalize("NFC", raw.decode("cp1258"))
     first = next((line for line in text.splitlines() if line.strip()), "")
     likely = ";" if first.count(";") > first.count(",") else ","
     parsed = {}
