@@ -90,10 +90,9 @@ class InputError(CchcError):
 def not_utf8_message(error: UnicodeDecodeError) -> str:
     """The message of a file that is not UTF-8; a file that ends inside a multi-byte
     character was most likely cut short (a copy or download that stopped), so it says so."""
-    message = f"tệp không phải UTF-8 (byte {error.start})"
     if error.end >= len(error.object) and error.reason == "unexpected end of data":
-        message += ": tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt (sao chép hoặc tải về chưa xong)"
-    return message
+        return message("encoding-invalid", "cut", byte=error.start)
+    return message("encoding-invalid", byte=error.start)
 
 
 def pointer(*parts) -> str:
@@ -243,9 +242,56 @@ SEVERITY = {
     "evidence-file-missing": "either",
 }
 
-# message templates (named placeholders, str.format) of the codes whose messages are rendered
-# from here; the values are quoted input, cut to QUOTE_LIMIT when shown
+# message templates (named placeholders, str.format) of every code: the wording users read is
+# here, never at the place that reports it (``message(code, **values)``). A code reported with
+# several wordings has one key per wording, "code.variant" (``message(code, "variant", ...)``);
+# tests/test_error_templates.py checks that every code has one and that every call fills
+# exactly its placeholders. The values are quoted input, cut to QUOTE_LIMIT when shown.
 TEMPLATES = {
+    # reading files (scoring/files.py, input_files.py, load.py)
+    "file-missing": "không tìm thấy tệp",
+    "file-unreadable": "không đọc được tệp: {reason}",
+    "file-empty": "tệp rỗng",
+    "file-not-regular": "là {kind}, không phải tệp dữ liệu: không đọc",
+    "file-too-large": "tệp quá lớn ({size}; tối đa {limit}): không đọc",
+    "entry-skipped": "bỏ qua '{name}': là {kind}, không phải tệp hồ sơ",
+    "entry-skipped.unopened": "bỏ qua '{name}': không mở được ({reason})",
+    "file-changed": "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh",
+    "encoding-invalid": "tệp không phải UTF-8 (byte {byte})",
+    "encoding-invalid.cut": ("tệp không phải UTF-8 (byte {byte}): tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt "
+                             "(sao chép hoặc tải về chưa xong)"),
+    "json-invalid": "JSON sai cú pháp ở dòng {line}, cột {column}: {reason}",
+    "json-invalid.not_json_data": "dữ liệu không biểu diễn được bằng JSON: {reason}",
+    "json-invalid.too_deep": "JSON lồng nhau quá sâu",
+    "json-nan": "'{name}' không phải là số JSON hợp lệ",
+    "json-not-object": "tệp phải chứa một đối tượng JSON, không phải null",
+    "number-too-large": "có số quá lớn (quá nhiều chữ số)",
+    "number-too-large.exponent": "có số với số mũ vượt giới hạn (quá lớn hoặc quá nhỏ)",
+    "duplicate-key": "khóa '{key}' xuất hiện hai lần trong cùng một đối tượng",
+    "no-submissions": "thư mục không có hồ sơ tự đánh giá (*.json)",
+    "no-submissions.as_data": "không có hồ sơ tự đánh giá nào",
+    "file-missing.submissions": "không tìm thấy thư mục hồ sơ tự đánh giá",
+    "survey-missing.empty_file": "tệp số phiếu điều tra xã hội học rỗng: chưa có số phiếu nào, kết quả là TẠM TÍNH",
+    "survey-missing.no_file": "bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {file} (dùng --survey)",
+    "survey-missing.no_file_provisional": ("bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {file} (dùng --survey)"
+                                           "; kết quả là TẠM TÍNH"),
+    "survey-missing.optional": ("xã mã {commune} không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc): "
+                                "câu {questions} được loại khỏi điểm tối đa"),
+    "survey-missing.provisional": "chưa có số phiếu của xã mã {commune} cho câu {questions}; kết quả là TẠM TÍNH",
+    "self-score-missing": ("tiêu chí {leaf} do Hội đồng thẩm định chấm: chưa có điểm tự chấm và chưa "
+                           "được thẩm định, tạm tính 0 điểm (hãy ghi điểm tự chấm)"),
+    # split appraisal (scoring/appraisals.py)
+    "appraisal-conflict": ("xã {commune}, tiêu chí {leaf}, vòng {stage}: kết quả khác với "
+                           "{other} (hai tệp thẩm định không thống nhất)"),
+    # evidence (scoring/facts.py)
+    "evidence-type-unknown": ("không nhận ra loại văn bản trong số '{number}' (đọc được '{read}'); tiêu chí {leaf} chỉ nhận "
+                              "tài liệu loại {types}, nên tài liệu này không được tính là kiểm chứng; "
+                              "hãy ghi số theo mẫu 12/KH-UBND"),
+    # the results workbook (scoring/writers/workbook.py); the "." after "2 cột" is as printed since
+    # the numbers' thousands separators were written by replacing every "," of the message
+    "excel-limit": ("bộ tiêu chí có {areas} lĩnh vực; bảng tính kết quả chỉ chứa được "
+                    "{max_areas} (mỗi lĩnh vực 2 cột. Excel tối đa {max_columns} cột)"),
+    "excel-limit.rows": "{communes} đơn vị vượt số dòng của một trang Excel ({max_rows})",
     "details-not-found": "không tìm thấy tệp thông tin quyết định",
     "details-unreadable": "không đọc được tệp: {reason}",
     "details-bad-encoding": "tệp không phải văn bản UTF-8",
@@ -282,14 +328,20 @@ def registry() -> dict[str, Code]:
             for code, description in CODES.items()}
 
 
-def message(code: str, **values) -> str:
-    """The Vietnamese message of ``code`` rendered from its template with ``values``.
+def message(code: str, variant: str | None = None, /, **values) -> str:
+    """The Vietnamese message of ``code`` rendered from its template with ``values``; with
+    ``variant``, from the template "code.variant" (the same code worded for another case).
 
-    Raises KeyError for a code that is not registered or has no template: a message is never
-    made up for an unknown code."""
+    Raises KeyError for a code that is not registered, a template that does not exist or a
+    placeholder given no value: a message is never made up or left half filled."""
     if code not in CODES:
         raise KeyError(f"unregistered error code {code!r}")
-    return TEMPLATES[code].format(**values)
+    return TEMPLATES[f"{code}.{variant}" if variant else code].format(**values)
+
+
+def templates_of(code: str) -> dict[str, str]:
+    """Every template of ``code``: its key ("code" or "code.variant") → template."""
+    return {key: template for key, template in TEMPLATES.items() if key.split(".", 1)[0] == code}
 
 
 @dataclass(frozen=True, order=True)
