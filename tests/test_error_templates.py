@@ -10,6 +10,7 @@ wording.
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_every_template_belongs_to_a_code_and_names_its_placeholders():
     for key, template in TEMPLATES.items():
         code, _, variant = key.partition(".")
         assert code in CODES, key
-        assert variant == "" or variant.replace("_", "").isalpha(), key  # not kebab: not a code
+        assert variant == "" or re.fullmatch(r"[a-z0-9_]+", variant), key  # not kebab: never taken for a code
         for _, name, _, _ in string.Formatter().parse(template):
             assert name is None or name.isidentifier(), (key, name)
 
@@ -111,19 +112,31 @@ def _is_written_text(node) -> bool:
     return False
 
 
+# a registered message (error.message, from its template) prefixed with the column it was read
+# from: the code is the inner message's, so the prefix has no code of its own to be filed under
+WRAPPED = {("scoring/forms/self_assessment.py", "_read_leaf_row")}
+
+
+def _is_schema_code(node) -> bool:
+    """f"schema-{…}" or "schema-maxLength": the schema-* family, worded by jsonschema."""
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else node
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("schema-")
+
+
 def test_no_place_writes_its_own_message():
     """A problem's message is a ``message(...)`` call or a value holding one, never text
     written where the problem is reported."""
     written = []
-    for file, _, call in _calls():
+    for file, function, call in _calls():
         position = MESSAGE_ARGUMENT.get(_callee(call))
         if position is None or len(call.args) <= position:
             continue
         code = call.args[position - 1] if _callee(call) not in ("DetailsError", "TemplateError", "CellValueError") else None
-        if _callee(call) == "add" and not (isinstance(code, ast.Constant) and isinstance(code.value, str)
-                                           and (code.value in CODES or code.value.startswith("schema-"))):
-            continue  # some other add()
-        if _is_written_text(call.args[position]):
+        constant = isinstance(code, ast.Constant) and isinstance(code.value, str)
+        if _is_schema_code(code) or (_callee(call) == "add" and constant and code.value not in CODES):
+            continue  # a schema-* code (its message is jsonschema's), or some other add()
+        if _is_written_text(call.args[position]) and (file, function) not in WRAPPED:
             written.append(f"{file}:{call.lineno}")
     assert not written, f"messages written at the place that reports them: {written}"
 
