@@ -47,8 +47,8 @@ WITHOUT_FIXTURE = {
     "form-row-duplicate": "test_forms.py", "appraisal-reason-missing": "test_forms.py",
     "appraisal-score-missing": "test_forms.py", "survey-tally-invalid": "test_forms.py",
     "csv-invalid": "test_faults.py",
-    # emitted by scoring/forms but triggered by no test yet (found by this registry; not done in issue 12)
-    "form-row-unknown": None, "form-column-moved": None, "survey-header-invalid": None, "form-kind-mismatch": None,
+    "form-row-unknown": "test_form_codes.py", "form-column-moved": "test_form_codes.py",
+    "survey-header-invalid": "test_form_codes.py", "form-kind-mismatch": "test_form_codes.py",
 }
 
 
