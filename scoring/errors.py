@@ -352,9 +352,8 @@ TEMPLATES = {
     "form-not-a-form.xls": ("tệp .xls (Excel 97-2003): không đọc được; hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng "
                             "Excel 2007-365 (.xlsx)"),
     "form-not-a-form.zip_bomb": "không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')",
-    # the "." after "cột" is as printed since the counts' separators were written by replacing every ","
     "form-not-a-form.too_big": ("trang '{sheet}' có {rows} dòng × {columns} cột "
-                                "(tối đa {max_columns} cột. {max_cells} ô): không phải phiếu"),
+                                "(tối đa {max_columns} cột, {max_cells} ô): không phải phiếu"),
     "form-not-a-form.version": "phiếu phiên bản '{version}', chương trình đọc phiên bản {expected}",
     "form-not-a-form.sheet_missing": "thiếu trang \"{sheet}\" của phiếu",
     "form-not-a-form.self_assessment": "không phải phiếu tự đánh giá do chương trình tạo (python cli.py form)",
@@ -488,10 +487,9 @@ TEMPLATES = {
     "evidence-type-unknown": ("không nhận ra loại văn bản trong số '{number}' (đọc được '{read}'); tiêu chí {leaf} chỉ nhận "
                               "tài liệu loại {types}, nên tài liệu này không được tính là kiểm chứng; "
                               "hãy ghi số theo mẫu 12/KH-UBND"),
-    # the results workbook (scoring/writers/workbook.py); the "." after "2 cột" is as printed since
-    # the numbers' thousands separators were written by replacing every "," of the message
+    # the results workbook (scoring/writers/workbook.py)
     "excel-limit": ("bộ tiêu chí có {areas} lĩnh vực; bảng tính kết quả chỉ chứa được "
-                    "{max_areas} (mỗi lĩnh vực 2 cột. Excel tối đa {max_columns} cột)"),
+                    "{max_areas} (mỗi lĩnh vực 2 cột, Excel tối đa {max_columns} cột)"),
     "excel-limit.rows": "{communes} đơn vị vượt số dòng của một trang Excel ({max_rows})",
     "details-not-found": "không tìm thấy tệp thông tin quyết định",
     "details-unreadable": "không đọc được tệp: {reason}",
@@ -522,8 +520,8 @@ TEMPLATES = {
 @dataclass(frozen=True)
 class Code:
     """One registered code: ``code`` (stable, kebab-case), ``description`` (Vietnamese, the
-    README table's text), ``severity`` ("error", "warning" or "either") and ``template`` (the
-    message template, or None when the message is written at the raise site)."""
+    README table's text), ``severity`` ("error", "warning" or "either") and ``template`` (its
+    message template; a code worded only in variants gives its first, see templates_of)."""
 
     code: str
     description: str
@@ -534,7 +532,8 @@ class Code:
 def registry() -> dict[str, Code]:
     """Every code the program can report, as Code records (built from CODES, SEVERITY and
     TEMPLATES, so that a code added to CODES by any module is in it at once)."""
-    return {code: Code(code, description, SEVERITY.get(code, "error"), TEMPLATES.get(code))
+    return {code: Code(code, description, SEVERITY.get(code, "error"),
+                       TEMPLATES.get(code) or next(iter(templates_of(code).values()), None))
             for code, description in CODES.items()}
 
 

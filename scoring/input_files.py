@@ -105,8 +105,8 @@ def zip_bomb_message(path) -> str | None:
             return f"phần '{part.filename[:80]}' giải nén ra {_size(part.file_size)} (tối đa {_size(ZIP_MAX_PART)})"
         if part.file_size > ZIP_RATIO_FROM and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
             ratio = part.file_size // max(part.compress_size, 1)
-            return (f"phần '{part.filename[:80]}' nén {ratio:,} lần (giải nén ra {_size(part.file_size)}, "
-                    f"tối đa {ZIP_MAX_RATIO} lần)").replace(",", ".")
+            return (f"phần '{part.filename[:80]}' nén {ratio:,} lần".replace(",", ".")  # 1.028: thousands
+                    + f" (giải nén ra {_size(part.file_size)}, tối đa {ZIP_MAX_RATIO} lần)")
     if total > ZIP_MAX_TOTAL:
         return f"giải nén ra {_size(total)} (tối đa {_size(ZIP_MAX_TOTAL)})"
     return None

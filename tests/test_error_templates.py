@@ -150,3 +150,38 @@ def test_a_missing_or_unknown_value_raises():
         message("no-such-code")
     assert message("json-invalid", "too_deep") == "JSON lồng nhau quá sâu"
     assert message("file-too-large", size="3 MB", limit="2 MB") == "tệp quá lớn (3 MB; tối đa 2 MB): không đọc"
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A template as a regular expression: its text exactly, any value at each placeholder."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal) + ("(.+?)" if name is not None else ""))
+    return re.compile("".join(parts))
+
+
+def test_the_readme_examples_are_worded_by_the_templates():
+    """Every example line of README's "Error codes" table (`… message [code]`) reads as one of
+    its code's templates filled in: the table shows what the program prints."""
+    table = (ROOT / "README.md").read_text(encoding="utf-8").split("## Error codes", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"`([^`]*) \[([a-z]+(?:-[a-z]+)*)\]`", table)
+    assert len(examples) >= 100
+    unmatched = [f"[{code}] {text}" for text, code in examples
+                 if templates_of(code) and not any(_pattern(t).search(text) for t in templates_of(code).values())]
+    assert not unmatched, unmatched
+
+
+def test_no_sentence_has_its_commas_turned_into_thousands_dots():
+    """Thousands are written with a dot by replacing the "," of ``f"{n:,}"``; done over a whole
+    sentence it also turned its commas into dots ("2 cột. Excel tối đa", issue 12). Only a
+    number (or text with no ", " of its own) may be so replaced."""
+    found = []
+    for file, _, call in _calls():
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "replace" and len(call.args) == 2
+                and all(isinstance(a, ast.Constant) for a in call.args) and [a.value for a in call.args] == [",", "."]):
+            continue
+        receiver = call.func.value
+        literals = [v.value for v in getattr(receiver, "values", []) if isinstance(v, ast.Constant)]
+        if isinstance(receiver, ast.BinOp) or any(", " in text or "," in text.strip() for text in literals):
+            found.append(f"{file}:{call.lineno}")
+    assert not found, found

@@ -119,9 +119,11 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
         leaves = [leaf for leaf in leaves if (leaf.area or leaf.section) in set(areas)]
     needed = len(communes) * len(leaves) + 10
     if needed > EXCEL_MAX_ROWS:  # xlsxwriter would silently drop the rows beyond
-        raise FormUsageError(f"phiếu thẩm định cần {needed:,} dòng ({len(communes):,} đơn vị × {len(leaves)} tiêu chí), "
-                             f"vượt {EXCEL_MAX_ROWS:,} dòng của một trang Excel: hãy tạo phiếu cho từng nhóm xã "
-                             "(--communes) hoặc từng nhóm lĩnh vực (--areas)".replace(",", "."))
+        def dotted(count: int) -> str:  # 1.048.576
+            return f"{count:,}".replace(",", ".")
+        raise FormUsageError(f"phiếu thẩm định cần {dotted(needed)} dòng ({dotted(len(communes))} đơn vị × {len(leaves)} tiêu chí), "
+                             f"vượt {dotted(EXCEL_MAX_ROWS)} dòng của một trang Excel: hãy tạo phiếu cho từng nhóm xã "
+                             "(--communes) hoặc từng nhóm lĩnh vực (--areas)")
     existing = {}
     if inputs.appraisal_data:
         for entry in inputs.appraisal_data["entries"]:

@@ -414,7 +414,7 @@ def _sheet_rows(sheet, shown: str) -> list:
         cells += len(values) + 1
         if len(values) > SHEET_MAX_COLUMNS or cells > SHEET_MAX_CELLS:
             raise FormError([CellIssue(shown, "", "form-not-a-form",
-                                       message("form-not-a-form", "too_big", sheet=sheet.title[:40].replace(",", "."),
+                                       message("form-not-a-form", "too_big", sheet=sheet.title[:40],
                                                rows=len(rows), columns=len(values), max_columns=SHEET_MAX_COLUMNS,
                                                max_cells=f"{SHEET_MAX_CELLS:,}".replace(",", ".")))])
         # text enters in NFC (a cell typed with Unikey's "Unicode tổ hợp", pasted from a Mac…)
