@@ -330,7 +330,7 @@ TEMPLATES = {
     "appraisal-reason-missing.stage_2": "điểm {score} khác điểm thẩm định lần 1{previous}: phải ghi lý do",
     # forms and survey tables (scoring/forms/cells.py): problems at a cell
     "form-cell-type": "phải là một số, không phải chữ '{value}'",
-    "form-cell-type.yes_no": "phải là một số, không phải có/không",
+    "form-cell-type.boolean": "phải là một số, không phải có/không",
     "form-cell-type.not_finite": "không phải là số hợp lệ",
     "form-cell-type.date": "phải là một số, không phải ngày tháng",
     "form-cell-type.count": "phải là số nguyên không âm, không phải {value}",

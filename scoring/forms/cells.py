@@ -193,7 +193,7 @@ class CellValueError(ValueError):
 def decimal_of(value) -> Decimal:
     """A number cell → an exact Decimal. Text that is a plain number ("0,25") is accepted."""
     if isinstance(value, bool):
-        raise CellValueError("form-cell-type", message("form-cell-type", "yes_no"))
+        raise CellValueError("form-cell-type", message("form-cell-type", "boolean"))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
