@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Issue
+from .errors import Issue, message
 from .model import Appraisal
 
 
@@ -63,8 +63,8 @@ def conflict_issues(parsed_files) -> list[Issue]:
                 continue  # within one file: duplicate-entry, reported by check_appraisal
             if not _same(entry, other.data["entries"][other_index]):
                 issues.append(Issue(parsed.path, f"/entries/{index}", "appraisal-conflict",
-                                    f"xã {key[0]}, tiêu chí {key[1]}, vòng {key[2]}: kết quả khác với "
-                                    f"{other.path}:/entries/{other_index} (hai tệp thẩm định không thống nhất)"))
+                                    message("appraisal-conflict", commune=key[0], leaf=key[1], stage=key[2],
+                                            other=f"{other.path}:/entries/{other_index}")))
     return issues
 
 

@@ -90,10 +90,9 @@ class InputError(CchcError):
 def not_utf8_message(error: UnicodeDecodeError) -> str:
     """The message of a file that is not UTF-8; a file that ends inside a multi-byte
     character was most likely cut short (a copy or download that stopped), so it says so."""
-    message = f"tệp không phải UTF-8 (byte {error.start})"
     if error.end >= len(error.object) and error.reason == "unexpected end of data":
-        message += ": tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt (sao chép hoặc tải về chưa xong)"
-    return message
+        return message("encoding-invalid", "cut", byte=error.start)
+    return message("encoding-invalid", byte=error.start)
 
 
 def pointer(*parts) -> str:
@@ -251,9 +250,255 @@ SEVERITY = {
     "evidence-file-missing": "either",
 }
 
-# message templates (named placeholders, str.format) of the codes whose messages are rendered
-# from here; the values are quoted input, cut to QUOTE_LIMIT when shown
+# message templates (named placeholders, str.format) of every code: the wording users read is
+# here, never at the place that reports it (``message(code, **values)``). A code reported with
+# several wordings has one key per wording, "code.variant" (``message(code, "variant", ...)``);
+# tests/test_error_templates.py checks that every code has one and that every call fills
+# exactly its placeholders. The values are quoted input, cut to QUOTE_LIMIT when shown.
 TEMPLATES = {
+    # reading files (scoring/files.py, input_files.py, load.py)
+    "file-missing": "không tìm thấy tệp",
+    "file-unreadable": "không đọc được tệp: {reason}",
+    "file-empty": "tệp rỗng",
+    "file-not-regular": "là {kind}, không phải tệp dữ liệu: không đọc",
+    "file-too-large": "tệp quá lớn ({size}; tối đa {limit}): không đọc",
+    "entry-skipped": "bỏ qua '{name}': là {kind}, không phải tệp hồ sơ",
+    "entry-skipped.unopened": "bỏ qua '{name}': không mở được ({reason})",
+    "file-changed": "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh",
+    "encoding-invalid": "tệp không phải UTF-8 (byte {byte})",
+    "encoding-invalid.cut": ("tệp không phải UTF-8 (byte {byte}): tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt "
+                             "(sao chép hoặc tải về chưa xong)"),
+    "json-invalid": "JSON sai cú pháp ở dòng {line}, cột {column}: {reason}",
+    "json-invalid.not_json_data": "dữ liệu không biểu diễn được bằng JSON: {reason}",
+    "json-invalid.too_deep": "JSON lồng nhau quá sâu",
+    "json-nan": "'{name}' không phải là số JSON hợp lệ",
+    "json-not-object": "tệp phải chứa một đối tượng JSON, không phải null",
+    "number-too-large": "có số quá lớn (quá nhiều chữ số)",
+    "number-too-large.exponent": "có số với số mũ vượt giới hạn (quá lớn hoặc quá nhỏ)",
+    "duplicate-key": "khóa '{key}' xuất hiện hai lần trong cùng một đối tượng",
+    # the self-assessment form (scoring/forms/self_assessment.py)
+    "unknown-leaf.draft": "tiêu chí {leaf} không có trên phiếu của bộ tiêu chí {criteria}: bỏ qua",
+    "fact-unexpected.draft": "tiêu chí {leaf} không dùng số liệu '{name}': bỏ qua",
+    "fact-invalid.draft": "phương án '{choice}' không có ở tiêu chí {leaf}: bỏ qua",
+    "na-not-allowed.draft": "tiêu chí {leaf} không được khai không áp dụng: bỏ qua",
+    "form-row-moved.guide": "ô A{row} phải là \"{label}\" (các dòng của trang này không được thêm, xóa)",
+    "form-cell-empty.guide": "chưa nhập {field}",
+    "form-cell-empty.guide_required": "chưa nhập {field} (bắt buộc)",
+    "form-cell-invalid.unit_type": "loại hình phải là một trong: {unit_types}, không phải '{value}'",
+    "form-column-moved": "tiêu đề cột phải là \"{header}\" (các cột của phiếu không được thêm, xóa, đổi chỗ)",
+    "form-row-unknown": "dòng có số liệu nhưng không có mã tiêu chí (không thêm dòng vào phiếu)",
+    "unknown-leaf.form": "mã tiêu chí '{leaf}' không có trong bộ tiêu chí {criteria}",
+    "fact-missing.evidence_only": "tiêu chí {leaf} có tài liệu kiểm chứng nhưng chưa có số liệu ở cột {column}",
+    "form-cell-empty.self_score": "tiêu chí {leaf}: chưa nhập điểm tự chấm",
+    "self-score-above-max.form": "điểm tự chấm {score} ngoài khoảng 0 đến {max} của tiêu chí {leaf}",
+    "self-score-below-min.form": "điểm tự chấm {score} ngoài khoảng 0 đến {max} của tiêu chí {leaf}",
+    "fact-missing.column": "tiêu chí {leaf} cần số liệu ở cột {column}",
+    "fact-invalid.form": "phương án '{choice}' không có; chọn một trong: {options}",
+    "form-cell-type.too_large": "số quá lớn (tối đa {limit})",
+    "form-cell-empty.document_leaf": "chưa ghi mã tiêu chí của văn bản",
+    "unknown-leaf.document": "mã tiêu chí '{leaf}' không có trên phiếu tự đánh giá",
+    "form-cell-empty.document": "chưa ghi {field} của văn bản",
+    "form-row-duplicate.document": ("văn bản {number} ngày {date} của tiêu chí {leaf} đã có ở dòng {first}; "
+                                    "mỗi văn bản chỉ ghi một dòng"),
+    # reading a form back (scoring/forms/__init__.py, check.py, inputs.py)
+    "form-not-a-form.unknown_kind": "không phải phiếu tự đánh giá, phiếu thẩm định hay bảng số phiếu điều tra xã hội học",
+    "form-kind-mismatch": "tệp là {found}, không phải {wanted} (--kind {kind})",
+    "leaf-missing.form": "tiêu chí {leaf} ({title}) chưa kê khai: chưa tính điểm",
+    # survey tables (scoring/forms/survey.py)
+    "csv-invalid": "dòng {line} sai cú pháp CSV ({error})",
+    "csv-invalid.field_too_long": "dòng {line} có ô dài quá {limit} ký tự",
+    "survey-header-invalid": "không tìm thấy dòng tiêu đề có cột Mã xã, Câu hỏi và các phương án A, B, C…",
+    "survey-header-invalid.first_rows": ("không tìm thấy dòng tiêu đề có cột Mã xã, Câu hỏi và các phương án A, B, C… "
+                                         "(trong 10 dòng đầu)"),
+    "form-cell-type.commune": "mã xã phải gồm 5 chữ số, không phải '{value}'",
+    "survey-not-survey-leaf.table": "'{leaf}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí {criteria}",
+    "form-row-duplicate.survey": "xã {commune}, câu {leaf} đã có ở dòng {first}",
+    "survey-tally-invalid.too_large": "số phiếu quá lớn (tối đa {limit})",
+    "survey-empty.table": "câu {leaf} của xã {commune} không có phiếu trả lời nào",
+    "survey-missing.table": "thiếu số phiếu của xã {commune} cho câu {leaf}",
+    "survey-missing.no_rows": "bảng không có dòng số phiếu nào",
+    # the explanation form (scoring/forms/notice.py)
+    "form-row-unknown.explanation": "dòng có nội dung nhưng không có mã tiêu chí (không thêm dòng vào phiếu)",
+    "unknown-leaf.explanation_form": "mã tiêu chí '{leaf}' không có trên phiếu giải trình này",
+    "form-cell-empty.explanation": "tiêu chí {leaf} được đề nghị giải trình nhưng chưa có nội dung giải trình",
+    "form-cell-empty.explanation_for_document": "tiêu chí {leaf}: có tài liệu bổ sung nhưng chưa có nội dung giải trình",
+    "form-cell-empty.document_number": "tài liệu bổ sung của tiêu chí {leaf}: thiếu số văn bản",
+    "form-cell-empty.document_title": "tài liệu bổ sung của tiêu chí {leaf}: thiếu trích yếu",
+    "form-cell-empty.document_issuer": "tài liệu bổ sung của tiêu chí {leaf}: thiếu cơ quan ban hành",
+    "form-cell-empty.document_date": "tài liệu bổ sung của tiêu chí {leaf}: thiếu ngày",
+    "form-cell-invalid.not_requested": "tiêu chí {leaf} không được đề nghị giải trình: không ghi vào dòng này",
+    # the appraisal form (scoring/forms/appraisal.py)
+    "form-cell-empty.council": "chưa ghi tên Hội đồng thẩm định",
+    "form-row-unknown.appraisal": "dòng có điểm nhưng không có mã xã và mã tiêu chí (không thêm dòng vào phiếu)",
+    "unknown-commune.form": "mã xã '{commune}' không có trong phiếu này",
+    "unknown-leaf.appraisal_form": "mã tiêu chí '{leaf}' không có trên phiếu thẩm định của bộ tiêu chí {criteria}",
+    "appraisal-score-missing": "có lý do hoặc ngày thẩm định nhưng chưa có điểm (xã {commune}, tiêu chí {leaf})",
+    "appraisal-score-missing.request": "đề nghị giải trình nhưng chưa có điểm thẩm định lần 1 (xã {commune}, tiêu chí {leaf})",
+    "appraisal-reason-missing": "điểm {score} khác điểm theo kiểm chứng{previous}: phải ghi lý do",
+    "appraisal-reason-missing.stage_2": "điểm {score} khác điểm thẩm định lần 1{previous}: phải ghi lý do",
+    # forms and survey tables (scoring/forms/cells.py): problems at a cell
+    "form-cell-type": "phải là một số, không phải chữ '{value}'",
+    "form-cell-type.boolean": "phải là một số, không phải có/không",
+    "form-cell-type.not_finite": "không phải là số hợp lệ",
+    "form-cell-type.date": "phải là một số, không phải ngày tháng",
+    "form-cell-type.count": "phải là số nguyên không âm, không phải {value}",
+    "survey-tally-invalid": "phải là số nguyên không âm, không phải {value}",
+    "form-number-ambiguous": ("'{value}' có thể là {grouped} (dấu chấm, dấu phẩy ngăn cách hàng nghìn) hoặc {decimal} "
+                              "(dấu thập phân): hãy nhập số không có dấu ngăn cách hàng nghìn, phần thập phân sau dấu phẩy (0,25)"),
+    "form-number-ambiguous.count": ("'{value}' có thể là một nghìn (cách viết tiếng Anh) hoặc 1 (dấu phẩy thập "
+                                    "phân): số đếm nhập không có dấu ngăn cách, hoặc ngăn cách hàng nghìn bằng dấu chấm (1.000)"),
+    "precision.points": "điểm {value} có quá hai chữ số thập phân",
+    "form-date-invalid": "'{value}' không phải là ngày (nhập dd/mm/yyyy)",
+    "form-date-invalid.time": "ngày không được có giờ phút",
+    "form-date-invalid.no_such_day": "ngày '{value}' không tồn tại",
+    "form-date-invalid.range": "ngày {date:%d/%m/%Y} nằm ngoài khoảng 2000-2100",
+    "form-cell-invalid": "phải là '{yes}' hoặc '{no}', không phải '{value}'",
+    "form-not-a-form": "không đọc được tệp như một bảng tính Excel (.xlsx)",
+    "form-not-a-form.error": "không đọc được tệp như một bảng tính Excel (.xlsx): {error}",
+    "form-not-a-form.ods": ("tệp .ods (LibreOffice Calc) hoặc bảng tính không phải .xlsx: không đọc được; hãy mở bằng LibreOffice "
+                            "hoặc Excel và lưu lại dạng Excel 2007-365 (.xlsx)"),
+    "form-not-a-form.xls": ("tệp .xls (Excel 97-2003): không đọc được; hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng "
+                            "Excel 2007-365 (.xlsx)"),
+    "form-not-a-form.zip_bomb": "không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')",
+    "form-not-a-form.too_big": ("trang '{sheet}' có {rows} dòng × {columns} cột "
+                                "(tối đa {max_columns} cột, {max_cells} ô): không phải phiếu"),
+    "form-not-a-form.version": "phiếu phiên bản '{version}', chương trình đọc phiên bản {expected}",
+    "form-not-a-form.sheet_missing": "thiếu trang \"{sheet}\" của phiếu",
+    "form-not-a-form.self_assessment": "không phải phiếu tự đánh giá do chương trình tạo (python cli.py form)",
+    "form-not-a-form.appraisal": "không phải phiếu thẩm định do chương trình tạo (python cli.py appraisal-form)",
+    "form-not-a-form.explanation": "không phải phiếu giải trình do chương trình tạo (python cli.py notice)",
+    "form-cell-formula": ("ô chứa công thức {formula} nhưng không có giá trị đã tính (tệp được ghi bởi chương trình "
+                          "không tính công thức): hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc nhập giá trị "
+                          "thay cho công thức"),
+    "form-row-duplicate": "{row_of} đã có ở dòng {first}; mỗi tiêu chí chỉ một dòng",
+    "form-row-moved": "dòng của {row_of} bị chuyển chỗ: phải đứng sau {after}",
+    "form-row-moved.first": "dòng của {row_of} bị chuyển chỗ: phải là dòng đầu tiên",
+    "form-row-missing": "dòng của {row_of} đã bị xóa khỏi biểu mẫu",
+    "evidence-file-missing.more": ("và {count} tệp kiểm chứng khác chưa có trong thư mục {folder} "
+                                   "(đường dẫn tệp tính từ thư mục hồ sơ)"),
+    "form-criteria-mismatch": ("phiếu được tạo cho bộ tiêu chí '{found}' năm {found_year}, đang đọc theo bộ tiêu chí "
+                               "'{criteria}' năm {year}"),
+    # the year's list of units (scoring/registry.py)
+    "criteria-mismatch.registry_year": "danh sách đơn vị năm {found}, bộ tiêu chí năm {criteria}",
+    "criteria-mismatch.registry": "danh sách đơn vị theo bộ tiêu chí '{found}', đang chấm theo '{criteria}'",
+    "registry-duplicate-unit": "mã đơn vị {unit} đã có ở /units/{first}",
+    "registry-predecessor-invalid": "đơn vị {unit} không thể là đơn vị tiền thân của chính nó",
+    "registry-block-mismatch": "khối '{block}' không có trong bộ tiêu chí; loại hình '{unit_type}' thuộc khối '{ranked}'",
+    "registry-block-mismatch.unranked": ("khối '{block}' không xếp hạng loại hình '{unit_type}'; "
+                                         "loại hình '{unit_type}' thuộc khối '{ranked}'"),
+    "registry-deadline-order": ("hạn {step} ({date:%d/%m/%Y}) sớm hơn hạn {earlier} "
+                                "({earlier_date:%d/%m/%Y}): các bước của vòng đánh giá phải theo thứ tự"),
+    "registry-unregistered": "mã đơn vị {unit} không có trong danh sách đơn vị {registry}",
+    "registry-name-mismatch": "tên đơn vị '{name}' khác tên trong danh sách đơn vị: '{registered}' (mã {unit})",
+    "registry-type-mismatch": "loại hình '{unit_type}' khác loại hình trong danh sách đơn vị: '{registered}' (mã {unit})",
+    "not-submitted": "{unit_type} {name} (mã {unit}) chưa nộp hồ sơ tự đánh giá: không chấm điểm, không xếp hạng",
+    # year over year (scoring/previous.py)
+    "eligibility-band-unknown": "xếp loại '{band}' không có trong bộ tiêu chí (có: {bands})",
+    "previous-criteria-mismatch": "kết quả năm trước chấm theo bộ tiêu chí '{found}', không cùng họ với '{criteria}' (nhận: {accepted})",
+    "previous-year-mismatch": "kết quả năm {found}, cần kết quả năm {wanted} (năm trước của năm {year})",
+    "previous-provisional": "kết quả năm trước là kết quả TẠM TÍNH, không phải kết quả đã phê duyệt",
+    "previous-duplicate-unit": "đơn vị mã {unit} đã có kết quả năm trước trong {first}",
+    "previous-population-missing": ("đơn vị {name} (mã {unit}) thiếu dân số của đơn vị tiền thân "
+                                    "{predecessors} (bộ tiêu chí so sánh theo đơn vị đông dân nhất)"),
+    # a rule's parameters (scoring/rules/*.py: each kind's checks)
+    "points-above-max": "{what} ({points}) vượt điểm tối đa {max} của tiêu chí {leaf}",
+    "points-below-floor": "điểm {points} thấp hơn mức sàn {floor} của tiêu chí {leaf}",
+    "points-below-floor.undeclared": "điểm {points} thấp hơn mức sàn {floor} của tiêu chí {leaf} (điểm âm cần khai \"floor\")",
+    "duplicate-code.option": "phương án '{option}' lặp lại",
+    "max-unreachable": "không phương án nào cho đủ {max} điểm tối đa",
+    "max-unreachable.on_time": "điểm đúng hạn phải bằng điểm tối đa của tiêu chí",
+    "max-unreachable.survey": "phải có một phương án được 100% số điểm",
+    "deadline-order": "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)",
+    "step-invalid": "bước {step} không chia hết điểm tối đa {max}",
+    "thresholds-order": "các ngưỡng phải giảm dần (ngưỡng cao nhất trước)",
+    "thresholds-order.increasing": "các ngưỡng phải tăng dần",
+    "thresholds-order.percent": "ngưỡng tỷ lệ phải trong khoảng 0-100%",
+    "threshold-bound-direction": ("ngưỡng 'above' (trên) không dùng với direction at_most; "
+                                  "ở đây dùng 'below' (dưới) hoặc 'at' (không quá)"),
+    "threshold-bound-direction.below": ("ngưỡng 'below' (dưới) chỉ dùng với direction at_most; "
+                                        "ở đây dùng 'above' (trên) hoặc 'at' (từ)"),
+    # the meaning of the inputs (scoring/validate.py)
+    "encoding-invalid.surrogate": "chuỗi chứa mã \\uD800-\\uDFFF đơn lẻ, không phải ký tự hợp lệ",
+    "number-too-large.value": "số {value} quá lớn",
+    "precision": "số {value} có quá hai chữ số thập phân",
+    "date-invalid": "ngày '{value}' không tồn tại",
+    "duplicate-code": "mã '{code}' trùng với mã ở {first}",
+    "duplicate-code.band": "tên xếp loại '{name}' lặp lại",
+    "duplicate-code.block": "khối '{block}' lặp lại",
+    "points-mismatch": "điểm tối đa của '{code}' là {max} nhưng tổng các tiêu chí thành phần là {total}",
+    "points-mismatch.area": "điểm tối đa của lĩnh vực '{code}' là {max} nhưng tổng các tiêu chí là {total}",
+    "points-mismatch.total": "tổng điểm khai báo là {declared} nhưng tổng các lĩnh vực là {total}",
+    "survey-area": "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'",
+    "survey-area.outside": "tiêu chí loại 'survey' không được đặt trong phần điểm thưởng, điểm trừ",
+    "points-zero": "bộ tiêu chí có tổng điểm bằng 0: không tính được chỉ số (điểm đạt ÷ điểm tối đa) của xã nào",
+    "bands-order": "ngưỡng xếp loại phải giảm dần (loại cao nhất trước) và loại cuối cùng có min_index = 0",
+    "block-overlap": "loại hình '{unit_type}' đã thuộc khối '{block}'",
+    "deadline-order.window": "ngày kết thúc sớm hơn ngày bắt đầu",
+    "evidence-path-unsafe": "đường dẫn '{path}' phải là đường dẫn tương đối trong thư mục hồ sơ",
+    "evidence-path-unsafe.nul": "đường dẫn chứa ký tự NUL",
+    "evidence-path-unsafe.outside": "đường dẫn '{path}' trỏ ra ngoài thư mục hồ sơ",
+    "evidence-file-missing": "không tìm thấy tệp kiểm chứng '{path}'",
+    "evidence-file-missing.unreachable": "không truy cập được tệp kiểm chứng '{path}': {reason}",
+    "criteria-mismatch": "hồ sơ theo bộ tiêu chí '{found}', đang chấm theo '{criteria}'",
+    "criteria-mismatch.year": "hồ sơ năm {found}, bộ tiêu chí năm {criteria}",
+    "criteria-mismatch.file": "tệp theo bộ tiêu chí '{found}', đang chấm theo '{criteria}'",
+    "criteria-mismatch.file_year": "tệp năm {found}, bộ tiêu chí năm {criteria}",
+    "unit-type-unranked": "loại hình '{unit_type}' không thuộc khối xếp hạng nào của bộ tiêu chí",
+    "text-legacy-encoding": ("'{text}' được gõ bằng bảng mã cũ {encoding} (có lẽ là '{reads}'); hãy chuyển sang Unicode, "
+                             "ví dụ bằng công cụ chuyển mã của Unikey (Unikey Toolkit: bảng mã nguồn {source}, "
+                             "bảng mã đích Unicode)"),
+    "leaf-missing": "thiếu tiêu chí {leaf} ({title})",
+    "unknown-leaf": "mã tiêu chí '{leaf}' không có trong bộ tiêu chí {criteria}",
+    "unknown-leaf.appraisal": "mã tiêu chí '{leaf}' không có trong bộ tiêu chí",
+    "survey-leaf-in-submission": "tiêu chí {leaf} được chấm từ kết quả điều tra xã hội học, xã không tự chấm",
+    "survey-leaf-in-submission.appraisal": "tiêu chí {leaf} được chấm từ điều tra xã hội học",
+    "na-not-allowed": "tiêu chí {leaf} không được khai 'không áp dụng'",
+    "fact-unexpected": "tiêu chí {leaf} ({kind}) không dùng số liệu '{name}'",
+    "fact-unexpected.needed": "tiêu chí {leaf} ({kind}) không dùng số liệu '{name}'; cần: {needed}",
+    "fact-invalid": "phương án '{choice}' không có; chọn một trong: {options}",
+    "fact-invalid.precision": "giá trị có quá hai chữ số thập phân",
+    "numerator-above-denominator": "tử số {numerator} lớn hơn mẫu số {denominator}",
+    "zero-denominator": "mẫu số bằng 0 nhưng tiêu chí {leaf} không được khai không áp dụng",
+    "fact-missing": "tiêu chí {leaf} cần số liệu '{name}'",
+    "self-score-above-max": "điểm tự chấm {score} vượt điểm tối đa {max} của tiêu chí {leaf}",
+    "self-score-below-min": "điểm tự chấm {score} thấp hơn mức thấp nhất {floor}",
+    "score-off-step": "tiêu chí {leaf} chấm theo bước {step} điểm",
+    "evidence-date-outside": "tài liệu {number} ngày {date} nằm ngoài khoảng {first} - {last}",
+    "duplicate-commune": "xã mã {commune} đã có hồ sơ {first}",
+    "duplicate-name": ("tên {unit_type} '{name}' (mã {commune}) trùng với tên của đơn vị mã {other} "
+                       "({other_file}); hai đơn vị không được cùng tên: kiểm tra lại mã và tên"),
+    "unknown-commune": "không có hồ sơ của xã mã {commune}",
+    "score-above-max": "điểm thẩm định {score} vượt điểm tối đa {max} của tiêu chí {leaf}",
+    "score-below-min": "điểm thẩm định {score} thấp hơn mức thấp nhất {floor}",
+    "duplicate-entry": "xã {commune}, tiêu chí {leaf}, vòng {stage} đã được thẩm định ở /entries/{first}",
+    "survey-not-survey-leaf": "'{leaf}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí",
+    "survey-unknown-option": "câu {leaf} không có phương án '{option}' (có: {options})",
+    "survey-empty": "câu {leaf} không có phiếu trả lời nào",
+    # the question's code ends the message: scoring/load.py reads it back to group a commune's questions
+    "survey-missing": "thiếu số phiếu của xã mã {commune} cho câu {leaf}",
+    "no-submissions": "thư mục không có hồ sơ tự đánh giá (*.json)",
+    "no-submissions.as_data": "không có hồ sơ tự đánh giá nào",
+    "file-missing.submissions": "không tìm thấy thư mục hồ sơ tự đánh giá",
+    "survey-missing.empty_file": "tệp số phiếu điều tra xã hội học rỗng: chưa có số phiếu nào, kết quả là TẠM TÍNH",
+    "survey-missing.no_file": "bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {file} (dùng --survey)",
+    "survey-missing.no_file_provisional": ("bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {file} (dùng --survey)"
+                                           "; kết quả là TẠM TÍNH"),
+    "survey-missing.optional": ("xã mã {commune} không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc): "
+                                "câu {questions} được loại khỏi điểm tối đa"),
+    "survey-missing.provisional": "chưa có số phiếu của xã mã {commune} cho câu {questions}; kết quả là TẠM TÍNH",
+    "self-score-missing": ("tiêu chí {leaf} do Hội đồng thẩm định chấm: chưa có điểm tự chấm và chưa "
+                           "được thẩm định, tạm tính 0 điểm (hãy ghi điểm tự chấm)"),
+    # split appraisal (scoring/appraisals.py)
+    "appraisal-conflict": ("xã {commune}, tiêu chí {leaf}, vòng {stage}: kết quả khác với "
+                           "{other} (hai tệp thẩm định không thống nhất)"),
+    # evidence (scoring/facts.py)
+    "evidence-type-unknown": ("không nhận ra loại văn bản trong số '{number}' (đọc được '{read}'); tiêu chí {leaf} chỉ nhận "
+                              "tài liệu loại {types}, nên tài liệu này không được tính là kiểm chứng; "
+                              "hãy ghi số theo mẫu 12/KH-UBND"),
+    # the results workbook (scoring/writers/workbook.py)
+    "excel-limit": ("bộ tiêu chí có {areas} lĩnh vực; bảng tính kết quả chỉ chứa được "
+                    "{max_areas} (mỗi lĩnh vực 2 cột, Excel tối đa {max_columns} cột)"),
+    "excel-limit.rows": "{communes} đơn vị vượt số dòng của một trang Excel ({max_rows})",
     "details-not-found": "không tìm thấy tệp thông tin quyết định",
     "details-unreadable": "không đọc được tệp: {reason}",
     "details-bad-encoding": "tệp không phải văn bản UTF-8",
@@ -268,14 +513,23 @@ TEMPLATES = {
     "details-bad-signing-mode": ('cách ký phải là "tm" (TM. ỦY BAN NHÂN DÂN) hoặc "kt" (KT. CHỦ TỊCH), '
                                  "không phải {value!r}"),
     "template-missing": "không tìm thấy mẫu quyết định (.docx)",
+    # the decision (scoring/writers/decision.py)
+    "details-bad-json.too_deep": "JSON lồng nhau quá sâu (quá nhiều cấp [ hoặc {{)",
+    "text-legacy-encoding.details": "{what}: {reason}",
+    "template-not-docx": "không phải tệp Word .docx hợp lệ ({error})",
+    "template-not-docx.zip_bomb": "không đọc mẫu: {why}; một mẫu quyết định không lớn như vậy",
+    "template-code": "lỗi mã mẫu trong quyết định: {error}",
+    "template-code.near": "lỗi mã mẫu trong quyết định: {error} gần: {near}",
+    "results-provisional": ("kết quả là TẠM TÍNH ({why}); không lập dự thảo quyết định phê duyệt "
+                            "từ kết quả tạm tính, trừ khi yêu cầu rõ bằng --provisional"),
 }
 
 
 @dataclass(frozen=True)
 class Code:
     """One registered code: ``code`` (stable, kebab-case), ``description`` (Vietnamese, the
-    README table's text), ``severity`` ("error", "warning" or "either") and ``template`` (the
-    message template, or None when the message is written at the raise site)."""
+    README table's text), ``severity`` ("error", "warning" or "either") and ``template`` (its
+    message template; a code worded only in variants gives its first, see templates_of)."""
 
     code: str
     description: str
@@ -286,18 +540,25 @@ class Code:
 def registry() -> dict[str, Code]:
     """Every code the program can report, as Code records (built from CODES, SEVERITY and
     TEMPLATES, so that a code added to CODES by any module is in it at once)."""
-    return {code: Code(code, description, SEVERITY.get(code, "error"), TEMPLATES.get(code))
+    return {code: Code(code, description, SEVERITY.get(code, "error"),
+                       TEMPLATES.get(code) or next(iter(templates_of(code).values()), None))
             for code, description in CODES.items()}
 
 
-def message(code: str, **values) -> str:
-    """The Vietnamese message of ``code`` rendered from its template with ``values``.
+def message(code: str, variant: str | None = None, /, **values) -> str:
+    """The Vietnamese message of ``code`` rendered from its template with ``values``; with
+    ``variant``, from the template "code.variant" (the same code worded for another case).
 
-    Raises KeyError for a code that is not registered or has no template: a message is never
-    made up for an unknown code."""
+    Raises KeyError for a code that is not registered, a template that does not exist or a
+    placeholder given no value: a message is never made up or left half filled."""
     if code not in CODES:
         raise KeyError(f"unregistered error code {code!r}")
-    return TEMPLATES[code].format(**values)
+    return TEMPLATES[f"{code}.{variant}" if variant else code].format(**values)
+
+
+def templates_of(code: str) -> dict[str, str]:
+    """Every template of ``code``: its key ("code" or "code.variant") → template."""
+    return {key: template for key, template in TEMPLATES.items() if key.split(".", 1)[0] == code}
 
 
 @dataclass(frozen=True, order=True)

@@ -24,7 +24,7 @@ from msgspec import UNSET
 from .model import (
     SECTION_AREA, SECTION_SURVEY, CriteriaSet, LazyReports, LeafReport, Submission, document_type,
 )
-from .errors import Issue, pointer
+from .errors import Issue, message, pointer
 from .numbers import exact_hundredths
 from .text import KNOWN_DOCUMENT_TYPES
 
@@ -366,9 +366,8 @@ def recognised_types(criteria: CriteriaSet) -> frozenset:
 def unknown_type_warning(file: str, code: str, index: int, number: str, doc_type: str, leaf) -> Issue:
     """The warning for an evidence document whose type cannot be read from its number."""
     return Issue(file, pointer("leaves", code, "evidence", index, "number"), "evidence-type-unknown",
-                 f"không nhận ra loại văn bản trong số '{number}' (đọc được '{doc_type}'); tiêu chí {code} chỉ nhận "
-                 f"tài liệu loại {', '.join(leaf.evidence_types)}, nên tài liệu này không được tính là kiểm chứng; "
-                 "hãy ghi số theo mẫu 12/KH-UBND")
+                 message("evidence-type-unknown", number=number, read=doc_type, leaf=code,
+                         types=", ".join(leaf.evidence_types)))
 
 
 def evidence_warnings(parsed, criteria: CriteriaSet) -> list[Issue]:

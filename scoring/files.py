@@ -21,7 +21,7 @@ from pathlib import Path
 
 import msgspec
 
-from .errors import InputError, Issue, not_utf8_message, pointer
+from .errors import InputError, Issue, message, not_utf8_message, pointer
 from .input_files import input_file_issue
 from .text import encoding_hint, nfc_json, nfc_tree
 
@@ -105,8 +105,7 @@ def reread_leaves(stored: tuple[str, str, str]):
     except OSError:
         raw = b""
     if hashlib.sha256(raw).hexdigest() != digest:
-        raise InputError([Issue(shown, "", "file-changed",
-                                "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh")])
+        raise InputError([Issue(shown, "", "file-changed", message("file-changed"))])
     return leaves_from_text(nfc_json(raw))  # read as validated: text in NFC (scoring.text)
 
 
@@ -155,9 +154,9 @@ def read_json(path, *, fast: bool = False, shown: str | None = None) -> ParsedFi
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return ParsedFile(shown, None, "", (Issue(shown, "", "file-missing", "không tìm thấy tệp"),))
+        return ParsedFile(shown, None, "", (Issue(shown, "", "file-missing", message("file-missing")),))
     except OSError as exc:
-        return ParsedFile(shown, None, "", (Issue(shown, "", "file-unreadable", f"không đọc được tệp: {exc.strerror}"),))
+        return ParsedFile(shown, None, "", (Issue(shown, "", "file-unreadable", message("file-unreadable", reason=exc.strerror)),))
     return parse_json(raw, shown, fast=fast)
 
 
@@ -172,7 +171,7 @@ def document_from_data(data, shown: str) -> ParsedFile:
     try:
         raw = _DATA_ENCODER.encode(data)
     except (TypeError, ValueError) as exc:  # not JSON-like data: the document cannot be read
-        return ParsedFile(shown, None, "", (Issue(shown, "", "json-invalid", f"dữ liệu không biểu diễn được bằng JSON: {exc}"),))
+        return ParsedFile(shown, None, "", (Issue(shown, "", "json-invalid", message("json-invalid", "not_json_data", reason=exc)),))
     return parse_json(raw, shown)
 
 
@@ -180,11 +179,11 @@ def parse_json(raw: bytes, shown: str, *, fast: bool = False) -> ParsedFile:
     """The bytes of a JSON file read as read_json reads them (``shown`` names it in messages)."""
     digest = hashlib.sha256(raw).hexdigest()
 
-    def fail(code, message):
-        return ParsedFile(shown, None, digest, (Issue(shown, "", code, message),))
+    def fail(code, text):
+        return ParsedFile(shown, None, digest, (Issue(shown, "", code, text),))
 
     if not raw.strip():
-        return fail("file-empty", "tệp rỗng")
+        return fail("file-empty", message("file-empty"))
     # text enters in NFC (composed): the hash above is the file's own, the data its text in
     # NFC; a string written with escapes (\u0301) is normalised once parsed
     raw = nfc_json(raw)
@@ -201,25 +200,25 @@ def parse_json(raw: bytes, shown: str, *, fast: bool = False) -> ParsedFile:
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=hook)
     except json.JSONDecodeError as exc:
-        return fail("json-invalid", f"JSON sai cú pháp ở dòng {exc.lineno}, cột {exc.colno}: {_json_reason(exc.msg)}")
+        return fail("json-invalid", message("json-invalid", line=exc.lineno, column=exc.colno, reason=_json_reason(exc.msg)))
     except ValueError as exc:
         if str(exc).startswith("json-nan:"):
             name = str(exc).split(":", 1)[1]
-            return fail("json-nan", f"'{name}' không phải là số JSON hợp lệ")
-        return fail("number-too-large", "có số quá lớn (quá nhiều chữ số)")
+            return fail("json-nan", message("json-nan", name=name))
+        return fail("number-too-large", message("number-too-large"))
     except ArithmeticError:  # Decimal refuses an exponent beyond its limits (1e9999999999999999999)
-        return fail("number-too-large", "có số với số mũ vượt giới hạn (quá lớn hoặc quá nhỏ)")
+        return fail("number-too-large", message("number-too-large", "exponent"))
     except RecursionError:
-        return fail("json-invalid", "JSON lồng nhau quá sâu")
+        return fail("json-invalid", message("json-invalid", "too_deep"))
     if data is None:  # the JSON value null: nothing to read, and it must not pass for "unreadable"
-        return fail("json-not-object", "tệp phải chứa một đối tượng JSON, không phải null")
+        return fail("json-not-object", message("json-not-object"))
     if escaped:
         data = nfc_tree(data)
     leaves = data.get("leaves") if isinstance(data, dict) else None
     issues = tuple(
         # a duplicated leaf code is pointed at; other keys are named in the message
         Issue(shown, pointer("leaves", key) if isinstance(leaves, dict) and key in leaves else "",
-              "duplicate-key", f"khóa '{key}' xuất hiện hai lần trong cùng một đối tượng")
+              "duplicate-key", message("duplicate-key", key=key))
         for key in hook.duplicates
     )
     return ParsedFile(shown, data, digest, issues)

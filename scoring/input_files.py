@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import Issue
+from .errors import Issue, message
 
 # far above any real input (a national appraisal.json of 3,321 communes × 100 leaves is
 # ~50 MB, a national appraisal form ~30 MB), far below what would exhaust the machine
@@ -42,11 +42,9 @@ def input_file_issue(path, shown: str, *, limit: int = MAX_INPUT_BYTES) -> Issue
     except (OSError, ValueError):
         return None
     if not stat.S_ISREG(status.st_mode):
-        return Issue(shown, "", "file-not-regular",
-                     f"là {_kind(status.st_mode)}, không phải tệp dữ liệu: không đọc")
+        return Issue(shown, "", "file-not-regular", message("file-not-regular", kind=_kind(status.st_mode)))
     if status.st_size > limit:
-        return Issue(shown, "", "file-too-large",
-                     f"tệp quá lớn ({_size(status.st_size)}; tối đa {_size(limit)}): không đọc")
+        return Issue(shown, "", "file-too-large", message("file-too-large", size=_size(status.st_size), limit=_size(limit)))
     return None
 
 
@@ -65,11 +63,10 @@ def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Iss
             mode = os.stat(full).st_mode
         except OSError as error:
             found.append(Issue(os.path.join(shown, name), "", "entry-skipped",
-                               f"bỏ qua '{name}': không mở được ({error.strerror or error})"))
+                               message("entry-skipped", "unopened", name=name, reason=error.strerror or error)))
             continue
         if not stat.S_ISREG(mode):
-            found.append(Issue(os.path.join(shown, name), "", "entry-skipped",
-                               f"bỏ qua '{name}': là {_kind(mode)}, không phải tệp hồ sơ"))
+            found.append(Issue(os.path.join(shown, name), "", "entry-skipped", message("entry-skipped", name=name, kind=_kind(mode))))
     return found
 
 
@@ -108,8 +105,8 @@ def zip_bomb_message(path) -> str | None:
             return f"phần '{part.filename[:80]}' giải nén ra {_size(part.file_size)} (tối đa {_size(ZIP_MAX_PART)})"
         if part.file_size > ZIP_RATIO_FROM and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
             ratio = part.file_size // max(part.compress_size, 1)
-            return (f"phần '{part.filename[:80]}' nén {ratio:,} lần (giải nén ra {_size(part.file_size)}, "
-                    f"tối đa {ZIP_MAX_RATIO} lần)").replace(",", ".")
+            return (f"phần '{part.filename[:80]}' nén {ratio:,} lần".replace(",", ".")  # 1.028: thousands
+                    + f" (giải nén ra {_size(part.file_size)}, tối đa {ZIP_MAX_RATIO} lần)")
     if total > ZIP_MAX_TOTAL:
         return f"giải nén ra {_size(total)} (tối đa {_size(ZIP_MAX_TOTAL)})"
     return None

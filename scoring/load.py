@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, message
 from .input_files import folder_warnings
 from .facts import evidence_warnings, fact_block
 from .files import (
@@ -299,14 +299,14 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if as_data:
         paths = []
         if not submissions:
-            issues.append(Issue("submissions", "", "no-submissions", "không có hồ sơ tự đánh giá nào"))
+            issues.append(Issue("submissions", "", "no-submissions", message("no-submissions", "as_data")))
     elif not submissions_dir.is_dir():
-        issues.append(Issue(shown_dir, "", "file-missing", "không tìm thấy thư mục hồ sơ tự đánh giá"))
+        issues.append(Issue(shown_dir, "", "file-missing", message("file-missing", "submissions")))
         paths = []
     else:
         paths = submission_files(submissions_dir)
         if not paths:
-            issues.append(Issue(shown_dir, "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)"))
+            issues.append(Issue(shown_dir, "", "no-submissions", message("no-submissions")))
     skipped = folder_warnings(submissions_dir, shown_dir) if submissions_dir.is_dir() else []
     others: dict = {}
 
@@ -340,8 +340,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     empty_survey = survey_may_lack and survey_file is not None and [i.code for i in survey_file.issues] == ["file-empty"]
     for parsed in submission_files_read + appraisal_files + [f for f in (survey_file,) if f]:
         if parsed is survey_file and empty_survey:
-            warnings_survey = [Issue(survey_file.path, "", "survey-missing",
-                                     "tệp số phiếu điều tra xã hội học rỗng: chưa có số phiếu nào, kết quả là TẠM TÍNH")]
+            warnings_survey = [Issue(survey_file.path, "", "survey-missing", message("survey-missing", "empty_file"))]
             continue
         issues += parsed.issues
 
@@ -403,8 +402,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if criteria_set is not None and survey_file is None and any(l.section == SECTION_SURVEY for l in criteria_set.leaves):
         (warnings if survey_may_lack else issues).append(Issue(
             shown_dir, "", "survey-missing",
-            f"bộ tiêu chí có phần điều tra xã hội học nhưng không có tệp {SURVEY_NAME} (dùng --survey)"
-            + ("; kết quả là TẠM TÍNH" if survey_may_lack else "")))
+            message("survey-missing", "no_file_provisional" if survey_may_lack else "no_file", file=SURVEY_NAME)))
     if empty_survey:
         warnings += warnings_survey
 
@@ -442,8 +440,7 @@ def _awaiting_without_self_score(criteria, submissions, facts, appraisal) -> lis
             submission = submissions[row]
             if (submission.code, leaf.code) not in appraised:
                 found.append(Issue(submission.path, f"/leaves/{leaf.code}/self_score", "self-score-missing",
-                                   f"tiêu chí {leaf.code} do Hội đồng thẩm định chấm: chưa có điểm tự chấm và chưa "
-                                   "được thẩm định, tạm tính 0 điểm (hãy ghi điểm tự chấm)"))
+                                   message("self-score-missing", leaf=leaf.code)))
     return found
 
 
@@ -493,10 +490,9 @@ def _survey_gaps_per_commune(issues, optional_questions: int | None = None):
     for issue in issues:
         questions.setdefault((issue.file, issue.pointer), []).append(issue.message.rsplit(" ", 1)[-1])
     return [Issue(file, where, "survey-missing",
-                  f"xã mã {where.rsplit('/', 1)[-1]} không có số phiếu điều tra xã hội học (bộ tiêu chí không bắt buộc): "
-                  f"câu {', '.join(codes)} được loại khỏi điểm tối đa"
+                  message("survey-missing", "optional", commune=where.rsplit('/', 1)[-1], questions=', '.join(codes))
                   if optional_questions is not None and len(codes) == optional_questions else
-                  f"chưa có số phiếu của xã mã {where.rsplit('/', 1)[-1]} cho câu {', '.join(codes)}; kết quả là TẠM TÍNH")
+                  message("survey-missing", "provisional", commune=where.rsplit('/', 1)[-1], questions=', '.join(codes)))
             for (file, where), codes in questions.items()]
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .errors import Issue
+from .errors import Issue, message
 from .numbers import exact_hundredths, format_points, round_half_up, to_number
 
 ELIGIBLE = "đủ điều kiện"
@@ -71,7 +71,7 @@ def rule_issues(criteria) -> list[Issue]:
     for index, rule in enumerate(settings(criteria)["eligibility"]):
         if rule.get("kind") == "band_at_or_below" and rule.get("band") not in names:
             issues.append(Issue(criteria.path, f"/comparison/eligibility/{index}/band", "eligibility-band-unknown",
-                                f"xếp loại '{rule.get('band')}' không có trong bộ tiêu chí (có: {', '.join(names)})"))
+                                message("eligibility-band-unknown", band=rule.get('band'), bands=", ".join(names))))
     return issues
 
 
@@ -106,20 +106,20 @@ def check_previous(parsed_files, criteria) -> list[Issue]:
         previous_id = data["criteria"]["id"]
         if family(previous_id) not in accepted:
             issues.append(Issue(path, "/criteria/id", "previous-criteria-mismatch",
-                                f"kết quả năm trước chấm theo bộ tiêu chí '{previous_id}', không cùng họ với "
-                                f"'{criteria.id}' (nhận: {', '.join(sorted(accepted))})"))
+                                message("previous-criteria-mismatch", found=previous_id, criteria=criteria.id,
+                                        accepted=", ".join(sorted(accepted)))))
         if data["criteria"]["year"] != criteria.year - 1:
             issues.append(Issue(path, "/criteria/year", "previous-year-mismatch",
-                                f"kết quả năm {data['criteria']['year']}, cần kết quả năm {criteria.year - 1} "
-                                f"(năm trước của năm {criteria.year})"))
+                                message("previous-year-mismatch", found=data['criteria']['year'], wanted=criteria.year - 1,
+                                        year=criteria.year)))
         if data.get("provisional"):
             issues.append(Issue(path, "/provisional", "previous-provisional",
-                                "kết quả năm trước là kết quả TẠM TÍNH, không phải kết quả đã phê duyệt"))
+                                message("previous-provisional")))
         for index, commune in enumerate(data["communes"]):
             code = commune["code"]
             if code in seen:
                 issues.append(Issue(path, f"/communes/{index}/code", "previous-duplicate-unit",
-                                    f"đơn vị mã {code} đã có kết quả năm trước trong {seen[code]}"))
+                                    message("previous-duplicate-unit", unit=code, first=seen[code])))
             else:
                 seen[code] = path
     return issues + rule_issues(criteria)
@@ -165,8 +165,8 @@ def population_issues(registry, criteria) -> list[Issue]:
         lacking = [code for code in unit.predecessors if code not in given]
         if lacking:
             issues.append(Issue(registry.path, f"/units/{index}/predecessor_population", "previous-population-missing",
-                                f"đơn vị {unit.name} (mã {unit.code}) thiếu dân số của đơn vị tiền thân "
-                                f"{', '.join(lacking)} (bộ tiêu chí so sánh theo đơn vị đông dân nhất)"))
+                                message("previous-population-missing", name=unit.name, unit=unit.code,
+                                        predecessors=", ".join(lacking))))
     return issues
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Issue
+from .errors import Issue, message
 from .text import name_key
 
 REGISTRY_NAME = "registry.json"
@@ -116,10 +116,10 @@ def check_registry(parsed, criteria) -> list[Issue]:
     if criteria is not None:
         if data["year"] != criteria.year:
             issues.append(Issue(path, "/year", "criteria-mismatch",
-                                f"danh sách đơn vị năm {data['year']}, bộ tiêu chí năm {criteria.year}"))
+                                message("criteria-mismatch", "registry_year", found=data['year'], criteria=criteria.year)))
         if data.get("criteria_id") is not None and data["criteria_id"] != criteria.id:
             issues.append(Issue(path, "/criteria_id", "criteria-mismatch",
-                                f"danh sách đơn vị theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'"))
+                                message("criteria-mismatch", "registry", found=data['criteria_id'], criteria=criteria.id)))
     issues += _deadline_issues(data.get("deadlines") or {}, path)
     first: dict[str, int] = {}
     blocks = {block.id: block for block in criteria.blocks} if criteria is not None else {}
@@ -128,22 +128,22 @@ def check_registry(parsed, criteria) -> list[Issue]:
         code = unit["code"]
         if code in first:
             issues.append(Issue(path, where + "/code", "registry-duplicate-unit",
-                                f"mã đơn vị {code} đã có ở /units/{first[code]}"))
+                                message("registry-duplicate-unit", unit=code, first=first[code])))
         else:
             first[code] = index
         if code in unit.get("predecessors", ()):
             issues.append(Issue(path, where + "/predecessors", "registry-predecessor-invalid",
-                                f"đơn vị {code} không thể là đơn vị tiền thân của chính nó"))
+                                message("registry-predecessor-invalid", unit=code)))
         if criteria is None:
             continue
         ranked = criteria.block_of(unit["type"])
         if ranked is None:
             issues.append(Issue(path, where + "/type", "unit-type-unranked",
-                                f"loại hình '{unit['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí"))
+                                message("unit-type-unranked", unit_type=unit['type'])))
         elif unit.get("block") is not None and unit["block"] != ranked.id:
-            known = "không có trong bộ tiêu chí" if unit["block"] not in blocks else f"không xếp hạng loại hình '{unit['type']}'"
             issues.append(Issue(path, where + "/block", "registry-block-mismatch",
-                                f"khối '{unit['block']}' {known}; loại hình '{unit['type']}' thuộc khối '{ranked.id}'"))
+                                message("registry-block-mismatch", None if unit["block"] not in blocks else "unranked",
+                                        block=unit['block'], unit_type=unit['type'], ranked=ranked.id)))
     return issues
 
 
@@ -159,12 +159,12 @@ def _deadline_issues(deadlines: dict, path: str) -> list[Issue]:
         try:
             date = dt.date.fromisoformat(deadlines[step])
         except ValueError:
-            issues.append(Issue(path, f"/deadlines/{step}", "date-invalid", f"ngày '{deadlines[step]}' không tồn tại"))
+            issues.append(Issue(path, f"/deadlines/{step}", "date-invalid", message("date-invalid", value=deadlines[step])))
             continue
         if earlier is not None and date < earlier[1]:
             issues.append(Issue(path, f"/deadlines/{step}", "registry-deadline-order",
-                                f"hạn {label} ({date:%d/%m/%Y}) sớm hơn hạn {DEADLINE_STEPS[earlier[0]]} "
-                                f"({earlier[1]:%d/%m/%Y}): các bước của vòng đánh giá phải theo thứ tự"))
+                                message("registry-deadline-order", step=label, date=date,
+                                        earlier=DEADLINE_STEPS[earlier[0]], earlier_date=earlier[1])))
         earlier = (step, date)
     return issues
 
@@ -202,20 +202,20 @@ def check_submissions(registry: Registry, parsed_files, found=()) -> list[Issue]
         unit = registry.unit(commune["code"])
         if unit is None:
             issues.append(Issue(parsed.path, "/commune/code", "registry-unregistered",
-                                f"mã đơn vị {commune['code']} không có trong danh sách đơn vị {registry.path}"))
+                                message("registry-unregistered", unit=commune['code'], registry=registry.path)))
             continue
         name, unit_type = commune.get("name"), commune.get("type")
         if isinstance(name, str) and (parsed.path, "/commune/name") not in refused and not _same_text(name, unit.name):
             issues.append(Issue(parsed.path, "/commune/name", "registry-name-mismatch",
-                                f"tên đơn vị '{name}' khác tên trong danh sách đơn vị: '{unit.name}' (mã {unit.code})"))
+                                message("registry-name-mismatch", name=name, registered=unit.name, unit=unit.code)))
         if isinstance(unit_type, str) and (parsed.path, "/commune/type") not in refused and unit_type != unit.type:
             issues.append(Issue(parsed.path, "/commune/type", "registry-type-mismatch",
-                                f"loại hình '{unit_type}' khác loại hình trong danh sách đơn vị: '{unit.type}' (mã {unit.code})"))
+                                message("registry-type-mismatch", unit_type=unit_type, registered=unit.type, unit=unit.code)))
     return issues
 
 
 def not_submitted_warnings(registry: Registry, missing: tuple[Unit, ...]) -> list[Issue]:
     """One warning per registered unit without a submission (the run goes on: exit 0)."""
     return [Issue(registry.path, f"/units/{registry.units.index(unit)}", "not-submitted",
-                  f"{unit.type} {unit.name} (mã {unit.code}) chưa nộp hồ sơ tự đánh giá: không chấm điểm, không xếp hạng")
+                  message("not-submitted", unit_type=unit.type, name=unit.name, unit=unit.code))
             for unit in missing]

@@ -351,9 +351,8 @@ def legacy_message(text: str) -> str | None:
     if found is None:
         return None
     name, reads = found
-    return (f"'{text}' được gõ bằng bảng mã cũ {name} (có lẽ là '{reads}'); hãy chuyển sang Unicode, "
-            f"ví dụ bằng công cụ chuyển mã của Unikey (Unikey Toolkit: bảng mã nguồn {name.split()[0]}, "
-            f"bảng mã đích Unicode)")
+    from .errors import message
+    return message("text-legacy-encoding", text=text, encoding=name, reads=reads, source=name.split()[0])
 
 
 # ---------------------------------------------------------------- files not in UTF-8

@@ -18,7 +18,7 @@ import jsonschema_rs
 import msgspec
 from jsonschema import Draft202012Validator
 
-from .errors import Issue, pointer
+from .errors import Issue, message, pointer
 from . import rules
 from .files import DATA
 from .model import SECTION_SURVEY, document_type, is_real_date
@@ -155,8 +155,7 @@ def _lone_surrogates(parsed) -> list[Issue]:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                issues.append(Issue(parsed.path, pointer(*path), "encoding-invalid",
-                                    "chuỗi chứa mã \\uD800-\\uDFFF đơn lẻ, không phải ký tự hợp lệ"))
+                issues.append(Issue(parsed.path, pointer(*path), "encoding-invalid", message("encoding-invalid", "surrogate")))
     return issues
 
 
@@ -196,11 +195,11 @@ def _precision_and_dates(parsed, date_keys) -> list[Issue]:
                 if not is_hundredths(value):
                     where = pointer(*path, key)
                     if value.is_finite() and not value.is_zero() and value.adjusted() > 9:
-                        issues.append(Issue(parsed.path, where, "number-too-large", f"số {value} quá lớn"))
+                        issues.append(Issue(parsed.path, where, "number-too-large", message("number-too-large", "value", value=value)))
                     else:
-                        issues.append(Issue(parsed.path, where, "precision", f"số {value} có quá hai chữ số thập phân"))
+                        issues.append(Issue(parsed.path, where, "precision", message("precision", value=value)))
             elif kind is str and key in date_keys and not is_real_date(value):
-                issues.append(Issue(parsed.path, pointer(*path, key), "date-invalid", f"ngày '{value}' không tồn tại"))
+                issues.append(Issue(parsed.path, pointer(*path, key), "date-invalid", message("date-invalid", value=value)))
 
     if type(parsed.data) in (dict, list):
         visit(parsed.data, ())
@@ -227,7 +226,7 @@ def check_criteria(parsed) -> list[Issue]:
 
     def check_code(code, where):
         if code in seen_codes:
-            add(where + "/code", "duplicate-code", f"mã '{code}' trùng với mã ở {seen_codes[code]}")
+            add(where + "/code", "duplicate-code", message("duplicate-code", code=code, first=seen_codes[code]))
         else:
             seen_codes[code] = where
 
@@ -241,7 +240,8 @@ def check_criteria(parsed) -> list[Issue]:
                 check_node(child, f"{where}/items/{index}", in_survey)
             if total != node_max:
                 add(where + "/max", "points-mismatch",
-                    f"điểm tối đa của '{node['code']}' là {format_points(node_max, decimals=0)} nhưng tổng các tiêu chí thành phần là {format_points(total, decimals=0)}")
+                    message("points-mismatch", code=node['code'], max=format_points(node_max, decimals=0),
+                            total=format_points(total, decimals=0)))
         else:
             check_rule(node, where, in_survey)
 
@@ -252,8 +252,7 @@ def check_criteria(parsed) -> list[Issue]:
         # holds only them, the bonus and penalty items (False) none
         if in_survey is not None and rules.KINDS[kind].survey != in_survey:
             add(rule_at + "/kind", "survey-area",
-                "lĩnh vực điều tra xã hội học chỉ chứa tiêu chí loại 'survey'" if in_survey
-                else "tiêu chí loại 'survey' không được đặt trong phần điểm thưởng, điểm trừ")
+                message("survey-area") if in_survey else message("survey-area", "outside"))
 
         rules.KINDS[kind].check(rules.Checks(rule, node_max, code, rule_at, add))
 
@@ -269,15 +268,15 @@ def check_criteria(parsed) -> list[Issue]:
         area_max = to_hundredths(area["max"])
         if area_total != area_max:
             add(where + "/max", "points-mismatch",
-                f"điểm tối đa của lĩnh vực '{area['code']}' là {format_points(area_max, decimals=0)} nhưng tổng các tiêu chí là {format_points(area_total, decimals=0)}")
+                message("points-mismatch", "area", code=area['code'], max=format_points(area_max, decimals=0),
+                        total=format_points(area_total, decimals=0)))
         total += area_max
     declared = to_hundredths(data["total_points"])
     if declared <= 0:  # no index can be computed: points ÷ 0
-        add("/total_points", "points-zero",
-            "bộ tiêu chí có tổng điểm bằng 0: không tính được chỉ số (điểm đạt ÷ điểm tối đa) của xã nào")
+        add("/total_points", "points-zero", message("points-zero"))
     elif total != declared:
         add("/total_points", "points-mismatch",
-            f"tổng điểm khai báo là {format_points(declared, decimals=0)} nhưng tổng các lĩnh vực là {format_points(total, decimals=0)}")
+            message("points-mismatch", "total", declared=format_points(declared, decimals=0), total=format_points(total, decimals=0)))
     for name in ("bonus", "penalty"):
         section = (data.get("adjustments") or {}).get(name)
         if section:
@@ -287,25 +286,25 @@ def check_criteria(parsed) -> list[Issue]:
     bands = data["bands"]
     minima = [Decimal(b["min_index"]) for b in bands]
     if any(b >= a for a, b in zip(minima, minima[1:])) or minima[-1] != 0:
-        add("/bands", "bands-order", "ngưỡng xếp loại phải giảm dần (loại cao nhất trước) và loại cuối cùng có min_index = 0")
+        add("/bands", "bands-order", message("bands-order"))
     names = [b["name"] for b in bands]
     for index, name in enumerate(names):
         if names.index(name) != index:
-            add(f"/bands/{index}/name", "duplicate-code", f"tên xếp loại '{name}' lặp lại")
+            add(f"/bands/{index}/name", "duplicate-code", message("duplicate-code", "band", name=name))
     owner: dict[str, str] = {}
     block_ids = []
     for index, block in enumerate(data["ranking"]["blocks"]):
         if block["id"] in block_ids:
-            add(f"/ranking/blocks/{index}/id", "duplicate-code", f"khối '{block['id']}' lặp lại")
+            add(f"/ranking/blocks/{index}/id", "duplicate-code", message("duplicate-code", "block", block=block['id']))
         block_ids.append(block["id"])
         for u_index, unit_type in enumerate(block["unit_types"]):
             if unit_type in owner:
                 add(f"/ranking/blocks/{index}/unit_types/{u_index}", "block-overlap",
-                    f"loại hình '{unit_type}' đã thuộc khối '{owner[unit_type]}'")
+                    message("block-overlap", unit_type=unit_type, block=owner[unit_type]))
             owner[unit_type] = block["id"]
     window = data.get("evidence_window")
     if window and window["to"] < window["from"]:
-        add("/evidence_window", "deadline-order", "ngày kết thúc sớm hơn ngày bắt đầu")
+        add("/evidence_window", "deadline-order", message("deadline-order", "window"))
     return issues
 
 
@@ -315,14 +314,14 @@ def check_criteria(parsed) -> list[Issue]:
 def _evidence_path_issue(file, where, reference: str, base_dir: Path):
     """An evidence file must be a relative path that stays inside the submissions folder."""
     if os.path.isabs(reference) or reference.startswith(("\\", "/")) or (len(reference) > 1 and reference[1] == ":"):
-        return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' phải là đường dẫn tương đối trong thư mục hồ sơ")
+        return Issue(file, where, "evidence-path-unsafe", message("evidence-path-unsafe", path=reference))
     if "\x00" in reference:
-        return Issue(file, where, "evidence-path-unsafe", "đường dẫn chứa ký tự NUL")
+        return Issue(file, where, "evidence-path-unsafe", message("evidence-path-unsafe", "nul"))
     try:
         base = base_dir.resolve()
         target = (base_dir / reference).resolve()
         if target != base and base not in target.parents:
-            return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
+            return Issue(file, where, "evidence-path-unsafe", message("evidence-path-unsafe", "outside", path=reference))
         if not target.is_file():
             found, legacy_named = locate_evidence(base_dir, reference)
             if legacy_named is not None:
@@ -334,12 +333,12 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
             if found is not None:
                 target = found.resolve()
                 if target != base and base not in target.parents:
-                    return Issue(file, where, "evidence-path-unsafe", f"đường dẫn '{reference}' trỏ ra ngoài thư mục hồ sơ")
+                    return Issue(file, where, "evidence-path-unsafe", message("evidence-path-unsafe", "outside", path=reference))
         if not target.is_file():
-            return Issue(file, where, "evidence-file-missing", f"không tìm thấy tệp kiểm chứng '{reference}'")
+            return Issue(file, where, "evidence-file-missing", message("evidence-file-missing", path=reference))
     except (OSError, RuntimeError) as exc:  # a folder on the way that may be listed but not entered, a symlink loop…
         return Issue(file, where, "evidence-file-missing",
-                     f"không truy cập được tệp kiểm chứng '{reference}': {getattr(exc, 'strerror', None) or exc}")
+                     message("evidence-file-missing", "unreachable", path=reference, reason=getattr(exc, 'strerror', None) or exc))
     return None
 
 
@@ -456,18 +455,18 @@ def header_issues(parsed, criteria) -> list[Issue]:
     issues += report_field_issues(file, data.get("report"))
     report_date = (data.get("report") or {}).get("date")
     if report_date and not is_real_date(report_date):
-        add("/report/date", "date-invalid", f"ngày '{report_date}' không tồn tại")
+        add("/report/date", "date-invalid", message("date-invalid", value=report_date))
     texts = [("/commune/name", data["commune"]["name"])]
     texts += [(f"/report/{key}", value) for key, value in (data.get("report") or {}).items() if key != "date"]
     issues += legacy_text_issues(file, texts)
     if criteria is None:
         return issues
     if data["criteria_id"] != criteria.id:
-        add("/criteria_id", "criteria-mismatch", f"hồ sơ theo bộ tiêu chí '{data['criteria_id']}', đang chấm theo '{criteria.id}'")
+        add("/criteria_id", "criteria-mismatch", message("criteria-mismatch", found=data['criteria_id'], criteria=criteria.id))
     if data["year"] != criteria.year:
-        add("/year", "criteria-mismatch", f"hồ sơ năm {data['year']}, bộ tiêu chí năm {criteria.year}")
+        add("/year", "criteria-mismatch", message("criteria-mismatch", "year", found=data['year'], criteria=criteria.year))
     if criteria.block_of(data["commune"]["type"]) is None:
-        add("/commune/type", "unit-type-unranked", f"loại hình '{data['commune']['type']}' không thuộc khối xếp hạng nào của bộ tiêu chí")
+        add("/commune/type", "unit-type-unranked", message("unit-type-unranked", unit_type=data['commune']['type']))
     return issues
 
 
@@ -547,72 +546,73 @@ def leaf_issues(parsed, criteria, base_dir: Path) -> list[Issue]:
     reported = data["leaves"]
     for leaf in criteria.leaves:
         if leaf.section == "area" and leaf.code not in reported:
-            add("/leaves", "leaf-missing", f"thiếu tiêu chí {leaf.code} ({leaf.title})")
+            add("/leaves", "leaf-missing", message("leaf-missing", leaf=leaf.code, title=leaf.title))
     checks = _leaf_checks(criteria)
     window = criteria.evidence_window
     first_day, last_day = (window[0].isoformat(), window[1].isoformat()) if window else (None, None)
     for code, raw in reported.items():
         check = checks.get(code)
         if check is None:
-            add(pointer("leaves", code), "unknown-leaf", f"mã tiêu chí '{code}' không có trong bộ tiêu chí {criteria.id}")
+            add(pointer("leaves", code), "unknown-leaf", message("unknown-leaf", leaf=code, criteria=criteria.id))
             continue
         leaf, needed, floor, choices = check
         if leaf.section == SECTION_SURVEY:
-            add(pointer("leaves", code), "survey-leaf-in-submission", f"tiêu chí {code} được chấm từ kết quả điều tra xã hội học, xã không tự chấm")
+            add(pointer("leaves", code), "survey-leaf-in-submission", message("survey-leaf-in-submission", leaf=code))
             continue
         claimed_na = raw.get("not_applicable", False)
         if claimed_na and leaf.not_applicable is None:
-            add(pointer("leaves", code, "not_applicable"), "na-not-allowed", f"tiêu chí {code} không được khai 'không áp dụng'")
+            add(pointer("leaves", code, "not_applicable"), "na-not-allowed", message("na-not-allowed", leaf=code))
         facts = raw.get("facts")
         if facts:
             for name in facts:
                 if name not in needed:
                     add(pointer("leaves", code, "facts", name), "fact-unexpected",
-                        f"tiêu chí {code} ({leaf.rule.label}) không dùng số liệu '{name}'"
-                        + (f"; cần: {', '.join(needed)}" if needed else ""))
+                        message("fact-unexpected", "needed", leaf=code, kind=leaf.rule.label, name=name, needed=", ".join(needed))
+                        if needed else message("fact-unexpected", leaf=code, kind=leaf.rule.label, name=name))
             if choices is not None and "choice" in facts and facts["choice"] not in choices:
                 add(pointer("leaves", code, "facts", "choice"), "fact-invalid",
-                    f"phương án '{facts['choice']}' không có; chọn một trong: "
-                    + ", ".join(f'"{o.label}" (ghi {o.value})' for o in leaf.rule.choices))
+                    message("fact-invalid", choice=facts['choice'],
+                            options=", ".join(f'"{o.label}" (ghi {o.value})' for o in leaf.rule.choices)))
             if "value" in facts and exact_hundredths(facts["value"]) is None:
-                add(pointer("leaves", code, "facts", "value"), "fact-invalid", "giá trị có quá hai chữ số thập phân")
+                add(pointer("leaves", code, "facts", "value"), "fact-invalid", message("fact-invalid", "precision"))
             if "denominator" in facts and "numerator" in facts:
                 if facts["numerator"] > facts["denominator"]:
                     add(pointer("leaves", code, "facts", "numerator"), "numerator-above-denominator",
-                        f"tử số {facts['numerator']} lớn hơn mẫu số {facts['denominator']}")
+                        message("numerator-above-denominator", numerator=facts['numerator'], denominator=facts['denominator']))
                 elif facts["denominator"] == 0 and leaf.not_applicable is None and not claimed_na:
                     add(pointer("leaves", code, "facts", "denominator"), "zero-denominator",
-                        f"mẫu số bằng 0 nhưng tiêu chí {code} không được khai không áp dụng")
+                        message("zero-denominator", leaf=code))
         issues += named_part_issues(file, leaf, raw)
         if needed and not claimed_na:
             for name in needed:
                 if not facts or name not in facts:
-                    add(pointer("leaves", code, "facts"), "fact-missing", f"tiêu chí {code} cần số liệu '{name}'")
+                    add(pointer("leaves", code, "facts"), "fact-missing", message("fact-missing", leaf=code, name=name))
         self_score = raw.get("self_score")
         if self_score is not None:
             value = exact_hundredths(self_score)
             if value is None:
-                add(pointer("leaves", code, "self_score"), "precision", f"số {self_score} có quá hai chữ số thập phân")
+                add(pointer("leaves", code, "self_score"), "precision", message("precision", value=self_score))
             else:
                 if value > leaf.max:
                     add(pointer("leaves", code, "self_score"), "self-score-above-max",
-                        f"điểm tự chấm {format_points(value, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {code}")
+                        message("self-score-above-max", score=format_points(value, decimals=0),
+                                max=format_points(leaf.max, decimals=0), leaf=code))
                 elif value < floor:
                     add(pointer("leaves", code, "self_score"), "self-score-below-min",
-                        f"điểm tự chấm {format_points(value, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}")
+                        message("self-score-below-min", score=format_points(value, decimals=0), floor=format_points(floor, decimals=0)))
                 elif leaf.rule.step and value % leaf.rule.step:
                     add(pointer("leaves", code, "self_score"), "score-off-step",
-                        f"tiêu chí {code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm")
+                        message("score-off-step", leaf=code, step=format_points(leaf.rule.step, decimals=0)))
         evidence = raw.get("evidence")
         if evidence:
             for d_index, document in enumerate(evidence):
                 day = document["date"]
                 if not is_real_date(day):
-                    add(pointer("leaves", code, "evidence", d_index, "date"), "date-invalid", f"ngày '{day}' không tồn tại")
+                    add(pointer("leaves", code, "evidence", d_index, "date"), "date-invalid", message("date-invalid", value=day))
                 elif window and not first_day <= day <= last_day:  # ISO dates compare as text
                     add(pointer("leaves", code, "evidence", d_index, "date"), "evidence-date-outside",
-                        f"tài liệu {document['number']} ngày {format_date(day)} nằm ngoài khoảng "
-                        f"{format_date(first_day)} - {format_date(last_day)}")
+                        message("evidence-date-outside", number=document['number'], date=format_date(day),
+                                first=format_date(first_day), last=format_date(last_day)))
                 if document.get("file"):
                     problem = _evidence_path_issue(file, pointer("leaves", code, "evidence", d_index, "file"), document["file"], base_dir)
                     if problem:
@@ -633,7 +633,7 @@ def check_communes_unique(parsed_files) -> list[Issue]:
         if not isinstance(code, str):
             continue
         if code in first:
-            issues.append(Issue(parsed.path, "/commune/code", "duplicate-commune", f"xã mã {code} đã có hồ sơ {first[code]}"))
+            issues.append(Issue(parsed.path, "/commune/code", "duplicate-commune", message("duplicate-commune", commune=code, first=first[code])))
             continue
         first[code] = parsed.path
         if isinstance(name, str) and isinstance(kind, str):
@@ -641,8 +641,8 @@ def check_communes_unique(parsed_files) -> list[Issue]:
             if key in named:
                 other_code, other_path = named[key]
                 issues.append(Issue(parsed.path, "/commune/name", "duplicate-name",
-                                    f"tên {kind} '{nfc(name)}' (mã {code}) trùng với tên của đơn vị mã {other_code} "
-                                    f"({other_path}); hai đơn vị không được cùng tên: kiểm tra lại mã và tên"))
+                                    message("duplicate-name", unit_type=kind, name=nfc(name), commune=code, other=other_code,
+                                            other_file=other_path)))
             else:
                 named[key] = (code, parsed.path)
     return issues
@@ -656,9 +656,9 @@ def _header_issues(parsed, criteria) -> list[Issue]:
     if criteria is None:
         return issues
     if parsed.data["criteria_id"] != criteria.id:
-        issues.append(Issue(parsed.path, "/criteria_id", "criteria-mismatch", f"tệp theo bộ tiêu chí '{parsed.data['criteria_id']}', đang chấm theo '{criteria.id}'"))
+        issues.append(Issue(parsed.path, "/criteria_id", "criteria-mismatch", message("criteria-mismatch", "file", found=parsed.data['criteria_id'], criteria=criteria.id)))
     if parsed.data["year"] != criteria.year:
-        issues.append(Issue(parsed.path, "/year", "criteria-mismatch", f"tệp năm {parsed.data['year']}, bộ tiêu chí năm {criteria.year}"))
+        issues.append(Issue(parsed.path, "/year", "criteria-mismatch", message("criteria-mismatch", "file_year", found=parsed.data['year'], criteria=criteria.year)))
     return issues
 
 
@@ -677,25 +677,26 @@ def check_appraisal(parsed, criteria, known_communes) -> list[Issue]:
     for index, entry in enumerate(parsed.data["entries"]):
         where = f"/entries/{index}"
         if known_communes is not None and entry["commune"] not in known_communes:
-            issues.append(Issue(parsed.path, where + "/commune", "unknown-commune", f"không có hồ sơ của xã mã {entry['commune']}"))
+            issues.append(Issue(parsed.path, where + "/commune", "unknown-commune", message("unknown-commune", commune=entry['commune'])))
         leaf = criteria.leaf(entry["leaf"])
         if leaf is None:
-            issues.append(Issue(parsed.path, where + "/leaf", "unknown-leaf", f"mã tiêu chí '{entry['leaf']}' không có trong bộ tiêu chí"))
+            issues.append(Issue(parsed.path, where + "/leaf", "unknown-leaf", message("unknown-leaf", "appraisal", leaf=entry['leaf'])))
             continue
         if leaf.section == SECTION_SURVEY:
-            issues.append(Issue(parsed.path, where + "/leaf", "survey-leaf-in-submission", f"tiêu chí {leaf.code} được chấm từ điều tra xã hội học"))
+            issues.append(Issue(parsed.path, where + "/leaf", "survey-leaf-in-submission", message("survey-leaf-in-submission", "appraisal", leaf=leaf.code)))
         score = to_hundredths(entry["score"])
         floor = leaf.rule.lowest
         if score > leaf.max:
             issues.append(Issue(parsed.path, where + "/score", "score-above-max",
-                                f"điểm thẩm định {format_points(score, decimals=0)} vượt điểm tối đa {format_points(leaf.max, decimals=0)} của tiêu chí {leaf.code}"))
+                                message("score-above-max", score=format_points(score, decimals=0),
+                                        max=format_points(leaf.max, decimals=0), leaf=leaf.code)))
         elif score < floor:
-            issues.append(Issue(parsed.path, where + "/score", "score-below-min", f"điểm thẩm định {format_points(score, decimals=0)} thấp hơn mức thấp nhất {format_points(floor, decimals=0)}"))
+            issues.append(Issue(parsed.path, where + "/score", "score-below-min", message("score-below-min", score=format_points(score, decimals=0), floor=format_points(floor, decimals=0))))
         elif leaf.rule.step and score % leaf.rule.step:
-            issues.append(Issue(parsed.path, where + "/score", "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {format_points(leaf.rule.step, decimals=0)} điểm"))
+            issues.append(Issue(parsed.path, where + "/score", "score-off-step", message("score-off-step", leaf=leaf.code, step=format_points(leaf.rule.step, decimals=0))))
         key = (entry["commune"], entry["leaf"], entry["stage"])
         if key in seen:
-            issues.append(Issue(parsed.path, where, "duplicate-entry", f"xã {key[0]}, tiêu chí {key[1]}, vòng {key[2]} đã được thẩm định ở /entries/{seen[key]}"))
+            issues.append(Issue(parsed.path, where, "duplicate-entry", message("duplicate-entry", commune=key[0], leaf=key[1], stage=key[2], first=seen[key])))
         else:
             seen[key] = index
     return issues
@@ -737,28 +738,28 @@ def check_survey(parsed, criteria, known_communes, registered=frozenset()) -> li
     tallies = parsed.data["tallies"]
     for commune, questions in tallies.items():
         if known_communes is not None and commune not in known_communes and commune not in registered:
-            issues.append(Issue(parsed.path, pointer("tallies", commune), "unknown-commune", f"không có hồ sơ của xã mã {commune}"))
+            issues.append(Issue(parsed.path, pointer("tallies", commune), "unknown-commune", message("unknown-commune", commune=commune)))
         for code, options in questions.items():
             known_options = options_of.get(code)
             if known_options is None:
                 issues.append(Issue(parsed.path, pointer("tallies", commune, code), "survey-not-survey-leaf",
-                                    f"'{code}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí"))
+                                    message("survey-not-survey-leaf", leaf=code)))
                 continue
             allowed, allowed_set = known_options
             if not allowed_set.issuperset(options):
                 for option in options:
                     if option not in allowed_set:
                         issues.append(Issue(parsed.path, pointer("tallies", commune, code, option), "survey-unknown-option",
-                                            f"câu {code} không có phương án '{option}' (có: {', '.join(allowed)})"))
+                                            message("survey-unknown-option", leaf=code, option=option, options=", ".join(allowed))))
             if not any(options.values()):
                 issues.append(Issue(parsed.path, pointer("tallies", commune, code), "survey-empty",
-                                    f"câu {code} không có phiếu trả lời nào"))
+                                    message("survey-empty", leaf=code)))
     for commune in sorted(known_communes or ()):
         answered = tallies.get(commune, {})
         for leaf in survey_leaves:
             if leaf.code not in answered:
                 issues.append(Issue(parsed.path, pointer("tallies", commune), "survey-missing",
-                                    f"thiếu số phiếu của xã mã {commune} cho câu {leaf.code}"))
+                                    message("survey-missing", commune=commune, leaf=leaf.code)))
     return issues
 
 

@@ -89,17 +89,17 @@ def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_d
     """Read a filled form (or a survey table) back into its JSON document; FormError with every problem.
     ``blank_rows``: see read_self_assessment_form (check on a self-assessment form being filled)."""
     from . import cells
+    from ..errors import message
 
     path = Path(path)
     shown = cells.display(path)
     sheets = None if path.suffix.lower() == ".csv" else cells.read_workbook(path, shown)
     found = detect_kind(path, sheets)
     if found is None:
-        raise FormError([CellIssue(shown, "", "form-not-a-form",
-                                   "không phải phiếu tự đánh giá, phiếu thẩm định hay bảng số phiếu điều tra xã hội học")])
+        raise FormError([CellIssue(shown, "", "form-not-a-form", message("form-not-a-form", "unknown_kind"))])
     if kind is not None and kind != found:
         raise FormError([CellIssue(shown, "", "form-kind-mismatch",
-                                   f"tệp là {KIND_NAMES[found]}, không phải {KIND_NAMES[kind]} (--kind {kind})")])
+                                   message("form-kind-mismatch", found=KIND_NAMES[found], wanted=KIND_NAMES[kind], kind=kind))])
     if found == KIND_SELF:
         return read_self_assessment_form(path, source, sheets=sheets, base_dir=base_dir, blank_rows=blank_rows)
     if found == KIND_APPRAISAL:

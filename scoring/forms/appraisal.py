@@ -43,6 +43,7 @@ from ..numbers import format_points, to_hundredths, to_number
 from ..validate import check_appraisal
 from ..vietnamese import sort_key
 from . import cells as c
+from ..errors import message
 from .inputs import CouncilInputs, CriteriaSource
 from .self_assessment import (
     ImportResult, _header_ok, _new_book, _text, _validation, _write_head, _write_meta_sheet, form_leaves, self_score_floor,
@@ -118,9 +119,11 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
         leaves = [leaf for leaf in leaves if (leaf.area or leaf.section) in set(areas)]
     needed = len(communes) * len(leaves) + 10
     if needed > EXCEL_MAX_ROWS:  # xlsxwriter would silently drop the rows beyond
-        raise FormUsageError(f"phiếu thẩm định cần {needed:,} dòng ({len(communes):,} đơn vị × {len(leaves)} tiêu chí), "
-                             f"vượt {EXCEL_MAX_ROWS:,} dòng của một trang Excel: hãy tạo phiếu cho từng nhóm xã "
-                             "(--communes) hoặc từng nhóm lĩnh vực (--areas)".replace(",", "."))
+        def dotted(count: int) -> str:  # 1.048.576
+            return f"{count:,}".replace(",", ".")
+        raise FormUsageError(f"phiếu thẩm định cần {dotted(needed)} dòng ({dotted(len(communes))} đơn vị × {len(leaves)} tiêu chí), "
+                             f"vượt {dotted(EXCEL_MAX_ROWS)} dòng của một trang Excel: hãy tạo phiếu cho từng nhóm xã "
+                             "(--communes) hoặc từng nhóm lĩnh vực (--areas)")
     existing = {}
     if inputs.appraisal_data:
         for entry in inputs.appraisal_data["entries"]:
@@ -264,11 +267,11 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
     shown, problems, sheets, meta = c.open_form(
         path, criteria, kind=c.KIND_APPRAISAL, sheets=sheets, required=(SHEET_GUIDE, SHEET_APPRAISAL),
         criteria_cell=f"{SHEET_GUIDE}!B{GUIDE_CRITERIA_ROW}",
-        not_this_kind="không phải phiếu thẩm định do chương trình tạo (python cli.py appraisal-form)")
+        not_this_kind=message("form-not-a-form", "appraisal"))
     council_at = f"{SHEET_GUIDE}!B{GUIDE_COUNCIL_ROW}"
     council = c.text_of(sheets[SHEET_GUIDE].value(GUIDE_COUNCIL_ROW, 2))
     if council is None:
-        problems.add(council_at, "form-cell-empty", "chưa ghi tên Hội đồng thẩm định")
+        problems.add(council_at, "form-cell-empty", message("form-cell-empty", "council"))
     meta_sheet = sheets[c.META_SHEET]
     communes = [c.text_of(meta_sheet.value(row, 4)) for row in range(2, meta_sheet.last_row + 1)]
     communes = [code for code in communes if code]
@@ -293,16 +296,16 @@ def read_appraisal_form(path, source: CriteriaSource, *, sheets=None) -> ImportR
             if commune is None and code is None:
                 if any(not c.is_blank(sheet.value(row, col)) for cols in STAGE_COLUMNS.values() for col in cols):
                     problems.add(c.cell(sheet.name, COL_COMMUNE, row), "form-row-unknown",
-                                 "dòng có điểm nhưng không có mã xã và mã tiêu chí (không thêm dòng vào phiếu)")
+                                 message("form-row-unknown", "appraisal"))
                 continue
             leaf = criteria.leaf(code) if code else None
             if commune not in known:
                 problems.add(c.cell(sheet.name, COL_COMMUNE, row), "unknown-commune",
-                             f"mã xã '{commune or ''}' không có trong phiếu này")
+                             message("unknown-commune", "form", commune=commune or ''))
                 continue
             if leaf is None or leaf not in leaves:
                 problems.add(c.cell(sheet.name, COL_LEAF, row), "unknown-leaf",
-                             f"mã tiêu chí '{code or ''}' không có trên phiếu thẩm định của bộ tiêu chí {criteria.id}")
+                             message("unknown-leaf", "appraisal_form", leaf=code or '', criteria=criteria.id))
                 continue
             found.setdefault((commune, code), []).append(row)
         keys = [(commune, leaf.code) for commune in communes for leaf in leaves]
@@ -341,7 +344,7 @@ def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Prob
         if c.is_blank(raw_score):
             if not c.is_blank(raw_reason) or not c.is_blank(raw_date):
                 problems.add(at_score, "appraisal-score-missing",
-                             f"có lý do hoặc ngày thẩm định nhưng chưa có điểm (xã {commune}, tiêu chí {leaf.code})")
+                             message("appraisal-score-missing", commune=commune, leaf=leaf.code))
             continue
         try:
             value = c.points_of(raw_score)
@@ -352,12 +355,12 @@ def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Prob
         floor = self_score_floor(leaf)
         if hundredths > leaf.max:
             problems.add(at_score, "score-above-max",
-                         f"điểm thẩm định {format_points(hundredths, decimals=0)} vượt điểm tối đa {pts(leaf.max)} của tiêu chí {leaf.code}")
+                         message("score-above-max", score=format_points(hundredths, decimals=0), max=pts(leaf.max), leaf=leaf.code))
         elif hundredths < floor:
             problems.add(at_score, "score-below-min",
-                         f"điểm thẩm định {format_points(hundredths, decimals=0)} thấp hơn mức thấp nhất {pts(floor)}")
+                         message("score-below-min", score=format_points(hundredths, decimals=0), floor=pts(floor)))
         elif leaf.rule.step and hundredths % leaf.rule.step:
-            problems.add(at_score, "score-off-step", f"tiêu chí {leaf.code} chấm theo bước {pts(leaf.rule.step)} điểm")
+            problems.add(at_score, "score-off-step", message("score-off-step", leaf=leaf.code, step=pts(leaf.rule.step)))
         reason = c.text_of(raw_reason)
         if reason is None and problems.has(at_score):
             reason = ""  # the score itself is wrong: that is the problem to fix first
@@ -365,10 +368,10 @@ def _read_row(sheet: c.SheetData, row: int, commune: str, leaf, problems: c.Prob
             if previous is not None and hundredths == previous:
                 reason = AGREED_STAGE_2 if stage == 2 and entries else AGREED
             else:
-                before = "điểm theo kiểm chứng" if stage == 1 or not entries else "điểm thẩm định lần 1"
                 shown_before = "" if previous is None else f" ({pts(previous)})"
                 problems.add(at_reason, "appraisal-reason-missing",
-                             f"điểm {format_points(hundredths, decimals=0)} khác {before}{shown_before}: phải ghi lý do")
+                             message("appraisal-reason-missing", None if stage == 1 or not entries else "stage_2",
+                                     score=format_points(hundredths, decimals=0), previous=shown_before))
         entry = {"commune": commune, "leaf": leaf.code, "stage": stage, "score": value, "reason": reason or ""}
         if not c.is_blank(raw_date):
             try:
@@ -404,7 +407,7 @@ def _read_request(sheet, row, commune, leaf, entries, problems, locations, first
     first = next((index for index, entry in enumerate(entries) if entry["stage"] == 1), None)
     if first is None:
         problems.add(at, "appraisal-score-missing",
-                     f"đề nghị giải trình nhưng chưa có điểm thẩm định lần 1 (xã {commune}, tiêu chí {leaf.code})")
+                     message("appraisal-score-missing", "request", commune=commune, leaf=leaf.code))
         return
     entries[first]["explanation_requested"] = True
     locations[f"/entries/{first_index + first}/explanation_requested"] = at

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..input_files import SHEET_MAX_CELLS, SHEET_MAX_COLUMNS, input_file_issue, zip_bomb_message
-from ..errors import InputError, Issue, one_line
+from ..errors import InputError, Issue, message, one_line
 from ..numbers import NotHundredths, to_hundredths, to_number
 from ..text import CountTextError, legacy_message, nfc, parse_count, parse_date, same_text
 
@@ -217,20 +217,20 @@ def decimal_of(value) -> Decimal:
     """A number cell → an exact Decimal. Text that is a plain number ("0,25") is accepted."""
     value = _typed_as_text(value)
     if isinstance(value, bool):
-        raise CellValueError("form-cell-type", "phải là một số, không phải có/không")
+        raise CellValueError("form-cell-type", message("form-cell-type", "boolean"))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellValueError("form-cell-type", "không phải là số hợp lệ")
+            raise CellValueError("form-cell-type", message("form-cell-type", "not_finite"))
         return Decimal(repr(value))
     if isinstance(value, str):
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if _AMBIGUOUS.match(text):
             raise CellValueError("form-number-ambiguous",
-                                 f"'{_short(value)}' có thể là {text.replace(',', '').replace('.', '')} (dấu chấm, dấu phẩy "
-                                 f"ngăn cách hàng nghìn) hoặc {text.replace(',', '.').rstrip('0').rstrip('.')} (dấu thập phân): "
-                                 "hãy nhập số không có dấu ngăn cách hàng nghìn, phần thập phân sau dấu phẩy (0,25)")
+                                 message("form-number-ambiguous", value=_short(value),
+                                         grouped=text.replace(',', '').replace('.', ''),
+                                         decimal=text.replace(',', '.').rstrip('0').rstrip('.')))
         if _VIETNAMESE_GROUPED.match(text):  # the Vietnamese way, with two or more groups or a decimal comma
             return Decimal(text.replace(".", "").replace(",", "."))
         if _NUMBER_TEXT.match(text):
@@ -239,8 +239,8 @@ def decimal_of(value) -> Decimal:
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 pass
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        raise CellValueError("form-cell-type", "phải là một số, không phải ngày tháng")
-    raise CellValueError("form-cell-type", f"phải là một số, không phải chữ '{_short(value)}'")
+        raise CellValueError("form-cell-type", message("form-cell-type", "date"))
+    raise CellValueError("form-cell-type", message("form-cell-type", value=_short(value)))
 
 
 def points_of(value) -> Decimal:
@@ -249,7 +249,7 @@ def points_of(value) -> Decimal:
     try:
         to_hundredths(number)
     except NotHundredths:
-        raise CellValueError("precision", f"điểm {_short(value)} có quá hai chữ số thập phân")
+        raise CellValueError("precision", message("precision", "points", value=_short(value)))
     return number
 
 
@@ -263,12 +263,11 @@ def count_of(value, *, code: str = "form-cell-type") -> int:
             return parse_count(value)
         except CountTextError:
             if _AMBIGUOUS.match(value.strip()) and "," in value:
-                raise CellValueError("form-number-ambiguous",
-                                     f"'{_short(value)}' có thể là một nghìn (cách viết tiếng Anh) hoặc 1 (dấu phẩy thập "
-                                     "phân): số đếm nhập không có dấu ngăn cách, hoặc ngăn cách hàng nghìn bằng dấu chấm (1.000)")
+                raise CellValueError("form-number-ambiguous", message("form-number-ambiguous", "count", value=_short(value)))
     number = decimal_of(value) if code == "form-cell-type" else _tally_decimal(value, code)
     if number != number.to_integral_value() or number < 0:
-        raise CellValueError(code, f"phải là số nguyên không âm, không phải {_short(value)}")
+        raise CellValueError(code, message("survey-tally-invalid", value=_short(value)) if code == "survey-tally-invalid"
+                             else message("form-cell-type", "count", value=_short(value)))
     return int(number)
 
 
@@ -292,7 +291,7 @@ def date_of(value) -> dt.date:
         value = _EXCEL_EPOCH + dt.timedelta(days=int(value))
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise CellValueError("form-date-invalid", "ngày không được có giờ phút")
+            raise CellValueError("form-date-invalid", message("form-date-invalid", "time"))
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
@@ -301,12 +300,12 @@ def date_of(value) -> dt.date:
         day = parse_date(text)  # 15/01/2024, 15-01-2024, 15.01.2024, ngày 15 tháng 01 năm 2024, 2024-01-15
         if day is None:
             if _DMY.match(text) or _ISO.match(text):
-                raise CellValueError("form-date-invalid", f"ngày '{text}' không tồn tại")
-            raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
+                raise CellValueError("form-date-invalid", message("form-date-invalid", "no_such_day", value=text))
+            raise CellValueError("form-date-invalid", message("form-date-invalid", value=_short(value)))
     else:
-        raise CellValueError("form-date-invalid", f"'{_short(value)}' không phải là ngày (nhập dd/mm/yyyy)")
+        raise CellValueError("form-date-invalid", message("form-date-invalid", value=_short(value)))
     if not DATE_MIN <= day <= DATE_MAX:
-        raise CellValueError("form-date-invalid", f"ngày {day.strftime('%d/%m/%Y')} nằm ngoài khoảng 2000-2100")
+        raise CellValueError("form-date-invalid", message("form-date-invalid", "range", date=day))
     return day
 
 
@@ -327,7 +326,7 @@ def yes_no_of(value) -> bool:
             return True
         if key in ("khong", "khongdat", "false", "no", "k", "0"):
             return False
-    raise CellValueError("form-cell-invalid", f"phải là '{YES}' hoặc '{NO}', không phải '{_short(value)}'")
+    raise CellValueError("form-cell-invalid", message("form-cell-invalid", yes=YES, no=NO, value=_short(value)))
 
 
 def plain(text: str) -> str:
@@ -385,8 +384,7 @@ def zip_bomb_issue(path: Path, shown: str) -> CellIssue | None:
     why = zip_bomb_message(path)
     if why is None:
         return None
-    return CellIssue(shown, "", "form-not-a-form",
-                     f"không đọc tệp như bảng tính: {why}; một phiếu thật không lớn như vậy (tệp có thể là 'bom nén')")
+    return CellIssue(shown, "", "form-not-a-form", message("form-not-a-form", "zip_bomb", why=why))
 
 
 def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
@@ -411,7 +409,7 @@ def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise FormError([CellIssue(shown, "", "file-missing", "không tìm thấy tệp")])
+        raise FormError([CellIssue(shown, "", "file-missing", message("file-missing"))])
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError):
         raise FormError([CellIssue(shown, "", "form-not-a-form", not_a_workbook_message(path))])
     try:
@@ -419,8 +417,7 @@ def read_workbook(path: Path, shown: str) -> dict[str, SheetData]:
         for sheet in book.worksheets:
             sheets[sheet.title] = SheetData(sheet.title, _sheet_rows(sheet, shown))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError) as error:
-        raise FormError([CellIssue(shown, "", "form-not-a-form",
-                                   f"không đọc được tệp như một bảng tính Excel (.xlsx): {type(error).__name__}")])
+        raise FormError([CellIssue(shown, "", "form-not-a-form", message("form-not-a-form", "error", error=type(error).__name__))])
     finally:
         book.close()
     if _has_formulas(path):  # the formulas' own text, for the cells whose value was never calculated
@@ -447,9 +444,9 @@ def _sheet_rows(sheet, shown: str) -> list:
         cells += len(values) + 1
         if len(values) > SHEET_MAX_COLUMNS or cells > SHEET_MAX_CELLS:
             raise FormError([CellIssue(shown, "", "form-not-a-form",
-                                       f"trang '{sheet.title[:40]}' có {len(rows)} dòng × {len(values)} cột "
-                                       f"(tối đa {SHEET_MAX_COLUMNS} cột, {SHEET_MAX_CELLS:,} ô)".replace(",", ".")
-                                       + ": không phải phiếu")])
+                                       message("form-not-a-form", "too_big", sheet=sheet.title[:40],
+                                               rows=len(rows), columns=len(values), max_columns=SHEET_MAX_COLUMNS,
+                                               max_cells=f"{SHEET_MAX_CELLS:,}".replace(",", ".")))])
         # text enters in NFC (a cell typed with Unikey's "Unicode tổ hợp", pasted from a Mac…),
         # without the characters that show nothing (a zero-width space pasted from a web page
         # or a chat inside "3​6" or "1.1​.1": read as the person sees it)
@@ -477,12 +474,10 @@ def not_a_workbook_message(path: Path) -> str:
     except OSError:
         head = b""
     if suffix == ".ods" or (head.startswith(b"PK") and suffix not in (".xlsx", ".xlsm")):
-        return ("tệp .ods (LibreOffice Calc) hoặc bảng tính không phải .xlsx: không đọc được; hãy mở bằng LibreOffice "
-                "hoặc Excel và lưu lại dạng Excel 2007-365 (.xlsx)")
+        return message("form-not-a-form", "ods")
     if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return ("tệp .xls (Excel 97-2003): không đọc được; hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng "
-                "Excel 2007-365 (.xlsx)")
-    return "không đọc được tệp như một bảng tính Excel (.xlsx)"
+        return message("form-not-a-form", "xls")
+    return message("form-not-a-form")
 
 
 def formula_problems(sheets: dict, problems: "Problems") -> None:
@@ -491,9 +486,7 @@ def formula_problems(sheets: dict, problems: "Problems") -> None:
     for data in sheets.values():
         for row, column, formula in data.uncomputed:
             problems.add(cell(data.name, column, row), "form-cell-formula",
-                         f"ô chứa công thức {_short(formula)} nhưng không có giá trị đã tính (tệp được ghi bởi chương trình "
-                         "không tính công thức): hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại, hoặc nhập giá trị "
-                         "thay cho công thức")
+                         message("form-cell-formula", formula=_short(formula)))
 
 
 def read_meta(sheets: dict[str, SheetData]) -> dict[str, str] | None:
@@ -542,22 +535,22 @@ def check_row_order(expected: list, found: dict, problems: Problems, sheet: str,
     for key, rows in found.items():
         for extra in rows[1:]:
             problems.add(cell(sheet, code_column, extra), "form-row-duplicate",
-                         f"{describe(key)} đã có ở dòng {rows[0]}; mỗi tiêu chí chỉ một dòng")
+                         message("form-row-duplicate", row_of=describe(key), first=rows[0]))
     present = sorted(((rows[0], key) for key, rows in found.items() if key in position))
     keep = _longest_increasing([position[key] for _, key in present])
     for index, (row, key) in enumerate(present):
         if index not in keep:
             before = position[key] - 1
             problems.add(cell(sheet, code_column, row), "form-row-moved",
-                         f"dòng của {describe(key)} bị chuyển chỗ: phải đứng sau {describe(expected[before][0])}"
-                         if before >= 0 else f"dòng của {describe(key)} bị chuyển chỗ: phải là dòng đầu tiên")
+                         message("form-row-moved", row_of=describe(key), after=describe(expected[before][0]))
+                         if before >= 0 else message("form-row-moved", "first", row_of=describe(key)))
     anchor = None  # (row found, row expected) of the last key still there
     for key, expected_row in expected:
         if key in found:
             anchor = (found[key][0], expected_row)
             continue
         row = expected_row if anchor is None else anchor[0] + expected_row - anchor[1]
-        problems.add(cell(sheet, code_column, row), "form-row-missing", f"dòng của {describe(key)} đã bị xóa khỏi biểu mẫu")
+        problems.add(cell(sheet, code_column, row), "form-row-missing", message("form-row-missing", row_of=describe(key)))
 
 
 def _longest_increasing(sequence: list[int]) -> set[int]:
@@ -614,8 +607,7 @@ def summarize_missing_files(warnings, base_dir, *, keep: int = 3) -> list:
     others = [w for w in warnings if w.code != "evidence-file-missing"]
     first = missing[0]
     rest = CellIssue(first.file, "", "evidence-file-missing",
-                     f"và {len(missing) - keep} tệp kiểm chứng khác chưa có trong thư mục {display(base_dir)} "
-                     "(đường dẫn tệp tính từ thư mục hồ sơ)")
+                     message("evidence-file-missing", "more", count=len(missing) - keep, folder=display(base_dir)))
     return others + missing[:keep] + [rest]
 
 
@@ -636,16 +628,16 @@ def open_form(path, criteria, *, kind: str, sheets, required: tuple[str, ...], c
         problems.add("", "form-not-a-form", not_this_kind)
         problems.raise_if_any()
     if meta.get("version") != str(FORM_VERSION):
-        problems.add("", "form-not-a-form", f"phiếu phiên bản '{meta.get('version')}', chương trình đọc phiên bản {FORM_VERSION}")
+        problems.add("", "form-not-a-form", message("form-not-a-form", "version", version=meta.get('version'), expected=FORM_VERSION))
         problems.raise_if_any()
     form_id, year = meta.get("criteria_id"), meta.get("year")
     if form_id != criteria.id or year != str(criteria.year):
         problems.add(criteria_cell, "form-criteria-mismatch",
-                     f"phiếu được tạo cho bộ tiêu chí '{form_id}' năm {year}, đang đọc theo bộ tiêu chí "
-                     f"'{criteria.id}' năm {criteria.year}")
+                     message("form-criteria-mismatch", found=form_id, found_year=year, criteria=criteria.id,
+                             year=criteria.year))
         problems.raise_if_any()
     for name in required:
         if name not in sheets:
-            problems.add(f"{name}!A1", "form-not-a-form", f"thiếu trang \"{name}\" của phiếu")
+            problems.add(f"{name}!A1", "form-not-a-form", message("form-not-a-form", "sheet_missing", sheet=name))
     problems.raise_if_any()
     return shown, problems, sheets, meta

@@ -17,6 +17,7 @@ from ..load import build_submission
 from ..model import SECTION_AREA, SECTION_SURVEY, Inputs, Submission
 from ..report import table
 from . import cells as c
+from ..errors import message
 from .cells import display, summarize_missing_files
 from .inputs import CriteriaSource, read_submission_file
 from .texts import pts
@@ -94,7 +95,7 @@ def _unfilled_warnings(path, source, unfilled) -> list:
     for code in unfilled:
         leaf = source.criteria.leaf(code)
         problems.add(c.cell(SHEET_LEAVES, 1, rows[code]), "leaf-missing",
-                     f"tiêu chí {code} ({leaf.title}) chưa kê khai: chưa tính điểm")
+                     message("leaf-missing", "form", leaf=code, title=leaf.title))
     return problems.issues
 
 

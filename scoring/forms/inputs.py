@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import validate
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, message
 from ..files import DEFAULT_CRITERIA, ParsedFile, display_path, read_json, resolve_paths, submission_files
 from ..load import build_appraisal, build_submission, criteria_from
 from ..facts import evidence_warnings
@@ -101,10 +101,10 @@ def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> Coun
     criteria_set = source.criteria
     issues: list[Issue] = []
     if not submissions_dir.is_dir():
-        raise InputError([Issue(display_path(submissions_dir), "", "file-missing", "không tìm thấy thư mục hồ sơ tự đánh giá")])
+        raise InputError([Issue(display_path(submissions_dir), "", "file-missing", message("file-missing", "submissions"))])
     paths = submission_files(submissions_dir)
     if not paths:
-        raise InputError([Issue(display_path(submissions_dir), "", "no-submissions", "thư mục không có hồ sơ tự đánh giá (*.json)")])
+        raise InputError([Issue(display_path(submissions_dir), "", "no-submissions", message("no-submissions"))])
     parsed_files = [read_json(p) for p in paths]
     built = []
     for parsed in parsed_files:

@@ -29,6 +29,7 @@ from ..model import SECTION_AREA
 from ..numbers import to_number
 from ..writers.xlsx_text import write_text
 from . import cells as c
+from ..errors import message
 from .self_assessment import ImportResult, _header_ok, _new_book, _validation, _write_head, _write_meta_sheet
 
 KIND_EXPLANATION = c.KIND_EXPLANATION
@@ -135,7 +136,7 @@ def read_notice(path, criteria, *, sheets=None) -> ImportResult:
     shown, problems, sheets, meta = c.open_form(
         path, criteria, kind=KIND_EXPLANATION, sheets=sheets, required=(SHEET_NOTICE, SHEET_ANSWER),
         criteria_cell=f"{SHEET_NOTICE}!B6",
-        not_this_kind="không phải phiếu giải trình do chương trình tạo (python cli.py notice)")
+        not_this_kind=message("form-not-a-form", "explanation"))
     commune = meta.get("commune") or ""
     meta_sheet = sheets[c.META_SHEET]
     codes = [c.text_of(meta_sheet.value(row, 4)) for row in range(2, meta_sheet.last_row + 1)]
@@ -149,11 +150,11 @@ def read_notice(path, criteria, *, sheets=None) -> ImportResult:
             if code is None:
                 if any(not c.is_blank(sheet.value(row, col)) for col in range(COL_EXPLANATION, COL_FILE + 1)):
                     problems.add(c.cell(sheet.name, COL_LEAF, row), "form-row-unknown",
-                                 "dòng có nội dung nhưng không có mã tiêu chí (không thêm dòng vào phiếu)")
+                                 message("form-row-unknown", "explanation"))
                 continue
             if code not in codes:
                 problems.add(c.cell(sheet.name, COL_LEAF, row), "unknown-leaf",
-                             f"mã tiêu chí '{code}' không có trên phiếu giải trình này")
+                             message("unknown-leaf", "explanation_form", leaf=code))
                 continue
             found.setdefault(code, []).append(row)
         expected = [(code, FIRST_ROW + index) for index, code in enumerate(codes)]
@@ -174,17 +175,17 @@ def _read_answer(sheet, row: int, code: str, problems) -> dict | None:
     if all(c.is_blank(value) for value in values.values()):
         if is_marked:
             problems.add(c.cell(name, COL_EXPLANATION, row), "form-cell-empty",
-                         f"tiêu chí {code} được đề nghị giải trình nhưng chưa có nội dung giải trình")
+                         message("form-cell-empty", "explanation", leaf=code))
         return None
     if not is_marked:
         first = next(col for col, value in values.items() if not c.is_blank(value))
         problems.add(c.cell(name, first, row), "form-cell-invalid",
-                     f"tiêu chí {code} không được đề nghị giải trình: không ghi vào dòng này")
+                     message("form-cell-invalid", "not_requested", leaf=code))
         return None
     explanation = c.text_of(values[COL_EXPLANATION])
     if explanation is None:
         problems.add(c.cell(name, COL_EXPLANATION, row), "form-cell-empty",
-                     f"tiêu chí {code}: có tài liệu bổ sung nhưng chưa có nội dung giải trình")
+                     message("form-cell-empty", "explanation_for_document", leaf=code))
     answer = {"explanation": explanation or "", "evidence": []}
     document_cells = (COL_NUMBER, COL_DATE, COL_DOC_TITLE, COL_ISSUER, COL_FILE)
     if any(not c.is_blank(values[col]) for col in document_cells):
@@ -192,15 +193,17 @@ def _read_answer(sheet, row: int, code: str, problems) -> dict | None:
         for col, key in ((COL_NUMBER, "number"), (COL_DOC_TITLE, "title"), (COL_ISSUER, "issuer")):
             text = c.text_of(values[col])
             if text is None:
-                problems.add(c.cell(name, col, row), "form-cell-empty", f"tài liệu bổ sung của tiêu chí {code}: thiếu "
-                             + {"number": "số văn bản", "title": "trích yếu", "issuer": "cơ quan ban hành"}[key])
+                problems.add(c.cell(name, col, row), "form-cell-empty",
+                             message("form-cell-empty", "document_number", leaf=code) if key == "number" else
+                             message("form-cell-empty", "document_title", leaf=code) if key == "title" else
+                             message("form-cell-empty", "document_issuer", leaf=code))
             document[key] = text or ""
         try:
             document["date"] = c.date_of(values[COL_DATE]).isoformat() if not c.is_blank(values[COL_DATE]) else None
         except c.CellValueError as error:
             problems.add(c.cell(name, COL_DATE, row), error.code, error.message)
         if document.get("date") is None and c.is_blank(values[COL_DATE]):
-            problems.add(c.cell(name, COL_DATE, row), "form-cell-empty", f"tài liệu bổ sung của tiêu chí {code}: thiếu ngày")
+            problems.add(c.cell(name, COL_DATE, row), "form-cell-empty", message("form-cell-empty", "document_date", leaf=code))
         file = c.text_of(values[COL_FILE])
         if file:
             document["file"] = file

@@ -45,7 +45,7 @@ from pathlib import Path
 import xlsxwriter
 
 from .. import __version__
-from ..errors import Issue, pointer
+from ..errors import Issue, message, pointer
 from ..files import ParsedFile
 from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY, CriteriaSet, Leaf
 from ..text import fold_document_number, match_key, same_text
@@ -286,17 +286,17 @@ def _prefill(criteria: CriteriaSet, draft: dict | None, shown: str) -> _Prefill:
         leaf = criteria.leaf(code)
         if leaf is None or leaf.section == SECTION_SURVEY:
             result.warnings.append(Issue(shown, where, "unknown-leaf",
-                                         f"tiêu chí {code} không có trên phiếu của bộ tiêu chí {criteria.id}: bỏ qua"))
+                                         message("unknown-leaf", "draft", leaf=code, criteria=criteria.id)))
             continue
         kept = {"facts": {}}
         needed = leaf.rule.facts
         for name, value in (raw.get("facts") or {}).items():
             if name not in needed:
                 result.warnings.append(Issue(shown, f"{where}/facts/{name}", "fact-unexpected",
-                                             f"tiêu chí {code} không dùng số liệu '{name}': bỏ qua"))
+                                             message("fact-unexpected", "draft", leaf=code, name=name)))
             elif leaf.rule.fact_options(name) is not None and value not in leaf.rule.fact_options(name):
                 result.warnings.append(Issue(shown, f"{where}/facts/choice", "fact-invalid",
-                                             f"phương án '{value}' không có ở tiêu chí {code}: bỏ qua"))
+                                             message("fact-invalid", "draft", choice=value, leaf=code)))
             else:
                 kept["facts"][name] = value
         for name in ("self_score", "explanation"):
@@ -305,7 +305,7 @@ def _prefill(criteria: CriteriaSet, draft: dict | None, shown: str) -> _Prefill:
         if raw.get("not_applicable"):
             if leaf.not_applicable is None:
                 result.warnings.append(Issue(shown, f"{where}/not_applicable", "na-not-allowed",
-                                             f"tiêu chí {code} không được khai không áp dụng: bỏ qua"))
+                                             message("na-not-allowed", "draft", leaf=code)))
             else:
                 kept["not_applicable"] = True
         result.leaves[code] = kept
@@ -600,7 +600,7 @@ def read_self_assessment_form(path, source: CriteriaSource, *, sheets=None, base
     shown, problems, sheets, meta = c.open_form(
         path, criteria, kind=c.KIND_SELF, sheets=sheets, required=(SHEET_GUIDE, SHEET_LEAVES, SHEET_EVIDENCE),
         criteria_cell=f"{SHEET_GUIDE}!B{GUIDE_ROWS['criteria'][0]}",
-        not_this_kind="không phải phiếu tự đánh giá do chương trình tạo (python cli.py form)")
+        not_this_kind=message("form-not-a-form", "self_assessment"))
     commune_code = meta.get("commune_code", "")
     locations = {"": f"{SHEET_GUIDE}!A1", "/leaves": f"{SHEET_LEAVES}!A{HEADER_ROW}"}
     commune, report = _read_guide(sheets[SHEET_GUIDE], commune_code, problems, locations)
@@ -628,7 +628,7 @@ def _guide_value(sheet: c.SheetData, key: str, problems: c.Problems):
     found = c.text_of(sheet.value(row, 1))
     if found != label:
         problems.add(f"{SHEET_GUIDE}!A{row}", "form-row-moved",
-                     f"ô A{row} phải là \"{label}\" (các dòng của trang này không được thêm, xóa)")
+                     message("form-row-moved", "guide", row=row, label=label))
         return None
     return sheet.value(row, 2)
 
@@ -647,10 +647,10 @@ def _read_guide(sheet: c.SheetData, code: str, problems: c.Problems, locations: 
         value = _limited_text(raw, "name", at(key), problems) if key == "name" else c.text_of(raw)
         if value is None:
             if not problems.has(f"{SHEET_GUIDE}!A{GUIDE_ROWS[key][0]}") and not problems.has(at(key)):
-                problems.add(at(key), "form-cell-empty", f"chưa nhập {GUIDE_ROWS[key][1].lower()}")
+                problems.add(at(key), "form-cell-empty", message("form-cell-empty", "guide", field=GUIDE_ROWS[key][1].lower()))
         elif key == "type" and c.unit_type_of(value) is None:
             problems.add(at(key), "form-cell-invalid",
-                         f"loại hình phải là một trong: {', '.join(c.UNIT_TYPES)}, không phải '{value}'")
+                         message("form-cell-invalid", "unit_type", unit_types=", ".join(c.UNIT_TYPES), value=value))
         else:
             commune[key] = c.unit_type_of(value) if key == "type" else value
     report = {}
@@ -660,7 +660,7 @@ def _read_guide(sheet: c.SheetData, code: str, problems: c.Problems, locations: 
         value = _guide_value(sheet, key, problems)
         if c.is_blank(value):
             if key in REPORT_REQUIRED and not problems.has(f"{SHEET_GUIDE}!A{GUIDE_ROWS[key][0]}"):
-                problems.add(at(key), "form-cell-empty", f"chưa nhập {GUIDE_ROWS[key][1].lower()} (bắt buộc)")
+                problems.add(at(key), "form-cell-empty", message("form-cell-empty", "guide_required", field=GUIDE_ROWS[key][1].lower()))
             continue
         if name == "date":
             try:
@@ -690,7 +690,7 @@ def _header_ok(sheet: c.SheetData, row: int, headers: dict, problems: c.Problems
     for column, header in headers.items():
         if c.text_of(sheet.value(row, column)) != header:
             problems.add(c.cell(sheet.name, column, row), "form-column-moved",
-                         f"tiêu đề cột phải là \"{header}\" (các cột của phiếu không được thêm, xóa, đổi chỗ)")
+                         message("form-column-moved", header=header))
             ok = False
     return ok
 
@@ -710,15 +710,15 @@ def _read_leaves(sheet: c.SheetData, criteria: CriteriaSet, source: CriteriaSour
         if code is None:
             if any(not c.is_blank(sheet.value(row, column)) for column in INPUT_COLUMNS):
                 problems.add(c.cell(sheet.name, COL_CODE, row), "form-row-unknown",
-                             "dòng có số liệu nhưng không có mã tiêu chí (không thêm dòng vào phiếu)")
+                             message("form-row-unknown"))
             continue
         leaf = criteria.leaf(code)
         if leaf is None:
-            problems.add(c.cell(sheet.name, COL_CODE, row), "unknown-leaf", f"mã tiêu chí '{code}' không có trong bộ tiêu chí {criteria.id}")
+            problems.add(c.cell(sheet.name, COL_CODE, row), "unknown-leaf", message("unknown-leaf", "form", leaf=code, criteria=criteria.id))
             continue
         if leaf.section == SECTION_SURVEY:
             problems.add(c.cell(sheet.name, COL_CODE, row), "survey-leaf-in-submission",
-                         f"tiêu chí {code} được chấm từ điều tra xã hội học, xã không tự chấm")
+                         message("survey-leaf-in-submission", leaf=code))
             continue
         found.setdefault(code, []).append(row)
     expected = [(row.leaf.code, FIRST_ROW + offset) for offset, row in enumerate(layout(source)) if row.is_leaf]
@@ -748,7 +748,7 @@ def _empty_optional_rows(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict
         if set(leaves[code]) == {"evidence"}:
             for fact in leaf.rule.facts:
                 problems.add(c.cell(sheet.name, FACT_COLUMNS.get(fact, COL_CODE), row), "fact-missing",
-                             f"tiêu chí {code} có tài liệu kiểm chứng nhưng chưa có số liệu ở cột {FACT_NAMES[fact]}")
+                             message("fact-missing", "evidence_only", leaf=code, column=FACT_NAMES[fact]))
 
 
 def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problems, locations: dict,
@@ -789,13 +789,15 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
     value = sheet.value(row, COL_SELF)
     if c.is_blank(value) and leaf.section == SECTION_AREA and not claimed_na:
         # never counted as 0 silently: a judgement leaf would stand at its self-score until appraised
-        problems.add(c.cell(name, COL_SELF, row), "form-cell-empty", f"tiêu chí {leaf.code}: chưa nhập điểm tự chấm")
+        problems.add(c.cell(name, COL_SELF, row), "form-cell-empty", message("form-cell-empty", "self_score", leaf=leaf.code))
     if not c.is_blank(value):
         try:
             points = c.points_of(value)
             if abs(points) > SCORE_LIMIT:
                 raise c.CellValueError("self-score-above-max" if points > 0 else "self-score-below-min",
-                                       f"điểm tự chấm {value} ngoài khoảng 0 đến {pts(leaf.max)} của tiêu chí {leaf.code}")
+                                       message("self-score-above-max", "form", score=value, max=pts(leaf.max), leaf=leaf.code)
+                                       if points > 0 else
+                                       message("self-score-below-min", "form", score=value, max=pts(leaf.max), leaf=leaf.code))
             result["self_score"] = points
         except c.CellValueError as error:
             problems.add(c.cell(name, COL_SELF, row), error.code, f"tiêu chí {leaf.code}, điểm tự chấm: {error.message}")
@@ -810,7 +812,7 @@ def _read_leaf_row(sheet: c.SheetData, leaf: Leaf, row: int, problems: c.Problem
         return None  # a bonus or penalty item with nothing to report
     if not claimed_na:
         for fact, where in empty_needed:
-            problems.add(where, "fact-missing", f"tiêu chí {leaf.code} cần số liệu ở cột {FACT_NAMES[fact]}")
+            problems.add(where, "fact-missing", message("fact-missing", "column", leaf=leaf.code, column=FACT_NAMES[fact]))
     return result
 
 
@@ -851,15 +853,15 @@ def _fact_value(leaf: Leaf, fact: str, value):
             if same_text(text, option.label) or text == option.value:
                 return option.value
         labels = "; ".join(o.label for o in leaf.rule.choices) or "(tiêu chí không chấm theo phương án)"
-        raise c.CellValueError("fact-invalid", f"phương án '{text}' không có; chọn một trong: {labels}")
+        raise c.CellValueError("fact-invalid", message("fact-invalid", "form", choice=text, options=labels))
     if fact == "value":
         number = c.points_of(value)
         if abs(number) > COUNT_LIMIT:
-            raise c.CellValueError("form-cell-type", f"số quá lớn (tối đa {COUNT_LIMIT})")
+            raise c.CellValueError("form-cell-type", message("form-cell-type", "too_large", limit=COUNT_LIMIT))
         return number
     number = c.count_of(value)
     if number > COUNT_LIMIT:
-        raise c.CellValueError("form-cell-type", f"số quá lớn (tối đa {COUNT_LIMIT})")
+        raise c.CellValueError("form-cell-type", message("form-cell-type", "too_large", limit=COUNT_LIMIT))
     return number
 
 
@@ -878,16 +880,16 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
         code = c.text_of(values["leaf"])
         at = {key: c.cell(name, column, row) for key, column in DOC_COLUMNS.items()}
         if code is None:
-            problems.add(at["leaf"], "form-cell-empty", "chưa ghi mã tiêu chí của văn bản")
+            problems.add(at["leaf"], "form-cell-empty", message("form-cell-empty", "document_leaf"))
             continue
         leaf = criteria.leaf(code)
         if leaf is None or leaf.section == SECTION_SURVEY:
-            problems.add(at["leaf"], "unknown-leaf", f"mã tiêu chí '{code}' không có trên phiếu tự đánh giá")
+            problems.add(at["leaf"], "unknown-leaf", message("unknown-leaf", "document", leaf=code))
             continue
         document = {}
         for key, label in DOC_REQUIRED.items():
             if c.is_blank(values[key]):
-                problems.add(at[key], "form-cell-empty", f"chưa ghi {label} của văn bản")
+                problems.add(at[key], "form-cell-empty", message("form-cell-empty", "document", field=label))
         if not c.is_blank(values["date"]):
             try:
                 document["date"] = c.date_of(values["date"]).isoformat()
@@ -916,8 +918,9 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
         same = (code, match_key(fold_document_number(document["number"])), document["date"])  # look-alikes too
         if same in listed:
             problems.add(at["leaf"], "form-row-duplicate",
-                         f"văn bản {document['number']} ngày {document['date'][8:]}/{document['date'][5:7]}/{document['date'][:4]} "
-                         f"của tiêu chí {code} đã có ở dòng {listed[same]}; mỗi văn bản chỉ ghi một dòng")
+                         message("form-row-duplicate", "document", number=document['number'],
+                                 date=f"{document['date'][8:]}/{document['date'][5:7]}/{document['date'][:4]}",
+                                 leaf=code, first=listed[same]))
             continue
         listed[same] = row
         index = len(target.setdefault("evidence", []))

@@ -19,7 +19,7 @@ import io
 import re
 from pathlib import Path
 
-from ..errors import not_utf8_message, pointer
+from ..errors import message, not_utf8_message, pointer
 from ..text import encoding_hint
 from ..files import ParsedFile
 from ..model import SECTION_SURVEY
@@ -73,11 +73,11 @@ def read_csv_rows(path: Path, shown: str) -> list[list]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise c.FormError([c.CellIssue(shown, "", "file-missing", "không tìm thấy tệp")])
+        raise c.FormError([c.CellIssue(shown, "", "file-missing", message("file-missing"))])
     except OSError as error:
-        raise c.FormError([c.CellIssue(shown, "", "file-unreadable", f"không đọc được tệp: {error.strerror}")])
+        raise c.FormError([c.CellIssue(shown, "", "file-unreadable", message("file-unreadable", reason=error.strerror))])
     if not raw.strip():
-        raise c.FormError([c.CellIssue(shown, "", "file-empty", "tệp rỗng")])
+        raise c.FormError([c.CellIssue(shown, "", "file-empty", message("file-empty"))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -105,9 +105,9 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> list[list]:
             rows.append([None] + [nfc(value) if value.strip() else None for value in record])  # text enters in NFC
     except csv.Error as error:
         line = reader.line_num
-        why = (f"có ô dài quá {CSV_FIELD_LIMIT:,} ký tự".replace(",", ".") if "field larger" in str(error)
-               else f"sai cú pháp CSV ({error})")
-        raise c.FormError([c.CellIssue(shown, f"R{line}", "csv-invalid", f"dòng {line} {why}")]) from None
+        why = (message("csv-invalid", "field_too_long", line=line, limit=f"{CSV_FIELD_LIMIT:,}".replace(",", "."))
+               if "field larger" in str(error) else message("csv-invalid", line=line, error=error))
+        raise c.FormError([c.CellIssue(shown, f"R{line}", "csv-invalid", why)]) from None
     finally:
         csv.field_size_limit(previous)
     return rows
@@ -155,13 +155,13 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
         table = next((s for s in candidates if _find_header(_Grid(s.rows, s.name))), None)
         if table is None:
             problems.add("", "survey-header-invalid",
-                         "không tìm thấy dòng tiêu đề có cột Mã xã, Câu hỏi và các phương án A, B, C…")
+                         message("survey-header-invalid"))
             problems.raise_if_any()
         grid = _Grid(table.rows, table.name)
     header = _find_header(grid)
     if header is None:
         problems.add(grid.where(1, 1), "survey-header-invalid",
-                     "không tìm thấy dòng tiêu đề có cột Mã xã, Câu hỏi và các phương án A, B, C… (trong 10 dòng đầu)")
+                     message("survey-header-invalid", "first_rows"))
         problems.raise_if_any()
     header_row, commune_col, question_col, option_cols = header
     survey_leaves = [leaf for leaf in criteria.leaves if leaf.section == SECTION_SURVEY]
@@ -175,18 +175,18 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
         commune = _commune_code(grid.value(row, commune_col))
         if commune is None:
             problems.add(grid.where(row, commune_col), "form-cell-type",
-                         f"mã xã phải gồm 5 chữ số, không phải '{c.text_of(grid.value(row, commune_col)) or ''}'")
+                         message("form-cell-type", "commune", value=c.text_of(grid.value(row, commune_col)) or ''))
             continue
         code = c.text_of(grid.value(row, question_col))
         leaf = criteria.leaf(code) if code else None
         if leaf is None or leaf.section != SECTION_SURVEY:
             problems.add(grid.where(row, question_col), "survey-not-survey-leaf",
-                         f"'{code or ''}' không phải câu hỏi điều tra xã hội học của bộ tiêu chí {criteria.id}")
+                         message("survey-not-survey-leaf", "table", leaf=code or '', criteria=criteria.id))
             continue
         first_row.setdefault(commune, row)
         if (commune, code) in seen:
             problems.add(grid.where(row, question_col), "form-row-duplicate",
-                         f"xã {commune}, câu {code} đã có ở dòng {seen[(commune, code)]}")
+                         message("form-row-duplicate", "survey", commune=commune, leaf=code, first=seen[(commune, code)]))
             continue
         seen[(commune, code)] = row
         allowed = {option.code for option in leaf.rule.answers}
@@ -200,12 +200,12 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
                 problems.add(where, error.code, error.message)
                 continue
             if count > TALLY_LIMIT:
-                problems.add(where, "survey-tally-invalid", f"số phiếu quá lớn (tối đa {TALLY_LIMIT})")
+                problems.add(where, "survey-tally-invalid", message("survey-tally-invalid", "too_large", limit=TALLY_LIMIT))
                 continue
             if option not in allowed:
                 if count:
                     problems.add(where, "survey-unknown-option",
-                                 f"câu {code} không có phương án '{option}' (có: {', '.join(sorted(allowed))})")
+                                 message("survey-unknown-option", leaf=code, option=option, options=", ".join(sorted(allowed))))
                 continue
             counts[option] = count
             locations[pointer("tallies", commune, code, option)] = where
@@ -213,14 +213,14 @@ def read_survey_table(path, source: CriteriaSource, *, sheets=None) -> ImportRes
         locations[pointer("tallies", commune)] = grid.where(first_row[commune], commune_col)
         tallies.setdefault(commune, {})[code] = counts
         if counts and not sum(counts.values()) and not any(problems.has(grid.where(row, col)) for col in option_cols.values()):
-            problems.add(grid.where(row, question_col), "survey-empty", f"câu {code} của xã {commune} không có phiếu trả lời nào")
+            problems.add(grid.where(row, question_col), "survey-empty", message("survey-empty", "table", leaf=code, commune=commune))
     for commune, questions in tallies.items():
         for leaf in survey_leaves:
             if leaf.code not in questions and (commune, leaf.code) not in seen:
                 problems.add(grid.where(first_row[commune], commune_col), "survey-missing",
-                             f"thiếu số phiếu của xã {commune} cho câu {leaf.code}", always=True)
+                             message("survey-missing", "table", commune=commune, leaf=leaf.code), always=True)
     if not tallies and not problems:
-        problems.add(grid.where(header_row, commune_col), "survey-missing", "bảng không có dòng số phiếu nào")
+        problems.add(grid.where(header_row, commune_col), "survey-missing", message("survey-missing", "no_rows"))
     document = {"criteria_id": criteria.id, "year": criteria.year, "conducted_by": default_conducted_by(criteria),
                 "tallies": tallies}
     if not problems:

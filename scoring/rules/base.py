@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..numbers import format_points, to_hundredths
+from ..errors import message
 
 # add(pointer, code, message): how a parameter check reports an issue (scoring.validate)
 Report = Callable[[str, str, str], None]
@@ -71,7 +72,8 @@ class Checks:
     def not_above(self, value, at: str, what: str) -> None:
         """A parameter in points may not exceed the leaf's maximum."""
         if to_hundredths(value) > self.max:
-            self.add(at, "points-above-max", f"{what} ({pts(to_hundredths(value))}) vượt điểm tối đa {pts(self.max)} của tiêu chí {self.code}")
+            self.add(at, "points-above-max", message("points-above-max", what=what, points=pts(to_hundredths(value)),
+                                                     max=pts(self.max), leaf=self.code))
 
 
 def check_floor(checks: Checks, outcomes) -> None:
@@ -81,8 +83,8 @@ def check_floor(checks: Checks, outcomes) -> None:
     for at, value in outcomes:
         if to_hundredths(value) < floor:
             checks.add(at, "points-below-floor",
-                       f"điểm {pts(to_hundredths(value))} thấp hơn mức sàn {pts(floor)} của tiêu chí {checks.code}"
-                       + ("" if "floor" in checks.raw else " (điểm âm cần khai \"floor\")"))
+                       message("points-below-floor", None if "floor" in checks.raw else "undeclared",
+                               points=pts(to_hundredths(value)), floor=pts(floor), leaf=checks.code))
 
 
 def signed_pts(hundredths_value: int) -> str:

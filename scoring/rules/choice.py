@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
+from ..errors import message
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ class Choice(FloorLowest, RuleKind):
         for index, option in enumerate(rule["options"]):
             checks.not_above(option["points"], f"{at}/options/{index}/points", "điểm của phương án")
             if values.index(option["value"]) != index:
-                checks.add(f"{at}/options/{index}/value", "duplicate-code", f"phương án '{option['value']}' lặp lại")
+                checks.add(f"{at}/options/{index}/value", "duplicate-code", message("duplicate-code", "option", option=option['value']))
         check_floor(checks, [(f"{at}/options/{index}/points", o["points"]) for index, o in enumerate(rule["options"])])
         if max(hundredths(o["points"]) for o in rule["options"]) != checks.max:
-            checks.add(at + "/options", "max-unreachable", f"không phương án nào cho đủ {pts(checks.max)} điểm tối đa")
+            checks.add(at + "/options", "max-unreachable", message("max-unreachable", max=pts(checks.max)))
 
     @property
     def choices(self):

@@ -14,6 +14,7 @@ import numpy as np
 from ..text import reading_note
 from ..vietnamese import format_date
 from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
+from ..errors import message
 
 
 def describe_document(document) -> str:
@@ -53,13 +54,13 @@ class Deadline(FloorLowest, RuleKind):
     def check(cls, checks: Checks) -> None:
         rule, at = checks.raw, checks.at
         if hundredths(rule["on_time"]) != checks.max:
-            checks.add(at + "/on_time", "max-unreachable", "điểm đúng hạn phải bằng điểm tối đa của tiêu chí")
+            checks.add(at + "/on_time", "max-unreachable", message("max-unreachable", "on_time"))
         for key in ("late", "missing"):
             if key in rule:
                 checks.not_above(rule[key], f"{at}/{key}", "điểm")
         check_floor(checks, [(f"{at}/{key}", rule[key]) for key in ("late", "missing") if key in rule])
         if rule.get("late_until") and rule["late_until"] < rule["deadline"]:
-            checks.add(at + "/late_until", "deadline-order", "hạn chậm nhất (late_until) sớm hơn thời hạn (deadline)")
+            checks.add(at + "/late_until", "deadline-order", message("deadline-order"))
 
     def score_all(self, leaf, facts, column, tallies=None):
         days = facts.first_day[:, column]

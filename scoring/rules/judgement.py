@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .base import Checks, RuleKind, hundredths, nothing, pts
+from ..errors import message
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Judgement(RuleKind):
     def check(cls, checks: Checks) -> None:
         step = hundredths(checks.raw["step"])
         if checks.max % step:
-            checks.add(checks.at + "/step", "step-invalid", f"bước {pts(step)} không chia hết điểm tối đa {pts(checks.max)}")
+            checks.add(checks.at + "/step", "step-invalid", message("step-invalid", step=pts(step), max=pts(checks.max)))
 
     @property
     def step(self) -> int:

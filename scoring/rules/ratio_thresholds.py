@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 
 from .base import Checks, RuleKind, exact, hundredths, lower_first
+from ..errors import message
 from .thresholds import (
     Threshold, bound_of, check_order, ladder_text, missed_text, number_text, passed_text, round_text_value, unambiguous,
 )
@@ -44,7 +45,7 @@ class RatioThresholds(RuleKind):
     def check(cls, checks: Checks) -> None:
         bounds = check_order(checks, increasing=False)
         if any(a > 100 or a < 0 for a in bounds):
-            checks.add(checks.at + "/thresholds", "thresholds-order", "ngưỡng tỷ lệ phải trong khoảng 0-100%")
+            checks.add(checks.at + "/thresholds", "thresholds-order", message("thresholds-order", "percent"))
 
     def fact_label(self, name):
         return {"numerator": self.numerator, "denominator": self.denominator}.get(name)

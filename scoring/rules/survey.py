@@ -12,6 +12,7 @@ import numpy as np
 
 from ..numbers import round_half_up
 from .base import Checks, RuleKind, nothing
+from ..errors import message
 
 PERCENT = 100 * 100  # shares in hundredths of a percent
 
@@ -45,9 +46,9 @@ class SurveyQuestion(RuleKind):
         codes = [o["code"] for o in rule["options"]]
         for index, option_code in enumerate(codes):
             if codes.index(option_code) != index:
-                checks.add(f"{at}/options/{index}/code", "duplicate-code", f"phương án '{option_code}' lặp lại")
+                checks.add(f"{at}/options/{index}/code", "duplicate-code", message("duplicate-code", "option", option=option_code))
         if max(Decimal(o["share"]) for o in rule["options"]) != 100:
-            checks.add(at + "/options", "max-unreachable", "phải có một phương án được 100% số điểm")
+            checks.add(at + "/options", "max-unreachable", message("max-unreachable", "survey"))
 
     @property
     def answers(self):

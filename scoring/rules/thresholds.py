@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .base import Checks, capital, hundredths, pts
+from ..errors import message
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,12 @@ def check_order(checks: Checks, increasing: bool) -> list[Decimal]:
     ordered = all((b > a) if increasing else (b < a) for (a, _), (b, _) in zip(bounds, bounds[1:]))
     if not ordered:
         checks.add(at + "/thresholds", "thresholds-order",
-                   "các ngưỡng phải tăng dần" if increasing else "các ngưỡng phải giảm dần (ngưỡng cao nhất trước)")
+                   message("thresholds-order", "increasing" if increasing else None))
     for index, threshold in enumerate(rule["thresholds"]):
         key = bound_key(threshold)
         if (key == "above" and increasing) or (key == "below" and not increasing):
             checks.add(f"{at}/thresholds/{index}/{key}", "threshold-bound-direction",
-                       "ngưỡng 'below' (dưới) chỉ dùng với direction at_most; ở đây dùng 'above' (trên) hoặc 'at' (từ)"
-                       if key == "below" else
-                       "ngưỡng 'above' (trên) không dùng với direction at_most; ở đây dùng 'below' (dưới) hoặc 'at' (không quá)")
+                       message("threshold-bound-direction", "below" if key == "below" else None))
         checks.not_above(threshold["points"], f"{at}/thresholds/{index}/points", "điểm của ngưỡng")
     checks.not_above(rule["otherwise"], at + "/otherwise", "điểm khi không đạt ngưỡng nào")
     return [bound for bound, _ in bounds]

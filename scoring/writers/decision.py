@@ -173,8 +173,7 @@ class ProvisionalResults(DecisionError):
     def __init__(self, file, reasons):
         self.file, self.code, self.pointer = str(file), "results-provisional", "/provisional"
         why = "; ".join(reason.get("message", "") for reason in reasons)
-        self.message = (f"kết quả là TẠM TÍNH ({why}); không lập dự thảo quyết định phê duyệt "
-                        f"từ kết quả tạm tính, trừ khi yêu cầu rõ bằng --provisional")
+        self.message = message("results-provisional", why=why)
         super().__init__(f"{self.file}:/provisional: {self.message} [{self.code}]")
 
 
@@ -210,7 +209,7 @@ def _check_text(value, file, pointer, what):
         raise DetailsError.coded(file, pointer, "details-empty", what=what)
     legacy = legacy_message(value) if not value.isascii() else None  # TCVN3/VNI typed into an option
     if legacy:
-        raise DetailsError(file, pointer, f"{what}: {legacy}", "text-legacy-encoding")
+        raise DetailsError(file, pointer, message("text-legacy-encoding", "details", what=what, reason=legacy), "text-legacy-encoding")
     if len(value) > 2000:
         raise DetailsError.coded(file, pointer, "details-too-long", what=what)
     return value
@@ -293,7 +292,7 @@ def load_details(path) -> DecisionDetails:
         raise DetailsError.coded(path, "", "details-bad-json", line=exc.lineno, column=exc.colno,
                                  reason=exc.msg) from None
     except RecursionError:
-        raise DetailsError(path, "", "JSON lồng nhau quá sâu (quá nhiều cấp [ hoặc {)", "details-bad-json") from None
+        raise DetailsError(path, "", message("details-bad-json", "too_deep"), "details-bad-json") from None
     if not isinstance(data, dict):
         raise DetailsError.coded(path, "", "details-bad-type", what="tệp", expected="một đối tượng JSON {…}")
     problems: list[DetailsError] = []
@@ -748,7 +747,7 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
         raise TemplateError(template_path, message("template-missing"), "template-missing")
     bomb = zip_bomb_message(template_path)
     if bomb is not None:
-        raise TemplateError(template_path, f"không đọc mẫu: {bomb}; một mẫu quyết định không lớn như vậy", "template-not-docx")
+        raise TemplateError(template_path, message("template-not-docx", "zip_bomb", why=bomb), "template-not-docx")
     annex = None  # the bundled template: the annex rows are written as XML text (decision_annex.py)
     try:
         document = DocxTemplate(template_path)
@@ -762,18 +761,16 @@ def render_decision(results: dict, details: DecisionDetails = DecisionDetails(),
         else:
             document.render(context, jinja_env=_jinja_env(), autoescape=True)
     except JinjaTemplateError as exc:
-        where = ""
         lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
-        if lines:
-            where = " gần: " + cut(" | ".join(lines), 200)
-        raise TemplateError(template_path, f"lỗi mã mẫu trong quyết định: {cut(str(exc.message or exc), 200)}{where}",
-                            "template-code") from exc
+        error = cut(str(exc.message or exc), 200)
+        raise TemplateError(template_path, message("template-code", "near", error=error, near=cut(" | ".join(lines), 200))
+                            if lines else message("template-code", error=error), "template-code") from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, EOFError) as exc:
         if template is None:  # the bundled template is known good: a fault of the program
             raise
         # ValueError: a package of another kind (a workbook renamed .docx); SyntaxError: lxml's
         # XMLSyntaxError, a part of the package that is not well-formed XML
-        raise TemplateError(template_path, f"không phải tệp Word .docx hợp lệ ({cut(one_line(str(exc)), 200)})",
+        raise TemplateError(template_path, message("template-not-docx", error=cut(one_line(str(exc)), 200)),
                             "template-not-docx") from exc
 
     if results.get("provisional"):

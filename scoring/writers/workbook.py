@@ -104,17 +104,22 @@ def excel_limit_issues(criteria, criteria_file: str, communes: int) -> list:
     anything is written: more areas than "Theo lĩnh vực" has columns, more communes than
     the ranking has rows. (The per-leaf "Chi tiết" sheet is left out when communes × leaves
     would pass the last row; sheet names are cut to 31 characters by _sheet_name.)"""
-    from scoring.errors import Issue
+    from scoring.errors import Issue, message
 
     found = []
     if len(criteria.areas) > MAX_AREAS:
         found.append(Issue(criteria_file, "/areas", "excel-limit",
-                           f"bộ tiêu chí có {len(criteria.areas):,} lĩnh vực; bảng tính kết quả chỉ chứa được "
-                           f"{MAX_AREAS:,} (mỗi lĩnh vực 2 cột, Excel tối đa {EXCEL_MAX_COLUMNS:,} cột)".replace(",", ".")))
+                           message("excel-limit", areas=_thousands(len(criteria.areas)), max_areas=_thousands(MAX_AREAS),
+                                   max_columns=_thousands(EXCEL_MAX_COLUMNS))))
     if communes > MAX_COMMUNES:
         found.append(Issue(criteria_file, "", "excel-limit",
-                           f"{communes:,} đơn vị vượt số dòng của một trang Excel ({EXCEL_MAX_ROWS:,})".replace(",", ".")))
+                           message("excel-limit", "rows", communes=_thousands(communes), max_rows=_thousands(EXCEL_MAX_ROWS))))
     return found
+
+
+def _thousands(count: int) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator), as messages show counts."""
+    return f"{count:,}".replace(",", ".")
 
 
 PER_COMMUNE_SHEETS_MAX = 30
