@@ -256,6 +256,36 @@ SEVERITY = {
 # tests/test_error_templates.py checks that every code has one and that every call fills
 # exactly its placeholders. The values are quoted input, cut to QUOTE_LIMIT when shown.
 TEMPLATES = {
+    # issue 13 (all_of, periodic_reports, extends), 15 (previous-not-results), 16, 19: merged in the train
+    "criteria-framework-missing": "không tìm thấy bộ khung '{framework}' mà bộ tiêu chí này xây dựng trên đó",
+    "criteria-extends-cycle": "bộ tiêu chí xây dựng trên chính nó qua chuỗi bộ khung: {chain}",
+    "criteria-change-unknown": "{what} '{code}' không có trong bộ khung (không có tiêu chí, lĩnh vực nào mang mã này)",
+    "form-row-missing.condition": "thiếu dòng điều kiện {key} ({label}) dưới tiêu chí {leaf}",
+    "fact-missing.condition_cell": "tiêu chí {leaf}: chưa ghi \"có\" hoặc \"không\" cho điều kiện \"{label}\"",
+    "fact-missing.condition": "tiêu chí {leaf} cần khai điều kiện '{key}' ({label}): true hoặc false",
+    "fact-unexpected.condition": "tiêu chí {leaf} không có điều kiện '{key}'; các điều kiện: {conditions}",
+    "evidence-period-unknown": "kỳ báo cáo '{period}' không có ở tiêu chí {leaf}; ghi một trong: {periods}",
+    "evidence-period-unknown.none": "kỳ báo cáo '{period}' không có ở tiêu chí {leaf}; tiêu chí này không chấm theo kỳ báo cáo, để trống ô này",
+    "evidence-period-unknown.document": "tài liệu {number} ghi kỳ báo cáo '{period}' nhưng tiêu chí {leaf} chỉ có các kỳ: {periods}",
+    "evidence-period-unknown.document_none": "tài liệu {number} ghi kỳ báo cáo '{period}' nhưng tiêu chí {leaf} không chấm theo kỳ báo cáo",
+    "evidence-period-missing": ("tài liệu {number} không ghi kỳ báo cáo (period) nên không được tính cho kỳ nào; "
+                                "tiêu chí {leaf} có các kỳ: {periods}"),
+    "text-legacy-encoding.option": "{what}: {reason}",
+    "text-legacy-encoding.file_name": ("tệp kiểm chứng '{path}' có trong thư mục nhưng tên trên đĩa '{on_disk}' được gõ bằng "
+                                       "bảng mã cũ {encoding} (có lẽ là '{reads}'); hãy đổi tên tệp (hoặc thư mục) sang Unicode, "
+                                       "ví dụ bằng Unikey Toolkit (bảng mã nguồn {source}, bảng mã đích Unicode)"),
+    "previous-not-results": ("tệp {extension} không phải kết quả chấm điểm: --previous cần tệp "
+                             "results.json do lệnh score ghi năm trước"),
+    "previous-not-results.format": "tệp có định dạng '{found}', không phải kết quả chấm điểm ({expected}) mà --previous cần",
+    "previous-not-results.no_format": ("tệp không phải kết quả chấm điểm (không có \"format\": \"{expected}\"): --previous cần tệp "
+                                       "results.json do lệnh score ghi năm trước, không phải hồ sơ, số phiếu, thẩm định hay danh sách đơn vị"),
+    "duplicate-code.named": "{what} '{id}' lặp lại trong tiêu chí {leaf}",
+    "max-unreachable.periods": "điểm khi mọi báo cáo đúng hạn phải bằng điểm tối đa của tiêu chí",
+    "period-late-above-missing": ("mỗi báo cáo chậm trừ {per_late} điểm, nhiều hơn báo cáo không gửi "
+                                  "({per_missing} điểm): xã không gửi sẽ có lợi hơn gửi chậm"),
+    "report-field-empty": "{what} {said}: báo cáo gửi kèm hồ sơ phải ghi số, ngày và người ký",
+    "excel-limit.cell": ("trang '{sheet}' cần ghi đến {what}: không ghi tệp thay vì để mất ô; hãy tách dữ liệu "
+                         "(từng nhóm đơn vị hoặc từng nhóm lĩnh vực)"),
     # reading files (scoring/files.py, input_files.py, load.py)
     "file-missing": "không tìm thấy tệp",
     "file-unreadable": "không đọc được tệp: {reason}",

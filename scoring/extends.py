@@ -41,7 +41,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace as dc_replace
 
-from .errors import Issue, pointer
+from .errors import Issue, message, pointer
 from .files import ParsedFile
 
 TOP_LEVEL = ("year", "title", "issuer", "legal_source", "total_points", "survey_required", "index_cap",
@@ -104,11 +104,11 @@ def resolve(parsed: ParsedFile, read: Callable[[str, str], ParsedFile | None], c
     framework_file = read(data["extends"], file)
     if framework_file is None:
         return Resolved(None, issues=[Issue(file, "/extends", "criteria-framework-missing",
-                                            f"không tìm thấy bộ khung '{data['extends']}' mà bộ tiêu chí này xây dựng trên đó")])
+                                            message("criteria-framework-missing", framework=data['extends']))])
     if any(_same_file(framework_file.path, seen) for seen in chain + (file,)):
         names = " → ".join(chain + (file, framework_file.path))
         return Resolved(None, issues=[Issue(file, "/extends", "criteria-extends-cycle",
-                                            f"bộ tiêu chí xây dựng trên chính nó qua chuỗi bộ khung: {names}")])
+                                            message("criteria-extends-cycle", chain=names))])
     if framework_file.data is None:
         return Resolved(None, issues=list(framework_file.issues))
     frameworks = [(framework_file.path, framework_file.sha256, framework_file.data)]
@@ -183,7 +183,7 @@ def _containers(document: dict) -> dict:
 
 def _unknown(result: Resolved, file: str, where: str, code: str, what: str) -> None:
     result.issues.append(Issue(file, where, "criteria-change-unknown",
-                               f"{what} '{code}' không có trong bộ khung (không có tiêu chí, lĩnh vực nào mang mã này)"))
+                               message("criteria-change-unknown", what=what, code=code)))
 
 
 def _apply(data: dict, file: str, base: dict, result: Resolved) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, message
 from .text import legacy_message, nfc
 
 COMMAND_LINE = "dòng lệnh"  # the "file" of a problem in an option (as decision's options say)
@@ -58,5 +58,6 @@ def option_text(value: str | None, option: str, what: str) -> str | None:
         return None
     legacy = legacy_message(text)
     if legacy:
-        raise InputError([Issue(COMMAND_LINE, option, "text-legacy-encoding", f"{what}: {legacy}")])
+        raise InputError([Issue(COMMAND_LINE, option, "text-legacy-encoding",
+                                message("text-legacy-encoding", "option", what=what, reason=legacy))])
     return text

@@ -140,8 +140,7 @@ def _not_results(parsed) -> Issue | None:
         return None  # missing, unreadable, not a regular file: that is the problem to report
     if path.lower().endswith(_NOT_JSON):
         return Issue(path, "", "previous-not-results",
-                     f"tệp {path.rsplit('.', 1)[-1].lower()} không phải kết quả chấm điểm: --previous cần tệp "
-                     "results.json do lệnh score ghi năm trước")
+                     message("previous-not-results", extension=path.rsplit('.', 1)[-1].lower()))
     if parsed.issues or not isinstance(parsed.data, dict):
         return None  # unreadable or broken JSON: its own error says where
     found = parsed.data.get("format")
@@ -149,10 +148,9 @@ def _not_results(parsed) -> Issue | None:
         return None
     if isinstance(found, str):
         return Issue(path, "/format", "previous-not-results",
-                     f"tệp có định dạng '{found}', không phải kết quả chấm điểm ({FORMAT}) mà --previous cần")
+                     message("previous-not-results", "format", found=found, expected=FORMAT))
     return Issue(path, "", "previous-not-results",
-                 f"tệp không phải kết quả chấm điểm (không có \"format\": \"{FORMAT}\"): --previous cần tệp "
-                 "results.json do lệnh score ghi năm trước, không phải hồ sơ, số phiếu, thẩm định hay danh sách đơn vị")
+                 message("previous-not-results", "no_format", expected=FORMAT))
 
 
 def population_issues(registry, criteria) -> list[Issue]:

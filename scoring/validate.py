@@ -327,9 +327,8 @@ def _evidence_path_issue(file, where, reference: str, base_dir: Path):
             if legacy_named is not None:
                 part, on_disk, encoding = legacy_named
                 return Issue(file, where, "text-legacy-encoding",
-                             f"tệp kiểm chứng '{reference}' có trong thư mục nhưng tên trên đĩa '{on_disk}' được gõ bằng "
-                             f"bảng mã cũ {encoding} (có lẽ là '{part}'); hãy đổi tên tệp (hoặc thư mục) sang Unicode, "
-                             f"ví dụ bằng Unikey Toolkit (bảng mã nguồn {encoding.split()[0]}, bảng mã đích Unicode)")
+                             message("text-legacy-encoding", "file_name", path=reference, on_disk=on_disk, encoding=encoding,
+                                     reads=part, source=encoding.split()[0]))
             if found is not None:
                 target = found.resolve()
                 if target != base and base not in target.parents:
@@ -488,7 +487,7 @@ def report_field_issues(file: str, report) -> list[Issue]:
         if value is None or isinstance(value, str) and not value.strip():
             said = "không có" if value is None else "để trống"
             issues.append(Issue(file, f"/report/{key}", "report-field-empty",
-                                f"{what} {said}: báo cáo gửi kèm hồ sơ phải ghi số, ngày và người ký"))
+                                message("report-field-empty", what=what, said=said)))
     return issues
 
 
@@ -777,21 +776,23 @@ def named_part_issues(file: str, leaf, raw) -> list[Issue]:
         for key in stated:
             if key not in named:
                 issues.append(Issue(file, pointer("leaves", code, "facts", "conditions", key), "fact-unexpected",
-                                    f"tiêu chí {code} không có điều kiện '{key}'; các điều kiện: {', '.join(named) or 'không có'}"))
+                                    message("fact-unexpected", "condition", leaf=code, key=key,
+                                            conditions=', '.join(named) or 'không có')))
         for key, condition in named.items():
             if key not in stated:
                 issues.append(Issue(file, pointer("leaves", code, "facts", "conditions"), "fact-missing",
-                                    f"tiêu chí {code} cần khai điều kiện '{key}' ({condition.label}): true hoặc false"))
+                                    message("fact-missing", "condition", leaf=code, key=key, label=condition.label)))
     periods = {p.id: p for p in rule.due_periods()}
     for index, document in enumerate(raw.get("evidence") or ()):
         period = document.get("period")
         if period is not None and period not in periods:
             issues.append(Issue(file, pointer("leaves", code, "evidence", index, "period"), "evidence-period-unknown",
-                                f"tài liệu {document['number']} ghi kỳ báo cáo '{period}' nhưng tiêu chí {code} "
-                                + (f"chỉ có các kỳ: {', '.join(periods)}" if periods else "không chấm theo kỳ báo cáo")))
+                                message("evidence-period-unknown", "document", number=document['number'], period=period, leaf=code,
+                                        periods=', '.join(periods)) if periods
+                                else message("evidence-period-unknown", "document_none", number=document['number'],
+                                             period=period, leaf=code)))
         elif period is None and periods and (not leaf.evidence_types or document_type(document["number"]) in leaf.evidence_types):
             issues.append(Issue(file, pointer("leaves", code, "evidence", index), "evidence-period-missing",
-                                f"tài liệu {document['number']} không ghi kỳ báo cáo (period) nên không được tính cho kỳ nào; "
-                                f"tiêu chí {code} có các kỳ: "
-                                + ", ".join(f"{p.id} ({p.label})" for p in periods.values())))
+                                message("evidence-period-missing", number=document['number'], leaf=code,
+                                        periods=", ".join(f"{p.id} ({p.label})" for p in periods.values()))))
     return issues

@@ -114,7 +114,8 @@ def _is_written_text(node) -> bool:
 
 # a registered message (error.message, from its template) prefixed with the column it was read
 # from: the code is the inner message's, so the prefix has no code of its own to be filed under
-WRAPPED = {("scoring/forms/self_assessment.py", "_read_leaf_row")}
+WRAPPED = {("scoring/forms/self_assessment.py", "_read_leaf_row"), ("scoring/forms/self_assessment.py", "_read_conditions"),
+           ("scoring/extends.py", "_at_extends")}  # a framework's problem said at /extends, with its place
 
 
 def _is_schema_code(node) -> bool:

@@ -827,15 +827,16 @@ def _read_conditions(sheet: c.SheetData, leaf: Leaf, row: int, condition_rows: d
         at_row = condition_rows.get(condition.id)
         if at_row is None:
             problems.add(c.cell(sheet.name, COL_CODE, row), "form-row-missing",
-                         f"thiếu dòng điều kiện {condition_key(leaf, condition)} ({condition.label}) dưới tiêu chí {leaf.code}")
+                         message("form-row-missing", "condition", key=condition_key(leaf, condition), label=condition.label,
+                                 leaf=leaf.code))
             continue
         where = c.cell(sheet.name, column, at_row)
         locations[pointer("leaves", leaf.code, "facts", "conditions", condition.id)] = where
         value = sheet.value(at_row, column)
         if c.is_blank(value):
             if not claimed_na:
-                problems.add(where, "fact-missing", f"tiêu chí {leaf.code}: chưa ghi \"có\" hoặc \"không\" cho điều kiện "
-                                                    f"\"{condition.label}\"")
+                problems.add(where, "fact-missing", message("fact-missing", "condition_cell", leaf=leaf.code,
+                                                            label=condition.label))
             continue
         try:
             stated[condition.id] = c.yes_no_of(value)
@@ -904,9 +905,9 @@ def _read_documents(sheet: c.SheetData, criteria: CriteriaSet, leaves: dict, pro
             if period is None:
                 periods = leaf.rule.due_periods()
                 problems.add(at["period"], "evidence-period-unknown",
-                             f"kỳ báo cáo '{c.text_of(values['period'])}' không có ở tiêu chí {code}; "
-                             + ("ghi một trong: " + "; ".join(f"{p.id} ({p.label})" for p in periods) if periods
-                                else "tiêu chí này không chấm theo kỳ báo cáo, để trống ô này"))
+                             message("evidence-period-unknown", leaf=code, period=c.text_of(values['period']),
+                                     periods="; ".join(f"{p.id} ({p.label})" for p in periods)) if periods
+                             else message("evidence-period-unknown", "none", leaf=code, period=c.text_of(values['period'])))
             else:
                 document["period"] = period
         document = {key: document[key] for key in ("number", "date", "title", "issuer", "file", "period") if key in document}

@@ -66,7 +66,8 @@ class Checks:
         seen: set = set()
         for index, item in enumerate(items):
             if item[key] in seen:
-                self.add(f"{at}/{index}/{key}", "duplicate-code", f"{what} '{item[key]}' lặp lại trong tiêu chí {self.code}")
+                self.add(f"{at}/{index}/{key}", "duplicate-code",
+                         message("duplicate-code", "named", what=what, id=item[key], leaf=self.code))
             seen.add(item[key])
 
     def not_above(self, value, at: str, what: str) -> None:

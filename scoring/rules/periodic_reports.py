@@ -60,7 +60,7 @@ class PeriodicReports(FloorLowest, RuleKind):
     def check(cls, checks: Checks) -> None:
         rule, at = checks.raw, checks.at
         if hundredths(rule["on_time"]) != checks.max:
-            checks.add(at + "/on_time", "max-unreachable", "điểm khi mọi báo cáo đúng hạn phải bằng điểm tối đa của tiêu chí")
+            checks.add(at + "/on_time", "max-unreachable", message("max-unreachable", "periods"))
         checks.unique_ids(rule["periods"], "id", at + "/periods", "kỳ báo cáo")
         for key in ("otherwise", "per_late", "per_missing"):
             if key in rule:
@@ -69,8 +69,8 @@ class PeriodicReports(FloorLowest, RuleKind):
             check_floor(checks, [(at + "/otherwise", rule["otherwise"])])
         if "per_late" in rule and "per_missing" in rule and hundredths(rule["per_late"]) > hundredths(rule["per_missing"]):
             checks.add(at + "/per_late", "period-late-above-missing",
-                       f"mỗi báo cáo chậm trừ {pts(hundredths(rule['per_late']))} điểm, nhiều hơn báo cáo không gửi "
-                       f"({pts(hundredths(rule['per_missing']))} điểm): xã không gửi sẽ có lợi hơn gửi chậm")
+                       message("period-late-above-missing", per_late=pts(hundredths(rule['per_late'])),
+                               per_missing=pts(hundredths(rule['per_missing']))))
 
     def due_periods(self):
         return self.periods

@@ -27,7 +27,7 @@ import unicodedata
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, message
 from .xlsx_text import truncate_utf16
 
 MAX_ROWS = 1_048_576
@@ -61,8 +61,7 @@ def limit_issue(file: str, sheet: str, row: int, col: int) -> Issue:
     else:
         what = f"cột {_dots(col + 1)}, quá số cột tối đa của một trang Excel ({_dots(MAX_COLUMNS)})"
     return Issue(file, "", "excel-limit",
-                 f"trang '{sheet}' cần ghi đến {what}: không ghi tệp thay vì để mất ô; hãy tách dữ liệu "
-                 "(từng nhóm đơn vị hoặc từng nhóm lĩnh vực)")
+                 message("excel-limit", "cell", sheet=sheet, what=what))
 
 
 class GuardedWorksheet(Worksheet):
