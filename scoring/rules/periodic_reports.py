@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import message
 from ..vietnamese import format_date
 from .base import Checks, FloorLowest, RuleKind, check_floor, hundredths, nothing, pts, signed_pts
 from .deadline import describe_document
