@@ -172,7 +172,8 @@ def submission(criteria: dict, code: str, rng: random.Random, quality: float, sc
         leaves[node["code"]] = entry
     return {"criteria_id": criteria["id"], "year": year,
             "commune": {"code": code, "name": f"Xã Tổng Hợp {code}", "type": rng.choice(UNIT_TYPES)},
-            "report": {"number": f"{rng.randint(1, 99)}/BC-UBND", "date": f"{year + 1}-01-0{rng.randint(2, 9)}"},
+            "report": {"number": f"{rng.randint(1, 99)}/BC-UBND", "date": f"{year + 1}-01-0{rng.randint(2, 9)}",
+                       "signer": "Chủ tịch UBND xã"},  # a covering report names its signer (report-field-empty)
             "leaves": leaves}
 
 
