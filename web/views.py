@@ -372,7 +372,11 @@ def explain(request, pk):
     can = rounds.can_explain(request.user, commune)
     if request.method == "POST":
         if not can:
-            raise Http404
+            if rounds.role(request.user) != Profile.COMMUNE:
+                raise Http404
+            # the commune's own user whose deadline passed (or who already sent): told, nothing saved
+            messages.error(request, "Hết thời hạn giải trình hoặc đã gửi giải trình: không lưu được.")
+            return redirect("explain", pk=pk)
         with transaction.atomic():
             for appraisal in marked:
                 entry, _ = LeafEntry.objects.get_or_create(commune=commune, leaf=appraisal.leaf)
