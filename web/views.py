@@ -248,6 +248,9 @@ def area_page(request, pk, area):
                     if not touched:
                         continue
                     entry = entries.get(code) or LeafEntry(commune=commune, leaf=code)
+                    if entry.pk and (entry.self_score, entry.facts, entry.not_applicable, entry.explanation) == \
+                            (score, facts, na, explanation):
+                        continue   # unchanged: no write, no history row that changes nothing
                     entry.self_score, entry.facts, entry.not_applicable, entry.explanation = score, facts, na, explanation
                     entry.save()
                 if commune.state == Commune.NOT_STARTED:
@@ -257,6 +260,9 @@ def area_page(request, pk, area):
             return redirect("area", pk=pk, area=area)
         messages.error(request, "Chưa lưu: có lỗi ở các tiêu chí được đánh dấu.")
     problems, _result = check_commune(commune)
+    documents: dict[str, list] = {}
+    for document in commune.evidence.filter(leaf__in=[leaf.code for leaf in leaves]):
+        documents.setdefault(document.leaf, []).append(document)
     rows = []
     for leaf in leaves:
         entry = entries.get(leaf.code)
@@ -266,7 +272,7 @@ def area_page(request, pk, area):
                                              for name, label, kind, options in _fact_fields(leaf)],
             "posted": request.POST if request.method == "POST" else None,
             "errors": errors.get(leaf.code, []), "engine": problems.get(leaf.code, []) if entry else [],
-            "documents": commune.evidence.filter(leaf=leaf.code)})
+            "documents": documents.get(leaf.code, ())})
     return render(request, "web/area.html", {"commune": commune, "area": area_obj, "rows": rows, "can_edit": can_edit})
 
 
