@@ -377,8 +377,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _phase(args: list, env: dict) -> None:
-    subprocess.run([sys.executable, __file__, *args], env=env, cwd=ROOT, check=True)
+def _phase(args: list, env: dict, nice: int = 0) -> None:
+    subprocess.run([*(["nice", "-n", str(nice)] if nice else []), sys.executable, __file__, *args],
+                   env=env, cwd=ROOT, check=True)
 
 
 def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -428,7 +429,8 @@ def database_name() -> str:
 
 
 def report(stats: dict, result: dict, options: argparse.Namespace) -> tuple[str, bool]:
-    lines = [f"{database_name()}, {options.server}"
+    niceness = os.nice(0) + options.nice   # the server's (its own --nice, or inherited, as from `nice -n -10 make …`)
+    lines = [f"{database_name()}, {options.server}" + (f" at niceness {niceness}" if niceness else "")
              + (f" ({options.workers} workers × {options.threads} threads)" if options.server == "gunicorn" else "")
              + f": {stats['users']} communes, {stats['seconds']:.0f} s, think time {options.think[0]:g}–{options.think[1]:g} s,"
              f" PDF {options.pdf_kb} KB; machine load average {stats.get('load', '?')} (1 min, {os.cpu_count()} cores)",
@@ -476,6 +478,8 @@ def run(options) -> int:
                        "--keep-alive", str(int(options.think[1]) + 30)]
         else:
             command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--verbosity", "0"]
+        if options.nice:
+            command = ["nice", "-n", str(options.nice), *command]
         server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=open(work / "server.log", "w"))
         host = f"http://127.0.0.1:{port}"
@@ -484,7 +488,7 @@ def run(options) -> int:
         drive_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         _phase(["--phase", "drive", "--work", str(work), "--host", host, "--duration", str(options.duration),
                 "--spawn-rate", str(options.spawn_rate), "--think", *map(str, options.think),
-                "--pdf-kb", str(options.pdf_kb)], env)
+                "--pdf-kb", str(options.pdf_kb)], env, options.nice)
         server_cpu = _cpu_seconds(server.pid) - server_cpu
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         drive_cpu = after.ru_utime + after.ru_stime - drive_cpu.ru_utime - drive_cpu.ru_stime
@@ -525,6 +529,9 @@ def main(argv=None) -> int:
     parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the server and the load generator at this niceness (-10: ahead of the "
+                             "machine's other work, as on a server of its own; needs root)")
     parser.add_argument("--out", type=Path, help="also write the report here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     options = parser.parse_args(argv)
