@@ -5,7 +5,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: score test validate bench clean render system-packages explore web-system-packages serve status
+
+.PHONY: score test validate bench clean render system-packages explore web-system-packages serve status bench-web
 
 # What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
 # LibreOffice (Calc, Writer) to print the outputs to PDF, Times New Roman-compatible fonts
@@ -70,6 +71,12 @@ render: $(STAMP) system-packages
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The web application under load (bench/web_load.py, not part of make test): 170 communes saving
+# drafts and uploading evidence before the deadline, on SQLite, then on a throw-away PostgreSQL.
+bench-web: $(STAMP) web-system-packages
+	$(PY) bench/web_load.py
+	tools/with_postgres.sh $(PY) bench/web_load.py
 
 clean:
 	rm -rf $(VENV) out render .pytest_cache .hypothesis

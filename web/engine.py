@@ -17,6 +17,7 @@ Layout of an export folder ``DIR``::
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 
 import scoring
 from scoring.load import build_criteria
@@ -198,8 +200,46 @@ def check_commune(commune: Commune) -> tuple[dict, dict | None]:
     """The commune's self-assessment checked and scored by the engine as ``cli.py check``
     does (no appraisal, no survey: provisional). Returns (problems per leaf code, "" for
     the whole file: lists of Vietnamese messages), and the commune's result (plain data,
-    scoring.api.commune_data) or None when the problems prevent scoring."""
+    scoring.api.commune_data) or None when the problems prevent scoring.
+
+    The answer is kept in the "checks" cache (settings.CACHES, shared by the server's
+    processes) under a hash of everything it depends on (``_check_key``): a page shown again
+    with the same data does not run the engine again (bench/web_load.py)."""
     data = submission_dict(commune)
+    key = _check_key(commune.round, data)
+    found = caches["checks"].get(key)
+    if found is not None:
+        return found
+    found = _check(commune, data)
+    caches["checks"].set(key, found)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """A hash of the engine's code and data files (scoring/): a check kept in the cache by
+    an older engine is never taken for this one's."""
+    from scoring.files import DATA
+
+    digest = hashlib.sha256(scoring.__version__.encode())
+    package = Path(scoring.__file__).resolve().parent
+    files = [p for p in package.rglob("*") if p.suffix in (".py", ".json")]
+    files += list(DATA.glob("*/*.schema.json"))   # the schemas the loader validates with
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _check_key(round_: Round, data: dict) -> str:
+    """What a check's result depends on: the engine, the criteria set, the submission and
+    where its evidence files are (files are named by content and never change)."""
+    text = json.dumps([engine_fingerprint(), str(settings.EVIDENCE_ROOT), round_.criteria, data],
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return "check:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _check(commune: Commune, data: dict) -> tuple[dict, dict | None]:
     problems: dict[str, list[str]] = {}
     try:
         results = scoring.score(scoring.load(commune.round.criteria, [data], evidence_folder=settings.EVIDENCE_ROOT))

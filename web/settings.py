@@ -60,6 +60,13 @@ if not os.environ.get("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file's folder
 DATABASES = {"default": dj_database_url.config(
     default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}", conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # several server processes write at once (bench/web_load.py): readers never wait for the
+    # writer (WAL); a write transaction takes the lock when it starts (IMMEDIATE) and waits
+    # up to 20 s for it instead of failing with "database is locked" halfway
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "vi"
@@ -87,7 +94,12 @@ CSRF_COOKIE_HTTPONLY = False
 # seconds, further attempts are refused until the window passes (web.views.LoginView)
 LOGIN_FAILURES_MAX = 5
 LOGIN_FAILURE_WINDOW = 900
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+          # the engine's check of a commune's data, by a hash of what it depends on
+          # (web.engine.check_commune): files, so that every server process shares them
+          "checks": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": str(DATA_DIR / "cache" / "checks"), "TIMEOUT": 7 * 24 * 3600,
+                     "OPTIONS": {"MAX_ENTRIES": 20000}}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if os.environ.get("CCHC_FAST_HASHER") == "1":  # the tests: hashing is not what they test
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

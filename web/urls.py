@@ -34,5 +34,7 @@ urlpatterns = [
     path("dot/<int:pk>/phe-duyet/", views.approve, name="approve"),
     path("dot/<int:pk>/cong-bo/", views.publish, name="publish"),
     path("xa/<int:pk>/mo-lai/", views.reopen, name="reopen"),
+    path("dot/moi/", views.new_round, name="new_round"),
+    path("dot/<int:pk>/phan-cong/", views.assignments, name="assignments"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -270,6 +270,9 @@ def area_page(request, pk, area):
                     if not touched:
                         continue
                     entry = entries.get(code) or LeafEntry(commune=commune, leaf=code)
+                    if entry.pk and (entry.self_score, entry.facts, entry.not_applicable, entry.explanation) == \
+                            (score, facts, na, explanation):
+                        continue   # unchanged: no write, no history row that changes nothing
                     entry.self_score, entry.facts, entry.not_applicable, entry.explanation = score, facts, na, explanation
                     entry.save()
                 if commune.state == Commune.NOT_STARTED:
@@ -279,6 +282,9 @@ def area_page(request, pk, area):
             return redirect("area", pk=pk, area=area)
         messages.error(request, "Chưa lưu: có lỗi ở các tiêu chí được đánh dấu.")
     problems, _result = check_commune(commune)
+    documents: dict[str, list] = {}
+    for document in commune.evidence.filter(leaf__in=[leaf.code for leaf in leaves]):
+        documents.setdefault(document.leaf, []).append(document)
     rows = []
     for leaf in leaves:
         entry = entries.get(leaf.code)
@@ -288,7 +294,7 @@ def area_page(request, pk, area):
                                              for name, label, kind, options in _fact_fields(leaf)],
             "posted": request.POST if request.method == "POST" else None,
             "errors": errors.get(leaf.code, []), "engine": problems.get(leaf.code, []) if entry else [],
-            "documents": commune.evidence.filter(leaf=leaf.code)})
+            "documents": documents.get(leaf.code, ())})
     return render(request, "web/area.html", {"commune": commune, "area": area_obj, "rows": rows, "can_edit": can_edit})
 
 
@@ -394,7 +400,11 @@ def explain(request, pk):
     can = rounds.can_explain(request.user, commune)
     if request.method == "POST":
         if not can:
-            raise Http404
+            if rounds.role(request.user) != Profile.COMMUNE:
+                raise Http404
+            # the commune's own user whose deadline passed (or who already sent): told, nothing saved
+            messages.error(request, "Hết thời hạn giải trình hoặc đã gửi giải trình: không lưu được.")
+            return redirect("explain", pk=pk)
         with transaction.atomic():
             for appraisal in marked:
                 entry, _ = LeafEntry.objects.get_or_create(commune=commune, leaf=appraisal.leaf)
@@ -676,3 +686,105 @@ def publish(request, pk):
     round_.save()
     messages.success(request, "Đã công bố kết quả.")
     return redirect("board", pk=pk)
+
+
+# ---------------------------------------------------------------- office: a new round, assignments
+
+ROUND_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _json_upload(request, field: str, label: str, problems: list):
+    """An uploaded JSON file as data, or None with the reason added to ``problems``."""
+    import json
+
+    upload = request.FILES.get(field)
+    if upload is None:
+        problems.append(f"Chưa chọn {label}.")
+        return None
+    if upload.size > ROUND_FILE_MAX_BYTES:
+        problems.append(f"{label}: tệp quá lớn (tối đa 5 MB).")
+        return None
+    try:
+        data = json.loads(upload.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        problems.append(f"{label}: không phải tệp JSON (UTF-8) hợp lệ.")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{label}: tệp JSON phải là một đối tượng.")
+        return None
+    return data
+
+
+@login_required
+def new_round(request):
+    """The office creates a round from a criteria set file and the registry of the year's
+    units, both checked by the engine (scoring.find_issues) before anything is stored; the
+    steps open now for 30 days until the office sets their dates on the board."""
+    _office(request)
+    problems: list[str] = []
+    if request.method == "POST":
+        import json
+        import tempfile
+
+        criteria = _json_upload(request, "criteria", "Bộ tiêu chí", problems)
+        registry = _json_upload(request, "registry", "Danh sách đơn vị", problems)
+        if criteria is not None and registry is not None:
+            issues = [issue for issue in scoring.find_issues(criteria=criteria, submissions=[], registry=registry)
+                      if issue.code != "no-submissions"]
+            names = {"criteria": "Bộ tiêu chí", "registry": "Danh sách đơn vị"}
+            problems += [f"{names.get(issue.file, issue.file)}:{issue.pointer or '/'}: {issue.message} [{issue.code}]"
+                         for issue in issues[:50]]
+        if not problems:
+            with tempfile.TemporaryDirectory(prefix="cchc-round-") as tmp:
+                folder = Path(tmp)
+                (folder / "communes").mkdir()
+                for name, data in (("criteria.json", criteria), ("registry.json", registry)):
+                    (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+                created = rounds.import_round(folder / "criteria.json", folder / "communes",
+                                              registry_path=folder / "registry.json")
+            messages.success(request, f"Đã tạo đợt đánh giá {created.title} với {created.communes.count()} đơn vị. "
+                                      "Đặt thời hạn các bước và phân công thẩm định.")
+            return redirect("board", pk=created.pk)
+    return render(request, "web/new_round.html", {"problems": problems,
+                                                  "rounds": Round.objects.order_by("-year", "-pk")})
+
+
+@login_required
+def assignments(request, pk):
+    """The office assigns appraisers: a commune (all its areas), an area (in every commune)
+    or an area of one commune; and takes an assignment back. Every change is in the history."""
+    from django.contrib.auth import get_user_model
+
+    _office(request)
+    round_ = get_object_or_404(Round, pk=pk)
+    areas = [(area.code, area.title) for area, _leaves_of in _leaves(round_)]
+    appraisers = get_user_model().objects.filter(profile__role=Profile.APPRAISER).order_by("username")
+    if request.method == "POST":
+        from .models import Assignment
+
+        if request.POST.get("action") == "delete":
+            found = Assignment.objects.filter(round=round_, pk=request.POST.get("assignment") or 0).first()
+            if found is None:
+                raise Http404
+            found.delete()
+            messages.success(request, "Đã bỏ phân công.")
+            return redirect("assignments", pk=pk)
+        user = appraisers.filter(pk=request.POST.get("appraiser") or 0).first()
+        code = request.POST.get("commune") or ""
+        commune = round_.communes.filter(pk=code).first() if code.isdigit() else None
+        area = request.POST.get("area") or ""
+        if user is None:
+            messages.error(request, "Chọn một thành viên Hội đồng thẩm định.")
+        elif code and commune is None:
+            messages.error(request, "Đơn vị không thuộc đợt đánh giá này.")
+        elif area and area not in dict(areas):
+            messages.error(request, "Lĩnh vực không có trong bộ tiêu chí của đợt.")
+        elif Assignment.objects.filter(user=user, round=round_, commune=commune, area=area).exists():
+            messages.error(request, "Đã có phân công này.")
+        else:
+            Assignment.objects.create(user=user, round=round_, commune=commune, area=area)
+            messages.success(request, f"Đã phân công {user.get_full_name() or user.username}.")
+        return redirect("assignments", pk=pk)
+    rows = round_.assignments.select_related("user", "commune").order_by("user__username", "commune__code", "area")
+    return render(request, "web/assignments.html", {"round": round_, "rows": rows, "areas": areas,
+                                                    "appraisers": appraisers, "communes": round_.communes.all()})

@@ -14,6 +14,7 @@ def web_data(tmp_path_factory):
     root = tmp_path_factory.mktemp("web-data")
     django_settings.EVIDENCE_ROOT = root / "evidence"
     django_settings.OUTPUT_ROOT = root / "outputs"
+    django_settings.CACHES["checks"]["LOCATION"] = str(root / "cache")   # before the cache is first used
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return root
 
