@@ -5,7 +5,6 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-
 .PHONY: score test validate bench clean render system-packages explore web-system-packages serve status bench-web
 
 # What the rendered checks need from the system (tests/test_rendered.py, tools/render.py):
