@@ -53,7 +53,7 @@ def test_the_installed_package_carries_the_schemas_and_the_example(installed):
     found = json.loads(done.stdout)
     assert "site-packages" in found["file"] and found["data"].endswith("scoring/data")
     for name, path in found["schemas"].items():  # the packaged copies are the committed schemas
-        committed = {"criteria": ROOT / "criteria", "results": ROOT / "scoring"}.get(name, ROOT / "submissions")
+        committed = {"criteria": ROOT / "criteria", "extension": ROOT / "criteria", "results": ROOT / "scoring"}.get(name, ROOT / "submissions")
         assert filecmp.cmp(path, committed / Path(path).name, shallow=False), name
 
 
