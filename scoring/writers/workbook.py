@@ -836,24 +836,39 @@ class _Builder:
         self._print_setup(ws, LIST_HEADER_ROW)
 
     def _self_differs(self, parts, rows) -> None:
-        widths = (5, 8, 22, 9, 45, 9, 9, 9, 12, 60)
+        def gap(ws, row, entry):
+            _write_num(ws, row, 8, to_number(entry[2]), self.f_points)
+
+        self._leaf_list(parts, rows, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM",
+                        "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
+                        "Danh sách dùng để đề nghị đơn vị giải trình.",
+                        SELF_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 12, 60), gap)
+
+    def _missing(self, parts, rows) -> None:
+        self._leaf_list(parts, rows, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG",
+                        "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
+                        "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
+                        MISSING_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 60), None)
+
+    def _leaf_list(self, parts, rows, title: str, note: str, headers, widths, extra) -> None:
+        """One leaf list over its numbered parts (sheet_limits): per row (commune, leaf, …) the
+        shared columns (_leaf_list_row), ``extra(ws, row, entry)`` when given, the reason last."""
+        reason_column = len(headers) - 1
         for part, (ws, (start, stop)) in enumerate(parts):
-            self._leaf_list_start(
-                ws, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", len(rows),
-                "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
-                "Danh sách dùng để đề nghị đơn vị giải trình.",
-                SELF_HEADERS, widths, parts, part,
-            )
+            self._leaf_list_start(ws, title, len(rows), note, headers, widths, parts, part)
             row = LIST_HEADER_ROW + 1
             for number in range(start + 1, stop + 1):
-                commune, leaf, gap = rows[number - 1]
+                entry = rows[number - 1]
+                commune, leaf = entry[0], entry[1]
                 self._leaf_list_row(ws, row, number, commune, leaf)
-                _write_num(ws, row, 8, to_number(gap), self.f_points)
+                if extra is not None:
+                    extra(ws, row, entry)
                 reason = reason_text(leaf)
-                write_text(ws, row, 9, reason, self.f_wrap)
-                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[9])])
+                write_text(ws, row, reason_column, reason, self.f_wrap)
+                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]),
+                                    (reason, widths[reason_column])])
                 row += 1
-            self._leaf_list_end(ws, row - 1, len(SELF_HEADERS))
+            self._leaf_list_end(ws, row - 1, len(headers))
 
     def _leaf_list_row(self, ws, row: int, number: int, commune: dict, leaf: dict) -> None:
         """The columns both leaf lists share: STT, commune, leaf, maximum, self-score, final."""
@@ -865,25 +880,6 @@ class _Builder:
         _write_num(ws, row, 5, leaf.get("max"), self.f_points)
         _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
         _write_num(ws, row, 7, leaf.get("final"), self.f_points)
-
-    def _missing(self, parts, rows) -> None:
-        widths = (5, 8, 22, 9, 45, 9, 9, 9, 60)
-        for part, (ws, (start, stop)) in enumerate(parts):
-            self._leaf_list_start(
-                ws, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", len(rows),
-                "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
-                "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
-                MISSING_HEADERS, widths, parts, part,
-            )
-            row = LIST_HEADER_ROW + 1
-            for number in range(start + 1, stop + 1):
-                commune, leaf = rows[number - 1]
-                self._leaf_list_row(ws, row, number, commune, leaf)
-                reason = reason_text(leaf)
-                write_text(ws, row, 8, reason, self.f_wrap)
-                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]), (reason, widths[8])])
-                row += 1
-            self._leaf_list_end(ws, row - 1, len(MISSING_HEADERS))
 
     # -- Biểu đồ ------------------------------------------------------------------------
 
