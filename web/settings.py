@@ -81,6 +81,8 @@ LOGOUT_REDIRECT_URL = "public"
 
 # uploads: evidence is PDF or an image, at most this many bytes (web.evidence checks the content)
 EVIDENCE_MAX_BYTES = int(os.environ.get("CCHC_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+# the self-assessment Excel form uploaded instead of the area pages (web.excel_form)
+FORM_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_FORM_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

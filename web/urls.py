@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import excel_form, views
 
 urlpatterns = [
     path("", views.public, name="public"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("xa/<int:pk>/nop/", views.submit, name="submit"),
     path("xa/<int:pk>/giai-trinh/", views.explain, name="explain"),
     path("xa/<int:pk>/lich-su/", views.history, name="history"),
+    path("xa/<int:pk>/phieu-excel/", excel_form.form_page, name="excel_form"),
+    path("xa/<int:pk>/phieu-excel/tai-ve/", excel_form.form_download, name="excel_form_download"),
     path("tai-lieu/<int:pk>/", views.evidence_file, name="evidence"),
     path("tai-lieu/<int:pk>/xoa/", views.delete_evidence, name="delete_evidence"),
     # council
