@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import excel_form, views
+from . import excel_form, live, views
 
 urlpatterns = [
     path("", views.public, name="public"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("xa/<int:pk>/giai-trinh/", views.explain, name="explain"),
     path("xa/<int:pk>/lich-su/", views.history, name="history"),
     path("xa/<int:pk>/phieu-excel/", excel_form.form_page, name="excel_form"),
+    path("xa/<int:pk>/tieu-chi/<str:leaf>/luu/", live.save_leaf, name="save_leaf"),
+    path("tinh/<str:name>", live.vendored, name="vendored"),
     path("xa/<int:pk>/phieu-excel/tai-ve/", excel_form.form_download, name="excel_form_download"),
     path("tai-lieu/<int:pk>/", views.evidence_file, name="evidence"),
     path("tai-lieu/<int:pk>/xoa/", views.delete_evidence, name="delete_evidence"),

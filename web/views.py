@@ -247,37 +247,11 @@ def area_page(request, pk, area):
             return redirect("area", pk=pk, area=area)
         parsed = {}
         for leaf in leaves:
-            mine = errors.setdefault(leaf.code, [])
-            score, problem = parse_points(request.POST.get(f"s-{leaf.code}"), leaf, "Điểm tự chấm")
-            if problem:
-                mine.append(problem)
-            facts = {}
-            for name, label, kind, options in _fact_fields(leaf):
-                value, problem = _parse_fact(kind, request.POST.get(f"f-{leaf.code}-{name}"), options)
-                if problem:
-                    mine.append(f"{label}: {problem}")
-                elif value is not None:
-                    facts[name] = value
-            facts = _fold_conditions(facts)
-            if "numerator" in facts and "denominator" in facts and facts["numerator"] > facts["denominator"]:
-                mine.append("Tử số không được lớn hơn mẫu số.")
-            parsed[leaf.code] = (score, facts, bool(request.POST.get(f"na-{leaf.code}")) and bool(leaf.not_applicable),
-                                 (request.POST.get(f"x-{leaf.code}") or "").strip()[:5000])
+            errors[leaf.code], parsed[leaf.code] = parse_leaf(request.POST, leaf)
         if not any(errors.values()):
             with transaction.atomic():
-                for code, (score, facts, na, explanation) in parsed.items():
-                    touched = score is not None or facts or na or explanation or code in entries
-                    if not touched:
-                        continue
-                    entry = entries.get(code) or LeafEntry(commune=commune, leaf=code)
-                    if entry.pk and (entry.self_score, entry.facts, entry.not_applicable, entry.explanation) == \
-                            (score, facts, na, explanation):
-                        continue   # unchanged: no write, no history row that changes nothing
-                    entry.self_score, entry.facts, entry.not_applicable, entry.explanation = score, facts, na, explanation
-                    entry.save()
-                if commune.state == Commune.NOT_STARTED:
-                    commune.state = Commune.DRAFT
-                    commune.save(update_fields=["state"])
+                for code, values in parsed.items():
+                    save_leaf_entry(commune, entries, code, values)
             messages.success(request, "Đã lưu.")
             return redirect("area", pk=pk, area=area)
         messages.error(request, "Chưa lưu: có lỗi ở các tiêu chí được đánh dấu.")
@@ -285,17 +259,76 @@ def area_page(request, pk, area):
     documents: dict[str, list] = {}
     for document in commune.evidence.filter(leaf__in=[leaf.code for leaf in leaves]):
         documents.setdefault(document.leaf, []).append(document)
-    rows = []
-    for leaf in leaves:
-        entry = entries.get(leaf.code)
-        rows.append({
-            "leaf": leaf, "entry": entry, "rule": rule_text(leaf), "evidence_rule": evidence_text(leaf),
-            "max": _pts(leaf.max), "facts": [(name, label, kind, options, _stated_fact(entry, name))
-                                             for name, label, kind, options in _fact_fields(leaf)],
-            "posted": request.POST if request.method == "POST" else None,
-            "errors": errors.get(leaf.code, []), "engine": problems.get(leaf.code, []) if entry else [],
-            "documents": documents.get(leaf.code, ())})
-    return render(request, "web/area.html", {"commune": commune, "area": area_obj, "rows": rows, "can_edit": can_edit})
+    rows = [leaf_row(leaf, entries.get(leaf.code), documents.get(leaf.code, ()), errors.get(leaf.code, []), problems)
+            for leaf in leaves]
+    return render(request, "web/area.html", {"commune": commune, "area": area_obj, "rows": rows, "can_edit": can_edit,
+                                             "progress": area_progress(commune, area_obj, leaves, entries, _result)})
+
+
+def leaf_row(leaf, entry, documents, errors, problems, posted=None) -> dict:
+    """What web/_leaf.html shows of one leaf: its rule, its fields with the saved values (or,
+    when ``posted`` is given, what was typed: a refused save keeps it), its problems (the
+    page's and the engine's) and its documents."""
+    from .templatetags.vn import vn
+
+    code = leaf.code
+    facts = [(name, label, kind, options, posted.get(f"f-{code}-{name}", "") if posted is not None
+              else _stated_fact(entry, name)) for name, label, kind, options in _fact_fields(leaf)]
+    if posted is not None:
+        score, na, explanation = posted.get(f"s-{code}", ""), bool(posted.get(f"na-{code}")), posted.get(f"x-{code}", "")
+    else:
+        score = vn(entry.self_score) if entry is not None and entry.self_score is not None else ""
+        na, explanation = bool(entry and entry.not_applicable), entry.explanation if entry else ""
+    return {"leaf": leaf, "entry": entry, "rule": rule_text(leaf), "evidence_rule": evidence_text(leaf),
+            "max": _pts(leaf.max), "facts": facts, "score": score, "na": na, "explanation": explanation,
+            "errors": errors, "engine": problems.get(code, []) if entry else [], "documents": documents}
+
+
+def area_progress(commune, area, leaves, entries, result) -> dict:
+    """An area's progress: leaves entered of all, and its provisional points (engine's check) when scored."""
+    return {"done": sum(1 for leaf in leaves if leaf.code in entries), "total": len(leaves),
+            "points": next((a for a in (result or {}).get("areas", ()) if a["code"] == area.code), None)}
+
+
+def parse_leaf(post, leaf) -> tuple[list[str], tuple]:
+    """One leaf's fields of a posted area form, checked as the forms check them: (problems,
+    (self-score, facts, not applicable, explanation))."""
+    mine = []
+    score, problem = parse_points(post.get(f"s-{leaf.code}"), leaf, "Điểm tự chấm")
+    if problem:
+        mine.append(problem)
+    facts = {}
+    for name, label, kind, options in _fact_fields(leaf):
+        value, problem = _parse_fact(kind, post.get(f"f-{leaf.code}-{name}"), options)
+        if problem:
+            mine.append(f"{label}: {problem}")
+        elif value is not None:
+            facts[name] = value
+    facts = _fold_conditions(facts)
+    if "numerator" in facts and "denominator" in facts and facts["numerator"] > facts["denominator"]:
+        mine.append("Tử số không được lớn hơn mẫu số.")
+    return mine, (score, facts, bool(post.get(f"na-{leaf.code}")) and bool(leaf.not_applicable),
+                  (post.get(f"x-{leaf.code}") or "").strip()[:5000])
+
+
+def save_leaf_entry(commune, entries: dict, code: str, values: tuple) -> bool:
+    """Store one leaf's parsed values (inside the caller's transaction); a draft starts with
+    the first entry. Returns whether anything was written (unchanged: no write, no history row)."""
+    score, facts, na, explanation = values
+    touched = score is not None or facts or na or explanation or code in entries
+    if not touched:
+        return False
+    entry = entries.get(code) or LeafEntry(commune=commune, leaf=code)
+    if entry.pk and (entry.self_score, entry.facts, entry.not_applicable, entry.explanation) == \
+            (score, facts, na, explanation):
+        return False
+    entry.self_score, entry.facts, entry.not_applicable, entry.explanation = score, facts, na, explanation
+    entry.save()
+    entries[code] = entry
+    if commune.state == Commune.NOT_STARTED:
+        commune.state = Commune.DRAFT
+        commune.save(update_fields=["state"])
+    return True
 
 
 @login_required
