@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import excel_form, live, views
+from . import accounts, excel_form, live, views
 
 urlpatterns = [
     path("", views.public, name="public"),
@@ -40,5 +40,6 @@ urlpatterns = [
     path("xa/<int:pk>/mo-lai/", views.reopen, name="reopen"),
     path("dot/moi/", views.new_round, name="new_round"),
     path("dot/<int:pk>/phan-cong/", views.assignments, name="assignments"),
+    path("tai-khoan/", accounts.accounts, name="accounts"),
     path("quan-tri/", admin.site.urls),
 ]
