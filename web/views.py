@@ -368,10 +368,15 @@ def upload_evidence(request, pk):
         messages.error(request, f"Không nhận tài liệu: {refused}")
         return back
     digest = rounds.store_file(data)
-    Evidence.objects.create(commune=commune, leaf=leaf.code, stage=stage, number=fields["number"][:100], date=date,
-                            title=fields["title"][:500], issuer=fields["issuer"][:300], sha256=digest,
-                            filename=clean_name(upload.name), content_type=mime, size=len(data),
-                            uploaded_by=request.user)
+    # the scan of a document already cited without one (an Excel form lists documents): the
+    # citation gets the file instead of a second document with the same number and date
+    evidence = commune.evidence.filter(leaf=leaf.code, stage=stage, number=fields["number"][:100], date=date,
+                                       sha256="").first() or Evidence(commune=commune, leaf=leaf.code, stage=stage)
+    evidence.number, evidence.date, evidence.title, evidence.issuer = \
+        fields["number"][:100], date, fields["title"][:500], fields["issuer"][:300]
+    evidence.sha256, evidence.filename, evidence.content_type, evidence.size, evidence.uploaded_by = \
+        digest, clean_name(upload.name), mime, len(data), request.user
+    evidence.save()
     if stage == Evidence.SELF and commune.state == Commune.NOT_STARTED:
         commune.state = Commune.DRAFT
         commune.save(update_fields=["state"])

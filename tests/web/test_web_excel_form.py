@@ -209,3 +209,19 @@ def test_other_kinds_of_form_are_refused(demo, login):
     response = _post(login("commune_a"), demo["a"], buffer.getvalue(), name="khac.xlsx")
     assert response.status_code == 400
     assert "form-not-a-form" in response.content.decode()
+
+
+def test_a_scan_uploaded_later_completes_the_document_the_form_cited(demo, login):
+    commune = demo["a"]
+    client = login("commune_a")
+    assert _post(client, commune, _filled_form(BLANK)).status_code == 302
+    cited = Evidence.objects.filter(commune=commune, sha256="").order_by("id").first()
+    count = Evidence.objects.filter(commune=commune).count()
+    response = client.post(f"/xa/{commune.pk}/tai-lieu/", {
+        "leaf": cited.leaf, "number": cited.number, "date": cited.date.isoformat(), "title": cited.title,
+        "issuer": cited.issuer, "file": SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")})
+    assert response.status_code == 302
+    cited.refresh_from_db()
+    assert cited.sha256 and cited.filename == "scan.pdf" and cited.content_type == "application/pdf"
+    assert Evidence.objects.filter(commune=commune).count() == count        # no second document
+    assert client.get(f"/tai-lieu/{cited.pk}/").status_code == 200
