@@ -242,7 +242,7 @@ def form_page(request, pk):
                                           f"lĩnh vực); {counts['kept']} tiêu chí để trống trong phiếu giữ nguyên.")
                 return redirect("commune", pk=pk)
     return render(request, "web/excel_form.html", {
-        "commune": commune, "can_edit": can_edit and rounds.role(request.user) == Profile.COMMUNE,
+        "commune": commune, "can_edit": can_edit, "is_commune": rounds.role(request.user) == Profile.COMMUNE,
         "problems": problems, "refused": refused, "file_name": form_name(commune),
         "limit_mb": settings.FORM_UPLOAD_MAX_BYTES // (1024 * 1024)},
         status=400 if (problems or refused) else 200)

@@ -66,6 +66,10 @@ def test_download_is_the_engines_form_filled_with_the_draft(demo, login):
     # the office may download a commune's form; an appraiser may not
     assert login("office").get(f"/xa/{demo['b'].pk}/phieu-excel/tai-ve/").status_code == 200
     assert login("appraiser").get(f"/xa/{demo['b'].pk}/phieu-excel/tai-ve/").status_code == 404
+    page = login("office").get(f"/xa/{demo['b'].pk}/phieu-excel/").content.decode()
+    assert 'id="form-download"' in page and 'id="excel-upload"' not in page and 'id="locked"' not in page
+    assert login("office").post(f"/xa/{demo['a'].pk}/phieu-excel/",
+                                {"file": SimpleUploadedFile("p.xlsx", _filled_form(BLANK))}).status_code == 404
 
 
 def test_good_form_fills_the_draft_as_one_change(demo, login):
