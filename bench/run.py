@@ -461,15 +461,19 @@ def targets(figures: dict) -> list[str]:
     return lines
 
 
-def across(runs: dict) -> list[str]:
+def _score_cpu(runs: dict) -> dict:
+    return {n: f["cmd_score"]["cpu"] for n, f in runs.items() if _ok(f.get("cmd_score"))}
+
+
+def across(runs: dict, cliff_check: bool = True) -> list[str]:
     """The targets that compare sizes: linear up to 10,600, no cliff (whole score's CPU-seconds)."""
-    cpu = {n: f["cmd_score"]["cpu"] for n, f in runs.items() if _ok(f.get("cmd_score"))}
+    cpu = _score_cpu(runs)
     lines = []
     if NATIONAL in cpu and LARGEST in cpu:
         growth = (cpu[LARGEST] / LARGEST) / (cpu[NATIONAL] / NATIONAL)
         lines.append(f"linear at {LARGEST:,}: CPU-s per commune {cpu[LARGEST] / LARGEST * 1000:.2f} ms against "
                      f"{cpu[NATIONAL] / NATIONAL * 1000:.2f} ms at {NATIONAL:,} ({growth:.2f}×, ≤ 1.1): {_mark(growth <= 1.1)}")
-    if len(cpu) > 1:
+    if cliff_check and len(cpu) > 1:
         lines.extend(cliff_lines(cpu))
     return lines
 
@@ -527,7 +531,8 @@ def year_for(base: Path, size: int, args) -> Path:
 
 def cliff(base: Path, args, known: dict) -> list[str]:
     """The whole score (cli.py score, a process) at N-1, N, N+1 around every size threshold;
-    the fewest CPU-seconds of ``args.cliff_repeat`` runs per size."""
+    the fewest CPU-seconds of ``args.cliff_repeat`` runs per size, judged with ``known``
+    (size -> CPU-seconds of the whole score measured already)."""
     sizes, missing = thresholds()
     if args.cliff_sizes:
         sizes = sorted(set(args.cliff_sizes))
@@ -536,6 +541,7 @@ def cliff(base: Path, args, known: dict) -> list[str]:
              + (f"; not found: {', '.join(missing)}" if missing else "") + f"); load average {_load()}"]
     cpu = dict(known)
     lines.append(f"  {'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
+    print("\n".join(lines), flush=True)  # the rows as they come: the check takes minutes
     for size in sizes:
         year = year_for(base, size, args)
         best = None
@@ -550,7 +556,7 @@ def cliff(base: Path, args, known: dict) -> list[str]:
             cpu[size] = best["cpu"]
             lines.append(f"  {size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}{max(best['peak_mb'], best['tree_mb']):>9.0f}")
         print(lines[-1], flush=True)
-    return lines + cliff_lines(cpu)
+    return cliff_lines(cpu)
 
 
 def main(argv=None):
@@ -565,6 +571,7 @@ def main(argv=None):
     parser.add_argument("--no-form", action="store_true", help="skip appraisal-form (every commune × leaf: slow at national size)")
     parser.add_argument("--cliff", action="store_true", help="also run the whole score around every size threshold of scoring/")
     parser.add_argument("--cliff-sizes", type=int, nargs="+", help="the cliff check's sizes instead of the thresholds'")
+    parser.add_argument("--cliff-only", action="store_true", help="only the cliff check (no per-size runs)")
     parser.add_argument("--cliff-repeat", type=int, default=1, help="runs per size in the cliff check (the fewest CPU-s kept)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: measure one year in this process
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
@@ -578,7 +585,7 @@ def main(argv=None):
     base = args.keep or Path(tempfile.mkdtemp(prefix="cchc-bench-"))
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; work folder {base}; load average {_load()}")
     runs = {}
-    for size in args.communes or SIZES:
+    for size in () if args.cliff_only else args.communes or SIZES:
         year = year_for(base, size, args)
         load_before = _load()
         run = subprocess.run([sys.executable, __file__, "--one", str(year)], capture_output=True, text=True, cwd=ROOT)
@@ -601,9 +608,10 @@ def main(argv=None):
         if args.json:
             print(json.dumps(figures))
         sys.stdout.flush()
-    lines = across(runs)
-    if args.cliff:
-        lines += cliff(base, args, {})
+    if args.cliff or args.cliff_only:  # the sizes run above join the cliff check's
+        lines = across(runs, cliff_check=False) + cliff(base, args, _score_cpu(runs))
+    else:
+        lines = across(runs)
     if lines:
         print("\n".join(lines))
 
