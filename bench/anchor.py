@@ -104,12 +104,10 @@ def soffice() -> str | None:
 
 
 def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+    """A 0-based column's letters (0 -> A)."""
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(index)
 
 
 def _sum(columns: list[int], row: int) -> str:
