@@ -351,7 +351,7 @@ def report(figures: dict) -> str:
     floor = {"load": "parse", "json": "dump", "workbook": "cells"}
     lines = [f"N = {figures['communes']} communes × {figures['leaves']} leaves "
              f"(inputs {figures['input_mb']:.1f} MB, results.json {figures['results_mb']:.1f} MB, "
-             f"workbook {figures['cells']['count']} cells)"]
+             f"workbook {figures['cells']['count']:,} cells)"]
     lines.append(f"  load average (1, 5, 15 min) on {cores} cores: before {figures.get('load_before', '?')}; "
                  f"after {figures.get('load_after', '?')}")
     lines.append(f"  {'phase':<10}{'wall s':>9}{'CPU s':>8}{'peak MB':>9}  {'floor':<8}{'wall s':>9}{'CPU s':>8}{'ratio':>7}")
