@@ -68,8 +68,11 @@ explore: $(STAMP)
 render: $(STAMP) system-packages
 	$(PY) tools/render.py --out render
 
-bench: $(STAMP)
-	$(PY) bench/run.py
+# The national benchmark (bench/run.py, issue 19): 11, 168, 3,321 and 10,600 communes, the whole
+# score around every size threshold (--cliff, each size twice: one run on a shared machine is
+# noisy), and the status-quo anchor, which needs LibreOffice.
+bench: $(STAMP) system-packages
+	$(PY) bench/run.py --cliff --cliff-repeat 2
 
 # The web application under load (bench/web_load.py, not part of make test): 170 communes saving
 # drafts and uploading evidence before the deadline, on SQLite, then on a throw-away PostgreSQL.

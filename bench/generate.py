@@ -148,7 +148,9 @@ def submission(criteria: dict, code: str, rng: random.Random, quality: float, sc
         if kind == "yes_no":
             entry["facts"] = {"done": good}
         elif kind == "choice":
-            entry["facts"] = {"choice": "dat" if good else rng.choice(["mot_phan", "khong"])}
+            # the set's own options (the first is the best), as a generated set's dat/mot_phan/khong
+            values = [option["value"] for option in rule["options"]]
+            entry["facts"] = {"choice": values[0] if good else rng.choice(values[1:] or values)}
         elif kind in ("ratio_thresholds", "proportional"):
             total = rng.randint(20, 900)
             entry["facts"] = {"numerator": total if good else rng.randint(total * 8 // 10, total), "denominator": total}

@@ -1,0 +1,129 @@
+"""The benchmark's own parts (bench/run.py, bench/anchor.py, bench/measure.py) on a tiny year:
+the figures it prints are there, the targets and the cliff check judge as they say, the
+office's formula workbook holds formulas without cached values, a command's peak memory is
+its own. No timing is asserted (performance targets live in the bench, not in tests), and
+LibreOffice is not started here (the bench does that; tests/test_rendered.py covers it)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import anchor, run  # noqa: E402
+from bench.generate import generate  # noqa: E402
+from bench.measure import run_command  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    year = tmp_path_factory.mktemp("bench") / "year-11"
+    generate(year, 11, 100)
+    out = year / "out"
+    out.mkdir()
+    return year, out, run.measure(year, out)
+
+
+def _command(seconds, cpu, peak):
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "tree_mb": peak}
+
+
+def test_measure_reports_every_phase_with_cpu_and_every_floor(measured):
+    year, out, figures = measured
+    assert figures["communes"] == 11 and figures["leaves"] == 102
+    for name in ("load", "score", "outputs"):
+        assert figures[name]["seconds"] > 0 and figures[name]["cpu"] >= 0
+    for name in ("parse", "parse_msgspec", "dump", "dump_msgspec", "parse_results", "cells"):
+        assert set(figures[name]) >= {"seconds", "cpu"}, name
+    assert figures["cells"]["count"] > 1000
+    figures.update({"cmd_startup": _command(0.5, 0.4, 50), "cmd_parse_before": _command(0.1, 0.1, 20),
+                    "cmd_parse_after": _command(0.1, 0.1, 20), "cmd_validate": _command(0.7, 0.6, 70),
+                    "cmd_score": _command(3, 2.5, 90), "cmd_decision": _command(0.8, 0.7, 60),
+                    "cmd_appraisal_form": {"error": "boom\nrefused: too many rows"},
+                    "load_before": "1.00, 1.00, 1.00", "load_after": "1.00, 1.00, 1.00"})
+    text = run.report(figures)
+    for expected in ("N = 11 communes × 102 leaves", "load average", "wall s", "CPU s", "floors (wall / CPU s): parse ",
+                     "dump_msgspec", "bare cells", "cli.py validate", "cli.py score (whole)", "cli.py decision results.json",
+                     "cli.py appraisal-form (all)    failed: refused: too many rows", "targets (issue 19) at 11 communes",
+                     "peak memory of any command < 1.5 GB: 90 MB (cli.py score (whole)): met (the target is at 10,600)"):
+        assert expected in text, expected
+    # every phase row carries its wall and CPU-seconds (the three outputs when write_outputs reports them)
+    for name in ("load", "score", "outputs", "whole run"):
+        row = next(line for line in text.splitlines() if line.strip().startswith(name))
+        assert len(row.split()) >= 3, row
+
+
+def test_targets_at_national_size_are_judged():
+    figures = {"communes": run.NATIONAL, "cmd_score": _command(9.5, 11.9, 400), "cmd_decision": _command(0.9, 1.2, 250),
+               "cmd_validate": _command(2, 3.0, 150), "cmd_parse_before": _command(1, 1.4, 90),
+               "cmd_parse_after": _command(1, 1.6, 90),
+               "anchor": {"seconds": 10.0, "cpu": 8.0}}
+    text = "\n".join(run.targets(figures))
+    assert "whole score ≤ 10 s wall (idle machine): 9.50 s: met" in text
+    assert "whole score ≤ 12 CPU-s (all processes): 11.90: met" in text
+    assert "decision ≤ 1 s and ≤ 300 MB: 1.20 CPU-s (0.90 s wall), 250 MB: NOT met" in text
+    assert "validate ≤ 2× CPU of a bare json.loads process: 2.00×: met" in text
+    assert "1.49× its CPU-s (≤ 1: faster than the spreadsheet): NOT met" in text
+
+
+def test_cliff_is_flagged_only_beyond_noise():
+    flagged = "\n".join(run.cliff_lines({999: 30.0, 1000: 31.0, 1001: 12.0, 3321: 40.0}))
+    assert "CLIFF: less than 31.00 at 1,000" in flagged and "no cliff: NOT met (falls at 1,001)" in flagged
+    assert "no cliff: met" in "\n".join(run.cliff_lines({199: 5.0, 200: 4.9, 201: 5.2}))  # 2 %: noise
+    linear = "\n".join(run.across({run.NATIONAL: {"cmd_score": _command(10, 10, 1)},
+                                   run.LARGEST: {"cmd_score": _command(40, 40, 1)}}))
+    assert "(1.25×, ≤ 1.1): NOT met" in linear
+
+
+def test_thresholds_give_the_sizes_around_each():
+    sizes, missing = run.thresholds()
+    found = [(module, name) for module, name, _ in run.THRESHOLDS if f"{module}.{name}" not in missing]
+    for module, name in found:
+        value = getattr(__import__(module, fromlist=[name]), name)
+        assert {value - 1, value, value + 1} - {0} <= set(sizes)
+
+
+def test_anchor_workbook_holds_formulas_without_cached_values(measured, tmp_path):
+    year, out, _ = measured
+    made = anchor.formula_workbook(out / "results.json", year / "criteria.json", tmp_path / "office.xlsx")
+    assert made["communes"] == 11 and made["leaves"] == 102 and made["formulas"] == 11 * 16
+    with zipfile.ZipFile(tmp_path / "office.xlsx") as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert sheet.count("<f>") == made["formulas"] and sheet.count("<v></v>") == made["formulas"]
+    assert "COUNTIFS($C$3:$C$13,C3," in sheet and "MIN(ROUND(" in sheet
+    # LibreOffice's CSV holding the engine's values is judged equal everywhere; one changed total is seen
+    columns, expected = made["columns"], made["expected"]
+    width = max(columns.values()) + 1
+    rows = [["title"] + [""] * (width - 1), ["head"] * width]
+    for code, engine in expected.items():
+        row = [code] + [""] * (width - 1)
+        for name in ("total", "index", "rank", "band"):
+            row[columns[name]] = "" if engine[name] is None else str(engine[name])
+        rows.append(row)
+    rows[2][columns["total"]] = str(float(rows[2][columns["total"]]) + 0.01)
+    with open(tmp_path / "office.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    same = anchor.compare(tmp_path / "office.csv", made)
+    assert same == {"communes": 11, "total": 10, "index": 11, "band": 11, "rank": 11}
+
+
+def test_anchor_profile_forces_recalculation(tmp_path):
+    profile = anchor._profile(tmp_path)
+    text = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert '/org.openoffice.Office.Calc/Formula/Load' in text and '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value>' in text
+
+
+def test_a_command_peak_is_its_own_not_the_bench_process(tmp_path):
+    held = bytearray(150_000_000)
+    held[::4096] = b"x" * len(held[::4096])  # touched: resident in this process
+    figures = run_command([sys.executable, "-c", "pass"])
+    assert figures["peak_mb"] < 100 and figures["cpu"] > 0
+    with pytest.raises(RuntimeError, match="went wrong"):
+        run_command([sys.executable, "-c", "import sys; sys.exit('went wrong')"])
+    del held
