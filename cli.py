@@ -28,13 +28,24 @@ from scoring.option_text import option_code, option_codes, option_text  # option
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring import compare_previous, load_previous  # year over year (scoring/previous.py)
-from scoring.workers import ChildDied, end_children
 from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFault, OutputNotWritable
 
 # The writers (xlsxwriter, docxtpl, python-docx, jinja2) and the engine are imported by the
 # commands that use them: every command pays its imports at start-up, and validate, check,
 # explain or decision need none of the others' (issue 19; tests/test_startup.py pins it).
 RESULTS_NAME, DECISION_NAME = "results.json", "quyet-dinh.docx"  # scoring.writers.outputs' names (pinned by test)
+
+
+def end_children():
+    """scoring.workers.end_children, when a command imported it (no child was started otherwise)."""
+    workers = sys.modules.get("scoring.workers")
+    if workers is not None:
+        workers.end_children()
+
+
+def _child_died(error) -> bool:
+    workers = sys.modules.get("scoring.workers")
+    return workers is not None and isinstance(error, workers.ChildDied)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 i18n.install()  # click's own words ("Usage:", "Error:"…) in Vietnamese, through gettext
@@ -96,14 +107,13 @@ def fail_on_bad_input(command):
             end_children()
             click.echo(f"Đã dừng theo yêu cầu; {_outputs_said()}", err=True)
             sys.exit(runtime.interrupt_exit_code(error))
-        except ChildDied as error:
-            end_children()
-            click.echo(f"Lỗi: {error}; lần chạy dừng lại, {_outputs_said()}", err=True)
-            sys.exit(INTERNAL_ERROR)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as error:  # a fault of the program, not of the inputs
             end_children()
+            if _child_died(error):  # a worker killed (scoring.workers.ChildDied)
+                click.echo(f"Lỗi: {error}; lần chạy dừng lại, {_outputs_said()}", err=True)
+                sys.exit(INTERNAL_ERROR)
             if os.environ.get("CCHC_DEBUG"):
                 raise
             click.echo(f"Lỗi nội bộ của chương trình ({type(error).__name__}: {one_line(str(error))[:300]}); "

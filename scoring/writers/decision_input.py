@@ -29,6 +29,7 @@ import mmap
 import os
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -245,12 +246,17 @@ def precision_problems(value, shown: str, path: tuple = ()) -> list[Issue]:
     return issues
 
 
+@lru_cache(maxsize=65536)  # a national file repeats the same few thousand values
 def _hundredths(number: float) -> bool:
     """A float read from JSON is kept to the hundredth when its shortest literal is (85.13
     is read as 85.13, whatever float holds it; scoring.numbers.from_number reads it so)."""
     from ..numbers import is_hundredths
 
-    return number == number and number not in (float("inf"), float("-inf")) and is_hundredths(Decimal(repr(number)))
+    literal = repr(number)
+    point = literal.find(".")
+    if point > 0 and len(literal) - point <= 3 and len(literal) < 14 and literal[-1].isdigit():
+        return True  # "85.13", "-0.5": two decimals at most, no exponent, well within the bounds
+    return number == number and number not in (float("inf"), float("-inf")) and is_hundredths(Decimal(literal))
 
 
 # ---------------------------------------------------------------- msgspec's errors as the schema's
