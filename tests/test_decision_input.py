@@ -168,3 +168,18 @@ def test_a_missing_file_or_a_folder(tmp_path):
     missing = tmp_path / "nothing.json"
     assert _issues(read_decision_input, missing) == _issues(load_results, missing)
     assert _issues(read_decision_input, tmp_path) == [("", "file-not-regular")]
+
+
+@pytest.mark.parametrize("token, code", [("85.1300000000000000001", "precision"), ("1E-999999999", "precision"),
+                                         ("1e999999999", "number-too-large"), ('"85.13"', "schema-type"),
+                                         ("true", "schema-type")])
+def test_a_number_is_read_as_written(results_file, tmp_path, token, code):
+    """No float in between: a literal a float would round to a hundredth is still refused,
+    and a number written as text is not a number."""
+    raw = results_file.read_text(encoding="utf-8")
+    total = json.loads(raw)["communes"][0]["total"]
+    old = f'"total": {json.dumps(total)},'
+    assert old in raw
+    path = tmp_path / "results.json"
+    path.write_text(raw.replace(old, f'"total": {token},', 1), encoding="utf-8")
+    assert _issues(read_decision_input, path) == [("/communes/0/total", code)] == _issues(load_results, path)

@@ -31,7 +31,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_type_hints
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -45,8 +45,12 @@ FORMAT = "cchc-results/1"  # scoring.writers.results_json.FORMAT (tests/test_dec
 # (scoring.input_files.MAX_INPUT_BYTES) does not apply; this one guards against a wrong file.
 MAX_RESULTS_BYTES = 4 * 1024 ** 3
 
-Num = Union[int, float]                 # results.schema.json $defs/num: a number (never a bool)
-OptNum = Union[int, float, None]        # $defs/opt_num
+# Numbers are decoded as written (a float literal as a Decimal: "1E-999999999" is not 0.0, nor
+# "85.1300000000000001" 85.13) and their type checked after the decoding (number_issues):
+# typed as numbers, msgspec would take a float for one, and a Decimal from a string.
+NUMBER, NUMBER_OR_NULL = "number", "number or null"
+Num = Annotated[Any, NUMBER]                 # results.schema.json $defs/num: a number (never a bool)
+OptNum = Annotated[Any, NUMBER_OR_NULL]      # $defs/opt_num
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 Rank = Annotated[int, Meta(ge=1)]
 
@@ -161,7 +165,7 @@ class DecisionInput(_Read):
     comparison: Union[Comparison, UnsetType] = UNSET
 
 
-_DECODER = msgspec.json.Decoder(DecisionInput)
+_DECODER = msgspec.json.Decoder(DecisionInput, float_hook=Decimal)
 
 
 def read_decision_input(path) -> dict:
@@ -192,9 +196,9 @@ def read_decision_input(path) -> dict:
     finally:
         if isinstance(view, mmap.mmap):
             view.close()
-    issues = precision_problems(parsed, shown)
-    if issues:
-        raise InputError(issues)
+    wrong_type, imprecise = number_issues(parsed, shown)
+    if wrong_type or imprecise:  # the schema's problems first, as the full reader says them
+        raise InputError(sorted(wrong_type, key=lambda issue: (issue.pointer, issue.code)) or imprecise)
     return plain(parsed)
 
 
@@ -221,12 +225,21 @@ def plain(value):
     return value
 
 
-def precision_problems(value, shown: str, path: tuple = ()) -> list[Issue]:
-    """Every number read that is not kept to the hundredth, at its pointer (as
-    scoring.validate.precision_issues says it of the whole file). Free objects (the
-    issuer's, a legal source) are walked too."""
-    issues = []
+def number_issues(value, shown: str) -> tuple[list[Issue], list[Issue]]:
+    """(the numbers read that are not numbers, those not kept to the hundredth), each at its
+    pointer, as the results schema and scoring.validate.precision_issues say them. Free
+    objects (the issuer's, a legal source) are walked too, as the full reader walks them."""
+    wrong_type, imprecise = [], []
+    _walk(value, (), shown, wrong_type, imprecise)
+    return wrong_type, imprecise
+
+
+_TYPE_MESSAGE = {NUMBER: "phải là một số", NUMBER_OR_NULL: "phải là một số hoặc null"}
+
+
+def _walk(value, path: tuple, shown: str, wrong_type: list, imprecise: list, kinds: dict | None = None) -> None:
     if isinstance(value, msgspec.Struct):
+        kinds = _number_fields(type(value))
         items = [(name, getattr(value, name)) for name in value.__struct_fields__]
     elif type(value) is dict:
         items = value.items()
@@ -234,29 +247,46 @@ def precision_problems(value, shown: str, path: tuple = ()) -> list[Issue]:
         items = enumerate(value)
     for key, item in items:
         kind = type(item)
-        if kind is float:
+        expected = kinds.get(key) if kinds else None
+        if expected is not None and type(expected) is str:  # a field typed as a number
+            if not (kind is int or kind is Decimal or (item is None and expected == NUMBER_OR_NULL)):
+                wrong_type.append(Issue(shown, pointer(*path, key), "schema-type", _TYPE_MESSAGE[expected]))
+                continue
+        if kind is Decimal:
             if not _hundredths(item):
-                literal = Decimal(repr(item))
-                code = "number-too-large" if not literal.is_finite() or literal.adjusted() > 9 else "precision"
-                issues.append(Issue(shown, pointer(*path, key), code,
-                                    message(code, "value", value=literal) if code == "number-too-large"
-                                    else message(code, value=literal)))
+                where = pointer(*path, key)
+                if item.is_finite() and not item.is_zero() and item.adjusted() > 9:
+                    imprecise.append(Issue(shown, where, "number-too-large", message("number-too-large", "value", value=item)))
+                else:
+                    imprecise.append(Issue(shown, where, "precision", message("precision", value=item)))
         elif kind is list or kind is dict or isinstance(item, msgspec.Struct):
-            issues.extend(precision_problems(item, shown, path + (key,)))
-    return issues
+            # a mapping of numbers (band shares): each value typed as the field says
+            inner = {name: expected[0] for name in item} if type(expected) is tuple and kind is dict else None
+            _walk(item, path + (key,), shown, wrong_type, imprecise, inner)
+
+
+@lru_cache(maxsize=None)
+def _number_fields(struct: type) -> dict:
+    """The fields of a Struct typed as numbers: name → NUMBER or NUMBER_OR_NULL, or
+    (NUMBER,) for a mapping whose values are numbers."""
+    found = {}
+    for name, hint in get_type_hints(struct, include_extras=True).items():
+        for part in getattr(hint, "__args__", ()) if getattr(hint, "__origin__", None) is Union else (hint,):
+            extras = getattr(part, "__metadata__", ())
+            if extras and extras[0] in (NUMBER, NUMBER_OR_NULL):
+                found[name] = extras[0]
+            elif getattr(part, "__origin__", None) is dict:
+                values = getattr(part.__args__[1], "__metadata__", ())
+                if values and values[0] in (NUMBER, NUMBER_OR_NULL):
+                    found[name] = (values[0],)
+    return found
 
 
 @lru_cache(maxsize=65536)  # a national file repeats the same few thousand values
-def _hundredths(number: float) -> bool:
-    """A float read from JSON is kept to the hundredth when its shortest literal is (85.13
-    is read as 85.13, whatever float holds it; scoring.numbers.from_number reads it so)."""
+def _hundredths(number: Decimal) -> bool:
     from ..numbers import is_hundredths
 
-    literal = repr(number)
-    point = literal.find(".")
-    if point > 0 and len(literal) - point <= 3 and len(literal) < 14 and literal[-1].isdigit():
-        return True  # "85.13", "-0.5": two decimals at most, no exponent, well within the bounds
-    return number == number and number not in (float("inf"), float("-inf")) and is_hundredths(Decimal(literal))
+    return is_hundredths(number)
 
 
 # ---------------------------------------------------------------- msgspec's errors as the schema's
