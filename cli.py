@@ -21,7 +21,6 @@ from pathlib import Path
 import click
 
 from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API
-from scoring.engine import Communes
 from scoring.errors import CchcError, one_line
 from scoring import i18n
 from scoring.text import name_key, parse_date
@@ -29,12 +28,24 @@ from scoring.option_text import option_code, option_codes, option_text  # option
 from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring import compare_previous, load_previous  # year over year (scoring/previous.py)
-from scoring.workers import ChildDied, end_children
 from scoring.writers.atomic import COMMITTED, OutputBusy, OutputExists, OutputFault, OutputNotWritable
-from scoring.writers.decision import DecisionDetails, load_details, override_details, write_decision
-from scoring.writers.outputs import DECISION_NAME, RESULTS_NAME, write_outputs
-from scoring.writers.results_json import load_results, results_document
-from scoring.results_totals import load_results_totals
+
+# The writers (xlsxwriter, docxtpl, python-docx, jinja2) and the engine are imported by the
+# commands that use them: every command pays its imports at start-up, and validate, check,
+# explain or decision need none of the others' (issue 19; tests/test_startup.py pins it).
+RESULTS_NAME, DECISION_NAME = "results.json", "quyet-dinh.docx"  # scoring.writers.outputs' names (pinned by test)
+
+
+def end_children():
+    """scoring.workers.end_children, when a command imported it (no child was started otherwise)."""
+    workers = sys.modules.get("scoring.workers")
+    if workers is not None:
+        workers.end_children()
+
+
+def _child_died(error) -> bool:
+    workers = sys.modules.get("scoring.workers")
+    return workers is not None and isinstance(error, workers.ChildDied)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 i18n.install()  # click's own words ("Usage:", "Error:"…) in Vietnamese, through gettext
@@ -96,14 +107,13 @@ def fail_on_bad_input(command):
             end_children()
             click.echo(f"Đã dừng theo yêu cầu; {_outputs_said()}", err=True)
             sys.exit(runtime.interrupt_exit_code(error))
-        except ChildDied as error:
-            end_children()
-            click.echo(f"Lỗi: {error}; lần chạy dừng lại, {_outputs_said()}", err=True)
-            sys.exit(INTERNAL_ERROR)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as error:  # a fault of the program, not of the inputs
             end_children()
+            if _child_died(error):  # a worker killed (scoring.workers.ChildDied)
+                click.echo(f"Lỗi: {error}; lần chạy dừng lại, {_outputs_said()}", err=True)
+                sys.exit(INTERNAL_ERROR)
             if os.environ.get("CCHC_DEBUG"):
                 raise
             click.echo(f"Lỗi nội bộ của chương trình ({type(error).__name__}: {one_line(str(error))[:300]}); "
@@ -273,6 +283,8 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
 
     Ví dụ: python cli.py score --out out --force
     """
+    from scoring.writers.outputs import write_outputs
+
     inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
     results, generated_at = score_inputs(inputs), run_time(fixed_time)
     if previous:  # year over year (scoring/previous.py); checked before anything is written
@@ -297,6 +309,9 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry, pr
 
     Ví dụ: python cli.py explain 23545
     """
+    from scoring.engine import Communes
+    from scoring.writers.results_json import results_document
+
     inputs = load(criteria, submissions, appraisal, survey, registry)
     results = score_inputs(inputs)
     wanted = name_key(commune_code)
@@ -354,8 +369,13 @@ def decision(results, details, number, decision_date, signer, signing_mode, temp
     Ví dụ: python cli.py decision out/results.json --number 47 --date 2024-02-05
     --signer "Võ Trung Mạnh" --out out/quyet-dinh-47.docx
     """
+    from scoring.writers.decision_input import read_decision_input
+
     results = results or Path("out") / RESULTS_NAME
-    document = load_results_totals(results)  # the decision reads no leaf (issue 19)
+    document = read_decision_input(results)  # only what the decision reads, checked (issue 19)
+    # the writer's libraries are imported once the file is read and let go (a lower peak)
+    from scoring.writers.decision import DecisionDetails, load_details, override_details, write_decision
+
     chosen = load_details(details) if details else DecisionDetails()
     chosen = override_details(chosen, number=number, date=decision_date, signer=signer, signing_mode=signing_mode)
     path = write_decision(document, out or results.parent / DECISION_NAME, details=chosen, template=template, force=force,

@@ -21,7 +21,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .errors import InputError, Issue
-from .load import load_inputs
+
+# scoring.load (numpy, the rules, the validators) is imported by load() when first called: a
+# command that only reads results (decision) does not pay for it at start-up (issue 19)
 
 # the fields of a commune entry (and of its areas and leaves) that hold points or an index
 _POINTS = frozenset({"self_assessed", "appraised", "survey", "bonus", "penalty", "adjustment", "total", "max",
@@ -33,6 +35,8 @@ def load(criteria=None, submissions=None, appraisal=None, survey=None, *, regist
     """Load and validate the inputs: paths, or the documents as plain data (see
     scoring.load.load_inputs, which takes the same arguments). Defaults: the bundled
     example. Returns Inputs; raises InputError with every problem found."""
+    from .load import load_inputs
+
     return load_inputs(criteria, submissions, appraisal, survey, registry=registry, **options)
 
 

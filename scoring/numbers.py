@@ -11,8 +11,7 @@ from __future__ import annotations
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from fractions import Fraction
 from functools import lru_cache
-
-import numpy as np
+import sys
 
 HUNDRED = 100
 _WIDE = Context(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)  # not the thread's context: nothing may round
@@ -30,7 +29,8 @@ def round_half_up(numerator, denominator=1):
     even, which is wrong here. Works on Python ints and on numpy integer arrays alike; the
     denominator must be positive. Callers pass quotients already scaled to hundredths.
     """
-    if isinstance(numerator, np.ndarray) or isinstance(denominator, np.ndarray):
+    np = sys.modules.get("numpy")  # an array comes from numpy already imported: no import paid here (issue 19)
+    if np is not None and (isinstance(numerator, np.ndarray) or isinstance(denominator, np.ndarray)):
         numerator = np.asarray(numerator, dtype=np.int64)
         denominator = np.asarray(denominator, dtype=np.int64)
         magnitude = (2 * np.abs(numerator) + denominator) // (2 * denominator)

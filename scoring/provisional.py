@@ -18,7 +18,10 @@ sheet, the terminal table, the decision's title). Pure: arrays in, plain data ou
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the arrays come from the engine; reading a banner needs no numpy (issue 19)
+    import numpy as np
 
 MARK = "TẠM TÍNH"
 
@@ -56,6 +59,8 @@ def provisional_reasons(criteria, submissions, survey_missing: np.ndarray, await
 
 def _reason(kind: str, policy: str, missing: np.ndarray, submissions, message) -> dict:
     """One reason from its boolean matrix communes × leaves; ``message(communes, leaves)`` words it."""
+    import numpy as np
+
     rows = np.flatnonzero(missing.any(axis=1))
     leaves = int(missing.sum())
     return {"kind": kind, "policy": policy, "message": message(len(rows), leaves),

