@@ -18,6 +18,7 @@ from scoring.files import DATA
 from scoring.writers import outputs
 from scoring.writers.decision import DecisionDetails, render_decision
 from scoring.writers.decision_input import FORMAT, read_decision_input
+from scoring.writers.results_json import load_results
 from scoring.writers.results_json import FORMAT as WRITTEN_FORMAT, load_results
 
 TIME = "2024-02-01T08:00:00+07:00"
@@ -109,17 +110,41 @@ def test_a_missing_field_gives_the_pointed_error_through_the_cli(results_file, t
 
 
 def test_a_foreign_file_is_refused_by_its_tag(tmp_path):
+    # every problem at once (the full reader lists them), the missing tag among them
+    path = tmp_path / "submission.json"
+    path.write_text(json.dumps({"criteria_id": "x", "year": 2023, "communes": []}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_decision_input(path)
+    found = [(i.pointer, i.code, i.message) for i in caught.value.issues]
+    assert ("", "schema-required", "thiếu trường bắt buộc 'format'") in found
+    assert found == _issues_full(path)
+    path.write_text(json.dumps({"format": "cchc-appraisal/1"}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_decision_input(path)
+    found = [(i.pointer, i.code, i.message) for i in caught.value.issues]
+    assert ("/format", "schema-const", 'phải là một trong: "cchc-results/1"') in found
+    assert found == _issues_full(path)
+
+
+def test_a_file_too_large_to_read_whole_names_the_first_defect(tmp_path, monkeypatch):
+    # above the full reader's size limit only the decoder's first defect can be named
+    import scoring.writers.decision_input as module
+
+    monkeypatch.setattr(module, "MAX_INPUT_BYTES", 10)
     path = tmp_path / "submission.json"
     path.write_text(json.dumps({"criteria_id": "x", "year": 2023, "communes": []}), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_decision_input(path)
     assert [(i.pointer, i.code, i.message) for i in caught.value.issues] == [
         ("", "schema-required", "thiếu trường bắt buộc 'format'")]
-    path.write_text(json.dumps({"format": "cchc-appraisal/1"}), encoding="utf-8")
+
+
+def _issues_full(path):
     with pytest.raises(InputError) as caught:
-        read_decision_input(path)
-    assert [(i.pointer, i.code, i.message) for i in caught.value.issues] == [
-        ("/format", "schema-const", 'phải là một trong: "cchc-results/1"')]
+        load_results(path)
+    return [(i.pointer, i.code, i.message) for i in caught.value.issues]
+
+
     path.write_text("[1, 2]", encoding="utf-8")
     assert _issues(read_decision_input, path) == [("", "schema-type")]
 

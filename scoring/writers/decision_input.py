@@ -13,8 +13,10 @@ lists, str, int, float) shaped like results.json with only those fields: what
 scoring.writers.decision reads.
 
 Errors point at the spot (``file:/json/pointer``), with the codes of the full reader
-(schema-required, schema-type, schema-const, schema-minimum…, precision): the first
-structural problem the decoder meets, or every number not kept to the hundredth. A file
+(schema-required, schema-type, schema-const, schema-minimum…, precision). When the decoder
+meets a structural problem, the full reader reads the file and lists every problem at once
+(only a file beyond its size limit, MAX_INPUT_BYTES, is named by the first problem met);
+every number not kept to the hundredth is listed. A file
 that is not JSON at all, not UTF-8, missing or not a regular file is handed to the full
 reader (scoring.writers.results_json.load_results), which names the problem as before.
 
@@ -37,7 +39,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ..errors import InputError, Issue, message, pointer
-from ..input_files import input_file_issue
+from ..input_files import MAX_INPUT_BYTES, input_file_issue
 
 FORMAT = "cchc-results/1"  # scoring.writers.results_json.FORMAT (tests/test_decision_input.py pins they agree)
 # A results.json is mapped, not parsed whole: a national one of 10,600 communes (575 MB) is
@@ -190,7 +192,10 @@ def read_decision_input(path) -> dict:
         try:
             parsed = _DECODER.decode(_without_bom(view))
         except msgspec.ValidationError as error:
-            raise InputError([_schema_issue(shown, str(error))]) from None
+            first = _schema_issue(shown, str(error))
+            if path.stat().st_size <= MAX_INPUT_BYTES:
+                _full_reader(path)  # every problem at once, as the full reader lists them
+            raise InputError([first]) from None  # too large to read whole: the first defect met
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return _full_reader(path)  # not JSON, not UTF-8: the full reader names the problem
     finally:
