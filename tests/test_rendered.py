@@ -178,6 +178,8 @@ def test_charts_inside_the_printed_area_of_one_page(rendered, example):
     titles.append("Chỉ số CCHC theo đơn vị (%)" if communes <= 60 else "đơn vị có Chỉ số CCHC cao nhất (%)")
     for title in titles:
         assert sum(page.has(title) for page in pages) == 1, f"{example}: biểu đồ {title!r} phải ở đúng một trang"
+    # the first chart under the sheet's title, never a page holding the title alone
+    assert pages[0].has(titles[-1]), f"{example}: trang đầu của Biểu đồ không có biểu đồ nào"
     for page in pages:
         for x0, top, x1, bottom in page.drawings:
             assert MARGIN_LEFT - 2 <= x0 and x1 <= page.width - MARGIN_RIGHT + 2, (example, page.number, x0, x1)

@@ -950,8 +950,13 @@ class _Builder:
         # Lay the charts out page by page (rows of 20 pixels: the chart rows hold no text).
         row, used = 2, 2 * 25
         placed, breaks = [], []
-        for plan in chart_rows:
+        for index, plan in enumerate(chart_rows):
             height = plan[-1]
+            if index == 0 and used + height + 10 > CHART_PAGE_PX:
+                # the first chart shares its page with the sheet's title: a page-high chart
+                # pushed below a break left that page blank but for the title
+                height = CHART_PAGE_PX - used - 10
+                plan = (*plan[:-1], height)
             if used + height + 10 > CHART_PAGE_PX and used > 0:
                 breaks.append(row)
                 used = 0
