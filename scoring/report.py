@@ -127,7 +127,7 @@ def explain(document: dict, commune: dict) -> str:
         (f"{commune['name']} (mã {commune['code']}, {commune['type']}): chỉ số {UNDEFINED_INDEX}, {UNRANKED}, "
          f"không xếp loại ({commune.get('index_note') or ''})"),
         f"Tổng điểm {num(commune['total'])}/{num(commune['max'])} = điểm thẩm định {num(commune['appraised'])} "
-        f"+ ĐTXHH {num(commune['survey'])} + thưởng {num(commune['bonus'])} - trừ {num(commune['penalty'])}"
+        f"+ ĐTXHH {num(commune['survey'])} + thưởng {num(commune['bonus'])} − trừ {num(commune['penalty'])}"
         f" (tự chấm: {num(commune['self_assessed'])})",
         *([f"Ghi chú: {commune['survey_note']}."] if commune.get("survey_note") else []),
         f"Bộ tiêu chí: {criteria['title']} ({criteria['id']})",

@@ -141,6 +141,28 @@ def off_page(page: Page, *, tolerance: float = 0.5) -> list:
     return out
 
 
+def cut_by_rules(page: Page, *, inside: float = 1.0) -> list:
+    """Words a ruling line (a cell border: a drawing thinner than 1.5 pt) runs through:
+    text wider than its bordered cell, or taller than its row, printed across the border
+    (LibreOffice draws the border over the overflowing text). A line counts when it passes
+    more than ``inside`` pt inside the word's glyph box and spans the word's middle.
+    [(word, "across" | "down", position)]"""
+    across = [(x0, x1, (top + bottom) / 2) for x0, top, x1, bottom in page.drawings
+              if bottom - top < 1.5 and x1 - x0 > 3]
+    down = [(top, bottom, (x0 + x1) / 2) for x0, top, x1, bottom in page.drawings
+            if x1 - x0 < 1.5 and bottom - top > 3]
+    found = []
+    for word in page.words:
+        middle_x, middle_y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+        hit = next((("across", y) for x0, x1, y in across
+                    if word.top + inside < y < word.bottom - inside and x0 < middle_x < x1), None)
+        hit = hit or next((("down", x) for top, bottom, x in down
+                           if word.x0 + inside < x < word.x1 - inside and top < middle_y < bottom), None)
+        if hit:
+            found.append((word, *hit))
+    return found
+
+
 def header_sheet(page: Page, title: str, sheets) -> str | None:
     """The workbook sheet a page belongs to, read from the page header "<title> - <sheet>"."""
     first = " ".join(page.flat.split()[:80])

@@ -10,6 +10,7 @@ never skipped.
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 # openpyxl does not understand the Excel 2010 data-bar extension and says so; irrelevant here.
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
 
-from pdf_layout import header_sheet, off_page, overlapping_words, read_pdf
+from pdf_layout import cut_by_rules, header_sheet, off_page, overlapping_words, read_pdf
 from tools import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,24 @@ def test_no_text_overlaps_or_leaves_the_page(rendered, example, document):
         assert not outside, f"{example}/{document}.pdf trang {page.number}: ra ngoài trang: {outside[:5]}"
 
 
+CHART_TITLES = ("Chỉ số CCHC theo đơn vị (%)", "Số đơn vị theo xếp loại", "Chỉ số thành phần theo lĩnh vực (%)",
+                "đơn vị có Chỉ số CCHC cao nhất (%)", "đơn vị có Chỉ số CCHC thấp nhất (%)")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("document", ["ket-qua", "quyet-dinh-ky"])
+def test_no_text_cut_by_a_cell_border(rendered, example, document):
+    """Every text inside its cell: no border printed through a word (a header taller than its
+    row, a band wider than its column, a block's sub-heading over the row's inner borders).
+    Chart pages are left out: their grid lines cross the data labels by design."""
+    for page in _pages(rendered, example, document):
+        if any(page.has(title) for title in CHART_TITLES):
+            continue
+        cut = cut_by_rules(page)
+        assert not cut, (f"{example}/{document}.pdf trang {page.number}: đường kẻ ô cắt qua chữ: "
+                         + "; ".join(f"{word.text!r} ({way} ở {at:.0f})" for word, way, at in cut[:6]))
+
+
 def _sheet_pages(rendered, example):
     """{sheet name: [pages]} from the page headers "<title> - <sheet>"."""
     results = rendered[example]["results"]
@@ -98,12 +117,14 @@ def _sheet_pages(rendered, example):
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_every_printed_page_holds_all_columns_of_its_sheet(rendered, example):
     """Fit to the page width: each page of a table shows its first and its last column (with the
-    header row repeated), so no column spills onto extra pages."""
+    header row repeated), so no column spills onto extra pages. A sheet printed in slices of
+    columns (too wide to read on one page: "Theo tiêu chí" with many criteria) repeats its unit
+    columns on every page and prints every criterion whole: test_wide_sheet_in_slices."""
     book = openpyxl.load_workbook(rendered[example]["folder"] / "ket-qua.xlsx")
     for sheet, pages in _sheet_pages(rendered, example).items():
         ws = book[sheet]
         titles = ws.print_title_rows
-        if not titles:
+        if not titles or ws.print_title_cols:
             continue
         row = int(titles.split(":")[0].lstrip("$"))
         headers = [cell.value for cell in ws[row] if cell.value]
@@ -115,6 +136,40 @@ def test_every_printed_page_holds_all_columns_of_its_sheet(rendered, example):
             assert right <= page.width - MARGIN_RIGHT + 1, f"{example} {sheet} trang {page.number}: tràn lề phải"
 
 
+# A word's glyph box at 11 pt printed at 100 % is ~7.3 pt high; below MIN_GLYPH the median word
+# of a page is printed at under ~40 % (4.5-point letters): unreadable on paper.
+MIN_GLYPH = 3.0
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_page_of_the_workbook_is_legible(rendered, example):
+    for sheet, pages in _sheet_pages(rendered, example).items():
+        for page in pages:
+            heights = sorted(word.bottom - word.top for word in page.words)
+            median = heights[len(heights) // 2]
+            assert median >= MIN_GLYPH, f"{example} {sheet} trang {page.number}: chữ in quá nhỏ ({median:.1f} pt)"
+
+
+def test_wide_sheet_in_slices(rendered):
+    """The bundled "Theo tiêu chí" (17 criteria, 56 columns): slices of whole criteria, the unit
+    columns (STT, Mã xã, Tên đơn vị …) on every page, every criterion printed."""
+    from scoring.writers.figures_sheet import NODE_HEADERS, node_columns
+
+    pages = _sheet_pages(rendered, "huyen")["Theo tiêu chí"]
+    columns = node_columns(rendered["huyen"]["results"]["communes"])
+    assert len(pages) > 1
+    seen = set()
+    for page in pages:
+        for header in ("STT", "Mã xã", "Tên đơn vị"):
+            assert page.has(header), f"Theo tiêu chí trang {page.number}: thiếu cột {header!r}"
+        printed = [code for code, _title in columns if page.find(f"{code}.")]
+        assert printed, f"Theo tiêu chí trang {page.number}: không có tiêu chí nào"
+        # every criterion on the page is whole: its three columns under it
+        assert len(page.find(NODE_HEADERS[0])) == len(printed), (page.number, printed)
+        seen.update(printed)
+    assert seen == {code for code, _title in columns}
+
+
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_charts_inside_the_printed_area_of_one_page(rendered, example):
     pages = _sheet_pages(rendered, example)["Biểu đồ"]
@@ -123,6 +178,8 @@ def test_charts_inside_the_printed_area_of_one_page(rendered, example):
     titles.append("Chỉ số CCHC theo đơn vị (%)" if communes <= 60 else "đơn vị có Chỉ số CCHC cao nhất (%)")
     for title in titles:
         assert sum(page.has(title) for page in pages) == 1, f"{example}: biểu đồ {title!r} phải ở đúng một trang"
+    # the first chart under the sheet's title, never a page holding the title alone
+    assert pages[0].has(titles[-1]), f"{example}: trang đầu của Biểu đồ không có biểu đồ nào"
     for page in pages:
         for x0, top, x1, bottom in page.drawings:
             assert MARGIN_LEFT - 2 <= x0 and x1 <= page.width - MARGIN_RIGHT + 2, (example, page.number, x0, x1)
@@ -174,3 +231,73 @@ def test_page_counts(rendered):
     sheets = _sheet_pages(rendered, "huyen")
     assert len(sheets["Xếp hạng"]) == 1 and len(sheets["Theo lĩnh vực"]) == 1
     assert len(sheets["Biểu đồ"]) == 4  # three charts on pages of their own, then their data
+
+
+# -- the signature block at a page boundary -------------------------------------------------
+# The decision's body grows with the office's extra legal bases (one line each here): a sweep
+# of lengths moves the signature block ("Nơi nhận" | TM./CHỦ TỊCH/name) across the foot of a
+# page. Each range was measured to hold the step where the block moves to the next page (the
+# test says so if fonts or the template move it out of the range).
+SWEEP = {"huyen": range(23, 30), "tinh": range(20, 27)}
+SWEEP_BASIS = "Căn cứ Nghị định số {n}/2024/NĐ-CP ngày 01 tháng 01 năm 2024"
+
+
+@pytest.fixture(scope="session")
+def boundary_sweep(rendered, tmp_path_factory):
+    """{example: [(extra bases, [Page])]}: the signed decision with ever more bases, printed."""
+    from scoring.writers.decision import DecisionDetails, render_decision
+
+    base = tmp_path_factory.mktemp("sweep")
+    files = []
+    for example, counts in SWEEP.items():
+        for count in counts:
+            details = DecisionDetails(number="47", date=datetime.date(2024, 2, 5), signer=SIGNER,
+                                      extra_legal_bases=tuple(SWEEP_BASIS.format(n=100 + i) for i in range(count)))
+            path = base / f"{example}-{count:02d}.docx"
+            path.write_bytes(render_decision(rendered[example]["results"], details))
+            files.append(path)
+    try:
+        pdfs = render.to_pdf(files, base / "pdf")
+    except render.RenderError as exc:
+        pytest.fail(str(exc))
+    out = {}
+    for pdf in pdfs:
+        example, count = pdf.stem.rsplit("-", 1)
+        out.setdefault(example, []).append((int(count), read_pdf(pdf)))
+    return out
+
+
+def _signature_page(pages, label) -> int:
+    """The one page holding the whole signature block and the last line of Điều 3."""
+    parts = ("chịu trách nhiệm thi hành Quyết định này./.", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", SIGNER,
+             "- Lưu: VT")
+    where = {part: [page.number for page in pages if page.has(part)] for part in parts}
+    numbers = {n for found in where.values() for n in found}
+    assert len(numbers) == 1 and all(where.values()), f"{label}: khối chữ ký bị tách trang: {where}"
+    page = pages[numbers.pop() - 1]
+    tm = page.find("TM. ỦY BAN NHÂN DÂN")[0]
+    assert [w for w in page.find("CHỦ TỊCH") if w.top > tm.bottom] and page.find(SIGNER)[0].top > tm.bottom
+    return page.number
+
+
+def _blank_pages(pages) -> list[int]:
+    """Pages that print nothing but (at most) their page number."""
+    return [page.number for page in pages if not [w for w in page.words if not w.text.isdigit()]]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_signature_block_whole_where_it_meets_a_page_end(boundary_sweep, example):
+    placed = []
+    for count, pages in sorted(boundary_sweep[example]):
+        label = f"{example}, {count} căn cứ thêm"
+        placed.append(_signature_page(pages, label))
+        assert not _blank_pages(pages), f"{label}: trang trắng {_blank_pages(pages)}"
+    assert len(set(placed)) == 2, (f"{example}: the sweep {SWEEP[example]} must move the signature block to the "
+                                   f"next page once (pages {placed}); re-measure the range")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("document", ["quyet-dinh", "quyet-dinh-ky"])
+def test_no_blank_page(rendered, example, document):
+    pages = _pages(rendered, example, document)
+    assert not _blank_pages(pages), f"{example}/{document}.pdf: trang trắng {_blank_pages(pages)}"

@@ -144,6 +144,10 @@ def _setup_styles(doc) -> None:
     paragraph_style("Decision Table Heading", size=ANNEX_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                     before=2, after=2)
     paragraph_style("Decision Note", size=12, italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=6)
+    # The empty paragraph that ends the decision's section (it carries the section break before
+    # the annex): 1 pt high, so that a signature block ending at the foot of a page does not
+    # push it, alone, onto a blank page of its own.
+    paragraph_style("Decision Section Break", size=1).paragraph_format.line_spacing = Pt(1)
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -368,6 +372,7 @@ def build_document():
 
     # The annex: its own landscape section, own page numbers.
     annex = doc.add_section(WD_SECTION.NEW_PAGE)
+    doc.paragraphs[-1].style = doc.styles["Decision Section Break"]  # the paragraph holding the break
     _page_setup(annex, landscape=True)
     number_type = OxmlElement("w:pgNumType")
     number_type.set(qn("w:start"), "1")

@@ -108,9 +108,11 @@ def missed_text(threshold: Threshold, unit: str, at_least: bool = True) -> str:
     return f"{'không dưới' if threshold.strict else 'vượt'} {number_text(threshold.at)}{unit}"
 
 
-def ladder_text(thresholds, otherwise: int, unit: str, at_least: bool = True) -> str:
+def ladder_text(thresholds, otherwise: int, unit: str, at_least: bool = True, none: str | None = None) -> str:
     """The tiers in words, each with its range: "Trên 90%: 2 điểm; từ 70% đến 90%: 1 điểm; dưới
-    70%: 0 điểm"; at most: "Dưới 2 ngày: 1 điểm; từ 2 ngày đến 5 ngày: 0,5 điểm; trên 5 ngày: 0 điểm"."""
+    70%: 0 điểm"; at most: "Dưới 2 ngày: 1 điểm; từ 2 ngày đến 5 ngày: 0,5 điểm; trên 5 ngày: 0 điểm".
+    ``none``: the words of a first at-most bound of 0 ("không có nhiệm vụ nào", never "không quá
+    0 nhiệm vụ")."""
     def bound(t):
         return f"{number_text(t.at)}{unit}"
 
@@ -119,6 +121,8 @@ def ladder_text(thresholds, otherwise: int, unit: str, at_least: bool = True) ->
         if at_least:
             lower = f"{'trên' if t.strict else 'từ'} {bound(t)}"
             text = lower if previous is None else f"{lower} đến {'' if previous.strict else 'dưới '}{bound(previous)}"
+        elif previous is None and none and t.at == 0 and not t.strict:
+            text = none
         elif previous is None:
             text = f"{'dưới' if t.strict else 'không quá'} {bound(t)}"
         else:

@@ -105,4 +105,5 @@ class ValueThresholds(RuleKind):
 
     def form_text(self, leaf):
         unit = f" {self.unit}" if self.unit else ""
-        return f"Giá trị: {self.value}. " + ladder_text(self.thresholds, self.otherwise, unit, self.direction == AT_LEAST)
+        return f"Giá trị: {self.value}. " + ladder_text(self.thresholds, self.otherwise, unit, self.direction == AT_LEAST,
+                                                        none=self._none(unit))

@@ -18,6 +18,7 @@ SHEET_CRITERIA = "Theo tiêu chí"
 FIXED_HEADERS = ("STT", "Mã xã", "Tên đơn vị", "Chỉ số hài lòng ĐTXHH (%)", "Xếp hạng chỉ số hài lòng trong khối")
 FIXED_WIDTHS = (5, 8, 24, 12, 12)
 NODE_HEADERS = ("Điểm", "Tối đa áp dụng", "Chỉ số (%)")
+NODE_WIDTH = 10
 TOP, SUB = 3, 4
 
 
@@ -43,11 +44,17 @@ def write_figures_sheet(builder, ws) -> None:
     first = len(FIXED_HEADERS)
     for i, (code, title) in enumerate(columns):
         col = first + 3 * i
-        ws.set_column(col, col + 2, 10)
+        ws.set_column(col, col + 2, NODE_WIDTH)
         write_text(ws, TOP, col, f"{code}. {title}", builder.f_header_across)
         ws.write_blank(TOP, col + 1, None, builder.f_header_across)
         ws.write_blank(TOP, col + 2, None, builder.f_header_across)
-    ws.set_row(TOP, 60)
+    # Heights that fit the wrapped headers (a criterion's title spans its three columns).
+    from .workbook import row_height
+    ws.set_row(TOP, row_height([*zip(FIXED_HEADERS, FIXED_WIDTHS),
+                                *((f"{code}. {title}", 3 * NODE_WIDTH) for code, title in columns)],
+                               bold=True, minimum=60))
+    if columns:
+        ws.set_row(SUB, row_height([(header, NODE_WIDTH) for header in NODE_HEADERS], bold=True))
     for col in range(first):
         ws.write_blank(SUB, col, None, builder.f_header)
     for i in range(len(columns)):
@@ -70,8 +77,43 @@ def write_figures_sheet(builder, ws) -> None:
             _number(ws, row, col + 2, node.get("index"), builder.f_index, builder.f_text)
     ws.freeze_panes(SUB + 1, 3)
     ws.autofilter(SUB, 0, max(row, SUB), first + 3 * len(columns) - 1)
-    builder._print_setup(ws, SUB)
+    per_page = nodes_per_page(len(columns))
+    builder._print_setup(ws, SUB, fit=per_page is None)
     ws.repeat_rows(TOP, SUB)
+    if per_page is not None:  # too wide to read on one page: a few criteria per page, the unit repeated
+        ws.set_print_scale(print_scale(per_page))
+        ws.repeat_columns(0, first - 1)
+        ws.set_v_pagebreaks([first + 3 * per_page * i for i in range(1, -(-len(columns) // per_page))])
+
+
+# Printing. All columns on one page width shrink a set of ~20 criteria (65 columns) to ~22 %,
+# 2.5-point letters nobody can read; beyond MIN_FIT_SCALE the criteria are printed
+# NODES_PER_PAGE to a page (whole criteria, never split), with the unit columns repeated.
+PAGE_POINTS = 842 - (0.5 + 0.4) * 72   # A4 landscape less the side margins (workbook _print_setup)
+MIN_FIT_SCALE = 0.6
+NODES_PER_PAGE = 5
+
+
+def _points(width_chars: float) -> float:
+    """A column's printed width in points at 100 % (xlsxwriter: width × 7 + 5 pixels)."""
+    return (int(width_chars * 7 + 0.5) + 5) * 0.75
+
+
+def nodes_per_page(count: int) -> int | None:
+    """Criteria per printed page, or None when every column fits one page width at a legible scale."""
+    fixed = sum(_points(width) for width in FIXED_WIDTHS)
+    if fixed + count * 3 * _points(NODE_WIDTH) <= PAGE_POINTS / MIN_FIT_SCALE:
+        return None
+    return NODES_PER_PAGE
+
+
+def print_scale(per_page: int) -> int:
+    """The whole-percent scale at which the unit columns and ``per_page`` criteria fit the page
+    width. 10 % to spare: LibreOffice prints a column ~4-6 % wider than xlsxwriter's 7 pixels a
+    character (measured on the bundled workbook), and a slice too wide for the page would be
+    cut again by the office suite, a lone column on a page of its own."""
+    width = sum(_points(w) for w in FIXED_WIDTHS) + per_page * 3 * _points(NODE_WIDTH)
+    return min(100, int(PAGE_POINTS * 0.90 / width * 100))
 
 
 def _number(ws, row: int, col: int, value, fmt, blank_fmt) -> None:

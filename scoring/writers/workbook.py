@@ -145,6 +145,7 @@ RANKING_HEADERS = (
     "STT", "Mã xã", "Tên đơn vị", "Loại hình", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm ĐTXHH",
     "Điểm thưởng/trừ", "Tổng điểm", "Điểm tối đa áp dụng", "Chỉ số CCHC (%)", "Xếp hạng", "Xếp loại",
 )
+RANKING_WIDTHS = (5, 8, 26, 9, 10, 10, 10, 10, 10, 10, 10, 8, 12)
 RANKING_HEADER_ROW = 5
 RANKING_INDEX_COL = 10
 
@@ -518,7 +519,12 @@ class _Builder:
                              "border": 1, "bg_color": "#D9E1F2"})
         self.f_header_across = add({"bold": True, "text_wrap": True, "center_across": True, "valign": "vcenter",
                                     "border": 1, "bg_color": "#D9E1F2"})
-        self.f_block = add({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
+        # A block's sub-heading spans the row: borders round the row only, none between its
+        # cells (LibreOffice draws a cell's vertical border through text that overflows it).
+        block = {"bold": True, "top": 1, "bottom": 1, "bg_color": "#F2F2F2"}
+        self.f_block = add({**block, "left": 1})
+        self.f_block_across = add(block)
+        self.f_block_end = add({**block, "right": 1})
         self.f_text = add(cell)
         self.f_wrap = add({**cell, "text_wrap": True})
         self.f_code = add({**cell, "num_format": "@"})
@@ -535,17 +541,30 @@ class _Builder:
         self.f_value_points = add({"num_format": "#,##0.00", "align": "left", "valign": "top"})
         self.f_value_index = add({"num_format": "0.00", "align": "left", "valign": "top"})
         self.f_value_int = add({"num_format": "0", "align": "left", "valign": "top"})
-        self.f_band = {}
+        self.f_band, self.f_band_wrap = {}, {}
         for band in self.bands:
             color = band.get("color")
             props = {**cell, "bold": True, "align": "center"}
             if _valid_color(color):
                 props.update({"bg_color": color, "font_color": _font_for(color)})
             self.f_band[band["name"]] = add(props)
+            self.f_band_wrap[band["name"]] = add({**props, "text_wrap": True})
         self.f_band_default = add({**cell, "bold": True, "align": "center"})
+        self.f_band_default_wrap = add({**cell, "bold": True, "align": "center", "text_wrap": True})
 
     def _band_format(self, band_name):
         return self.f_band.get(band_name, self.f_band_default)
+
+    def _band_cell(self, ws, row: int, col: int, text: str, width: float, band_name=None, also=()) -> None:
+        """A band (or the note standing in for one) in a bordered cell ``width`` characters
+        wide: wrapped, with the row as high as the text needs (a bordered cell clips text that
+        does not fit it: "Trung bình" in a column of 8, the undefined index's note in any).
+        ``also``: the row's other wrapped cells [(text, width)], for its height."""
+        if row_height([(text, width)], bold=True) <= _DEFAULT_ROW_HEIGHT:
+            write_text(ws, row, col, text, self._band_format(band_name) if band_name else self.f_band_default)
+        else:
+            write_text(ws, row, col, text, self.f_band_wrap.get(band_name, self.f_band_default_wrap))
+        self._fit(ws, row, [(text, width), *also], bold=True)
 
     def _print_setup(self, ws, header_row: int | None, *, landscape: bool = True, fit: bool = True) -> None:
         """A4, fit to the page width (every column on each page), the header row repeated,
@@ -594,7 +613,7 @@ class _Builder:
         if isinstance(source, dict) and source.get("number"):
             write_text(ws, 3, 0, f"Căn cứ: {source['number']} ngày {_date_text(source.get('date'))}"
                         + (f" ({source['title']})" if source.get("title") else ""), self.f_subtitle)
-        self._headers(ws, RANKING_HEADER_ROW, RANKING_HEADERS, (5, 8, 26, 9, 10, 10, 10, 10, 10, 10, 10, 8, 12))
+        self._headers(ws, RANKING_HEADER_ROW, RANKING_HEADERS, RANKING_WIDTHS)
         several_blocks = len(self.criteria.get("blocks") or []) > 1
         row = RANKING_HEADER_ROW + 1
         block = object()
@@ -605,7 +624,7 @@ class _Builder:
                 block_number += 1
                 write_text(ws, row, 0, f"{roman(block_number)}. {self.block_names.get(block, block)}", self.f_block)
                 for col in range(1, len(RANKING_HEADERS)):
-                    ws.write_blank(row, col, None, self.f_block)
+                    ws.write_blank(row, col, None, self.f_block_end if col == len(RANKING_HEADERS) - 1 else self.f_block_across)
                 row += 1
             _write_num(ws, row, 0, number, self.f_int)
             write_text(ws, row, 1, commune["code"], self.f_code)
@@ -614,20 +633,21 @@ class _Builder:
             if commune.get("status"):  # a registered unit without a submission: not scored, not ranked
                 for col in range(4, 12):
                     ws.write_blank(row, col, None, self.f_text)
-                write_text(ws, row, 12, commune["status"], self.f_band_default)
+                self._band_cell(ws, row, 12, commune["status"], RANKING_WIDTHS[12])
                 row += 1
                 continue
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
                 _write_num(ws, row, col, commune[key], self.f_points)
             if commune["index"] is None:  # undefined (no applicable point): said, not ranked, not banded
-                write_text(ws, row, RANKING_INDEX_COL, UNDEFINED_INDEX, self.f_text)
+                write_text(ws, row, RANKING_INDEX_COL, UNDEFINED_INDEX, self.f_wrap)
                 write_text(ws, row, 11, "-", self.f_text)
-                write_text(ws, row, 12, commune.get("index_note") or UNDEFINED_INDEX, self.f_band_default)
+                self._band_cell(ws, row, 12, commune.get("index_note") or UNDEFINED_INDEX, RANKING_WIDTHS[12],
+                                also=[(UNDEFINED_INDEX, RANKING_WIDTHS[RANKING_INDEX_COL])])
                 row += 1
                 continue
             _write_num(ws, row, RANKING_INDEX_COL, commune["index"], self.f_index)
             _write_num(ws, row, 11, commune["rank"], self.f_int)
-            write_text(ws, row, 12, commune["band"], self._band_format(commune["band"]))
+            self._band_cell(ws, row, 12, commune["band"], RANKING_WIDTHS[12], commune["band"])
             row += 1
         last = row - 1
         ws.freeze_panes(RANKING_HEADER_ROW + 1, 3)
@@ -930,8 +950,13 @@ class _Builder:
         # Lay the charts out page by page (rows of 20 pixels: the chart rows hold no text).
         row, used = 2, 2 * 25
         placed, breaks = [], []
-        for plan in chart_rows:
+        for index, plan in enumerate(chart_rows):
             height = plan[-1]
+            if index == 0 and used + height + 10 > CHART_PAGE_PX:
+                # the first chart shares its page with the sheet's title: a page-high chart
+                # pushed below a break left that page blank but for the title
+                height = CHART_PAGE_PX - used - 10
+                plan = (*plan[:-1], height)
             if used + height + 10 > CHART_PAGE_PX and used > 0:
                 breaks.append(row)
                 used = 0
@@ -1184,7 +1209,7 @@ class _Builder:
         widths = (9, 45, 8, 16, 11, 10, 10, 10, 9, 14, 34, 50)
         write_text(ws, 0, 0, f"{commune['name']} (mã {commune['code']})", self.f_title)
         block = self.block_names.get(commune["block"], commune["block"])
-        write_text(ws, 1, 0, f"Loại hình: {commune['type']}; {block}", self.f_subtitle)
+        write_text(ws, 1, 0, f"Loại hình: {commune['type']}; khối xếp hạng: {block}", self.f_subtitle)
         row = 2
         for label, value, fmt in (
             ("Tổng điểm", commune["total"], self.f_value_points),
@@ -1194,15 +1219,17 @@ class _Builder:
         ):
             write_text(ws, row, 1, label, self.f_label)
             if value is None and commune["index"] is None:
-                write_text(ws, row, 2, UNDEFINED_INDEX if "Chỉ số" in label else "-", self.f_text)
+                text = UNDEFINED_INDEX if "Chỉ số" in label else "-"
+                write_text(ws, row, 2, text, self.f_wrap)
+                self._fit(ws, row, [(text, widths[2])])
             else:
                 _write_num(ws, row, 2, value, fmt)
             row += 1
         write_text(ws, row, 1, "Xếp loại", self.f_label)
         if commune["band"] is None:
-            write_text(ws, row, 2, commune.get("index_note") or UNDEFINED_INDEX, self.f_band_default)
+            self._band_cell(ws, row, 2, commune.get("index_note") or UNDEFINED_INDEX, widths[2])
         else:
-            write_text(ws, row, 2, commune["band"], self._band_format(commune["band"]))
+            self._band_cell(ws, row, 2, commune["band"], widths[2], commune["band"])
         row += 2
         header = row
         self._headers(ws, header, headers, widths)
