@@ -89,6 +89,7 @@ from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
+from scoring.writers.national_lists import list_to_csv
 from scoring.writers import sheet_limits
 from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
 from scoring.writers.xlsx_text import truncate_utf16, write_text
@@ -218,9 +219,14 @@ def render_workbook(
     *,
     per_commune_sheets: bool | None = None,
     detail_sheet: bool | None = None,
+    lists_csv: dict | None = None,
 ) -> None:
     """Write the workbook to ``target`` directly (not atomic, replaces it): the ``produce``
     step for ``write_atomic`` / ``write_all_atomic``. Options as in :func:`write_workbook`.
+
+    ``lists_csv`` (the national layout, issue 19): {SHEET_SELF or SHEET_MISSING: (path,
+    shown name)}; each list named is written to that companion CSV (scoring/writers/list_csv.py)
+    instead of its sheet, and the sheet says where it is and how many rows each block has.
 
     xlsxwriter's own temporary files go to a private folder beside ``target``, removed
     afterwards even when writing fails.
@@ -237,7 +243,7 @@ def render_workbook(
     # xlsxwriter's row files go to the system's temporary folder: a killed run must not leave
     # them in the output folder
     with tempfile.TemporaryDirectory(prefix="cchc-xlsx-", ignore_cleanup_errors=True) as tmpdir:
-        _Builder(results, created, per_commune_sheets, detail_sheet).build(target, tmpdir)
+        _Builder(results, created, per_commune_sheets, detail_sheet, lists_csv).build(target, tmpdir)
 
 
 def _created_time(generated_at: str) -> datetime:
@@ -422,8 +428,10 @@ def _sheet_name(name: str, code: str, used: set) -> str:
 
 
 class _Builder:
-    def __init__(self, results: dict, created: datetime, per_commune_sheets: bool, detail_sheet: bool):
+    def __init__(self, results: dict, created: datetime, per_commune_sheets: bool, detail_sheet: bool,
+                 lists_csv: dict | None = None):
         self.results = results
+        self.lists_csv = lists_csv or {}
         self.created = created
         self.per_commune_sheets = per_commune_sheets
         self.detail_sheet = detail_sheet
@@ -471,7 +479,10 @@ class _Builder:
             for name in FIXED_SHEETS:
                 if name == SHEET_DETAIL and not self.detail_sheet:
                     continue
-                if name in lists:
+                if name in self.lists_csv:  # national layout: the sheet points at the companion CSV
+                    self.list_parts[name] = [(wb.add_worksheet(name), (0, 0))]
+                    sheets[name] = self.list_parts[name][0][0]
+                elif name in lists:
                     spans = part_ranges(len(lists[name]), LIST_HEADER_ROW + 1)
                     names = part_names(name, len(spans), used)
                     self.list_parts[name] = [(wb.add_worksheet(title), span) for title, span in zip(names, spans)]
@@ -490,8 +501,11 @@ class _Builder:
             write_figures_sheet(self, sheets[SHEET_CRITERIA])  # survey index and rank, per-criterion indices (issue 13)
             if self.detail_sheet:
                 self._detail(sheets[SHEET_DETAIL])
-            self._self_differs(self.list_parts[SHEET_SELF], lists.pop(SHEET_SELF))
-            self._missing(self.list_parts[SHEET_MISSING], lists.pop(SHEET_MISSING))
+            for name, write in ((SHEET_SELF, self._self_differs), (SHEET_MISSING, self._missing)):
+                if name in self.lists_csv:
+                    list_to_csv(self, self.list_parts[name][0][0], name, lists.pop(name))
+                else:
+                    write(self.list_parts[name], lists.pop(name))
             self._charts(sheets[SHEET_CHARTS], area_stats)
             self._about(sheets[SHEET_ABOUT], [ws.name for _, ws in commune_sheets])
             if compared is not None:
@@ -1164,6 +1178,9 @@ class _Builder:
             if len(parts) > 1:
                 guide.append(f"{name}: danh sách dài hơn số dòng của một trang Excel, chia thành {len(parts)} trang: "
                              + ", ".join(f"'{ws.name}'" for ws, _ in parts) + ".")
+        for name, (_, shown) in self.lists_csv.items():  # national layout (issue 19)
+            guide.append(f"{name}: danh sách đầy đủ ở tệp {shown} cùng thư mục với bảng tính (UTF-8, mở bằng Excel "
+                         f"hoặc LibreOffice); trang '{name}' cho biết số dòng của từng khối xếp hạng.")
         if commune_sheet_names:
             guide.append("Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
         guide.append("Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "
