@@ -41,10 +41,18 @@ def csv_points(value) -> str:
     """A number of points (as results.json gives it) → "12.50", "-0.25"; None → ""."""
     if value is None:
         return ""
-    hundredths = from_number(value)
-    sign = "-" if hundredths < 0 else ""
-    whole, part = divmod(abs(hundredths), 100)
-    return f"{sign}{whole}.{part:02d}"
+    text = _POINTS.get(value)
+    if text is None:  # a run has a few hundred distinct values, written ~10⁵ times
+        hundredths = from_number(value)
+        sign = "-" if hundredths < 0 else ""
+        whole, part = divmod(abs(hundredths), 100)
+        if len(_POINTS) > 100_000:
+            _POINTS.clear()
+        text = _POINTS[value] = f"{sign}{whole}.{part:02d}"
+    return text
+
+
+_POINTS: dict = {}
 
 
 def write_csv(path, headers, rows) -> int:

@@ -73,6 +73,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import unicodedata
@@ -274,8 +275,19 @@ def _write_num(ws, row: int, col: int, value, fmt=None) -> None:
     ws.write_number(row, col, value, fmt)
 
 
+_HUNDREDTHS: dict = {}
+
+
 def _hundredths(value):
-    return None if value is None else from_number(value)
+    """from_number, memoised (a run has a few hundred distinct point values, met ~10⁵ times)."""
+    if value is None:
+        return None
+    found = _HUNDREDTHS.get(value)
+    if found is None:
+        if len(_HUNDREDTHS) >= _MEMO_MAX:
+            _HUNDREDTHS.clear()
+        found = _HUNDREDTHS[value] = from_number(value)
+    return found
 
 
 def _mean(values):
@@ -285,6 +297,7 @@ def _mean(values):
     return to_number(round_half_up(sum(values), len(values)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _leaf_key(code: str) -> tuple:
     """Natural order of leaf codes: 1.2 < 1.10 < T.1."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
