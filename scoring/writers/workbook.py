@@ -47,15 +47,23 @@ Decisions:
   few cells and writes them in row order. xlsxwriter's temporary files live in a private
   folder beside the output and are removed even when writing fails.
 - **Large runs.** The "Chi tiết" sheet is written when the run has at most
-  ``DETAIL_SHEET_MAX_COMMUNES`` (1,000) communes: every district and every post-2025
-  province (≤ 168 communes, ~20k rows), and pre-2025 provinces. A national run (3,321
-  communes × ~100 leaves = 330k rows, ~4.6 M cells, ~30-40 s in xlsxwriter alone) skips it,
-  and "Thông tin" says so and points to ``python cli.py explain MÃ_XÃ``; the flagged-leaf
-  sheets (the council's working lists) are always complete. ``detail_sheet=True/False``
-  overrides. Measured on the 2-core machine: 3,321 communes × 100 leaves (with ~36k
-  self-vs-final and ~13k missing-evidence rows) 6.5 s; 1,000 communes with "Chi tiết"
-  (100k rows) 12 s; the 4-commune fixture 0.04 s. Per-commune sheets: when ``per_commune_sheets`` is None, only for runs of at
-  most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
+  ``DETAIL_SHEET_MAX_COMMUNES`` (200) communes: every district and every post-2025
+  province (≤ 168 communes, ~17k rows). Above it (the national layout, issue 19) the
+  workbook is written by a forked process from the light document (flagged leaves only),
+  "Chi tiết" is left out ("Thông tin" says so and points to ``python cli.py explain MÃ_XÃ``)
+  and the two leaf lists, "Tự chấm khác kết quả" (~98k rows at 3,321 communes) and "Thiếu
+  kiểm chứng", go to companion CSV files of the same output set (``lists_csv``,
+  scoring/writers/national_lists.py); their sheets say which file and how many rows per
+  ranking block. Why 200 and not 1,000 (the threshold until issue 19): a sheet written
+  below a threshold and not above makes the run's cost fall there by the sheet's cost;
+  "Chi tiết" costs ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
+  at 1,000 communes, when the whole national run at 1,001 took 12.5), so the threshold is
+  put where that fall is smallest while every province keeps its detail sheet.
+  ``detail_sheet=True/False`` overrides. Per-commune sheets: when ``per_commune_sheets`` is
+  None, only for runs of at most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
+- **Row heights** are measured once per distinct word and per distinct (text, column)
+  width (memoised: 40 % of a national workbook's time went to measuring the same titles
+  and names again); the figures, hence the bytes, are those of measuring afresh.
 - **Charts.** Index by commune: horizontal bars sorted by index (highest first, then code);
   with more than ``CHART_ALL_COMMUNES_MAX`` (60) communes, two charts of the 30 highest and
   the 30 lowest (the data table beside them still lists every commune). Communes per band:
@@ -125,7 +133,7 @@ def _thousands(count: int) -> str:
 
 
 PER_COMMUNE_SHEETS_MAX = 30
-DETAIL_SHEET_MAX_COMMUNES = 1000
+DETAIL_SHEET_MAX_COMMUNES = 200  # issue 19: the cliff (see the module docstring)
 CHART_ALL_COMMUNES_MAX = 60
 CHART_TOP_BOTTOM = 30
 # The chart sheet prints at 100 % on landscape A4: 1,036 pixels across and 659 down between
@@ -202,7 +210,7 @@ def write_workbook(
     Written atomically through ``write_atomic``: an existing ``path`` is replaced only with
     ``force`` (else ``OutputExists``), and a failure leaves neither a partial workbook nor
     temporary files. ``per_commune_sheets`` / ``detail_sheet``: None chooses by the number of
-    communes (≤ 30 for the per-commune sheets, ≤ 1,000 for "Chi tiết"). The same results
+    communes (≤ 30 for the per-commune sheets, ≤ DETAIL_SHEET_MAX_COMMUNES for "Chi tiết"). The same results
     always give the same bytes (the creation time is ``results["generated_at"]``).
     Returns the path written.
     """
