@@ -64,12 +64,14 @@ def list_to_csv(builder, ws, name: str, rows: list) -> None:
     if self_list:
         title, order_text = "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM", "chênh lệch lớn nhất trước"
     else:
-        title, order_text = "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG", "theo mã xã rồi mã tiêu chí"
+        title = "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG"
+        order_text = "theo mã xã rồi mã tiêu chí"
     write_text(ws, 0, 0, title, builder.f_title)
     write_text(ws, 1, 0, f"Danh sách đầy đủ ({_dots(len(rows))} dòng, {order_text}) ở tệp {shown} cùng thư mục "
                "với bảng tính này (mở bằng Excel hoặc LibreOffice; lọc theo cột Khối xếp hạng hoặc Mã xã).",
                builder.f_subtitle)
-    write_text(ws, 2, 0, f"Kết quả có {_dots(len(builder.communes))} đơn vị (trên {_dots(wb.DETAIL_SHEET_MAX_COMMUNES)}): danh sách ghi ra tệp CSV; bảng dưới đây cho biết số dòng "
+    write_text(ws, 2, 0, f"Kết quả có {_dots(len(builder.communes))} đơn vị (trên "
+               f"{_dots(wb.DETAIL_SHEET_MAX_COMMUNES)}): danh sách ghi ra tệp CSV; bảng dưới đây cho biết số dòng "
                "của từng khối trong tệp.", builder.f_subtitle)
     header = 3
     builder._headers(ws, header, SUMMARY_HEADERS, (40, 16, 16))
