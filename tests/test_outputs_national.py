@@ -22,7 +22,7 @@ import scoring.writers.workbook as workbook
 from cli import cli
 from scoring.engine import score
 from scoring.load import load_inputs
-from scoring.writers import results_json
+from scoring.writers import national_lists, results_json
 from scoring.writers.decision import render_decision
 from test_validation import cli_args, copy_example, example_missing, snapshot
 
@@ -76,11 +76,16 @@ def test_national_outputs_are_those_the_writers_give_in_process(national, exampl
     whole = results_json.dumps(results_json.results_document(results, inputs.files, generated_at=TIME))
     assert (out / "results.json").read_bytes() == whole
     light = results_json.results_document(results, inputs.files, generated_at=TIME, leaves="flagged")
-    workbook.render_workbook(light, tmp_path / "expected.xlsx")
+    # the national layout: the two leaf lists in companion CSVs of the same set (issue 19)
+    companions = {sheet: (tmp_path / f"expected-{name}", name) for sheet, name in national_lists.csv_names().items()}
+    workbook.render_workbook(light, tmp_path / "expected.xlsx", detail_sheet=False, lists_csv=companions)
     assert (out / "ket-qua.xlsx").read_bytes() == (tmp_path / "expected.xlsx").read_bytes()
+    for expected, name in companions.values():
+        assert (out / name).read_bytes() == expected.read_bytes()
     # the decision reads the communes' totals only: the same draft from any of the documents
     assert (out / "quyet-dinh.docx").read_bytes() == render_decision(light)
-    assert sorted(p.name for p in out.iterdir()) == [".cchc", "ket-qua.xlsx", "quyet-dinh.docx", "results.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".cchc", "ket-qua-thieu-kiem-chung.csv", "ket-qua-tu-cham-khac.csv",
+                                                     "ket-qua.xlsx", "quyet-dinh.docx", "results.json"]
 
 
 def previous_outputs(example, tmp_path):

@@ -273,7 +273,7 @@ def sets_supported() -> bool:
     return os.name == "posix" and hasattr(os, "symlink")
 
 
-def write_output_set(folder, outputs, *, force: bool) -> list[Path]:
+def write_output_set(folder, outputs, *, force: bool, retire=()) -> list[Path]:
     """Write ``outputs`` (a list of (name, produce)) into ``folder`` so that they change as one
     set: a reader of ``folder`` sees every old file or every new one, never a mix, whatever
     instant the run dies.
@@ -287,6 +287,9 @@ def write_output_set(folder, outputs, *, force: bool) -> list[Path]:
     change (hard links, else copies, of what is there now form the "old" set). Folders of
     sets that are not current (earlier sets, a killed run's half set) are removed by the next
     run. ``produce(tmp_path)`` is as for write_all_atomic. One run at a time (output_lock).
+    ``retire``: names an earlier set may have had and this one has not (a national run's
+    companion CSVs): their links, dangling once the new set is current, are removed after
+    the swap (a plain file of that name, not ours, is left alone).
 
     Raises OutputExists (without force), OutputNotWritable, OutputBusy, OutputFault (disk
     full, I/O error: the previous set stays current), or what ``produce`` raised.
@@ -335,6 +338,9 @@ def write_output_set(folder, outputs, *, force: bool) -> list[Path]:
                     raise fault from exc
             raise
         _sync(hidden)
+        for name in retire:
+            if name not in names and _linked(folder, name) and not (folder / name).exists():
+                (folder / name).unlink(missing_ok=True)
         _remove_stale(folder, hidden, names, keep=staging.name)
     return paths
 

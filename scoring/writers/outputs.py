@@ -14,6 +14,7 @@ from .atomic import write_output_set
 from .decision import render_decision
 from .results_json import results_document, stream_results
 from ..errors import InputError
+from .national_lists import csv_names
 from .workbook import DETAIL_SHEET_MAX_COMMUNES, excel_limit_issues, render_workbook
 
 RESULTS_NAME = "results.json"
@@ -35,6 +36,11 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     while this one streams results.json, keeping only the communes' totals, from which the
     decision is written. ``timings``, when given, receives each output's seconds;
     ``progress(done, total)`` is called as communes are written to results.json.
+
+    On such a national run the workbook's two long leaf lists go to companion CSV files
+    (scoring/writers/national_lists.py), written by the workbook's process into the same
+    output set: the old set or the new one, CSVs included, never a mix. A later smaller
+    run's set has no CSV: the folder's links to the old ones are removed with the swap.
     """
     out = Path(out)
     criteria_file = next((f.path for f in files if f.role == "criteria"), "")
@@ -42,7 +48,13 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     if too_much:  # before anything is written: the workbook would silently lose cells
         raise InputError(too_much)
     national = len(results.communes) > DETAIL_SHEET_MAX_COMMUNES
-    kept: dict = {}
+    kept: dict = {"csv": {}}
+    companions = csv_names() if national else {}  # {sheet: companion CSV name}
+
+    def stage_csv(sheet):
+        def produce(tmp):  # the workbook's process writes it: here only where
+            kept["csv"][sheet] = (tmp, companions[sheet])
+        return produce
 
     def write_results(tmp):
         # beside the workbook's process, the rendering gets the other cores
@@ -54,9 +66,9 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
         if not national:
             render_workbook(kept["document"], tmp)
             return None
-        running = in_background("ghi bảng tính", light_workbook, results, files, generated_at, tmp)
+        running = in_background("ghi bảng tính", light_workbook, results, files, generated_at, tmp, kept["csv"])
         if running is None:  # no fork here: written in this process
-            light_workbook(results, files, generated_at, tmp)
+            light_workbook(results, files, generated_at, tmp, kept["csv"])
         kept["workbook_elsewhere"] = running is not None
         return running
 
@@ -64,18 +76,25 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
         tmp.write_bytes(render_decision(kept["document"]))
 
     produce = {RESULTS_NAME: write_results, WORKBOOK_NAME: write_workbook, DECISION_NAME: write_decision}
-    # the workbook starts first on national runs: it runs beside the other two
+    # the workbook starts first on national runs: it runs beside the other two (its CSVs'
+    # places are staged just before it)
     order = (WORKBOOK_NAME, RESULTS_NAME, DECISION_NAME) if national else ORDER
     names = {RESULTS_NAME: "json", WORKBOOK_NAME: "workbook", DECISION_NAME: "decision"}
+    steps = [(name, stage_csv(sheet)) for sheet, name in companions.items()]
+    steps += [(name, _timed(produce[name], names[name], timings)) for name in order]
+    shown = ORDER + tuple(companions.values())
+    retired = [name for name in csv_names().values() if name not in shown]
     with collector_paused():
-        written = write_output_set(out, [(name, _timed(produce[name], names[name], timings)) for name in order],
-                                   force=force)
-    return sorted(written, key=lambda path: ORDER.index(path.name)), kept["document"]
+        written = write_output_set(out, steps, force=force, retire=retired)
+    return sorted(written, key=lambda path: shown.index(path.name)), kept["document"]
 
 
-def light_workbook(results: Results, files: tuple[InputFile, ...], generated_at: str, target) -> None:
-    """The workbook of a national run, from the light document (flagged leaves only)."""
-    render_workbook(results_document(results, files, generated_at=generated_at, leaves="flagged"), target)
+def light_workbook(results: Results, files: tuple[InputFile, ...], generated_at: str, target,
+                   lists_csv: dict | None = None) -> None:
+    """The workbook of a national run, from the light document (flagged leaves only; no
+    "Chi tiết"); ``lists_csv``: the companion CSVs of its lists (render_workbook)."""
+    render_workbook(results_document(results, files, generated_at=generated_at, leaves="flagged"), target,
+                    detail_sheet=False, lists_csv=lists_csv)
 
 
 def _timed(produce, name: str, timings: dict | None):

@@ -47,15 +47,23 @@ Decisions:
   few cells and writes them in row order. xlsxwriter's temporary files live in a private
   folder beside the output and are removed even when writing fails.
 - **Large runs.** The "Chi tiết" sheet is written when the run has at most
-  ``DETAIL_SHEET_MAX_COMMUNES`` (1,000) communes: every district and every post-2025
-  province (≤ 168 communes, ~20k rows), and pre-2025 provinces. A national run (3,321
-  communes × ~100 leaves = 330k rows, ~4.6 M cells, ~30-40 s in xlsxwriter alone) skips it,
-  and "Thông tin" says so and points to ``python cli.py explain MÃ_XÃ``; the flagged-leaf
-  sheets (the council's working lists) are always complete. ``detail_sheet=True/False``
-  overrides. Measured on the 2-core machine: 3,321 communes × 100 leaves (with ~36k
-  self-vs-final and ~13k missing-evidence rows) 6.5 s; 1,000 communes with "Chi tiết"
-  (100k rows) 12 s; the 4-commune fixture 0.04 s. Per-commune sheets: when ``per_commune_sheets`` is None, only for runs of at
-  most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
+  ``DETAIL_SHEET_MAX_COMMUNES`` (200) communes: every district and every post-2025
+  province (≤ 168 communes, ~17k rows). Above it (the national layout, issue 19) the
+  workbook is written by a forked process from the light document (flagged leaves only),
+  "Chi tiết" is left out ("Thông tin" says so and points to ``python cli.py explain MÃ_XÃ``)
+  and the two leaf lists, "Tự chấm khác kết quả" (~98k rows at 3,321 communes) and "Thiếu
+  kiểm chứng", go to companion CSV files of the same output set (``lists_csv``,
+  scoring/writers/national_lists.py); their sheets say which file and how many rows per
+  ranking block. Why 200 and not 1,000 (the threshold until issue 19): a sheet written
+  below a threshold and not above makes the run's cost fall there by the sheet's cost;
+  "Chi tiết" costs ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
+  at 1,000 communes, when the whole national run at 1,001 took 12.5), so the threshold is
+  put where that fall is smallest while every province keeps its detail sheet.
+  ``detail_sheet=True/False`` overrides. Per-commune sheets: when ``per_commune_sheets`` is
+  None, only for runs of at most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
+- **Row heights** are measured once per distinct word and per distinct (text, column)
+  width (memoised: 40 % of a national workbook's time went to measuring the same titles
+  and names again); the figures, hence the bytes, are those of measuring afresh.
 - **Charts.** Index by commune: horizontal bars sorted by index (highest first, then code);
   with more than ``CHART_ALL_COMMUNES_MAX`` (60) communes, two charts of the 30 highest and
   the 30 lowest (the data table beside them still lists every commune). Communes per band:
@@ -73,6 +81,7 @@ Decisions:
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import unicodedata
@@ -89,6 +98,7 @@ from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
+from scoring.writers.national_lists import list_to_csv
 from scoring.writers import sheet_limits
 from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
 from scoring.writers.xlsx_text import truncate_utf16, write_text
@@ -123,7 +133,7 @@ def _thousands(count: int) -> str:
 
 
 PER_COMMUNE_SHEETS_MAX = 30
-DETAIL_SHEET_MAX_COMMUNES = 1000
+DETAIL_SHEET_MAX_COMMUNES = 200  # issue 19: the cliff (see the module docstring)
 CHART_ALL_COMMUNES_MAX = 60
 CHART_TOP_BOTTOM = 30
 # The chart sheet prints at 100 % on landscape A4: 1,036 pixels across and 659 down between
@@ -201,7 +211,7 @@ def write_workbook(
     Written atomically through ``write_atomic``: an existing ``path`` is replaced only with
     ``force`` (else ``OutputExists``), and a failure leaves neither a partial workbook nor
     temporary files. ``per_commune_sheets`` / ``detail_sheet``: None chooses by the number of
-    communes (≤ 30 for the per-commune sheets, ≤ 1,000 for "Chi tiết"). The same results
+    communes (≤ 30 for the per-commune sheets, ≤ DETAIL_SHEET_MAX_COMMUNES for "Chi tiết"). The same results
     always give the same bytes (the creation time is ``results["generated_at"]``).
     Returns the path written.
     """
@@ -219,9 +229,14 @@ def render_workbook(
     *,
     per_commune_sheets: bool | None = None,
     detail_sheet: bool | None = None,
+    lists_csv: dict | None = None,
 ) -> None:
     """Write the workbook to ``target`` directly (not atomic, replaces it): the ``produce``
     step for ``write_atomic`` / ``write_all_atomic``. Options as in :func:`write_workbook`.
+
+    ``lists_csv`` (the national layout, issue 19): {SHEET_SELF or SHEET_MISSING: (path,
+    shown name)}; each list named is written to that companion CSV (scoring/writers/list_csv.py)
+    instead of its sheet, and the sheet says where it is and how many rows each block has.
 
     xlsxwriter's own temporary files go to a private folder beside ``target``, removed
     afterwards even when writing fails.
@@ -238,7 +253,7 @@ def render_workbook(
     # xlsxwriter's row files go to the system's temporary folder: a killed run must not leave
     # them in the output folder
     with tempfile.TemporaryDirectory(prefix="cchc-xlsx-", ignore_cleanup_errors=True) as tmpdir:
-        _Builder(results, created, per_commune_sheets, detail_sheet).build(target, tmpdir)
+        _Builder(results, created, per_commune_sheets, detail_sheet, lists_csv).build(target, tmpdir)
 
 
 def _created_time(generated_at: str) -> datetime:
@@ -269,8 +284,19 @@ def _write_num(ws, row: int, col: int, value, fmt=None) -> None:
     ws.write_number(row, col, value, fmt)
 
 
+_HUNDREDTHS: dict = {}
+
+
 def _hundredths(value):
-    return None if value is None else from_number(value)
+    """from_number, memoised (a run has a few hundred distinct point values, met ~10⁵ times)."""
+    if value is None:
+        return None
+    found = _HUNDREDTHS.get(value)
+    if found is None:
+        if len(_HUNDREDTHS) >= _MEMO_MAX:
+            _HUNDREDTHS.clear()
+        found = _HUNDREDTHS[value] = from_number(value)
+    return found
 
 
 def _mean(values):
@@ -280,6 +306,7 @@ def _mean(values):
     return to_number(round_half_up(sum(values), len(values)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _leaf_key(code: str) -> tuple:
     """Natural order of leaf codes: 1.2 < 1.10 < T.1."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
@@ -423,8 +450,10 @@ def _sheet_name(name: str, code: str, used: set) -> str:
 
 
 class _Builder:
-    def __init__(self, results: dict, created: datetime, per_commune_sheets: bool, detail_sheet: bool):
+    def __init__(self, results: dict, created: datetime, per_commune_sheets: bool, detail_sheet: bool,
+                 lists_csv: dict | None = None):
         self.results = results
+        self.lists_csv = lists_csv or {}
         self.created = created
         self.per_commune_sheets = per_commune_sheets
         self.detail_sheet = detail_sheet
@@ -472,7 +501,10 @@ class _Builder:
             for name in FIXED_SHEETS:
                 if name == SHEET_DETAIL and not self.detail_sheet:
                     continue
-                if name in lists:
+                if name in self.lists_csv:  # national layout: the sheet points at the companion CSV
+                    self.list_parts[name] = [(wb.add_worksheet(name), (0, 0))]
+                    sheets[name] = self.list_parts[name][0][0]
+                elif name in lists:
                     spans = part_ranges(len(lists[name]), LIST_HEADER_ROW + 1)
                     names = part_names(name, len(spans), used)
                     self.list_parts[name] = [(wb.add_worksheet(title), span) for title, span in zip(names, spans)]
@@ -491,8 +523,11 @@ class _Builder:
             write_figures_sheet(self, sheets[SHEET_CRITERIA])  # survey index and rank, per-criterion indices (issue 13)
             if self.detail_sheet:
                 self._detail(sheets[SHEET_DETAIL])
-            self._self_differs(self.list_parts[SHEET_SELF], lists.pop(SHEET_SELF))
-            self._missing(self.list_parts[SHEET_MISSING], lists.pop(SHEET_MISSING))
+            for name, write in ((SHEET_SELF, self._self_differs), (SHEET_MISSING, self._missing)):
+                if name in self.lists_csv:
+                    list_to_csv(self, self.list_parts[name][0][0], name, lists.pop(name))
+                else:
+                    write(self.list_parts[name], lists.pop(name))
             self._charts(sheets[SHEET_CHARTS], area_stats)
             self._about(sheets[SHEET_ABOUT], [ws.name for _, ws in commune_sheets])
             if compared is not None:
@@ -1189,6 +1224,9 @@ class _Builder:
             if len(parts) > 1:
                 guide.append(f"{name}: danh sách dài hơn số dòng của một trang Excel, chia thành {len(parts)} trang: "
                              + ", ".join(f"'{ws.name}'" for ws, _ in parts) + ".")
+        for name, (_, shown) in self.lists_csv.items():  # national layout (issue 19)
+            guide.append(f"{name}: danh sách đầy đủ ở tệp {shown} cùng thư mục với bảng tính (UTF-8, mở bằng Excel "
+                         f"hoặc LibreOffice); trang '{name}' cho biết số dòng của từng khối xếp hạng.")
         if commune_sheet_names:
             guide.append("Mỗi đơn vị có một trang riêng (mang tên đơn vị) với điểm theo lĩnh vực và từng tiêu chí.")
         guide.append("Số liệu trong bảng tính trùng khớp với tệp kết quả results.json; điểm ghi đến hai chữ số "
@@ -1374,10 +1412,28 @@ def _glyph_width(char: str) -> int:
     return width
 
 
+# Measured once per distinct word and per distinct (text, column) (issue 19: a national
+# workbook measured the same titles, names and reason words millions of times, 40 % of its
+# time). Plain dicts, emptied when they grow past _MEMO_MAX entries; the figures are the
+# same as measuring afresh, so the workbook's bytes are too.
+_MEMO_MAX = 200_000
+_WORD_EM: dict = {}
+_LINES: dict = {}
+
+
+def _em(text: str) -> int:
+    """Advance width of ``text`` in thousandths of an em (memoised per word)."""
+    em = _WORD_EM.get(text)
+    if em is None:
+        if len(_WORD_EM) >= _MEMO_MAX:
+            _WORD_EM.clear()
+        em = _WORD_EM[text] = sum(_glyph_width(char) for char in text)
+    return em
+
+
 def text_width(text: str, size: float = 11, bold: bool = False) -> float:
     """Printed width of ``text`` in points (Times New Roman ``size`` pt)."""
-    em = sum(_glyph_width(char) for char in text)
-    return em * size / 1000 * (_BOLD_FACTOR if bold else 1.0) * _WIDTH_SAFETY
+    return _em(text) * size / 1000 * (_BOLD_FACTOR if bold else 1.0) * _WIDTH_SAFETY
 
 
 def column_points(width_chars: float) -> float:
@@ -1391,6 +1447,18 @@ def wrapped_lines(text, width_chars: float, size: float = 11, bold: bool = False
     spreadsheet does it, a word longer than a line broken across lines."""
     if text is None or text == "":
         return 1
+    key = (text, width_chars, size, bold)
+    lines = _LINES.get(key) if isinstance(text, str) else None
+    if lines is None:
+        lines = _wrapped_lines(str(text), width_chars, size, bold)
+        if isinstance(text, str):
+            if len(_LINES) >= _MEMO_MAX:
+                _LINES.clear()
+            _LINES[key] = lines
+    return lines
+
+
+def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> int:
     room = column_points(width_chars)
     lines = 0
     for paragraph in str(text).split("\n"):
