@@ -21,7 +21,7 @@ from .model import (
 )
 from .numbers import round_half_up
 from .provisional import provisional_reasons
-from .reasons import leaf_reason
+from .reasons import evidence_readings, leaf_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
 
@@ -55,6 +55,8 @@ class LeafResult:
     rule_score: int = 0
     nothing_arose: bool = False
     uncredited: bool = False
+    # the run's reasons already worded, by what they say (see reason): shared by a run's results
+    memo: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def code(self) -> str:
@@ -67,7 +69,43 @@ class LeafResult:
 
     @cached_property
     def reason(self) -> str:
-        """Why the final score, in Vietnamese (see scoring.reasons)."""
+        """Why the final score, in Vietnamese (see scoring.reasons).
+
+        A national run has 330,000 reasons and most kinds' repeat (a yes/no, a choice): with
+        the run's memo, each distinct sentence is worded once, keyed by everything it reads,
+        and only its end on the commune's own document numbers (evidence_readings) is added."""
+        rule, flags = self.leaf.rule, self.flags
+        if (self.memo is None or self.appraisal is not None or rule.reads_documents or not rule.reasons_repeat
+                or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
+            return self._reason()
+        raw = self.raw
+        numbers = tuple([document["number"] for document in raw.get("evidence") or ()]) if raw is not None else ()
+        try:
+            key = self._reason_key(numbers)
+            text = self.memo.get(key)
+        except TypeError:  # a fact that is a list or an object: worded each time
+            return self._reason()
+        if text is None:
+            text = self.memo[key] = self._reason(readings=False)
+        return text + evidence_readings(numbers)
+
+    def _reason_key(self, numbers: tuple) -> tuple:
+        """What the reason of a leaf without appraisal or documents read depends on, but for its
+        end on document numbers: the report as _RawView reads it (a float fact by its repr,
+        -0.0; the document numbers only where the reason lists them: evidence missing), the
+        scores, flags and tallies."""
+        raw, said = self.raw, None
+        if raw is not None:
+            facts = raw.get("facts")
+            missing = FLAG_MISSING_EVIDENCE in self.flags or self.uncredited
+            said = (tuple([(name, value.__class__, repr(value) if value.__class__ is float else value)
+                           for name, value in facts.items()]) if facts else None,
+                    raw.get("explanation"), bool(raw.get("not_applicable", False)), numbers if missing else bool(numbers))
+        return (self.leaf.code, self.flags, self.final, self.self_score, self.counted_max, self.not_applicable,
+                self.nothing_arose, self.uncredited, self.rule_score,
+                None if self.tallies is None else tuple(self.tallies.items()), said)
+
+    def _reason(self, readings: bool = True) -> str:
         if FLAG_NO_SURVEY in self.flags:
             return NO_SURVEY_NOTE
         if FLAG_SURVEY_MISSING in self.flags:
@@ -83,6 +121,7 @@ class LeafResult:
             rule_score=self.rule_score, appraisal=self.appraisal,
             first_document=first_document(self.leaf, report) if reads_documents else None,
             tallies=self.tallies, documents=accepted_documents(self.leaf, report) if reads_documents else None,
+            readings=readings,
         )
 
 
@@ -261,6 +300,7 @@ class _Run:
         self.not_applicable = np.zeros(shape, dtype=bool)
         self.uncredited = np.zeros(shape, dtype=bool)  # not credited for lack of evidence
         self.flags: dict[str, np.ndarray] = {}
+        self.reasons: dict = {}  # reasons worded so far, by what they depend on (LeafResult.reason)
         self.flag_bits = np.zeros(shape, dtype=np.int64)
         # per commune and area, as lists (points, maximum, index or None, self-assessed or None)
         self.areas: tuple[list, list, list, list] = ([], [], [], [])
@@ -307,7 +347,7 @@ class _Run:
                 flags=FLAG_SETS[flags_row[column]],
                 tallies=tallies.get(leaf.code, {}) if survey else None,
                 rule_score=rule_points[column], nothing_arose=nothing_arose[column],
-                uncredited=uncredited[column] and rule_points[column] > 0,
+                uncredited=uncredited[column] and rule_points[column] > 0, memo=self.reasons,
             ))
         return tuple(results)
 

@@ -344,7 +344,19 @@ def _render_chunk(bounds) -> tuple[bytes, list]:
 
 
 _COMPACT = (",", ":")
-_EXPONENT = re.compile(rb"[0-9]e[-+]?[0-9]|0\.0000[0-9]")  # where json writes 1e+16, 1e-05
+_E_DIGIT = re.compile(rb"e[-+]?[0-9]")
+
+
+def _may_differ(text: bytes) -> bool:
+    """Whether msgspec's ``text`` may hold a number json writes otherwise (1e+16, 1e-05): a
+    digit, e, a sign or a digit; or 0.0000. Scanned for by the literal parts (a national
+    results.json is 200 MB: a regular expression starting with a digit class costs seconds)."""
+    if b"0.0000" in text:
+        return True
+    for found in _E_DIGIT.finditer(text):
+        if text[found.start() - 1:found.start()].isdigit():
+            return True
+    return False
 _MSGSPEC = msgspec.json.Encoder()
 
 
@@ -362,7 +374,7 @@ def encode_compact(value, separators=_COMPACT) -> bytes:
         text = _MSGSPEC.encode(value)
     except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
         text = None
-    if text is None or _EXPONENT.search(text):
+    if text is None or _may_differ(text):
         return json.dumps(value, ensure_ascii=False, separators=_COMPACT).encode("utf-8")
     return text
 
