@@ -69,60 +69,85 @@ class LeafResult:
 
     @cached_property
     def reason(self) -> str:
-        """Why the final score, in Vietnamese (see scoring.reasons).
+        """Why the final score, in Vietnamese (see leaf_reason_text)."""
+        report = self.report if self.leaf.rule.reads_documents else None  # converted once, kept
+        return leaf_reason_text(self.leaf, self.raw, self.flags, self.self_score, self.evidence_score, self.appraisal,
+                                self.final, self.counted_max, self.not_applicable, self.nothing_arose, self.uncredited,
+                                self.rule_score, self.tallies, self.memo, report)
 
-        A national run has 330,000 reasons and most kinds' repeat (a yes/no, a choice): with
-        the run's memo, each distinct sentence is worded once, keyed by everything it reads,
-        and only its end on the commune's own document numbers (evidence_readings) is added."""
-        rule, flags = self.leaf.rule, self.flags
-        if (self.memo is None or self.appraisal is not None or rule.reads_documents or not rule.reasons_repeat
-                or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
-            return self._reason()
-        raw = self.raw
-        numbers = tuple([document["number"] for document in raw.get("evidence") or ()]) if raw is not None else ()
-        try:
-            key = self._reason_key(numbers)
-            text = self.memo.get(key)
-        except TypeError:  # a fact that is a list or an object: worded each time
-            return self._reason()
-        if text is None:
-            text = self.memo[key] = self._reason(readings=False)
-        return text + evidence_readings(numbers)
 
-    def _reason_key(self, numbers: tuple) -> tuple:
-        """What the reason of a leaf without appraisal or documents read depends on, but for its
-        end on document numbers: the report as _RawView reads it (a float fact by its repr,
-        -0.0; the document numbers only where the reason lists them: evidence missing), the
-        scores, flags and tallies."""
-        raw, said = self.raw, None
-        if raw is not None:
-            facts = raw.get("facts")
-            missing = FLAG_MISSING_EVIDENCE in self.flags or self.uncredited
-            said = (tuple([(name, value.__class__, repr(value) if value.__class__ is float else value)
-                           for name, value in facts.items()]) if facts else None,
-                    raw.get("explanation"), bool(raw.get("not_applicable", False)), numbers if missing else bool(numbers))
-        return (self.leaf.code, self.flags, self.final, self.self_score, self.counted_max, self.not_applicable,
-                self.nothing_arose, self.uncredited, self.rule_score,
-                None if self.tallies is None else tuple(self.tallies.items()), said)
+def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: int | None, evidence_score: int | None,
+                     appraisal: AppraisalEntry | None, final: int, counted_max: int, not_applicable: str | None,
+                     nothing_arose: bool, uncredited: bool, rule_score: int, tallies: Mapping | None,
+                     memo: dict | None = None, report: LeafReport | None = None) -> str:
+    """Why a commune's leaf got its final score, in Vietnamese (scoring.reasons), from the
+    fields of its LeafResult (``raw``: its entry as validated JSON; ``report``: the same as a
+    LeafReport when already converted).
 
-    def _reason(self, readings: bool = True) -> str:
-        if FLAG_NO_SURVEY in self.flags:
-            return NO_SURVEY_NOTE
-        if FLAG_SURVEY_MISSING in self.flags:
-            counted = "tạm tính 0 điểm" if self.counted_max else "loại khỏi điểm tối đa"
-            return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
-        reads_documents = self.leaf.rule.reads_documents
-        report = self.report if reads_documents else _RawView(self.raw)
-        return leaf_reason(
-            self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
-            final=self.final, self_score=self.self_score, na_policy=self.not_applicable,
-            auto_na=self.nothing_arose and not (report and report.not_applicable),
-            missing_evidence=(FLAG_MISSING_EVIDENCE in self.flags or self.uncredited) and self.appraisal is None,
-            rule_score=self.rule_score, appraisal=self.appraisal,
-            first_document=first_document(self.leaf, report) if reads_documents else None,
-            tallies=self.tallies, documents=accepted_documents(self.leaf, report) if reads_documents else None,
-            readings=readings,
-        )
+    A national run has 330,000 reasons and most kinds' repeat (a yes/no, a choice): with the
+    run's ``memo`` each distinct sentence is worded once, keyed by everything it reads
+    (reason_key), and only its end on the commune's own document numbers (evidence_readings)
+    is added each time."""
+    rule = leaf.rule
+    if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
+            or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
+        return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                            nothing_arose, uncredited, rule_score, tallies, report)
+    numbers = tuple([document["number"] for document in raw.get("evidence") or ()]) if raw is not None else ()
+    try:
+        key = reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_applicable, nothing_arose,
+                         uncredited, rule_score, tallies)
+        text = memo.get(key)
+    except TypeError:  # a fact that is a list or an object: worded each time
+        return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                            nothing_arose, uncredited, rule_score, tallies, report)
+    if text is None:
+        text = memo[key] = _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max,
+                                        not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
+                                        readings=False)
+    return text + evidence_readings(numbers)
+
+
+def reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_applicable, nothing_arose, uncredited,
+               rule_score, tallies) -> tuple:
+    """What the reason of a leaf without appraisal or documents read depends on, but for its
+    end on document numbers: the report as _RawView reads it (a float fact by its repr,
+    -0.0; the document numbers only where the reason lists them: evidence missing), the
+    scores, flags and tallies. Raises TypeError when a fact is not hashable."""
+    said = None
+    if raw is not None:
+        facts = raw.get("facts")
+        missing = FLAG_MISSING_EVIDENCE in flags or uncredited
+        said = (tuple([(name, value.__class__, repr(value) if value.__class__ is float else value)
+                       for name, value in facts.items()]) if facts else None,
+                raw.get("explanation"), bool(raw.get("not_applicable", False)), numbers if missing else bool(numbers))
+    return (leaf.code, flags, final, self_score, counted_max, not_applicable, nothing_arose, uncredited, rule_score,
+            None if tallies is None else tuple(tallies.items()), said)
+
+
+def _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                 nothing_arose, uncredited, rule_score, tallies, report=None, readings: bool = True) -> str:
+    if FLAG_NO_SURVEY in flags:
+        return NO_SURVEY_NOTE
+    if FLAG_SURVEY_MISSING in flags:
+        counted = "tạm tính 0 điểm" if counted_max else "loại khỏi điểm tối đa"
+        return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
+    reads_documents = leaf.rule.reads_documents
+    if reads_documents:
+        if report is None and raw is not None:
+            report = LeafReport.from_json(raw)
+    else:
+        report = _RawView(raw)
+    return leaf_reason(
+        leaf, report, evidence_score=evidence_score if appraisal is not None else None,
+        final=final, self_score=self_score, na_policy=not_applicable,
+        auto_na=nothing_arose and not (report and report.not_applicable),
+        missing_evidence=(FLAG_MISSING_EVIDENCE in flags or uncredited) and appraisal is None,
+        rule_score=rule_score, appraisal=appraisal,
+        first_document=first_document(leaf, report) if reads_documents else None,
+        tallies=tallies, documents=accepted_documents(leaf, report) if reads_documents else None,
+        readings=readings,
+    )
 
 
 class _RawView:

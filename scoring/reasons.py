@@ -24,7 +24,7 @@ def _documents_not_accepted(leaf: Leaf, report: LeafReport | None) -> str:
     numbers = report.evidence_numbers if report is not None else ()
     if not numbers or not leaf.evidence_types:
         return ""
-    listed = ", ".join(f"{number} (loại {_document_type(number) or '?'})" for number in numbers)
+    listed = ", ".join(f"{number} (loại {document_type(number) or '?'})" for number in numbers)
     return f"; tài liệu đã kê không thuộc loại được nhận ({', '.join(leaf.evidence_types)}): {listed}"
 
 
@@ -47,10 +47,7 @@ def _readings(report, first: Document | None) -> str:
 
 
 # the same document numbers recur across a national run's 330,000 leaves: each is read once
-# (pure functions of the number's text)
-_document_type = lru_cache(maxsize=1 << 16)(document_type)
-
-
+# (a pure function of the number's text)
 @lru_cache(maxsize=1 << 16)
 def _reading(number: str) -> str:
     """The reason's words on one document number written with look-alikes, or ""."""

@@ -357,6 +357,8 @@ def _may_differ(text: bytes) -> bool:
         if text[found.start() - 1:found.start()].isdigit():
             return True
     return False
+
+
 _MSGSPEC = msgspec.json.Encoder()
 
 
