@@ -16,9 +16,11 @@ import msgspec
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
+    FLAG_SETS, leaf_reason_text,
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
-from ..model import INTEGER_FACTS, InputFile
+from ..facts import reports_as_json
+from ..model import INTEGER_FACTS, SECTION_SURVEY, InputFile
 from ..numbers import exact_hundredths, to_number
 from ..registry import NOT_SUBMITTED
 from ..summary import band_shares, block_summaries
@@ -28,19 +30,24 @@ FORMAT = "cchc-results/1"
 
 
 def _facts(result: LeafResult) -> dict:
-    if result.tallies is not None:
-        return {"tallies": dict(result.tallies)}
-    facts = result.raw.get("facts") if result.raw is not None else None
+    return _facts_of(result.leaf, result.raw, result.tallies)
+
+
+def _facts_of(leaf, raw, tallies) -> dict:
+    """A leaf entry's facts: the survey tallies, or the reported facts as written."""
+    if tallies is not None:
+        return {"tallies": dict(tallies)}
+    facts = raw.get("facts") if raw is not None else None
     if not facts:
         return {}
     written = {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
                for name, value in facts.items()}
     if "choice" in written:  # the option's label beside its code: people read the label, never the code
-        label = next((o.label for o in result.leaf.rule.choices if o.value == written["choice"]), None)
+        label = next((o.label for o in leaf.rule.choices if o.value == written["choice"]), None)
         if label is not None:
             written["choice_label"] = label
     if "conditions" in written:  # issue 13: each condition's label beside its id, as for a choice
-        written["condition_labels"] = {c.id: c.label for c in result.leaf.rule.named_conditions()}
+        written["condition_labels"] = {c.id: c.label for c in leaf.rule.named_conditions()}
     return written
 
 
@@ -55,10 +62,14 @@ def _stage(entry) -> dict | None:
 def _stages(result: LeafResult) -> dict | None:
     """The leaf's round after the self-assessment and the evidence: appraisal 1, the commune's
     explanation, appraisal 2 (None when the leaf was neither appraised nor explained)."""
-    answer = result.raw.get("explanation_round") if result.raw is not None else None
-    if not result.stages and not answer:
+    return _stages_of(result.raw, result.stages)
+
+
+def _stages_of(raw, stages) -> dict | None:
+    answer = raw.get("explanation_round") if raw is not None else None
+    if not stages and not answer:
         return None
-    stages = result.stages or {}
+    stages = stages or {}
     explanation = None
     if answer:
         explanation = {"explanation": answer["explanation"], "date": answer.get("date"),
@@ -79,11 +90,7 @@ def _leaf(result: LeafResult) -> dict:
         "kind": leaf.rule.kind,
         "max": to_number(leaf.max),
         "facts": _facts(result),
-        "evidence": [
-            {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file"),
-             **({"period": d["period"]} if d.get("period") else {})}  # issue 13: the report's period, when named
-            for d in ((raw.get("evidence") or ()) if raw is not None else ())
-        ],
+        "evidence": _evidence(raw),
         "not_applicable": result.not_applicable,
         "self_score": to_number(result.self_score),
         "evidence_score": to_number(result.evidence_score),
@@ -98,6 +105,87 @@ def _leaf(result: LeafResult) -> dict:
         "legal_ref": leaf.legal_ref,  # the leaf's legal source (criteria set), shown beside the reason
         "flags": list(result.flags),
     }
+
+
+def _evidence(raw) -> list:
+    """A leaf entry's evidence documents as written."""
+    return [
+        {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file"),
+         **({"period": d["period"]} if d.get("period") else {})}  # issue 13: the report's period, when named
+        for d in ((raw.get("evidence") or ()) if raw is not None else ())
+    ]
+
+
+class _Numbers(dict):
+    """Hundredths → the number written (to_number), each worked out once: a national run
+    writes 1.6 million points, nearly all of a few hundred values."""
+
+    def __missing__(self, hundredths):
+        number = self[hundredths] = to_number(hundredths)
+        return number
+
+
+def _leaf_entries(commune: CommuneResult) -> list[dict]:
+    """``[_leaf(result) for result in commune.leaf_results()]``, the same dicts, built from the
+    run's rows without a LeafResult per leaf (a national run has 330,000 leaves: issue 19)."""
+    run, row = commune._run, commune._row
+    columns = getattr(run, "json_columns", None)
+    if columns is None:  # once per run: what every commune's entry says the same of a leaf
+        columns = run.json_columns = [
+            (leaf, leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, to_number(leaf.max), leaf.legal_ref,
+             leaf.section == SECTION_SURVEY, leaf.not_applicable) for leaf in run.criteria.leaves]
+        by_row: dict = {}
+        for (at, column), entry in run.appraisals.items():
+            by_row.setdefault(at, {})[column] = entry
+        run.json_appraisals = by_row
+        by_row = {}
+        for (at, column), entry in run.stages.items():
+            by_row.setdefault(at, {})[column] = entry
+        run.json_stages = by_row
+    numbers = _NUMBERS
+    submission, facts = run.submissions[row], run.facts
+    has_self, self_scores = facts.has_self[row].tolist(), facts.self_score[row].tolist()
+    not_applicable, evidence = run.not_applicable[row].tolist(), run.evidence_points[row].tolist()
+    final, counted = run.final[row].tolist(), run.counted_max[row].tolist()
+    rule_points, nothing_arose = run.rule_points[row].tolist(), run.nothing_arose[row].tolist()
+    uncredited, flag_bits = run.uncredited[row].tolist(), run.flag_bits[row].tolist()
+    tallies = run.survey_tallies.get(submission.code, {})
+    appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
+    raw_leaves, memo = reports_as_json(submission), run.reasons
+    entries = []
+    for column, (leaf, code, area, section, title, kind, maximum, legal_ref, survey, na_policy) in enumerate(columns):
+        raw = raw_leaves.get(code)
+        self_score = self_scores[column] if has_self[column] else None
+        evidence_score = None if survey else evidence[column]
+        appraisal = appraisals.get(column)
+        na = na_policy if not_applicable[column] else None
+        flags = FLAG_SETS[flag_bits[column]]
+        leaf_tallies = tallies.get(code, {}) if survey else None
+        rule_score = rule_points[column]
+        entries.append({
+            "code": code, "area": area, "section": section, "title": title, "kind": kind, "max": maximum,
+            "facts": _facts_of(leaf, raw, leaf_tallies),
+            "evidence": _evidence(raw),
+            "not_applicable": na,
+            "self_score": numbers[self_score],
+            "evidence_score": numbers[evidence_score],
+            "appraised_score": numbers[appraisal.score] if appraisal else None,
+            "appraisal_stage": appraisal.stage if appraisal else None,
+            "appraisal_reason": appraisal.reason if appraisal else None,
+            "appraised_by": appraisal.appraiser if appraisal else None,
+            "stages": _stages_of(raw, stages.get(column)),
+            "final": numbers[final[column]],
+            "counted_max": numbers[counted[column]],
+            "reason": leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final[column],
+                                       counted[column], na, nothing_arose[column],
+                                       uncredited[column] and rule_score > 0, rule_score, leaf_tallies, memo),
+            "legal_ref": legal_ref,
+            "flags": list(flags),
+        })
+    return entries
+
+
+_NUMBERS = _Numbers()
 
 
 LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
@@ -122,10 +210,18 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     (LISTED_FIELDS): a light document for national runs."""
     # built afresh, not cached on the commune: a national run streams them
     if leaves == "none":
-        results = ()
+        entries = []
+    elif leaves == "flagged":
+        entries = [_listed(result) for result in commune.leaf_results(LISTED_FLAGS)]
     else:
-        results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
-    entries = [_listed(result) if leaves == "flagged" else _leaf(result) for result in results]
+        entries = _leaf_entries(commune)
+    entry = _commune_head(commune)
+    entry["leaves"] = entries
+    return entry
+
+
+def _commune_head(commune: CommuneResult) -> dict:
+    """A commune's entry but for its leaves (the last key, added by the caller)."""
     return {
         "code": commune.code,
         "name": commune.name,
@@ -164,7 +260,6 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
             "self_below": list(commune.flagged(FLAG_SELF_BELOW)),
             "awaiting_appraisal": list(commune.flagged(FLAG_AWAITING)),
         },
-        "leaves": entries,
     }
 
 
