@@ -21,7 +21,7 @@ from .model import (
 )
 from .numbers import round_half_up
 from .provisional import provisional_reasons
-from .reasons import evidence_readings, leaf_reason
+from .reasons import evidence_readings, leaf_reason, scored_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
 
@@ -89,6 +89,14 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
     (reason_key), and only its end on the commune's own document numbers (evidence_readings)
     is added each time."""
     rule = leaf.rule
+    if (memo is not None and not rule.reasons_repeat and appraisal is None and not_applicable is None
+            and not uncredited and not rule.reads_documents and not rule.awaits_appraisal
+            and not _UNUSUAL_FLAGS.intersection(flags)):
+        # the common case of the kinds whose reasons differ (counts): worded directly, the
+        # branch leaf_reason would take (tests/test_results_fast.py compares the two)
+        facts = raw.get("facts") if raw is not None else None
+        return (scored_reason(leaf, facts or {}, final, rule_score, tallies)
+                + (evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""))
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
         return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
@@ -106,6 +114,10 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
                                         not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
                                         readings=False)
     return text + evidence_readings(numbers)
+
+
+# flags under which a reason is not the rule's detail alone (scored_reason)
+_UNUSUAL_FLAGS = frozenset({FLAG_NO_SURVEY, FLAG_SURVEY_MISSING, FLAG_MISSING_EVIDENCE})
 
 
 def reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_applicable, nothing_arose, uncredited,

@@ -102,3 +102,12 @@ def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int |
             return f"{head}chưa có điểm tự chấm và chưa được thẩm định ({detail})"
         return f"{head}tạm tính theo điểm tự chấm, chờ Hội đồng thẩm định ({detail})"
     return head + detail
+
+
+def scored_reason(leaf: Leaf, facts, final: int, rule_score: int, tallies=None) -> str:
+    """``leaf_reason`` without its end on document numbers, in its most common case, worded
+    directly: a leaf scored by its rule alone (not appraised, applicable, its evidence in
+    order, not awaiting the council, of a kind that does not read the documents themselves):
+    "final/max: " and what the rule saw. ``facts``: the reported facts ({} when none)."""
+    return f"{score_of(final, leaf.max)}: " + leaf.rule.detail(leaf, facts, rule_score, first_document=None,
+                                                               tallies=tallies, documents=None)
