@@ -109,11 +109,17 @@ def _leaf(result: LeafResult) -> dict:
 
 def _evidence(raw) -> list:
     """A leaf entry's evidence documents as written."""
-    return [
-        {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file"),
-         **({"period": d["period"]} if d.get("period") else {})}  # issue 13: the report's period, when named
-        for d in ((raw.get("evidence") or ()) if raw is not None else ())
-    ]
+    documents = raw.get("evidence") if raw is not None else None
+    if not documents:
+        return []
+    written = []
+    for d in documents:
+        document = {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"],
+                    "file": d.get("file")}
+        if d.get("period"):  # issue 13: the report's period, when named
+            document["period"] = d["period"]
+        written.append(document)
+    return written
 
 
 class _Numbers(dict):
