@@ -79,6 +79,8 @@ def _stages_of(raw, stages) -> dict | None:
 
 
 def _leaf(result: LeafResult) -> dict:
+    """One leaf entry from its LeafResult: the plain way, the reference the writers' path
+    (_leaf_entries, from the run's rows) is tested against, as score_one is for score_all."""
     leaf = result.leaf
     raw = result.raw
     appraisal = result.appraisal
@@ -468,12 +470,11 @@ def _render_chunk(bounds) -> tuple[bytes, list]:
     if keep == "all" or separators != _COMPACT:
         entries = [_commune(c) for c in results.communes[start:stop]]
         return b",".join(encode_compact(entry, separators) for entry in entries), [_kept(entry, keep) for entry in entries]
-    texts, kept = [], []
+    texts, kept, listed = [], [], set(LISTED_FLAGS)
     for commune in results.communes[start:stop]:
         entry = _commune_head(commune)
         leaves = entry["leaves"] = _leaf_entries(commune, _LeafEntry)
         texts.append(encode_compact(entry))
-        listed = set(LISTED_FLAGS)
         entry["leaves"] = [{name: list(leaf.flags) if name == "flags" else getattr(leaf, name) for name in LISTED_FIELDS}
                            for leaf in leaves if not listed.isdisjoint(leaf.flags)] if keep == "flagged" else []
         kept.append(entry)
