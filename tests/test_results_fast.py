@@ -144,3 +144,15 @@ def test_indented_edge_cases():
     for value in [[], {}, [[]], {"a": {}}, {"a": [], "b": [{}]}, "", "\x00\x1f\u2028\\\"", [1e16, 1e-05, 2 ** 70],
                   {"x": [None, True, False, -0.0, 0.1]}, [chr(c) for c in range(0, 0x3000)]]:
         assert results_json.encode_indented(value) == json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8"), value
+
+
+def test_the_light_entries_are_those_built_the_plain_way(national):
+    _, results = national
+    from scoring.writers.results_json import LISTED_FLAGS, _leaf_entries, _listed
+
+    seen = 0
+    for commune in results.communes:
+        plain = [_listed(dataclasses.replace(result, memo=None)) for result in commune.leaf_results(LISTED_FLAGS)]
+        assert _leaf_entries(commune, listed=True) == plain, commune.code
+        seen += len(plain)
+    assert seen > 100

@@ -16,7 +16,7 @@ import msgspec
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
-    FLAG_SETS, leaf_reason_text,
+    FLAG_ORDER, FLAG_SETS, leaf_reason_text,
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
 from ..facts import reports_as_json
@@ -145,10 +145,12 @@ def _leaf_dict(*values) -> dict:
     return dict(zip(LEAF_KEYS, values))
 
 
-def _leaf_entries(commune: CommuneResult, make=None) -> list:
+def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> list:
     """``[_leaf(result) for result in commune.leaf_results()]``, the same dicts, built from the
     run's rows without a LeafResult per leaf (a national run has 330,000 leaves: issue 19).
-    ``make=_LeafEntry``: as msgspec structs instead, for the file alone (flags as tuples)."""
+    ``make=_LeafEntry``: as msgspec structs instead, for the file alone (flags as tuples).
+    ``listed``: ``[_listed(result) for result in commune.leaf_results(LISTED_FLAGS)]`` instead,
+    the light document's entries."""
     as_dicts = make is None
     run, row = commune._run, commune._row
     columns = getattr(run, "json_columns", None)
@@ -175,7 +177,10 @@ def _leaf_entries(commune: CommuneResult, make=None) -> list:
     appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
     raw_leaves, memo = reports_as_json(submission), run.reasons
     entries = []
-    for column, (leaf, code, area, section, title, kind, maximum, legal_ref, survey, na_policy) in enumerate(columns):
+    chosen = enumerate(columns)
+    if listed:
+        chosen = [(column, columns[column]) for column, bits in enumerate(flag_bits) if bits & _LISTED_BITS]
+    for column, (leaf, code, area, section, title, kind, maximum, legal_ref, survey, na_policy) in chosen:
         raw = raw_leaves.get(code)
         self_score = self_scores[column] if has_self[column] else None
         evidence_score = None if survey else evidence[column]
@@ -184,6 +189,15 @@ def _leaf_entries(commune: CommuneResult, make=None) -> list:
         flags = FLAG_SETS[flag_bits[column]]
         leaf_tallies = tallies.get(code, {}) if survey else None
         rule_score = rule_points[column]
+        reason = leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final[column],
+                                  counted[column], na, nothing_arose[column], uncredited[column] and rule_score > 0,
+                                  rule_score, leaf_tallies, memo)
+        if listed:  # _listed's fields, in its order
+            entries.append({"code": code, "area": area, "section": section, "title": title, "max": maximum,
+                            "self_score": numbers[self_score], "final": numbers[final[column]], "reason": reason,
+                            "appraisal_stage": appraisal.stage if appraisal else None,
+                            "appraisal_reason": appraisal.reason if appraisal else None, "flags": list(flags)})
+            continue
         entries.append((make or _leaf_dict)(
             code, area, section, title, kind, maximum,
             _facts_of(leaf, raw, leaf_tallies),
@@ -198,8 +212,7 @@ def _leaf_entries(commune: CommuneResult, make=None) -> list:
             _stages_of(raw, stages.get(column)),
             numbers[final[column]],
             numbers[counted[column]],
-            leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final[column], counted[column], na,
-                             nothing_arose[column], uncredited[column] and rule_score > 0, rule_score, leaf_tallies, memo),
+            reason,
             legal_ref,
             list(flags) if as_dicts else flags,
         ))
@@ -210,6 +223,7 @@ _NUMBERS = _Numbers()
 
 
 LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+_LISTED_BITS = sum(1 << FLAG_ORDER.index(flag) for flag in LISTED_FLAGS)  # as engine.FLAG_SETS numbers them
 # what the workbook's two leaf lists show of a flagged leaf: all a light document keeps of it
 LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final", "reason",
                  "appraisal_stage", "appraisal_reason", "flags")
@@ -217,7 +231,8 @@ LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final
 
 def _listed(result: LeafResult) -> dict:
     """What a light document keeps of a flagged leaf: _leaf's LISTED_FIELDS, built without the
-    rest (facts, evidence, stages: issue 19)."""
+    rest (facts, evidence, stages: issue 19). The plain way, the reference of
+    _leaf_entries(listed=True)."""
     leaf, appraisal = result.leaf, result.appraisal
     return {"code": leaf.code, "area": leaf.area, "section": leaf.section, "title": leaf.title, "max": to_number(leaf.max),
             "self_score": to_number(result.self_score), "final": to_number(result.final), "reason": result.reason,
@@ -233,7 +248,7 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     if leaves == "none":
         entries = []
     elif leaves == "flagged":
-        entries = [_listed(result) for result in commune.leaf_results(LISTED_FLAGS)]
+        entries = _leaf_entries(commune, listed=True)
     else:
         entries = _leaf_entries(commune)
     entry = _commune_head(commune)
