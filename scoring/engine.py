@@ -21,7 +21,7 @@ from .model import (
 )
 from .numbers import round_half_up
 from .provisional import provisional_reasons
-from .reasons import leaf_reason
+from .reasons import evidence_readings, leaf_reason, scored_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
 
@@ -55,6 +55,8 @@ class LeafResult:
     rule_score: int = 0
     nothing_arose: bool = False
     uncredited: bool = False
+    # the run's reasons already worded, by what they say (see reason): shared by a run's results
+    memo: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def code(self) -> str:
@@ -67,23 +69,97 @@ class LeafResult:
 
     @cached_property
     def reason(self) -> str:
-        """Why the final score, in Vietnamese (see scoring.reasons)."""
-        if FLAG_NO_SURVEY in self.flags:
-            return NO_SURVEY_NOTE
-        if FLAG_SURVEY_MISSING in self.flags:
-            counted = "tạm tính 0 điểm" if self.counted_max else "loại khỏi điểm tối đa"
-            return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
-        reads_documents = self.leaf.rule.reads_documents
-        report = self.report if reads_documents else _RawView(self.raw)
-        return leaf_reason(
-            self.leaf, report, evidence_score=self.evidence_score if self.appraisal is not None else None,
-            final=self.final, self_score=self.self_score, na_policy=self.not_applicable,
-            auto_na=self.nothing_arose and not (report and report.not_applicable),
-            missing_evidence=(FLAG_MISSING_EVIDENCE in self.flags or self.uncredited) and self.appraisal is None,
-            rule_score=self.rule_score, appraisal=self.appraisal,
-            first_document=first_document(self.leaf, report) if reads_documents else None,
-            tallies=self.tallies, documents=accepted_documents(self.leaf, report) if reads_documents else None,
-        )
+        """Why the final score, in Vietnamese (see leaf_reason_text)."""
+        report = self.report if self.leaf.rule.reads_documents else None  # converted once, kept
+        return leaf_reason_text(self.leaf, self.raw, self.flags, self.self_score, self.evidence_score, self.appraisal,
+                                self.final, self.counted_max, self.not_applicable, self.nothing_arose, self.uncredited,
+                                self.rule_score, self.tallies, self.memo, report)
+
+
+def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: int | None, evidence_score: int | None,
+                     appraisal: AppraisalEntry | None, final: int, counted_max: int, not_applicable: str | None,
+                     nothing_arose: bool, uncredited: bool, rule_score: int, tallies: Mapping | None,
+                     memo: dict | None = None, report: LeafReport | None = None) -> str:
+    """Why a commune's leaf got its final score, in Vietnamese (scoring.reasons), from the
+    fields of its LeafResult (``raw``: its entry as validated JSON; ``report``: the same as a
+    LeafReport when already converted).
+
+    A national run has 330,000 reasons and most kinds' repeat (a yes/no, a choice): with the
+    run's ``memo`` each distinct sentence is worded once, keyed by everything it reads
+    (reason_key), and only its end on the commune's own document numbers (evidence_readings)
+    is added each time."""
+    rule = leaf.rule
+    if (memo is not None and not rule.reasons_repeat and appraisal is None and not_applicable is None
+            and not uncredited and not rule.reads_documents and not rule.awaits_appraisal
+            and not _UNUSUAL_FLAGS.intersection(flags)):
+        # the common case of the kinds whose reasons differ (counts): worded directly, the
+        # branch leaf_reason would take (tests/test_results_fast.py compares the two)
+        facts = raw.get("facts") if raw is not None else None
+        return (scored_reason(leaf, facts or {}, final, rule_score, tallies)
+                + (evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""))
+    if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
+            or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
+        return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                            nothing_arose, uncredited, rule_score, tallies, report)
+    numbers = tuple([document["number"] for document in raw.get("evidence") or ()]) if raw is not None else ()
+    try:
+        key = reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_applicable, nothing_arose,
+                         uncredited, rule_score, tallies)
+        text = memo.get(key)
+    except TypeError:  # a fact that is a list or an object: worded each time
+        return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                            nothing_arose, uncredited, rule_score, tallies, report)
+    if text is None:
+        text = memo[key] = _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max,
+                                        not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
+                                        readings=False)
+    return text + evidence_readings(numbers)
+
+
+# flags under which a reason is not the rule's detail alone (scored_reason)
+_UNUSUAL_FLAGS = frozenset({FLAG_NO_SURVEY, FLAG_SURVEY_MISSING, FLAG_MISSING_EVIDENCE})
+
+
+def reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_applicable, nothing_arose, uncredited,
+               rule_score, tallies) -> tuple:
+    """What the reason of a leaf without appraisal or documents read depends on, but for its
+    end on document numbers: the report as _RawView reads it (a float fact by its repr,
+    -0.0; the document numbers only where the reason lists them: evidence missing), the
+    scores, flags and tallies. Raises TypeError when a fact is not hashable."""
+    said = None
+    if raw is not None:
+        facts = raw.get("facts")
+        missing = FLAG_MISSING_EVIDENCE in flags or uncredited
+        said = (tuple([(name, value.__class__, repr(value) if value.__class__ is float else value)
+                       for name, value in facts.items()]) if facts else None,
+                raw.get("explanation"), bool(raw.get("not_applicable", False)), numbers if missing else bool(numbers))
+    return (leaf.code, flags, final, self_score, counted_max, not_applicable, nothing_arose, uncredited, rule_score,
+            None if tallies is None else tuple(tallies.items()), said)
+
+
+def _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
+                 nothing_arose, uncredited, rule_score, tallies, report=None, readings: bool = True) -> str:
+    if FLAG_NO_SURVEY in flags:
+        return NO_SURVEY_NOTE
+    if FLAG_SURVEY_MISSING in flags:
+        counted = "tạm tính 0 điểm" if counted_max else "loại khỏi điểm tối đa"
+        return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
+    reads_documents = leaf.rule.reads_documents
+    if reads_documents:
+        if report is None and raw is not None:
+            report = LeafReport.from_json(raw)
+    else:
+        report = _RawView(raw)
+    return leaf_reason(
+        leaf, report, evidence_score=evidence_score if appraisal is not None else None,
+        final=final, self_score=self_score, na_policy=not_applicable,
+        auto_na=nothing_arose and not (report and report.not_applicable),
+        missing_evidence=(FLAG_MISSING_EVIDENCE in flags or uncredited) and appraisal is None,
+        rule_score=rule_score, appraisal=appraisal,
+        first_document=first_document(leaf, report) if reads_documents else None,
+        tallies=tallies, documents=accepted_documents(leaf, report) if reads_documents else None,
+        readings=readings,
+    )
 
 
 class _RawView:
@@ -261,6 +337,7 @@ class _Run:
         self.not_applicable = np.zeros(shape, dtype=bool)
         self.uncredited = np.zeros(shape, dtype=bool)  # not credited for lack of evidence
         self.flags: dict[str, np.ndarray] = {}
+        self.reasons: dict = {}  # reasons worded so far, by what they depend on (LeafResult.reason)
         self.flag_bits = np.zeros(shape, dtype=np.int64)
         # per commune and area, as lists (points, maximum, index or None, self-assessed or None)
         self.areas: tuple[list, list, list, list] = ([], [], [], [])
@@ -307,7 +384,7 @@ class _Run:
                 flags=FLAG_SETS[flags_row[column]],
                 tallies=tallies.get(leaf.code, {}) if survey else None,
                 rule_score=rule_points[column], nothing_arose=nothing_arose[column],
-                uncredited=uncredited[column] and rule_points[column] > 0,
+                uncredited=uncredited[column] and rule_points[column] > 0, memo=self.reasons,
             ))
         return tuple(results)
 

@@ -6,6 +6,8 @@ The engine calls ``leaf_reason`` once per commune and leaf.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .model import NA_EXCLUDE, Document, Leaf, LeafReport
 from .rules.base import lower_first, pts  # noqa: F401 - the sentence helpers, shared with the kinds' texts
 from .rules.deadline import describe_document  # noqa: F401
@@ -38,20 +40,38 @@ def _readings(report, first: Document | None) -> str:
     """Document numbers written with look-alikes, with what was read from them (the one the
     deadline rule describes already says it): "; số văn bản 12/QÐ-UBND: đọc là loại QĐ; …"."""
     numbers = report.evidence_numbers if report is not None else ()
-    notes = [(number, reading_note(number)) for number in numbers if not number.isascii() or "D" in number]
-    return "".join(f"; số văn bản {number}: {note}" for number, note in notes
-                   if note and (first is None or number != first.number))
+    if not numbers:
+        return ""
+    first_number = None if first is None else first.number
+    return "".join(_reading(number) for number in numbers if number != first_number)
+
+
+# the same document numbers recur across a national run's 330,000 leaves: each is read once
+# (a pure function of the number's text)
+@lru_cache(maxsize=1 << 16)
+def _reading(number: str) -> str:
+    """The reason's words on one document number written with look-alikes, or ""."""
+    note = reading_note(number) if not number.isascii() or "D" in number else None
+    return f"; số văn bản {number}: {note}" if note else ""
 
 
 def leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
                 self_score: int | None, na_policy: str | None, auto_na: bool, missing_evidence: bool,
                 rule_score: int, appraisal=None, first_document: Document | None = None, tallies=None,
-                documents=None) -> str:
-    """The whole explanation of a leaf's final score, starting with "final/max: "."""
-    return _leaf_reason(leaf, report, evidence_score=evidence_score, final=final, self_score=self_score,
+                documents=None, readings: bool = True) -> str:
+    """The whole explanation of a leaf's final score, starting with "final/max: ";
+    ``readings=False``: without its end on document numbers written with look-alikes
+    (``evidence_readings`` words it)."""
+    body = _leaf_reason(leaf, report, evidence_score=evidence_score, final=final, self_score=self_score,
                         na_policy=na_policy, auto_na=auto_na, missing_evidence=missing_evidence, rule_score=rule_score,
-                        appraisal=appraisal, first_document=first_document, tallies=tallies, documents=documents) \
-        + _readings(report, first_document)
+                        appraisal=appraisal, first_document=first_document, tallies=tallies, documents=documents)
+    return body + _readings(report, first_document) if readings else body
+
+
+def evidence_readings(numbers) -> str:
+    """The end of a reason on the listed document numbers written with look-alikes (none of
+    them the one a deadline rule describes): "; số văn bản 12/QÐ-UBND: đọc là loại QĐ; …"."""
+    return "".join(map(_reading, numbers)) if numbers else ""
 
 
 def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int | None, final: int,
@@ -82,3 +102,12 @@ def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int |
             return f"{head}chưa có điểm tự chấm và chưa được thẩm định ({detail})"
         return f"{head}tạm tính theo điểm tự chấm, chờ Hội đồng thẩm định ({detail})"
     return head + detail
+
+
+def scored_reason(leaf: Leaf, facts, final: int, rule_score: int, tallies=None) -> str:
+    """``leaf_reason`` without its end on document numbers, in its most common case, worded
+    directly: a leaf scored by its rule alone (not appraised, applicable, its evidence in
+    order, not awaiting the council, of a kind that does not read the documents themselves):
+    "final/max: " and what the rule saw. ``facts``: the reported facts ({} when none)."""
+    return f"{score_of(final, leaf.max)}: " + leaf.rule.detail(leaf, facts, rule_score, first_document=None,
+                                                               tallies=tallies, documents=None)

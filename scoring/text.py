@@ -176,6 +176,7 @@ def _raw_type(number: str) -> str:
     return last.split("-", 1)[0].strip().upper()
 
 
+@lru_cache(maxsize=1 << 16)  # numbers recur across a national run's 330,000 leaves (issue 19)
 def document_type(number: str, known=KNOWN_DOCUMENT_TYPES) -> str:
     """The document type in a Vietnamese document number: the last part after "/", up to
     "-", with look-alikes folded (fold_document_number).

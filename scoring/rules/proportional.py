@@ -19,6 +19,7 @@ class Proportional(RuleKind):
 
     kind = "proportional"
     label = "tỷ lệ thuận"
+    reasons_repeat = False  # counts: nearly every commune's reason differs (see RuleKind)
     facts = ("numerator", "denominator")
     nothing_can_arise = True
 

@@ -6,6 +6,7 @@ nothing arose this year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,6 +25,7 @@ class RatioThresholds(RuleKind):
 
     kind = "ratio_thresholds"
     label = "ngưỡng tỷ lệ"
+    reasons_repeat = False  # counts: nearly every commune's reason differs (see RuleKind)
     facts = ("numerator", "denominator")
     nothing_can_arise = True
 
@@ -83,6 +85,10 @@ class RatioThresholds(RuleKind):
         reads as its bound; the ratio gets more digits when, rounded, it would equal a bound
         it is not equal to ("90,005%, chưa đạt 90,01%")."""
         numerator, denominator = facts.get("numerator", 0), facts.get("denominator", 0)
+        if numerator.__class__ is int and denominator.__class__ is int and numerator >= 0 and denominator > 0:
+            text = self._whole_detail(numerator, denominator)
+            if text is not None:
+                return text
         ratio = exact(numerator) * 100 / (exact(denominator) or 1)  # facts as read: 36 or 36.0
         shown, _ = unambiguous(ratio, [t.at for t in self.thresholds])
         parts = [f"{self.numerator}: {numerator}/{denominator} ({lower_first(self.denominator)}) = {shown}%"]
@@ -99,6 +105,38 @@ class RatioThresholds(RuleKind):
             lowest = self.thresholds[-1]
             parts.append(f"{'không vượt' if lowest.strict else 'dưới'} ngưỡng {number_text(lowest.at)}%")
         return ", ".join(parts)
+
+    def _whole_detail(self, numerator: int, denominator: int) -> str | None:
+        """``detail`` for whole counts (numerator ≥ 0, denominator > 0), in integers: the same
+        text, without Fractions (a national run words 60,000 of them). None where the ratio
+        needs more than two decimals (it would read as a bound it is not equal to)."""
+        words = self._words
+        scaled = numerator * 10000  # the ratio in hundredths of a percent, times the denominator
+        shown = (2 * scaled + denominator) // (2 * denominator)  # half up, two decimals
+        for bound in words[0]:
+            if shown == bound and bound * denominator != scaled:
+                return None  # unambiguous() would add decimals
+        text = f"{shown // 100:,}".replace(",", ".") + f",{shown % 100:02d}"
+        parts = [f"{words[1]}: {numerator}/{denominator} ({words[2]}) = {text}%"]
+        reached = next((position for position, t in enumerate(self.thresholds)
+                        if self.reaches(t, numerator, denominator)), None)
+        for bound, missed in words[3][:len(self.thresholds) - 1 if reached is None else reached]:
+            if shown == bound:
+                parts.append(missed)
+        parts.append(words[4] if reached is None else words[5][reached])
+        return ", ".join(parts)
+
+    @cached_property
+    def _words(self) -> tuple:
+        """What ``_whole_detail`` writes the same for every commune: the bounds in hundredths of
+        a percent (None when finer), the rule's names, each threshold's missed and passed words,
+        the words when none is reached."""
+        bounds = tuple(int(t.at * 100) if (t.at * 100).denominator == 1 else None for t in self.thresholds)
+        lowest = self.thresholds[-1]
+        return (tuple(bound for bound in bounds if bound is not None), self.numerator, lower_first(self.denominator),
+                tuple((bound, missed_text(t, "%")) for bound, t in zip(bounds, self.thresholds)),
+                f"{'không vượt' if lowest.strict else 'dưới'} ngưỡng {number_text(lowest.at)}%",
+                tuple(passed_text(t, "%") for t in self.thresholds))
 
     def form_text(self, leaf):
         return (f"Tỷ lệ = Tử số ({self.numerator}) / Mẫu số ({self.denominator}). "

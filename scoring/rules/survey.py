@@ -30,6 +30,7 @@ class SurveyQuestion(RuleKind):
 
     kind = "survey"
     label = "điều tra xã hội học"
+    reasons_repeat = False  # counts: nearly every commune's reason differs (see RuleKind)
     survey = True
 
     question: str

@@ -16,9 +16,11 @@ import msgspec
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
+    FLAG_ORDER, FLAG_SETS, leaf_reason_text,
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
-from ..model import INTEGER_FACTS, InputFile
+from ..facts import reports_as_json
+from ..model import INTEGER_FACTS, SECTION_SURVEY, InputFile
 from ..numbers import exact_hundredths, to_number
 from ..registry import NOT_SUBMITTED
 from ..summary import band_shares, block_summaries
@@ -28,19 +30,24 @@ FORMAT = "cchc-results/1"
 
 
 def _facts(result: LeafResult) -> dict:
-    if result.tallies is not None:
-        return {"tallies": dict(result.tallies)}
-    facts = result.raw.get("facts") if result.raw is not None else None
+    return _facts_of(result.leaf, result.raw, result.tallies)
+
+
+def _facts_of(leaf, raw, tallies) -> dict:
+    """A leaf entry's facts: the survey tallies, or the reported facts as written."""
+    if tallies is not None:
+        return {"tallies": dict(tallies)}
+    facts = raw.get("facts") if raw is not None else None
     if not facts:
         return {}
     written = {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
                for name, value in facts.items()}
     if "choice" in written:  # the option's label beside its code: people read the label, never the code
-        label = next((o.label for o in result.leaf.rule.choices if o.value == written["choice"]), None)
+        label = next((o.label for o in leaf.rule.choices if o.value == written["choice"]), None)
         if label is not None:
             written["choice_label"] = label
     if "conditions" in written:  # issue 13: each condition's label beside its id, as for a choice
-        written["condition_labels"] = {c.id: c.label for c in result.leaf.rule.named_conditions()}
+        written["condition_labels"] = {c.id: c.label for c in leaf.rule.named_conditions()}
     return written
 
 
@@ -55,10 +62,14 @@ def _stage(entry) -> dict | None:
 def _stages(result: LeafResult) -> dict | None:
     """The leaf's round after the self-assessment and the evidence: appraisal 1, the commune's
     explanation, appraisal 2 (None when the leaf was neither appraised nor explained)."""
-    answer = result.raw.get("explanation_round") if result.raw is not None else None
-    if not result.stages and not answer:
+    return _stages_of(result.raw, result.stages)
+
+
+def _stages_of(raw, stages) -> dict | None:
+    answer = raw.get("explanation_round") if raw is not None else None
+    if not stages and not answer:
         return None
-    stages = result.stages or {}
+    stages = stages or {}
     explanation = None
     if answer:
         explanation = {"explanation": answer["explanation"], "date": answer.get("date"),
@@ -68,6 +79,8 @@ def _stages(result: LeafResult) -> dict | None:
 
 
 def _leaf(result: LeafResult) -> dict:
+    """One leaf entry from its LeafResult: the plain way, the reference the writers' path
+    (_leaf_entries, from the run's rows) is tested against, as score_one is for score_all."""
     leaf = result.leaf
     raw = result.raw
     appraisal = result.appraisal
@@ -79,11 +92,7 @@ def _leaf(result: LeafResult) -> dict:
         "kind": leaf.rule.kind,
         "max": to_number(leaf.max),
         "facts": _facts(result),
-        "evidence": [
-            {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"], "file": d.get("file"),
-             **({"period": d["period"]} if d.get("period") else {})}  # issue 13: the report's period, when named
-            for d in ((raw.get("evidence") or ()) if raw is not None else ())
-        ],
+        "evidence": _evidence(raw),
         "not_applicable": result.not_applicable,
         "self_score": to_number(result.self_score),
         "evidence_score": to_number(result.evidence_score),
@@ -100,7 +109,121 @@ def _leaf(result: LeafResult) -> dict:
     }
 
 
+def _evidence(raw) -> list:
+    """A leaf entry's evidence documents as written."""
+    documents = raw.get("evidence") if raw is not None else None
+    if not documents:
+        return []
+    written = []
+    for d in documents:
+        document = {"number": d["number"], "date": d["date"], "title": d["title"], "issuer": d["issuer"],
+                    "file": d.get("file")}
+        if d.get("period"):  # issue 13: the report's period, when named
+            document["period"] = d["period"]
+        written.append(document)
+    return written
+
+
+class _Numbers(dict):
+    """Hundredths → the number written (to_number), each worked out once: a national run
+    writes 1.6 million points, nearly all of a few hundred values."""
+
+    def __missing__(self, hundredths):
+        number = self[hundredths] = to_number(hundredths)
+        return number
+
+
+LEAF_KEYS = ("code", "area", "section", "title", "kind", "max", "facts", "evidence", "not_applicable", "self_score",
+             "evidence_score", "appraised_score", "appraisal_stage", "appraisal_reason", "appraised_by", "stages",
+             "final", "counted_max", "reason", "legal_ref", "flags")
+# a leaf entry as msgspec writes it: the keys of _leaf in its order (tests/test_results_fast.py),
+# three times cheaper to make than a dict; for the file only (readers get dicts)
+_LeafEntry = msgspec.defstruct("_LeafEntry", LEAF_KEYS)
+
+
+def _leaf_dict(*values) -> dict:
+    return dict(zip(LEAF_KEYS, values))
+
+
+def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> list:
+    """``[_leaf(result) for result in commune.leaf_results()]``, the same dicts, built from the
+    run's rows without a LeafResult per leaf (a national run has 330,000 leaves: issue 19).
+    ``make=_LeafEntry``: as msgspec structs instead, for the file alone (flags as tuples).
+    ``listed``: ``[_listed(result) for result in commune.leaf_results(LISTED_FLAGS)]`` instead,
+    the light document's entries."""
+    as_dicts = make is None
+    run, row = commune._run, commune._row
+    columns = getattr(run, "json_columns", None)
+    if columns is None:  # once per run: what every commune's entry says the same of a leaf
+        columns = run.json_columns = [
+            (leaf, leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, to_number(leaf.max), leaf.legal_ref,
+             leaf.section == SECTION_SURVEY, leaf.not_applicable) for leaf in run.criteria.leaves]
+        by_row: dict = {}
+        for (at, column), entry in run.appraisals.items():
+            by_row.setdefault(at, {})[column] = entry
+        run.json_appraisals = by_row
+        by_row = {}
+        for (at, column), entry in run.stages.items():
+            by_row.setdefault(at, {})[column] = entry
+        run.json_stages = by_row
+    numbers = _NUMBERS
+    submission, facts = run.submissions[row], run.facts
+    has_self, self_scores = facts.has_self[row].tolist(), facts.self_score[row].tolist()
+    not_applicable, evidence = run.not_applicable[row].tolist(), run.evidence_points[row].tolist()
+    final, counted = run.final[row].tolist(), run.counted_max[row].tolist()
+    rule_points, nothing_arose = run.rule_points[row].tolist(), run.nothing_arose[row].tolist()
+    uncredited, flag_bits = run.uncredited[row].tolist(), run.flag_bits[row].tolist()
+    tallies = run.survey_tallies.get(submission.code, {})
+    appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
+    raw_leaves, memo = reports_as_json(submission), run.reasons
+    entries = []
+    chosen = enumerate(columns)
+    if listed:
+        chosen = [(column, columns[column]) for column, bits in enumerate(flag_bits) if bits & _LISTED_BITS]
+    for column, (leaf, code, area, section, title, kind, maximum, legal_ref, survey, na_policy) in chosen:
+        raw = raw_leaves.get(code)
+        self_score = self_scores[column] if has_self[column] else None
+        evidence_score = None if survey else evidence[column]
+        appraisal = appraisals.get(column)
+        na = na_policy if not_applicable[column] else None
+        flags = FLAG_SETS[flag_bits[column]]
+        leaf_tallies = tallies.get(code, {}) if survey else None
+        rule_score = rule_points[column]
+        reason = leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final[column],
+                                  counted[column], na, nothing_arose[column], uncredited[column] and rule_score > 0,
+                                  rule_score, leaf_tallies, memo)
+        if listed:  # _listed's fields, in its order
+            entries.append({"code": code, "area": area, "section": section, "title": title, "max": maximum,
+                            "self_score": numbers[self_score], "final": numbers[final[column]], "reason": reason,
+                            "appraisal_stage": appraisal.stage if appraisal else None,
+                            "appraisal_reason": appraisal.reason if appraisal else None, "flags": list(flags)})
+            continue
+        entries.append((make or _leaf_dict)(
+            code, area, section, title, kind, maximum,
+            _facts_of(leaf, raw, leaf_tallies),
+            _evidence(raw),
+            na,
+            numbers[self_score],
+            numbers[evidence_score],
+            numbers[appraisal.score] if appraisal else None,
+            appraisal.stage if appraisal else None,
+            appraisal.reason if appraisal else None,
+            appraisal.appraiser if appraisal else None,
+            _stages_of(raw, stages.get(column)),
+            numbers[final[column]],
+            numbers[counted[column]],
+            reason,
+            legal_ref,
+            list(flags) if as_dicts else flags,
+        ))
+    return entries
+
+
+_NUMBERS = _Numbers()
+
+
 LISTED_FLAGS = (FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW)
+_LISTED_BITS = sum(1 << FLAG_ORDER.index(flag) for flag in LISTED_FLAGS)  # as engine.FLAG_SETS numbers them
 # what the workbook's two leaf lists show of a flagged leaf: all a light document keeps of it
 LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final", "reason",
                  "appraisal_stage", "appraisal_reason", "flags")
@@ -108,7 +231,8 @@ LISTED_FIELDS = ("code", "area", "section", "title", "max", "self_score", "final
 
 def _listed(result: LeafResult) -> dict:
     """What a light document keeps of a flagged leaf: _leaf's LISTED_FIELDS, built without the
-    rest (facts, evidence, stages: issue 19)."""
+    rest (facts, evidence, stages: issue 19). The plain way, the reference of
+    _leaf_entries(listed=True)."""
     leaf, appraisal = result.leaf, result.appraisal
     return {"code": leaf.code, "area": leaf.area, "section": leaf.section, "title": leaf.title, "max": to_number(leaf.max),
             "self_score": to_number(result.self_score), "final": to_number(result.final), "reason": result.reason,
@@ -122,10 +246,18 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
     (LISTED_FIELDS): a light document for national runs."""
     # built afresh, not cached on the commune: a national run streams them
     if leaves == "none":
-        results = ()
+        entries = []
+    elif leaves == "flagged":
+        entries = _leaf_entries(commune, listed=True)
     else:
-        results = commune.leaf_results(LISTED_FLAGS if leaves == "flagged" else ())
-    entries = [_listed(result) if leaves == "flagged" else _leaf(result) for result in results]
+        entries = _leaf_entries(commune)
+    entry = _commune_head(commune)
+    entry["leaves"] = entries
+    return entry
+
+
+def _commune_head(commune: CommuneResult) -> dict:
+    """A commune's entry but for its leaves (the last key, added by the caller)."""
     return {
         "code": commune.code,
         "name": commune.name,
@@ -164,7 +296,6 @@ def _commune(commune: CommuneResult, leaves: str = "all") -> dict:
             "self_below": list(commune.flagged(FLAG_SELF_BELOW)),
             "awaiting_appraisal": list(commune.flagged(FLAG_AWAITING)),
         },
-        "leaves": entries,
     }
 
 
@@ -260,8 +391,20 @@ def json_layout(document: dict) -> dict:
 
 
 def dumps(document: dict) -> bytes:
-    """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order."""
-    return (json.dumps(document, ensure_ascii=False, **json_layout(document)) + "\n").encode("utf-8")
+    """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order:
+    ``json.dumps(document, ensure_ascii=False, **json_layout(document)) + "\n"``, byte for
+    byte (issue 19: written by msgspec, see encode_indented)."""
+    if "indent" in json_layout(document):
+        return encode_indented(document) + b"\n"
+    return encode_compact(document) + b"\n"
+
+
+def encode_indented(value) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, indent=2).encode()``, byte for byte, at a tenth
+    of the cost (json's indented encoder is pure Python): the compact text (encode_compact)
+    laid out by msgspec.json.format, which copies strings and numbers as they are and puts
+    the same whitespace json does (empty containers included: tests/test_results_fast.py)."""
+    return msgspec.json.format(encode_compact(value), indent=2)
 
 
 def load_results(path) -> dict:
@@ -339,12 +482,36 @@ def _render_chunk(bounds) -> tuple[bytes, list]:
     (run in a forked worker)."""
     results, separators, keep = _SHARED["results"], _SHARED["separators"], _SHARED["keep"]
     start, stop = bounds
-    entries = [_commune(c) for c in results.communes[start:stop]]
-    return b",".join(encode_compact(entry, separators) for entry in entries), [_kept(entry, keep) for entry in entries]
+    if keep == "all" or separators != _COMPACT:
+        entries = [_commune(c) for c in results.communes[start:stop]]
+        return b",".join(encode_compact(entry, separators) for entry in entries), [_kept(entry, keep) for entry in entries]
+    texts, kept, listed = [], [], set(LISTED_FLAGS)
+    for commune in results.communes[start:stop]:
+        entry = _commune_head(commune)
+        leaves = entry["leaves"] = _leaf_entries(commune, _LeafEntry)
+        texts.append(encode_compact(entry))
+        entry["leaves"] = [{name: list(leaf.flags) if name == "flags" else getattr(leaf, name) for name in LISTED_FIELDS}
+                           for leaf in leaves if not listed.isdisjoint(leaf.flags)] if keep == "flagged" else []
+        kept.append(entry)
+    return b",".join(texts), kept
 
 
 _COMPACT = (",", ":")
-_EXPONENT = re.compile(rb"[0-9]e[-+]?[0-9]|0\.0000[0-9]")  # where json writes 1e+16, 1e-05
+_E_DIGIT = re.compile(rb"e[-+]?[0-9]")
+
+
+def _may_differ(text: bytes) -> bool:
+    """Whether msgspec's ``text`` may hold a number json writes otherwise (1e+16, 1e-05): a
+    digit, e, a sign or a digit; or 0.0000. Scanned for by the literal parts (a national
+    results.json is 200 MB: a regular expression starting with a digit class costs seconds)."""
+    if b"0.0000" in text:
+        return True
+    for found in _E_DIGIT.finditer(text):
+        if text[found.start() - 1:found.start()].isdigit():
+            return True
+    return False
+
+
 _MSGSPEC = msgspec.json.Encoder()
 
 
@@ -362,7 +529,7 @@ def encode_compact(value, separators=_COMPACT) -> bytes:
         text = _MSGSPEC.encode(value)
     except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
         text = None
-    if text is None or _EXPONENT.search(text):
+    if text is None or _may_differ(text):
         return json.dumps(value, ensure_ascii=False, separators=_COMPACT).encode("utf-8")
     return text
 
