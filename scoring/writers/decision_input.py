@@ -325,8 +325,10 @@ def _schema_issue(shown: str, text: str) -> Issue:
         return Issue(shown, pointer(*where), f"schema-{keyword}", f"{words} {bound.group(2)}")
     if text.startswith("Invalid enum value"):
         options = _options(where)
-        return Issue(shown, pointer(*where), "schema-const" if len(options) == 1 else "schema-enum",
-                     "phải là một trong: " + ", ".join(f'"{option}"' for option in options))
+        words = "phải là một trong: " + ", ".join(f'"{option}"' for option in options)
+        if len(options) == 1:
+            return Issue(shown, pointer(*where), "schema-const", words)
+        return Issue(shown, pointer(*where), "schema-enum", words)
     expected = re.fullmatch(r"Expected `(?P<types>[^`]+)`, got `\w+`", text)
     if expected:
         names = []
