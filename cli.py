@@ -18,6 +18,26 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+
+def _stopped_while_starting(signum, frame):
+    """Ctrl-C, SIGTERM or SIGHUP while the libraries are still loading (a second or so, before
+    main() installs the run's own handlers): nothing has been started or written yet, so the
+    process ends at once with the signal's exit code and one line, never a traceback."""
+    try:
+        text = "Đã dừng theo yêu cầu; không có kết quả nào bị ghi đè.\n"
+        os.write(2, text.encode(getattr(sys.stderr, "encoding", None) or "utf-8", "replace"))
+    except Exception:  # an output that cannot take it: the exit code still says it
+        pass
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__":  # run as a program (not imported by tests or the cchc entry point)
+    import signal as _signal
+
+    for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(_signal, _name):
+            _signal.signal(getattr(_signal, _name), _stopped_while_starting)
+
 import click
 
 from scoring import InputError, load as load_inputs, score as score_inputs  # the library's public API

@@ -118,13 +118,27 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
                     COMMITTED.append(path)
             except OSError as exc:
                 raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
-    except BaseException:
+    except BaseException as exc:
         for running in pending:
             running.cancel()
+        written = sum(_file_size(tmp_path) for tmp_path, _ in staged)
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
+        if isinstance(exc, Exception) and not isinstance(exc, (OutputNotWritable, OutputExists)):
+            # the disk full while a form, a decision, an import… is written: the machine's
+            # problem (exit 2, naming the folder), not the program's
+            fault = as_output_fault(exc, outputs[0][0].parent, written=written)
+            if fault is not None:
+                raise fault from exc
         raise
     return [path for _, path in staged]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- environment faults
