@@ -10,13 +10,8 @@ CCHC_DEBUG=1 shows the traceback); 128 + the signal when stopped (130 Ctrl-C, 14
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import os
 import sys
-from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
 
 
 def _stopped_while_starting(signum, frame):
@@ -37,6 +32,13 @@ if __name__ == "__main__":  # run as a program (not imported by tests or the cch
     for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(_signal, _name):
             _signal.signal(getattr(_signal, _name), _stopped_while_starting)
+
+
+import datetime as dt
+import functools
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -610,6 +612,11 @@ def main():
     runtime.quiet_library_warnings()
     try:
         cli(prog_name="cli.py")
+    except SystemExit as done:
+        end_children()
+        if done.code not in (None, 0, 1, 2):
+            runtime.leave_at_once(done.code)  # stopped or a child killed: see leave_at_once
+        raise
     finally:
         end_children()
 

