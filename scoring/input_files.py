@@ -121,4 +121,39 @@ def zip_bomb_message(path) -> str | None:
                     + f" (giải nén ra {_size(part.file_size)}, tối đa {ZIP_MAX_RATIO} lần)")
     if total > ZIP_MAX_TOTAL:
         return f"giải nén ra {_size(total)} (tối đa {_size(ZIP_MAX_TOTAL)})"
+    return _sheet_rows_message(path, parts)
+
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _sheet_rows_message(path, parts) -> str | None:
+    """Why a worksheet of the package declares more rows than Excel can hold (a few MB of
+    ``<row r="…"/>`` elements, blank, that would take minutes to walk through), or None. Each
+    worksheet part is read as a stream (at most ZIP_MAX_PART bytes, already checked) and its
+    row elements counted: nothing is kept."""
+    import re
+    import zipfile
+
+    numbered = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+    try:
+        with zipfile.ZipFile(path) as package:
+            for part in parts:
+                if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+                    continue
+                rows, highest, carry = 0, 0, b""
+                with package.open(part) as stream:
+                    while chunk := stream.read(1 << 20):
+                        text = carry + chunk
+                        cut = max(text.rfind(b"<"), len(text) - 256)  # an element cut by the chunk is read next time
+                        done, carry = text[:cut], text[cut:]
+                        rows += len(re.findall(rb"<(?:\w+:)?row[\s/>]", done))
+                        found = numbered.findall(done)
+                        if found:
+                            highest = max(highest, max(map(int, found)))
+                        if rows > EXCEL_MAX_ROWS or highest > EXCEL_MAX_ROWS:
+                            limit = f"{EXCEL_MAX_ROWS:,}".replace(",", ".")  # 1.048.576: thousands only
+                            return f"trang tính '{part.filename[:80]}' có hơn {limit} dòng, nhiều hơn Excel cho phép"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return None  # its reader says what is wrong with it
     return None

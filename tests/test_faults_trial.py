@@ -850,7 +850,9 @@ def test_special_entries_in_an_appraisal_folder(example, tmp_path):
                 "--time", OLD, tmp=tmp_path)
     upper = cli("score", *ins(example), "--appraisal", folder, "--out", tmp_path / "b", "--time", OLD, tmp=tmp_path)
     assert plain.returncode == 0 and upper.returncode == 0, upper.stderr
-    assert plain.stdout == upper.stdout
+    def ranking(run):
+        return [line for line in run.stdout.splitlines() if str(tmp_path) not in line]
+    assert ranking(plain) == ranking(upper) and len(ranking(plain)) > 11
 
 
 @pytest.mark.parametrize("kind", ["fifo", "dangling"])
@@ -939,14 +941,13 @@ def test_a_one_megabyte_value_is_cut_in_the_message(example, tmp_path):
     shutil.copytree(example, year, symlinks=True)
     path = year / "communes" / "23503-dak-ha.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    first = next(iter(data["leaves"]))
-    data["leaves"][first]["self_score"] = "9" * 1_000_000 + "x"
+    data["leaves"]["9" * 1_000_000] = {"self_score": 1}  # an unknown leaf: its code is quoted
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     run = cli("validate", *ins(year), tmp=tmp_path)
     assert run.returncode == 1, run.stderr[:2000]
     sane(run)
     assert max(len(line) for line in run.stderr.splitlines()) < 2000
-    assert "1.000.001" in run.stderr or "1000001" in run.stderr, run.stderr[:2000]
+    assert "1.000.000 ký tự" in run.stderr, run.stderr[:2000]
 
 
 def _scenario(tmp_path, leaves, communes) -> list[str]:
@@ -977,7 +978,7 @@ def test_communes_with_nothing_applicable(everyone, tmp_path):
     first = next(c for c in document["communes"] if c["code"] == "00001")
     assert first["index"] is None and first["rank"] is None and first["band"] is None
     assert "Yếu" not in [line for line in run.stdout.splitlines() if "00001" in line][0]
-    assert "0,00" not in [line for line in run.stdout.splitlines() if "00001" in line][0]
+    assert "không xác định" in [line for line in run.stdout.splitlines() if "00001" in line][0]
     for command in (["explain", "00001", *args], ["decision", out / "results.json", "--out", tmp_path / "qd.docx"]):
         again = cli(*command, tmp=tmp_path)
         assert again.returncode == 0, again.stderr
@@ -986,15 +987,16 @@ def test_communes_with_nothing_applicable(everyone, tmp_path):
 
 def test_thousands_of_areas(tmp_path):
     """9,000 areas: more than the workbook's columns can hold (two per area): refused, pointed."""
-    leaves = [{"code": f"{i}.1", "title": f"Tiêu chí {i}", "max": 1,
+    leaves = [{"code": f"{i}.1", "title": f"Tiêu chí {i}", "max": 0.1,
                "rule": {"kind": "yes_no", "question": f"Thực hiện nhiệm vụ {i}"}} for i in range(1, 9001)]
     communes = [{"code": "00001", "leaves": {leaf["code"]: {"facts": {"done": True}} for leaf in leaves}},
                 {"code": "00002", "leaves": {leaf["code"]: {"facts": {"done": False}} for leaf in leaves}}]
     args = _scenario(tmp_path, leaves, communes)
     criteria = Path(args[1])
     document = json.loads(criteria.read_text(encoding="utf-8"))
-    document["areas"] = [{"code": str(i), "title": f"Lĩnh vực {i}", "max": 1,
+    document["areas"] = [{"code": str(i), "title": f"Lĩnh vực {i}", "max": 0.1,
                           "criteria": [leaf]} for i, leaf in enumerate(leaves, start=1)]
+    document["total_points"] = 900
     criteria.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
     run = cli("score", *args, "--out", out, "--time", OLD, tmp=tmp_path)
