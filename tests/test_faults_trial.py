@@ -1032,3 +1032,65 @@ def test_survey_csv_variants(variant, example, tmp_path):
     sane(run)
     read = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert read["tallies"] == survey["tallies"]
+
+
+# ================================================================ 11. the fixes' own unit tests
+
+
+def _square(item):
+    return item * item
+
+
+def test_a_pool_broken_while_the_pieces_are_handed_out_is_a_child_death(monkeypatch):
+    """Was: BrokenProcessPool raised by submit() (a worker killed before every piece was handed
+    out) escaped as an internal error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    import scoring.workers as workers
+
+    class Breaking(ProcessPoolExecutor):
+        calls = 0
+
+        def submit(self, *args, **kwargs):
+            Breaking.calls += 1
+            if Breaking.calls == 3:
+                for process in list((self._processes or {}).values()):
+                    process.kill()
+                    process.join()
+                raise BrokenProcessPool("a child process terminated abruptly")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Breaking)
+    with pytest.raises(workers.ChildDied) as caught:
+        list(workers.ordered_map(_square, range(8), 2))
+    assert "SIGKILL" in str(caught.value)
+    assert not [p for p in workers._children if p.is_alive()]
+
+
+def test_a_default_file_beside_the_submissions_that_is_not_a_file_is_still_named(tmp_path):
+    from scoring.input_files import default_entry
+    os.mkfifo(tmp_path / "appraisal.json")
+    (tmp_path / "survey.json").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "registry.json").mkdir()
+    assert default_entry(tmp_path / "appraisal.json") and default_entry(tmp_path / "survey.json")
+    assert not default_entry(tmp_path / "registry.json") and not default_entry(tmp_path / "absent.json")
+
+
+def test_rows_beyond_excels_last_row_are_refused_from_the_package_alone(tmp_path):
+    from scoring.input_files import zip_bomb_message
+    package = tmp_path / "rows.xlsx"
+    with zipfile.ZipFile(package, "w") as archive:  # stored: no ratio to refuse it for
+        archive.writestr("xl/worksheets/sheet1.xml", b'<worksheet><sheetData><row r="1"/><row r="1048577"/>'
+                                                     b"</sheetData></worksheet>")
+        archive.writestr("xl/worksheets/sheet2.xml", b"<worksheet><sheetData>" + b"<row/>" * 1_048_577
+                                                     + b"</sheetData></worksheet>")
+    why = zip_bomb_message(package)
+    assert why is not None and "sheet1.xml" in why and "1.048.576 dòng, nhiều hơn Excel" in why
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("xl/worksheets/sheet2.xml", b"<worksheet><sheetData>" + b"<row/>" * 1_048_577
+                                                     + b"</sheetData></worksheet>")
+    assert "sheet2.xml" in zip_bomb_message(package)
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b'<worksheet><sheetData><row r="1048576"/></sheetData></worksheet>')
+    assert zip_bomb_message(package) is None
