@@ -101,8 +101,10 @@ def fail_on_bad_input(command):
             sys.exit(1)
         except OutputExists as error:
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
-        except OutputNotWritable as error:
-            raise click.UsageError(f"Không ghi được vào {error.path}: {error.reason}.")
+        except OutputNotWritable as error:  # the machine's folder, not the command's usage: one line
+            end_children()
+            click.echo(f"Không ghi được vào {error.path}: {error.reason}.", err=True)
+            sys.exit(2)
         except OutputBusy as error:
             end_children()
             click.echo(f"Thư mục {error.folder} đang được một lần chấm khác ghi kết quả"

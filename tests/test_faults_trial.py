@@ -463,6 +463,29 @@ def test_full_disk_decision_form_import(example, sets, small_disk, tmp_path):
             assert str(small_disk) in line, line
 
 
+@pytest.mark.parametrize("mount", ["ro", "nr_inodes=4"], ids=["read-only", "no-inodes"])
+def test_an_unusable_disk_is_one_line(mount, example, tmp_path):
+    """A read-only file system, a disk without free inodes: exit 2, one line naming the folder
+    and the true reason (never "no permission" for a read-only disk, never a usage screen)."""
+    point = tmp_path / "disk"
+    point.mkdir()
+    options = "size=2m" + ("" if mount == "ro" else ",nr_inodes=4")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        (point / "out").mkdir()
+        if mount == "ro":
+            subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+        for args in (score(example, point / "out"),
+                     ["form", "--commune", "23503", "--criteria", example / "criteria.json", "--out", point / "f.xlsx"]):
+            run = cli(*args, tmp=tmp_path)
+            line = one_line(run, 2)
+            assert str(point) in line, line
+            assert ("chỉ cho đọc" if mount == "ro" else "đầy") in line, line
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
 def test_stdout_is_dev_full(example, sets, tmp_path):
     out = tmp_path / "out"
     with open("/dev/full", "w") as full:
