@@ -133,7 +133,7 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
         written = sum(_file_size(tmp_path) for tmp_path, _ in staged)
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
-        if isinstance(exc, Exception) and not isinstance(exc, (OutputNotWritable, OutputExists)):
+        if isinstance(exc, Exception) and not isinstance(exc, (OutputNotWritable, OutputExists, OutputFault)):
             # the disk full while a form, a decision, an import… is written: the machine's
             # problem (exit 2, naming the folder), not the program's
             fault = as_output_fault(exc, outputs[0][0].parent, written=written)
