@@ -52,7 +52,7 @@ def appraisal_folder_warnings(spec) -> list:
 
     items = list(spec) if isinstance(spec, (list, tuple)) else [spec] if spec is not None else []
     return [issue for item in items if isinstance(item, (str, Path)) and Path(item).is_dir()
-            for issue in folder_warnings(Path(item), display_path(Path(item)), variant="appraisal")]
+            for issue in folder_warnings(Path(item), display_path(Path(item)), appraisal=True)]
 
 
 def _key(entry: dict):

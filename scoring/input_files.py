@@ -57,11 +57,11 @@ def default_entry(path) -> bool:
     return os.path.lexists(path) and not os.path.isdir(path)
 
 
-def folder_warnings(folder: Path, shown: str, suffix: str = ".json", *, variant: str | None = None) -> list[Issue]:
+def folder_warnings(folder: Path, shown: str, suffix: str = ".json", *, appraisal: bool = False) -> list[Issue]:
     """Entries of ``folder`` named like inputs (``*.json`` in any case) that are not regular
     files (or links to one): a FIFO, a link to a device, a folder named ``x.json``, a
     dangling link. They are left out of the run, and said so (code ``entry-skipped``;
-    ``variant`` "appraisal" for a folder of appraisal files)."""
+    ``appraisal`` for a folder of appraisal files)."""
     found = []
     try:
         with os.scandir(folder) as entries:
@@ -76,7 +76,7 @@ def folder_warnings(folder: Path, shown: str, suffix: str = ".json", *, variant:
                                message("entry-skipped", "unopened", name=name, reason=error.strerror or error)))
             continue
         if not stat.S_ISREG(mode):
-            said = message("entry-skipped", variant, name=name, kind=_kind(mode)) if variant else \
+            said = message("entry-skipped", "appraisal", name=name, kind=_kind(mode)) if appraisal else \
                 message("entry-skipped", name=name, kind=_kind(mode))
             found.append(Issue(os.path.join(shown, name), "", "entry-skipped", said))
     return found
