@@ -342,6 +342,20 @@ def test_sigterm_during_the_workbook_process(example, sets, tmp_path):
     assert not [p for p in (out / ".cchc").iterdir() if p.name.startswith("set-") and p.resolve() != (out / ".cchc" / "current").resolve()]
 
 
+@pytest.mark.parametrize("national", [False, True], ids=["workbook-process", "workers-too"])
+def test_sigterm_during_a_fork_is_not_lost(national, example, sets, tmp_path):
+    """SIGTERM arriving while the run forks (sent here from the fork's own callback, the
+    instant it once came by chance): was raised inside logging's at-fork callback, where
+    Python ignores exceptions ("Exception ignored in: _releaseLock"), and the run went on."""
+    patch = NATIONAL + ("os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGTERM))\n"
+                        + ("" if national else "quick.PARALLEL_FROM = 10_000\n"))
+    out = old_out(sets, tmp_path)
+    run = start(score(example, out), tmp_path, patch=patch).finish()
+    line = one_line(run, 143)
+    assert "không có kết quả nào bị ghi đè" in line and "Exception ignored" not in run.stderr
+    assert whole_set(out, sets) == "old"
+
+
 def test_timeout_command_kills_the_run(example, sets, tmp_path):
     """`timeout 1 cli.py score …` (SIGTERM from coreutils' timeout)."""
     out = old_out(sets, tmp_path)
