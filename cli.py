@@ -616,6 +616,8 @@ def main():
         cli(prog_name="cli.py")
     except SystemExit as done:
         end_children()
+        if done.code in (None, 0):  # done: a late Ctrl-C or SIGTERM has nothing left to stop
+            runtime.hold_stop_signals()
         if done.code not in (None, 0, 1, 2):
             runtime.leave_at_once(done.code)  # stopped or a child killed: see leave_at_once
         raise

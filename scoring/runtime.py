@@ -193,3 +193,11 @@ def leave_at_once(code: int) -> None:
         except Exception:  # a stream that cannot take it any more: nothing more to say
             pass
     os._exit(code if isinstance(code, int) else 1)
+
+
+def hold_stop_signals() -> None:
+    """Block Ctrl-C, SIGTERM and SIGHUP for the rest of the process (its exit after a completed
+    command): arriving then, they would end it by the signal with no word, exit code 130 or 143
+    for a run whose outputs were all written."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *STOP_SIGNALS})
