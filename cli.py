@@ -10,10 +10,32 @@ CCHC_DEBUG=1 shows the traceback); 128 + the signal when stopped (130 Ctrl-C, 14
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import os
 import sys
+
+
+def _stopped_while_starting(signum, frame):
+    """Ctrl-C, SIGTERM or SIGHUP while the libraries are still loading (a second or so, before
+    main() installs the run's own handlers): nothing has been started or written yet, so the
+    process ends at once with the signal's exit code and one line, never a traceback."""
+    try:
+        text = "Đã dừng theo yêu cầu; không có kết quả nào bị ghi đè.\n"
+        os.write(2, text.encode(getattr(sys.stderr, "encoding", None) or "utf-8", "replace"))
+    except Exception:  # an output that cannot take it: the exit code still says it
+        pass
+    os._exit(128 + signum)
+
+
+if __name__ == "__main__":  # run as a program (not imported by tests or the cchc entry point)
+    import signal as _signal
+
+    for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(_signal, _name):
+            _signal.signal(getattr(_signal, _name), _stopped_while_starting)
+
+
+import datetime as dt
+import functools
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -90,8 +112,10 @@ def fail_on_bad_input(command):
             sys.exit(1)
         except OutputExists as error:
             raise click.UsageError(f"Đã có tệp kết quả {error.path}; dùng --force để ghi đè.")
-        except OutputNotWritable as error:
-            raise click.UsageError(f"Không ghi được vào {error.path}: {error.reason}.")
+        except OutputNotWritable as error:  # the machine's folder, not the command's usage: one line
+            end_children()
+            click.echo(f"Không ghi được vào {error.path}: {error.reason}.", err=True)
+            sys.exit(2)
         except OutputBusy as error:
             end_children()
             click.echo(f"Thư mục {error.folder} đang được một lần chấm khác ghi kết quả"
@@ -610,6 +634,13 @@ def main():
     runtime.quiet_library_warnings()
     try:
         cli(prog_name="cli.py")
+    except SystemExit as done:
+        end_children()
+        if done.code in (None, 0):  # done: a late Ctrl-C or SIGTERM has nothing left to stop
+            runtime.hold_stop_signals()
+        if done.code not in (None, 0, 1, 2):
+            runtime.leave_at_once(done.code)  # stopped or a child killed: see leave_at_once
+        raise
     finally:
         end_children()
 

@@ -29,10 +29,30 @@ def appraisal_paths(spec) -> list[Path]:
     for item in items:
         item = Path(item)
         if item.is_dir():
-            paths += sorted(p for p in item.iterdir() if p.suffix == ".json" and p.is_file())
+            # X.JSON too; entries so named that are not files are warned of (appraisal_folder_warnings)
+            paths += sorted(p for p in item.iterdir() if p.suffix.lower() == ".json" and _is_file(p))
         else:
             paths.append(item)
     return list(dict.fromkeys(paths))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a link loop
+        return False
+
+
+def appraisal_folder_warnings(spec) -> list:
+    """``entry-skipped`` warnings for the entries of appraisal folders named ``*.json`` (any
+    case) that are not regular files (a FIFO, a link to a device, a dangling link): left out,
+    and said so."""
+    from .files import display_path
+    from .input_files import folder_warnings
+
+    items = list(spec) if isinstance(spec, (list, tuple)) else [spec] if spec is not None else []
+    return [issue for item in items if isinstance(item, (str, Path)) and Path(item).is_dir()
+            for issue in folder_warnings(Path(item), display_path(Path(item)), appraisal=True)]
 
 
 def _key(entry: dict):

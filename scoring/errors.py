@@ -294,6 +294,7 @@ TEMPLATES = {
     "file-too-large": "tệp quá lớn ({size}; tối đa {limit}): không đọc",
     "entry-skipped": "bỏ qua '{name}': là {kind}, không phải tệp hồ sơ",
     "entry-skipped.unopened": "bỏ qua '{name}': không mở được ({reason})",
+    "entry-skipped.appraisal": "bỏ qua '{name}': là {kind}, không phải tệp kết quả thẩm định",
     "file-changed": "tệp đã bị sửa, thay thế hoặc xóa trong lúc đang chấm điểm; hãy chạy lại lệnh",
     "encoding-invalid": "tệp không phải UTF-8 (byte {byte})",
     "encoding-invalid.cut": ("tệp không phải UTF-8 (byte {byte}): tệp kết thúc giữa một ký tự, có thể đã bị cắt cụt "

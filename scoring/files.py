@@ -273,9 +273,11 @@ def resolve_paths(criteria=None, submissions=None, appraisal=None, survey=None):
     """Apply the defaults: the bundled example, and appraisal/survey files beside the submissions folder."""
     criteria = Path(criteria) if criteria else DEFAULT_CRITERIA
     submissions = Path(submissions) if submissions else DEFAULT_SUBMISSIONS
-    if appraisal is None and (submissions.parent / APPRAISAL_NAME).is_file():
+    from .input_files import default_entry  # a FIFO or a dangling link there is refused, not ignored
+
+    if appraisal is None and default_entry(submissions.parent / APPRAISAL_NAME):
         appraisal = submissions.parent / APPRAISAL_NAME
-    if survey is None and (submissions.parent / SURVEY_NAME).is_file():
+    if survey is None and default_entry(submissions.parent / SURVEY_NAME):
         survey = submissions.parent / SURVEY_NAME
     return criteria, submissions, (Path(appraisal) if appraisal else None), (Path(survey) if survey else None)
 

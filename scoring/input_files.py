@@ -48,10 +48,20 @@ def input_file_issue(path, shown: str, *, limit: int = MAX_INPUT_BYTES) -> Issue
     return None
 
 
-def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Issue]:
+def default_entry(path) -> bool:
+    """Whether ``path`` (a file read by default when present: appraisal.json, survey.json,
+    registry.json beside the submissions folder) is there to be read: a regular file, and also
+    anything else by that name that is not a folder (a FIFO, a link to a device, a dangling
+    link), so that its reader refuses it, naming it, instead of the run silently going on as if
+    there were none (scored without the appraisal)."""
+    return os.path.lexists(path) and not os.path.isdir(path)
+
+
+def folder_warnings(folder: Path, shown: str, suffix: str = ".json", *, appraisal: bool = False) -> list[Issue]:
     """Entries of ``folder`` named like inputs (``*.json`` in any case) that are not regular
     files (or links to one): a FIFO, a link to a device, a folder named ``x.json``, a
-    dangling link. They are left out of the run, and said so (code ``entry-skipped``)."""
+    dangling link. They are left out of the run, and said so (code ``entry-skipped``;
+    ``appraisal`` for a folder of appraisal files)."""
     found = []
     try:
         with os.scandir(folder) as entries:
@@ -66,7 +76,9 @@ def folder_warnings(folder: Path, shown: str, suffix: str = ".json") -> list[Iss
                                message("entry-skipped", "unopened", name=name, reason=error.strerror or error)))
             continue
         if not stat.S_ISREG(mode):
-            found.append(Issue(os.path.join(shown, name), "", "entry-skipped", message("entry-skipped", name=name, kind=_kind(mode))))
+            said = message("entry-skipped", "appraisal", name=name, kind=_kind(mode)) if appraisal else \
+                message("entry-skipped", name=name, kind=_kind(mode))
+            found.append(Issue(os.path.join(shown, name), "", "entry-skipped", said))
     return found
 
 
@@ -109,4 +121,39 @@ def zip_bomb_message(path) -> str | None:
                     + f" (giải nén ra {_size(part.file_size)}, tối đa {ZIP_MAX_RATIO} lần)")
     if total > ZIP_MAX_TOTAL:
         return f"giải nén ra {_size(total)} (tối đa {_size(ZIP_MAX_TOTAL)})"
+    return _sheet_rows_message(path, parts)
+
+
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _sheet_rows_message(path, parts) -> str | None:
+    """Why a worksheet of the package declares more rows than Excel can hold (a few MB of
+    ``<row r="…"/>`` elements, blank, that would take minutes to walk through), or None. Each
+    worksheet part is read as a stream (at most ZIP_MAX_PART bytes, already checked) and its
+    row elements counted: nothing is kept."""
+    import re
+    import zipfile
+
+    numbered = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+    try:
+        with zipfile.ZipFile(path) as package:
+            for part in parts:
+                if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+                    continue
+                rows, highest, carry = 0, 0, b""
+                with package.open(part) as stream:
+                    while chunk := stream.read(1 << 20):
+                        text = carry + chunk
+                        cut = max(text.rfind(b"<"), len(text) - 256)  # an element cut by the chunk is read next time
+                        done, carry = text[:cut], text[cut:]
+                        rows += len(re.findall(rb"<(?:\w+:)?row[\s/>]", done))
+                        found = numbered.findall(done)
+                        if found:
+                            highest = max(highest, max(map(int, found)))
+                        if rows > EXCEL_MAX_ROWS or highest > EXCEL_MAX_ROWS:
+                            limit = f"{EXCEL_MAX_ROWS:,}".replace(",", ".")  # 1.048.576: thousands only
+                            return f"trang tính '{part.filename[:80]}' có hơn {limit} dòng, nhiều hơn Excel cho phép"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return None  # its reader says what is wrong with it
     return None

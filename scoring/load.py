@@ -308,6 +308,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         if not paths:
             issues.append(Issue(shown_dir, "", "no-submissions", message("no-submissions")))
     skipped = folder_warnings(submissions_dir, shown_dir) if submissions_dir.is_dir() else []
+    if not as_data and not isinstance(appraisal, Mapping):
+        skipped += council.appraisal_folder_warnings(appraisal)
     others: dict = {}
 
     def read_the_others():  # while worker processes read the submissions

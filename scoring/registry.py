@@ -76,7 +76,9 @@ def resolve_registry(submissions_dir, registry=None) -> Path | None:
     if registry:
         return Path(registry)
     beside = Path(submissions_dir).parent / REGISTRY_NAME
-    return beside if beside.is_file() else None
+    from .input_files import default_entry  # a FIFO or a dangling link there is refused, not ignored
+
+    return beside if default_entry(beside) else None
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -179,3 +179,25 @@ def quiet_library_warnings() -> None:
     must know is said by the program itself, in Vietnamese."""
     if not os.environ.get("CCHC_DEBUG"):
         warnings.simplefilter("ignore")
+
+
+def leave_at_once(code: int) -> None:
+    """End the process now with ``code``, after flushing what was printed, without the
+    interpreter's exit handlers: a run stopped by a signal, or whose worker was killed, has
+    already cleaned up (temporaries removed, children killed), and the handlers of
+    ``concurrent.futures`` and ``multiprocessing`` would join the threads and queues of a pool
+    whose processes were killed, which may wait forever (a run still there long after SIGTERM)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # a stream that cannot take it any more: nothing more to say
+            pass
+    os._exit(code if isinstance(code, int) else 1)
+
+
+def hold_stop_signals() -> None:
+    """Block Ctrl-C, SIGTERM and SIGHUP for the rest of the process (its exit after a completed
+    command): arriving then, they would end it by the signal with no word, exit code 130 or 143
+    for a run whose outputs were all written."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *STOP_SIGNALS})

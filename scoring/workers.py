@@ -30,6 +30,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
+from .runtime import signals_held
+
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _children: set = set()  # live child processes of this run (multiprocessing.Process objects)
 
@@ -88,6 +90,8 @@ def child_started(parent: int) -> None:
     to it (Ctrl-C reaches every process of the terminal's group; the parent stops the
     children and reports the interruption once), and drop the parent's signal handlers."""
     _children.clear()  # the parent's children are not this one's
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held its stop signals (_forking)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "SIGHUP"):
@@ -134,21 +138,29 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     processes = []
     finished = False
     try:
-        futures = [executor.submit(function, item) for item in items]
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        _children.update(processes)
-        if meanwhile is not None:
-            meanwhile()
-        for future in futures:
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
-                    process.join(timeout=5)
-                codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-                cause = [code for code in codes if code != -signal.SIGTERM] or codes
-                raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
-            yield result
+        try:
+            futures = []
+            for item in items:  # a worker may die while the pieces are still being handed out
+                if processes:
+                    futures.append(executor.submit(function, item))
+                    continue
+                with signals_held():  # the first submit forks the workers: see in_background
+                    futures.append(executor.submit(function, item))
+                if not processes:
+                    processes = list((getattr(executor, "_processes", None) or {}).values())
+                    _children.update(processes)
+            if meanwhile is not None:
+                meanwhile()
+            results = (future.result() for future in futures)
+            for result in results:
+                yield result
+        except BrokenProcessPool:
+            processes = processes or list((getattr(executor, "_processes", None) or {}).values())
+            for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
+                process.join(timeout=5)
+            codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+            cause = [code for code in codes if code != -signal.SIGTERM] or codes
+            raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
         finished = True
     finally:
         if not finished:  # failed, interrupted or abandoned: the workers' work is not wanted
@@ -236,7 +248,11 @@ def in_background(what: str, function, *args) -> Background | None:
         writer.close()
 
     process = context.Process(target=run, name=f"cchc-{what}", daemon=False)
-    process.start()
-    _children.add(process)
+    # Ctrl-C or SIGTERM during the fork would be raised inside the fork's own callbacks
+    # (logging's lock release), where Python ignores exceptions: the stop was lost and the run
+    # went on. Held back, it is raised just after, here.
+    with signals_held():
+        process.start()
+        _children.add(process)
     writer.close()
     return Background(process, reader, what)

@@ -47,7 +47,16 @@ def check_writable(paths, *, force: bool) -> None:
         if parent.exists() and not parent.is_dir():
             raise OutputNotWritable(parent, "không phải là thư mục")
         if parent.exists() and not os.access(parent, os.W_OK):
-            raise OutputNotWritable(parent, "không có quyền ghi")
+            raise OutputNotWritable(parent, "ổ đĩa chỉ cho đọc" if _read_only(parent) else "không có quyền ghi")
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only (said so, rather than "no
+    permission", which would send the person after the wrong problem)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (OSError, AttributeError):
+        return False
 
 
 def write_atomic(path, produce: Callable[[Path], None], *, force: bool) -> Path:
@@ -96,8 +105,8 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            except OSError as exc:
-                raise OutputNotWritable(path.parent, exc.strerror or str(exc)) from exc
+            except OSError as exc:  # no inode left is the disk full too (exit 2, said in Vietnamese)
+                raise as_output_fault(exc, path.parent) or OutputNotWritable(path.parent, exc.strerror or str(exc)) from exc
             os.close(handle)
             tmp_path = Path(tmp_name)
             staged.append((tmp_path, path))
@@ -118,13 +127,27 @@ def write_all_atomic(outputs, *, force: bool) -> list[Path]:
                     COMMITTED.append(path)
             except OSError as exc:
                 raise OutputNotWritable(path, exc.strerror or str(exc)) from exc
-    except BaseException:
+    except BaseException as exc:
         for running in pending:
             running.cancel()
+        written = sum(_file_size(tmp_path) for tmp_path, _ in staged)
         for tmp_path, _ in staged:
             tmp_path.unlink(missing_ok=True)
+        if isinstance(exc, Exception) and not isinstance(exc, (OutputNotWritable, OutputExists, OutputFault)):
+            # the disk full while a form, a decision, an import… is written: the machine's
+            # problem (exit 2, naming the folder), not the program's
+            fault = as_output_fault(exc, outputs[0][0].parent, written=written)
+            if fault is not None:
+                raise fault from exc
         raise
     return [path for _, path in staged]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- environment faults
