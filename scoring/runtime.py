@@ -198,6 +198,16 @@ def leave_at_once(code: int) -> None:
 def hold_stop_signals() -> None:
     """Block Ctrl-C, SIGTERM and SIGHUP for the rest of the process (its exit after a completed
     command): arriving then, they would end it by the signal with no word, exit code 130 or 143
-    for a run whose outputs were all written."""
+    for a run whose outputs were all written.
+
+    Blocking is per thread: a signal may still be taken by another thread of the process (the
+    pools' helper threads), and the interpreter's finalisation puts back the default action of
+    every signal with a Python handler, so such a signal would then end the process with no
+    word. Ignoring them (SIG_IGN) is process-wide and the finalisation leaves it in place."""
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *STOP_SIGNALS})
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
+        try:
+            signal.signal(signum, signal.SIG_IGN)
+        except (ValueError, OSError):  # not the main thread, or a platform without it
+            pass
