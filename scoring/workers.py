@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -134,12 +135,14 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     processes = []
     finished = False
     try:
-        futures = [executor.submit(function, item) for item in items]
+        # each result let go once yielded (a national results.json comes back as 200 MB of text)
+        futures = deque(executor.submit(function, item) for item in items)
         processes = list((getattr(executor, "_processes", None) or {}).values())
         _children.update(processes)
         if meanwhile is not None:
             meanwhile()
-        for future in futures:
+        while futures:
+            future = futures.popleft()
             try:
                 result = future.result()
             except BrokenProcessPool:
