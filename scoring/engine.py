@@ -14,7 +14,7 @@ from typing import Mapping, NamedTuple
 
 import numpy as np
 
-from .facts import FactTable, accepted_documents, fact_table, first_document, reports_as_json
+from .facts import FactTable, accepted_documents, earliest, fact_table, reports_as_json
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
     AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
@@ -145,9 +145,12 @@ def _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final,
         counted = "tạm tính 0 điểm" if counted_max else "loại khỏi điểm tối đa"
         return f"chưa có số phiếu điều tra xã hội học của câu này (kết quả tạm tính: {counted})"
     reads_documents = leaf.rule.reads_documents
+    documents = first = None
     if reads_documents:
         if report is None and raw is not None:
             report = LeafReport.from_json(raw)
+        documents = accepted_documents(leaf, report)  # once: the first of them is the one the rule reads
+        first = earliest(documents)
     else:
         report = _RawView(raw)
     return leaf_reason(
@@ -156,8 +159,7 @@ def _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final,
         auto_na=nothing_arose and not (report and report.not_applicable),
         missing_evidence=(FLAG_MISSING_EVIDENCE in flags or uncredited) and appraisal is None,
         rule_score=rule_score, appraisal=appraisal,
-        first_document=first_document(leaf, report) if reads_documents else None,
-        tallies=tallies, documents=accepted_documents(leaf, report) if reads_documents else None,
+        first_document=first, tallies=tallies, documents=documents,
         readings=readings,
     )
 

@@ -433,5 +433,9 @@ def accepted_documents(leaf, report: LeafReport | None):
 
 def first_document(leaf, report: LeafReport | None):
     """The earliest accepted document (the one a deadline rule reads), or None."""
-    documents = accepted_documents(leaf, report)
+    return earliest(accepted_documents(leaf, report))
+
+
+def earliest(documents):
+    """The earliest of ``documents`` (by date, then number), or None when there are none."""
     return min(documents, key=lambda d: (d.date, d.number)) if documents else None

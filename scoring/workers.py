@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -139,7 +140,8 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     finished = False
     try:
         try:
-            futures = []
+            # each result let go once yielded (a national results.json comes back as 200 MB of text)
+            futures = deque()
             for item in items:  # a worker may die while the pieces are still being handed out
                 if processes:
                     futures.append(executor.submit(function, item))
@@ -151,8 +153,8 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
                     _children.update(processes)
             if meanwhile is not None:
                 meanwhile()
-            results = (future.result() for future in futures)
-            for result in results:
+            while futures:
+                result = futures.popleft().result()
                 yield result
         except BrokenProcessPool:
             processes = processes or list((getattr(executor, "_processes", None) or {}).values())

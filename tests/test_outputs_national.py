@@ -1,5 +1,5 @@
 """Outputs of a national run: results.json streamed, the light document built by workers, and
-the workbook written by a forked process beside results.json and the decision.
+the workbook written by a forked process (from what those workers kept) beside the decision.
 
 The bundled 11 communes are treated as a national run by lowering the thresholds; the
 outputs must be exactly what the same writers give in this process, and a workbook process

@@ -62,7 +62,12 @@ def write_csv(path, headers, rows) -> int:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(headers)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
+
+        def counted(rows):
+            nonlocal count
+            for row in rows:
+                count += 1
+                yield row
+
+        writer.writerows(counted(rows))
     return count

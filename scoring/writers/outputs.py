@@ -3,7 +3,6 @@ the decision draft (what ``cli.py score`` writes, and what the benchmark measure
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from ..model import InputFile
 from ..workers import collector_paused, in_background
 from .atomic import write_output_set
 from .decision import render_decision
-from .results_json import results_document, stream_results
+from .results_json import stream_results
 from ..errors import InputError
 from .national_lists import csv_names
 from .workbook import DETAIL_SHEET_MAX_COMMUNES, excel_limit_issues, render_workbook
@@ -31,10 +30,11 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
 
     results.json always holds every leaf. For a district or province the workbook and the
     decision read the same document, with every leaf. Above DETAIL_SHEET_MAX_COMMUNES (no
-    per-leaf sheet) the workbook, the longest output, is written by a forked process from
-    the light document (only the flagged leaves: missing evidence, self-score differing)
-    while this one streams results.json, keeping only the communes' totals, from which the
-    decision is written. ``timings``, when given, receives each output's seconds;
+    per-leaf sheet) results.json is rendered first on every core, keeping the light
+    document (only the flagged leaves: missing evidence, self-score differing, as the
+    file has them: no leaf's entry or reason is made twice); the workbook, the longest
+    output, is then written from it by a forked process while this one writes the
+    decision from the communes' totals. ``timings``, when given, receives each output's seconds;
     ``progress(done, total)`` is called as communes are written to results.json.
 
     On such a national run the workbook's two long leaf lists go to companion CSV files
@@ -57,28 +57,29 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
         return produce
 
     def write_results(tmp):
-        # beside the workbook's process, the rendering gets the other cores
-        workers = max(1, (os.cpu_count() or 1) - 1) if kept.get("workbook_elsewhere") else None
+        # national: the light document comes with the file (its flagged leaves are rendered
+        # for the file anyway: issue 19), the rendering on every core
         kept["document"] = stream_results(results, files, generated_at=generated_at, target=tmp,
-                                          keep="none" if national else "all", workers=workers, progress=progress)
+                                          keep="flagged" if national else "all", progress=progress)
 
     def write_workbook(tmp):
+        document = kept["document"]
         if not national:
-            render_workbook(kept["document"], tmp)
+            render_workbook(document, tmp)
             return None
-        running = in_background("ghi bảng tính", light_workbook, results, files, generated_at, tmp, kept["csv"])
+        running = in_background("ghi bảng tính", national_workbook, document, tmp, kept["csv"])
         if running is None:  # no fork here: written in this process
-            light_workbook(results, files, generated_at, tmp, kept["csv"])
-        kept["workbook_elsewhere"] = running is not None
+            national_workbook(document, tmp, kept["csv"])
+        # the workbook's process has its own copy: here (the decision, the caller) the
+        # communes' totals are enough
+        kept["document"] = {**document, "communes": [{**commune, "leaves": []} for commune in document["communes"]]}
         return running
 
     def write_decision(tmp):
         tmp.write_bytes(render_decision(kept["document"]))
 
     produce = {RESULTS_NAME: write_results, WORKBOOK_NAME: write_workbook, DECISION_NAME: write_decision}
-    # the workbook starts first on national runs: it runs beside the other two (its CSVs'
-    # places are staged just before it)
-    order = (WORKBOOK_NAME, RESULTS_NAME, DECISION_NAME) if national else ORDER
+    order = ORDER
     names = {RESULTS_NAME: "json", WORKBOOK_NAME: "workbook", DECISION_NAME: "decision"}
     steps = [(name, stage_csv(sheet)) for sheet, name in companions.items()]
     steps += [(name, _timed(produce[name], names[name], timings)) for name in order]
@@ -89,12 +90,11 @@ def write_outputs(results: Results, files: tuple[InputFile, ...], *, generated_a
     return sorted(written, key=lambda path: shown.index(path.name)), kept["document"]
 
 
-def light_workbook(results: Results, files: tuple[InputFile, ...], generated_at: str, target,
-                   lists_csv: dict | None = None) -> None:
-    """The workbook of a national run, from the light document (flagged leaves only; no
-    "Chi tiết"); ``lists_csv``: the companion CSVs of its lists (render_workbook)."""
-    render_workbook(results_document(results, files, generated_at=generated_at, leaves="flagged"), target,
-                    detail_sheet=False, lists_csv=lists_csv)
+def national_workbook(document: dict, target, lists_csv: dict | None = None) -> None:
+    """The workbook of a national run from the light document (stream_results keep="flagged":
+    only the flagged leaves; no "Chi tiết"); ``lists_csv``: the companion CSVs of its lists
+    (render_workbook)."""
+    render_workbook(document, target, detail_sheet=False, lists_csv=lists_csv)
 
 
 def _timed(produce, name: str, timings: dict | None):
