@@ -257,10 +257,15 @@ def test_worker_sigkilled_from_outside(stage, example, sets, tmp_path):
     assert whole_set(out, sets) == "old"
 
 
+def _slow_workbook(seconds: int) -> str:
+    """The national way, its workbook process writing its pid to $MARK and then waiting."""
+    return NATIONAL + ("real = outputs.render_workbook\n"
+                       "def slow(*a, **k):\n    Path(os.environ['MARK']).write_text(str(os.getpid()))\n"
+                       f"    time.sleep({seconds})\n    return real(*a, **k)\noutputs.render_workbook = slow\n")
+
+
 def test_workbook_process_sigkilled(example, sets, tmp_path):
-    patch = NATIONAL + ("real = outputs.render_workbook\n"
-                        "def slow(*a, **k):\n    Path(os.environ['MARK']).write_text(str(os.getpid()))\n"
-                        "    time.sleep(30)\n    return real(*a, **k)\noutputs.render_workbook = slow\n")
+    patch = _slow_workbook(30)
     mark = tmp_path / "mark"
     out = old_out(sets, tmp_path)
     run = start(score(example, out), tmp_path, patch=patch, env={"MARK": str(mark)})
@@ -334,9 +339,7 @@ def test_main_sigkilled_at_many_instants(national, example, sets, tmp_path):
 
 
 def test_sigterm_during_the_workbook_process(example, sets, tmp_path):
-    patch = NATIONAL + ("real = outputs.render_workbook\n"
-                        "def slow(*a, **k):\n    Path(os.environ['MARK']).write_text(str(os.getpid()))\n"
-                        "    time.sleep(60)\n    return real(*a, **k)\noutputs.render_workbook = slow\n")
+    patch = _slow_workbook(60)
     mark = tmp_path / "mark"
     out = old_out(sets, tmp_path)
     run = start(score(example, out), tmp_path, patch=patch, env={"MARK": str(mark)})
