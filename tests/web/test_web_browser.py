@@ -268,28 +268,32 @@ def test_one_leaf_saved_in_place_with_htmx(web, seeded):
     """htmx (issue 18): saving one leaf replaces that leaf's block and the area's progress
     without loading the page again (a mark set on the page survives), with the CSRF header
     the page carries; a refused value keeps what was typed and stores nothing."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def until(condition):  # htmx replaces the block being read: a reference may go stale mid-read
+        WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
     browser, url = web
     _round, commune = seeded
     _login(browser, url, "commune_web")
     browser.get(f"{url}/xa/{commune.pk}/linh-vuc/1/")
-    WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return !!window.htmx"))
+    until(lambda b: b.execute_script("return !!window.htmx"))
     assert browser.execute_script("return htmx.version") == "2.0.11"
     browser.execute_script("window.notReloaded = true")
     assert _by(browser, "#area-done").text == "0"
     leaf = _by(browser, "[id='leaf-1.2.2']")
     leaf.find_element("name", "s-1.2.2").send_keys("0,3")
     leaf.find_element("css selector", "button.save-leaf").click()
-    WebDriverWait(browser, WAIT).until(lambda b: "bội số của 0,25" in _by(b, "[id='leaf-1.2.2']").text)
+    until(lambda b: "bội số của 0,25" in _by(b, "[id='leaf-1.2.2']").text)
     assert _by(browser, "[id='leaf-1.2.2'] [name='s-1.2.2']").get_attribute("value") == "0,3"
     assert not LeafEntry.objects.filter(commune=commune).exists()
     field = _by(browser, "[id='leaf-1.2.2'] [name='s-1.2.2']")
     field.clear()
     field.send_keys("0,5")
     _by(browser, "[id='leaf-1.2.2'] button.save-leaf").click()
-    WebDriverWait(browser, WAIT).until(lambda b: "Đã lưu tiêu chí 1.2.2." in _by(b, "[id='leaf-1.2.2']").text)
-    WebDriverWait(browser, WAIT).until(lambda b: _by(b, "#area-done").text == "1")
+    until(lambda b: "Đã lưu tiêu chí 1.2.2." in _by(b, "[id='leaf-1.2.2']").text)
+    until(lambda b: _by(b, "#area-done").text == "1")
     assert browser.execute_script("return window.notReloaded === true")     # the page was not loaded again
     assert "bội số" not in _by(browser, "[id='leaf-1.2.2']").text
     assert LeafEntry.objects.get(commune=commune, leaf="1.2.2").self_score == Decimal("0.5")
