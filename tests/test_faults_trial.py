@@ -264,12 +264,17 @@ def _slow_workbook(seconds: int) -> str:
                        f"    time.sleep({seconds})\n    return real(*a, **k)\noutputs.render_workbook = slow\n")
 
 
-def test_workbook_process_sigkilled(example, sets, tmp_path):
-    patch = _slow_workbook(30)
+def _run_into_slow_workbook(example, sets, tmp_path, seconds: int):
+    """A national run started over an old set, once its workbook process is waiting: (run, out, mark)."""
     mark = tmp_path / "mark"
     out = old_out(sets, tmp_path)
-    run = start(score(example, out), tmp_path, patch=patch, env={"MARK": str(mark)})
+    run = start(score(example, out), tmp_path, patch=_slow_workbook(seconds), env={"MARK": str(mark)})
     wait_for(lambda: mark.is_file() and mark.read_text(), "the workbook process")
+    return run, out, mark
+
+
+def test_workbook_process_sigkilled(example, sets, tmp_path):
+    run, out, mark = _run_into_slow_workbook(example, sets, tmp_path, 30)
     os.kill(int(mark.read_text()), signal.SIGKILL)
     run.finish()
     line = one_line(run, 3)
@@ -339,11 +344,7 @@ def test_main_sigkilled_at_many_instants(national, example, sets, tmp_path):
 
 
 def test_sigterm_during_the_workbook_process(example, sets, tmp_path):
-    patch = _slow_workbook(60)
-    mark = tmp_path / "mark"
-    out = old_out(sets, tmp_path)
-    run = start(score(example, out), tmp_path, patch=patch, env={"MARK": str(mark)})
-    wait_for(lambda: mark.is_file() and mark.read_text(), "the workbook process")
+    run, out, _mark = _run_into_slow_workbook(example, sets, tmp_path, 60)
     run.process.terminate()
     run.finish(timeout=30)
     line = one_line(run, 143)
@@ -655,31 +656,22 @@ def test_wrong_decision_template(kind, sets, tmp_path):
 
 def test_template_reaching_for_python_internals(sets, tmp_path):
     """A template tag that tries to leave the sandbox: an input error, never run."""
-    source = zipfile.ZipFile(sets["folder"] / "quyet-dinh.docx")
+    # the bundled template (score's output is a rendered document, not a template) with the tag added
     template = tmp_path / "mau.docx"
-    with zipfile.ZipFile(template, "w") as package:
+    with zipfile.ZipFile(ROOT / "scoring" / "templates" / "decision.docx") as source, \
+            zipfile.ZipFile(template, "w") as package:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "word/document.xml":
                 data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{{ ''.__class__.__mro__[1].__subclasses__() }}"
                                                   b"</w:t></w:r></w:p></w:body>")
             package.writestr(item, data)
-    # the output of score is not a template; take the bundled template instead when it exists
-    bundled = ROOT / "scoring" / "templates" / "decision.docx"
-    if bundled.is_file():
-        with zipfile.ZipFile(bundled) as source2, zipfile.ZipFile(template, "w") as package:
-            for item in source2.infolist():
-                data = source2.read(item)
-                if item.filename == "word/document.xml":
-                    data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{{ ''.__class__.__mro__[1].__subclasses__() }}"
-                                                      b"</w:t></w:r></w:p></w:body>")
-                package.writestr(item, data)
     results = tmp_path / "r.json"
     results.write_bytes(sets["old"][0])
     run = cli("decision", results, "--template", template, "--out", tmp_path / "qd.docx", tmp=tmp_path)
     sane(run)
     assert run.returncode == 1, run.stderr
-    assert "subclasses" not in (tmp_path / "qd.docx").read_text(errors="ignore") if (tmp_path / "qd.docx").exists() else True
+    assert not (tmp_path / "qd.docx").exists()
 
 
 @pytest.mark.parametrize("what", ["details", "appraisal", "criteria", "survey"])

@@ -197,12 +197,18 @@ def _form_bytes(commune: Commune) -> bytes:
     return data
 
 
-@login_required
-def form_download(request, pk):
-    """The commune's self-assessment form (.xlsx): its own users and the office."""
+def _form_commune(request, pk):
+    """The commune whose form is asked for: only its own users and the office see it (404 otherwise)."""
     commune = _commune_for(request, pk)
     if rounds.role(request.user) not in (Profile.COMMUNE, Profile.OFFICE):
         raise Http404
+    return commune
+
+
+@login_required
+def form_download(request, pk):
+    """The commune's self-assessment form (.xlsx): its own users and the office."""
+    commune = _form_commune(request, pk)
     response = HttpResponse(_form_bytes(commune), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{form_name(commune)}"'
     response["Cache-Control"] = "private, no-store"
@@ -212,9 +218,7 @@ def form_download(request, pk):
 @login_required
 def form_page(request, pk):
     """GET: how to use the form, the download and the upload field. POST: an upload."""
-    commune = _commune_for(request, pk)
-    if rounds.role(request.user) not in (Profile.COMMUNE, Profile.OFFICE):
-        raise Http404
+    commune = _form_commune(request, pk)
     can_edit = rounds.can_edit_self(request.user, commune)
     problems: list[tuple[str, str, str]] = []
     refused = None
