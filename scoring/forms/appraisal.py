@@ -38,6 +38,7 @@ from .. import __version__
 from ..engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, score
 from ..files import ParsedFile
 from ..model import NA_EXCLUDE, Inputs
+from ..writers.streamed_rows import add_streamed_sheet, close_streamed
 from ..writers.xlsx_text import write_text
 from ..numbers import format_points, to_hundredths, to_number
 from ..validate import check_appraisal
@@ -64,6 +65,11 @@ HEADERS = {
     13: "Điểm sau giải trình", 14: "Lý do sau giải trình", 15: "Ngày sau giải trình",
     COL_REQUEST: "Đề nghị giải trình", COL_ANSWER: "Giải trình của xã",
 }
+STAGES = tuple(STAGE_COLUMNS)
+# the data rows' columns A..Q: s text, n number or date; and their formats (_Formats' names)
+ROW_KINDS = "ssssnnnss" + "nsn" * len(STAGE_COLUMNS) + "ss"
+ROW_FORMATS = ("locked",) * 4 + ("locked_number",) * 3 + ("locked",) * 2 \
+    + ("input_number", "input_text", "input_date") * len(STAGE_COLUMNS) + ("input_text", "locked")
 AGREED = "Hội đồng thống nhất với điểm theo tài liệu kiểm chứng."
 AGREED_STAGE_2 = "Hội đồng giữ nguyên điểm thẩm định lần 1."
 
@@ -132,7 +138,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
 
     buffer, book, f = _new_book(f"Phiếu thẩm định Chỉ số CCHC năm {criteria.year}", created, criteria.year)
     guide = book.add_worksheet(SHEET_GUIDE)
-    sheet = book.add_worksheet(SHEET_APPRAISAL)
+    sheet = add_streamed_sheet(book, SHEET_APPRAISAL)
     meta = book.add_worksheet(c.META_SHEET)
     pairs = [("form", c.FORM_IDS[c.KIND_APPRAISAL]), ("version", str(c.FORM_VERSION)), ("criteria_id", criteria.id),
              ("year", str(criteria.year)), ("engine_version", __version__)]
@@ -149,42 +155,34 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
                 + (f" ({appraiser})" if appraiser else ""),
                 "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", HEADERS, widths,
                 header_row=HEADER_ROW, freeze_column=COL_TITLE)
+    # the rows stream (scoring.writers.streamed_rows): one number per cell until the package
+    # is zipped, a commune's leaf results built, used and dropped (issue 19)
+    sheet.stream_rows(FIRST_ROW - 1, ROW_KINDS, [getattr(f, name) for name in ROW_FORMATS])
     r = FIRST_ROW - 1
-    leaf_rows: dict[str, list[int]] = {}
+    leaf_rows: dict[str, list[int]] = {code: [] for code in dict.fromkeys(leaf.code for leaf in leaves)}
+    leaf_cells = [(leaf, leaf.code, leaf.title, to_number(leaf.max), leaf_rows[leaf.code]) for leaf in leaves]
+    add_row, date_number = sheet.add_row, sheet.date_number
     for commune in communes:
-        by_code = {result.code: result for result in commune.leaves}
-        for leaf in leaves:
-            result = by_code[leaf.code]
-            write_text(sheet, r, COL_COMMUNE - 1, commune.code, f.locked)
-            write_text(sheet, r, COL_NAME - 1, commune.name, f.locked)
-            write_text(sheet, r, COL_LEAF - 1, leaf.code, f.locked)
-            write_text(sheet, r, COL_TITLE - 1, leaf.title, f.locked)
-            sheet.write_number(r, COL_MAX - 1, to_number(leaf.max), f.locked_number)
-            if result.self_score is None:
-                sheet.write_blank(r, COL_SELF - 1, None, f.locked_number)
-            else:
-                sheet.write_number(r, COL_SELF - 1, to_number(result.self_score), f.locked_number)
-            sheet.write_number(r, COL_EVIDENCE - 1, to_number(result.evidence_score or 0), f.locked_number)
-            write_text(sheet, r, COL_FLAGS - 1, _flags_text(result), f.locked)
-            write_text(sheet, r, COL_REASON - 1, result.reason, f.locked)
-            leaf_rows.setdefault(leaf.code, []).append(r)
-            for stage, (score_col, reason_col, date_col) in STAGE_COLUMNS.items():
-                entry = existing.get((commune.code, leaf.code, stage))
+        by_code = {result.code: result for result in commune.leaf_results()}
+        for leaf, code, title, maximum, rows in leaf_cells:
+            result = by_code[code]
+            self_score = result.self_score
+            values = [commune.code, commune.name, code, title, maximum,
+                      None if self_score is None else to_number(self_score), to_number(result.evidence_score or 0),
+                      _flags_text(result), result.reason]
+            rows.append(r)
+            for stage in STAGES:
+                entry = existing.get((commune.code, code, stage))
                 if entry is None:
-                    sheet.write_blank(r, score_col - 1, None, f.input_number)
-                    sheet.write_blank(r, reason_col - 1, None, f.input_text)
-                    sheet.write_blank(r, date_col - 1, None, f.input_date)
+                    values += (None, None, None)
                 else:
-                    sheet.write_number(r, score_col - 1, to_number(to_hundredths(entry["score"])), f.input_number)
-                    write_text(sheet, r, reason_col - 1, entry["reason"], f.input_text)
-                    if entry.get("date"):
-                        sheet.write_datetime(r, date_col - 1, dt.datetime.fromisoformat(entry["date"]), f.input_date)
-                    else:
-                        sheet.write_blank(r, date_col - 1, None, f.input_date)
-            asked = (existing.get((commune.code, leaf.code, 1)) or {}).get("explanation_requested")
-            write_text(sheet, r, COL_REQUEST - 1, c.YES if asked else "", f.input_text)
-            write_text(sheet, r, COL_ANSWER - 1, answer_text(result.raw), f.locked)
+                    values += (to_number(to_hundredths(entry["score"])), entry["reason"],
+                               date_number(dt.datetime.fromisoformat(entry["date"])) if entry.get("date") else None)
+            asked = (existing.get((commune.code, code, 1)) or {}).get("explanation_requested")
+            values += (c.YES if asked else None, answer_text(result.raw))
+            add_row(values)
             r += 1
+        del by_code
     last = r - 1
     for leaf in leaves:  # one validation per leaf over all its score cells (a province has 100s of communes)
         rows = leaf_rows.get(leaf.code)
@@ -208,8 +206,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     sheet.autofilter(HEADER_ROW - 1, 0, max(last, HEADER_ROW - 1), len(HEADERS) - 1)
     sheet.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
     guide.activate()
-    book.close()
-    return buffer.getvalue()
+    return close_streamed(book, buffer)
 
 
 def answer_text(raw) -> str:

@@ -28,19 +28,25 @@ def truncate_utf16(text: str, limit: int) -> str:
     return text
 
 
-def write_text(ws, row: int, col: int, text, fmt=None) -> None:
-    """Write ``text`` as a plain string cell, whatever it contains (empty → a blank cell)."""
-    if text is None or text == "":
-        if fmt is not None:
-            ws.write_blank(row, col, None, fmt)
-        return
+def cell_text(text) -> str:
+    """``text`` (not empty) as its cell holds it: a text longer than a cell holds (32,767
+    UTF-16 units) is cut, saying so."""
     text = str(text)
     cut = truncate_utf16(text, EXCEL_STRMAX)
     if cut is not text and len(cut) < len(text):  # a cell holds 32,767 units: say that it was cut, never silently
         count, most = (f"{number:,}".replace(",", ".") for number in (len(text), EXCEL_STRMAX))
         note = f"… [cắt bớt: {count} ký tự, một ô Excel chứa tối đa {most}]"
         cut = truncate_utf16(text, EXCEL_STRMAX - len(note)) + note
-    text = cut
+    return cut
+
+
+def write_text(ws, row: int, col: int, text, fmt=None) -> None:
+    """Write ``text`` as a plain string cell, whatever it contains (empty → a blank cell)."""
+    if text is None or text == "":
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    text = cell_text(text)
     if text.startswith("<r>") and text.endswith("</r>"):
         args = [text[:1], text[1:2], text[2:]]
         if fmt is not None:
