@@ -108,7 +108,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
 
     source = inputs.source
     criteria = source.criteria
-    results = score(Inputs(criteria, inputs.submissions, None, None))
+    results = score(Inputs(criteria, inputs.submissions, None, None), facts=inputs.facts)
     communes = sorted(results.communes, key=lambda r: (sort_key(r.name), r.code))
     leaves = form_leaves(criteria)
     if communes_chosen:
@@ -184,13 +184,14 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
             r += 1
         del by_code
     last = r - 1
+    score_letters = [c.column_letter(cols[0]) for cols in STAGE_COLUMNS.values()]
     for leaf in leaves:  # one validation per leaf over all its score cells (a province has 100s of communes)
         rows = leaf_rows.get(leaf.code)
         if not rows:
             continue
         floor = self_score_floor(leaf)
         step = f", theo bước {pts(leaf.rule.step)}" if leaf.rule.step else ""
-        cells_text = " ".join(f"{c.column_letter(cols[0])}{row + 1}" for row in rows for cols in STAGE_COLUMNS.values())
+        cells_text = " ".join(f"{letter}{row + 1}" for row in rows for letter in score_letters)
         sheet.data_validation(rows[0], STAGE_COLUMNS[1][0] - 1, rows[0], STAGE_COLUMNS[1][0] - 1, _validation(
             f"Điểm thẩm định {leaf.code}", f"Từ {pts(floor)} đến {pts(leaf.max)} điểm{step}. "
             "Khác điểm trước đó thì phải ghi lý do.", validate="decimal", criteria="between",

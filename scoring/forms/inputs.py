@@ -14,7 +14,7 @@ from .. import validate
 from ..errors import InputError, Issue, message
 from ..files import DEFAULT_CRITERIA, ParsedFile, display_path, read_json, resolve_paths, submission_files
 from ..load import build_appraisal, build_submission, criteria_from
-from ..facts import evidence_warnings
+from ..facts import FactTable, evidence_warnings
 from ..model import Appraisal, CriteriaSet, Submission
 
 WARNING_CODES = frozenset({"evidence-file-missing"})
@@ -81,17 +81,31 @@ def read_draft_submission(path) -> dict:
 
 @dataclass(frozen=True)
 class CouncilInputs:
-    """What the appraisal form is made from."""
+    """What the appraisal form is made from.
+
+    ``facts``: the submissions' fact table, laid out as they were read; each submission's
+    leaf entries are read again from its file (its hash checked) when its rows are written,
+    as on the engine's national runs (issue 19): the parsed entries of every commune are
+    never held at once.
+    """
 
     source: CriteriaSource
     submissions: tuple[Submission, ...]
     appraisal: Appraisal | None
     appraisal_data: dict | None
+    facts: FactTable | None = None
 
 
 def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> CouncilInputs:
-    """The criteria set, every submission and the appraisal file if there is one (no survey needed)."""
+    """The criteria set, every submission and the appraisal file if there is one (no survey needed).
+
+    The submissions are read and checked as ``score`` reads them (scoring.quick: the quick
+    reader, forked workers from PARALLEL_FROM files on, the thorough check's messages for
+    any file it cannot vouch for); every problem of every file is an error.
+    """
     from .. import appraisals as council
+    from ..quick import check_submission_files
+    from ..workers import collector_paused
 
     several = appraisal if isinstance(appraisal, (list, tuple)) and appraisal else None
     criteria_path, submissions_dir, appraisal_path, _ = resolve_paths(
@@ -105,16 +119,15 @@ def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> Coun
     paths = submission_files(submissions_dir)
     if not paths:
         raise InputError([Issue(display_path(submissions_dir), "", "no-submissions", message("no-submissions"))])
-    parsed_files = [read_json(p) for p in paths]
+    with collector_paused():
+        checked, facts = check_submission_files(paths, criteria_set, submissions_dir)
+    parsed_files = [item.file for item in checked]  # each document without its leaf entries
     built = []
-    for parsed in parsed_files:
-        issues += parsed.issues
-        if parsed.data is None:
-            continue
-        found = validate.check_submission(parsed, criteria_set, submissions_dir)
-        issues += found
-        if not found:
-            built.append(build_submission(parsed.data, parsed.path))
+    for item in checked:
+        issues += item.file.issues
+        issues += item.issues
+        if item.valid:
+            built.append(build_submission(item.file.data, item.file.path, (item.location, item.file.path, item.file.sha256)))
     issues += validate.check_communes_unique(parsed_files)
     appraisal_model = appraisal_data = None
     valid, models = [], []
@@ -143,4 +156,4 @@ def load_council_inputs(criteria=None, submissions=None, appraisal=None) -> Coun
                     seen.add(key)
                     entries.append(entry)
         appraisal_data = {**valid[0].data, "entries": entries}
-    return CouncilInputs(source, tuple(built), appraisal_model, appraisal_data)
+    return CouncilInputs(source, tuple(built), appraisal_model, appraisal_data, facts)

@@ -44,9 +44,10 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from .xlsx_text import cell_text
+from .xlsx_text import EXCEL_STRMAX, cell_text
 
 TEXT, NUMBER = "s", "n"
+_PLAIN_MAX = EXCEL_STRMAX // 2  # a text this short is never cut (truncate_utf16's quick test)
 _BLANK = math.nan
 _CHUNK_ROWS = 2000
 
@@ -76,21 +77,33 @@ class StreamedRows(Worksheet):
         self._check_dimensions(row, len(stream.kinds) - 1)
         if stream.count == 0:
             self._check_dimensions(row, 0)
-        index = self.str_table._get_shared_string_index
-        cells = stream.cells
+        strings = self.str_table
+        known = strings.string_table  # text → index: xlsxwriter's _get_shared_string_index, inlined
+        cells = []
+        blanks = 0
+        seen = 0
         for col, (kind, value) in enumerate(zip(stream.kinds, values)):
-            if value is None:
+            if value is None or value == "":
                 cells.append(_BLANK)
+                blanks |= 1 << col
             elif kind == NUMBER:
                 cells.append(value)
-            elif value == "":
-                cells.append(_BLANK)
-            else:
+            elif type(value) is str and len(value) <= _PLAIN_MAX and not value.startswith("<r>"):
+                index = known.get(value)
+                if index is None:
+                    index = strings._get_shared_string_index(value)
+                else:
+                    seen += 1
+                cells.append(index)
+            else:  # long (cut, saying so), a "<r>…</r>" look-alike, not a str: as write_text writes it
                 text = cell_text(value)
                 if text.startswith("<r>") and text.endswith("</r>"):
                     cells.append(self._rich_index(row, col, text, stream.formats[col]))
                 else:
-                    cells.append(index(text))
+                    cells.append(strings._get_shared_string_index(text))
+        strings.count += seen
+        stream.cells.fromlist(cells)
+        stream.blanks.append(blanks)
         stream.count += 1
 
     def _rich_index(self, row: int, col: int, text: str, fmt) -> int:
@@ -153,16 +166,13 @@ class StreamedRows(Worksheet):
         stream = self._stream
         width = len(stream.kinds)
         patterns: dict[int, str] = {}
-        cells = stream.cells
+        cells, blanks = stream.cells, stream.blanks
         first, spans, data_span = stream.first_row, stream.spans, stream.data_span
         parts = []
         for offset in range(stream.count):
             row = first + offset
             values = cells[offset * width:(offset + 1) * width]
-            mask = 0
-            for col, value in enumerate(values):
-                if value != value:  # NaN: a blank cell
-                    mask |= 1 << col
+            mask = blanks[offset]
             pattern = patterns.get(mask)
             if pattern is None:
                 pattern = patterns[mask] = _row_pattern(stream, mask)
@@ -176,11 +186,12 @@ class StreamedRows(Worksheet):
 
 
 class _Stream:
-    __slots__ = ("first_row", "kinds", "formats", "cells", "count", "styles", "spans", "data_span", "marker")
+    __slots__ = ("first_row", "kinds", "formats", "cells", "blanks", "count", "styles", "spans", "data_span", "marker")
 
     def __init__(self, first_row, kinds, formats):
         self.first_row, self.kinds, self.formats = first_row, kinds, list(formats)
-        self.cells = array("d")
+        self.cells = array("d")  # per row, per column: the number, the text's shared-string index, NaN (blank)
+        self.blanks = array("Q")  # per row: bit ``col`` set for a blank cell
         self.count = 0
         self.styles = self.spans = self.data_span = self.marker = None
 
