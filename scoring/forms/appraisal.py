@@ -30,6 +30,7 @@ equal to the previous one may go without a reason: the entry then says the counc
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 from ..writers.workbook import EXCEL_MAX_ROWS
@@ -79,20 +80,26 @@ def default_council(criteria) -> str:
     return f"Hội đồng thẩm định Chỉ số CCHC {unit}".strip()
 
 
-def _flags_text(result) -> str:
+@lru_cache(maxsize=None)
+def _flags_words(flags: tuple, not_applicable: str | None) -> str:
+    """_flags_text of a leaf result with these flags (a tuple of the engine's FLAG_SETS)."""
     words = []
-    if FLAG_NA in result.flags:
-        words.append("Không áp dụng (loại khỏi điểm tối đa)" if result.not_applicable == NA_EXCLUDE
+    if FLAG_NA in flags:
+        words.append("Không áp dụng (loại khỏi điểm tối đa)" if not_applicable == NA_EXCLUDE
                      else "Không áp dụng (tính đủ điểm)")
-    if FLAG_MISSING_EVIDENCE in result.flags:
+    if FLAG_MISSING_EVIDENCE in flags:
         words.append("Thiếu tài liệu kiểm chứng")
-    if FLAG_SELF_ABOVE in result.flags:
+    if FLAG_SELF_ABOVE in flags:
         words.append("Tự chấm cao hơn điểm kiểm chứng")
-    if FLAG_SELF_BELOW in result.flags:
+    if FLAG_SELF_BELOW in flags:
         words.append("Tự chấm thấp hơn điểm kiểm chứng")
-    if FLAG_AWAITING in result.flags:
+    if FLAG_AWAITING in flags:
         words.append("Hội đồng chấm (tiêu chí thẩm định)")
     return "; ".join(words)
+
+
+def _flags_text(result) -> str:
+    return _flags_words(tuple(result.flags), result.not_applicable)
 
 
 def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None, communes_chosen=None,

@@ -63,7 +63,7 @@ class StreamedRows(Worksheet):
     def stream_rows(self, first_row: int, kinds: str, formats: list) -> None:
         """Data rows from 0-based ``first_row`` on, one column per letter of ``kinds``
         (``s`` text, ``n`` number or date serial), each column in its ``formats`` entry."""
-        if len(kinds) != len(formats) or any(fmt is None for fmt in formats):
+        if len(kinds) != len(formats) or any(fmt is None for fmt in formats) or set(kinds) - {TEXT, NUMBER}:
             raise ValueError("a streamed column needs a kind and a format")
         if any(row >= first_row for row in self.table):
             raise ValueError("cells already written at or below the streamed rows")
@@ -79,28 +79,33 @@ class StreamedRows(Worksheet):
             self._check_dimensions(row, 0)
         strings = self.str_table
         known = strings.string_table  # text → index: xlsxwriter's _get_shared_string_index, inlined
-        cells = []
+        cells = list(values)
+        if len(cells) != len(stream.kinds):
+            raise ValueError(f"a streamed row has {len(stream.kinds)} cells, not {len(cells)}")
         blanks = 0
         seen = 0
-        for col, (kind, value) in enumerate(zip(stream.kinds, values)):
+        for col, bit in stream.numbers:
+            if cells[col] is None:
+                cells[col] = _BLANK
+                blanks |= bit
+        for col, bit in stream.texts:  # in column order: the shared strings are indexed as xlsxwriter indexes them
+            value = cells[col]
             if value is None or value == "":
-                cells.append(_BLANK)
-                blanks |= 1 << col
-            elif kind == NUMBER:
-                cells.append(value)
+                cells[col] = _BLANK
+                blanks |= bit
             elif type(value) is str and len(value) <= _PLAIN_MAX and not value.startswith("<r>"):
                 index = known.get(value)
                 if index is None:
-                    index = strings._get_shared_string_index(value)
+                    cells[col] = strings._get_shared_string_index(value)
                 else:
+                    cells[col] = index
                     seen += 1
-                cells.append(index)
             else:  # long (cut, saying so), a "<r>…</r>" look-alike, not a str: as write_text writes it
                 text = cell_text(value)
                 if text.startswith("<r>") and text.endswith("</r>"):
-                    cells.append(self._rich_index(row, col, text, stream.formats[col]))
+                    cells[col] = self._rich_index(row, col, text, stream.formats[col])
                 else:
-                    cells.append(strings._get_shared_string_index(text))
+                    cells[col] = strings._get_shared_string_index(text)
         strings.count += seen
         stream.cells.fromlist(cells)
         stream.blanks.append(blanks)
@@ -186,10 +191,12 @@ class StreamedRows(Worksheet):
 
 
 class _Stream:
-    __slots__ = ("first_row", "kinds", "formats", "cells", "blanks", "count", "styles", "spans", "data_span", "marker")
+    __slots__ = ("first_row", "kinds", "formats", "texts", "numbers", "cells", "blanks", "count", "styles", "spans", "data_span", "marker")
 
     def __init__(self, first_row, kinds, formats):
         self.first_row, self.kinds, self.formats = first_row, kinds, list(formats)
+        self.texts = [(col, 1 << col) for col, kind in enumerate(kinds) if kind == TEXT]
+        self.numbers = [(col, 1 << col) for col, kind in enumerate(kinds) if kind != TEXT]
         self.cells = array("d")  # per row, per column: the number, the text's shared-string index, NaN (blank)
         self.blanks = array("Q")  # per row: bit ``col`` set for a blank cell
         self.count = 0
