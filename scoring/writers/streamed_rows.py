@@ -236,6 +236,7 @@ def close_streamed(book, buffer: io.BytesIO) -> bytes:
     if not streamed:
         return buffer.getvalue()
     out = io.BytesIO()
+    written = []
     buffer.seek(0)
     with ZipFile(buffer) as package, \
             ZipFile(out, "w", compression=ZIP_DEFLATED, allowZip64=book.allow_zip64) as target:
@@ -252,4 +253,7 @@ def close_streamed(book, buffer: io.BytesIO) -> bytes:
                 dest.write(head)
                 holder.write_streamed_rows(dest.write)
                 dest.write(tail)
+            written.append(holder)
+    if len(written) != len(streamed):  # never a sheet without its rows
+        raise RuntimeError("a streamed sheet's rows found no place in the package")
     return out.getvalue()
