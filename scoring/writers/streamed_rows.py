@@ -3,8 +3,8 @@
 xlsxwriter keeps every cell of a sheet as a Python object until the workbook is closed,
 then assembles the sheet's XML as one string in memory (``in_memory``), encodes it and
 zips it. For the council's appraisal form at national scale (305,535 rows × 17 columns at
-3,321 communes; 975,210 rows at 10,600) that is ~1.9 GB at 3,321 and would pass 5 GB at
-10,600. xlsxwriter's own ``constant_memory`` mode streams rows, but it writes strings
+3,321 communes; 975,203 rows at 10,600) that was 1.9 GB at 3,321 and 6.2 GB at
+10,600 (peak RSS). xlsxwriter's own ``constant_memory`` mode streams rows, but it writes strings
 inline instead of to the shared-string table, drops the rows' ``spans`` and needs
 ``in_memory`` off (the package then zips temporary files with other timestamps): the
 file would no longer be the same bytes.
