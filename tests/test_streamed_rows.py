@@ -219,3 +219,23 @@ def test_a_submission_changed_after_loading_is_refused_when_the_form_is_written(
         write_appraisal_form(inputs)
     assert [issue.code for issue in raised.value.issues] == ["file-changed"]
 
+
+
+def _fields_the_plain_way(commune, columns):
+    results = commune.leaf_results()
+    return [(r.raw, r.self_score, r.evidence_score, r.not_applicable, r.flags, r.reason)
+            for r in (results[column] for column in columns)]
+
+
+def test_leaf_fields_are_the_leaf_results_fields(national):
+    from scoring.engine import score
+    from scoring.load import load_inputs
+
+    for inputs in (load_inputs(national / "criteria.json", national / "communes", national / "appraisal.json",
+                               national / "survey.json"),
+                   load_inputs(None, ROOT / "submissions" / "vi-du-dang-cham" / "communes"),
+                   load_inputs()):
+        results = score(inputs)
+        columns = list(range(len(inputs.criteria.leaves)))[::-1]  # any order, any subset
+        for commune in results.communes:
+            assert commune.leaf_fields(columns) == _fields_the_plain_way(commune, columns), commune.code

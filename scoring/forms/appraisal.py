@@ -82,7 +82,8 @@ def default_council(criteria) -> str:
 
 @lru_cache(maxsize=None)
 def _flags_words(flags: tuple, not_applicable: str | None) -> str:
-    """_flags_text of a leaf result with these flags (a tuple of the engine's FLAG_SETS)."""
+    """The "Cảnh báo" column of a leaf with these flags (a tuple of the engine's FLAG_SETS) and
+    not-applicable policy, worded once per combination."""
     words = []
     if FLAG_NA in flags:
         words.append("Không áp dụng (loại khỏi điểm tối đa)" if not_applicable == NA_EXCLUDE
@@ -96,10 +97,6 @@ def _flags_words(flags: tuple, not_applicable: str | None) -> str:
     if FLAG_AWAITING in flags:
         words.append("Hội đồng chấm (tiêu chí thẩm định)")
     return "; ".join(words)
-
-
-def _flags_text(result) -> str:
-    return _flags_words(tuple(result.flags), result.not_applicable)
 
 
 def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None, communes_chosen=None,
@@ -167,16 +164,16 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     sheet.stream_rows(FIRST_ROW - 1, ROW_KINDS, [getattr(f, name) for name in ROW_FORMATS])
     r = FIRST_ROW - 1
     leaf_rows: dict[str, list[int]] = {code: [] for code in dict.fromkeys(leaf.code for leaf in leaves)}
-    leaf_cells = [(leaf, leaf.code, leaf.title, to_number(leaf.max), leaf_rows[leaf.code]) for leaf in leaves]
+    leaf_cells = [(leaf.code, leaf.title, to_number(leaf.max), leaf_rows[leaf.code]) for leaf in leaves]
+    column_of = {leaf.code: column for column, leaf in enumerate(criteria.leaves)}
+    columns = [column_of[leaf.code] for leaf in leaves]
     add_row, date_number = sheet.add_row, sheet.date_number
     for commune in communes:
-        by_code = {result.code: result for result in commune.leaf_results()}
-        for leaf, code, title, maximum, rows in leaf_cells:
-            result = by_code[code]
-            self_score = result.self_score
+        fields = commune.leaf_fields(columns)  # leaf_results' fields, no LeafResult per leaf
+        for (code, title, maximum, rows), (raw, self_score, evidence_score, na, flags, reason) in zip(leaf_cells, fields):
             values = [commune.code, commune.name, code, title, maximum,
-                      None if self_score is None else to_number(self_score), to_number(result.evidence_score or 0),
-                      _flags_text(result), result.reason]
+                      None if self_score is None else to_number(self_score), to_number(evidence_score or 0),
+                      _flags_words(flags, na), reason]
             rows.append(r)
             for stage in STAGES:
                 entry = existing.get((commune.code, code, stage))
@@ -186,10 +183,9 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
                     values += (to_number(to_hundredths(entry["score"])), entry["reason"],
                                date_number(dt.datetime.fromisoformat(entry["date"])) if entry.get("date") else None)
             asked = (existing.get((commune.code, code, 1)) or {}).get("explanation_requested")
-            values += (c.YES if asked else None, answer_text(result.raw))
+            values += (c.YES if asked else None, answer_text(raw))
             add_row(values)
             r += 1
-        del by_code
     last = r - 1
     score_letters = [c.column_letter(cols[0]) for cols in STAGE_COLUMNS.values()]
     for leaf in leaves:  # one validation per leaf over all its score cells (a province has 100s of communes)
