@@ -35,7 +35,7 @@ from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, 
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
-from .text import may_hold_legacy, nfc, nfc_json
+from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs
 from .workers import collector_paused, ordered_map, worker_count
 
 @lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
@@ -190,6 +190,7 @@ class _QuickRead:
     document: object      # the whole document as structs
     raw: bytes            # the file's text, for the duplicated-key check
     header_keys: int      # keys of the document outside its leaf entries
+    colons: int | None = None  # the colons of ``raw``, when counted already
 
     def keys_all_kept(self, entry_keys: int) -> bool:
         """No key was dropped for appearing twice in an object (a reader keeps the last).
@@ -200,7 +201,8 @@ class _QuickRead:
         and each text kept, must hold as many colons as the raw text (a colon escaped as
         \\u003a would upset that count: such a file is read the thorough way).
         """
-        return self.raw.count(b":") == self.header_keys + entry_keys or same_colons(self.raw, self.document)
+        colons = self.raw.count(b":") if self.colons is None else self.colons
+        return colons == self.header_keys + entry_keys or same_colons(self.raw, self.document)
 
 
 def _file_bytes(path) -> bytes:
@@ -226,13 +228,19 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
         raw = _file_bytes(path)
     except OSError:
         return None
-    text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
-    if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
-        return None
-    if may_hold_legacy(text):  # a string may be typed in TCVN3/VNI: the thorough way names it
-        return None
+    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    scanned = _scan(text, reader)
+    if scanned is None:  # the byte tests one by one
+        text = nfc_json(text)
+        if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
+            return None
+        if may_hold_legacy(text):  # a string may be typed in TCVN3/VNI: the thorough way names it
+            return None
+        checked, colons = reader.needs_checked(text), None
+    else:
+        checked, colons = scanned
     try:
-        document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
+        document = (reader.checked if checked else reader.quick).decode(text)
     except (msgspec.DecodeError, ValueError, ArithmeticError, RecursionError):  # ValidationError is a DecodeError
         return None
     header = {"criteria_id": document.criteria_id, "year": document.year,
@@ -242,9 +250,64 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
         header_keys += len(header["report"])
-    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys)
+    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys, colons)
 
 
+_PLAIN_ESCAPES = np.zeros(256, dtype=bool)
+_PLAIN_ESCAPES[list(b'"\\/')] = True  # what _OTHER_ESCAPE steps over: \" \\ \/
+
+
+def _scan_table(reader: QuickReader) -> tuple[np.ndarray, bytes]:
+    """The (byte, next byte) pairs after which one of the byte tests of _read_quickly may
+    answer otherwise than for plain text (nfc_json, may_hold_legacy, the excluded characters
+    of needs_checked), as a table indexed by byte × 256 + next byte; and the single bytes
+    needs_checked looks for."""
+    cached = reader.__dict__.get("_scan_table")
+    if cached is None:
+        singles, excluded = reader.excluded_bytes()
+        table = np.zeros(1 << 16, dtype=bool)
+        for lead, second in nfc_pairs() | legacy_pairs() | excluded:
+            table[lead << 8 | second] = True
+        cached = (table, singles)
+        object.__setattr__(reader, "_scan_table", cached)  # a cache, not state: the reader is frozen
+    return cached
+
+
+def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
+    """The byte tests of _read_quickly in one pass, for the text nearly every file holds:
+    (whether the checked decoder must run, the colons of the text), or None when some byte
+    needs the tests one by one (they then decide, with their own answers).
+
+    None when the text holds a pair of bytes of _scan_table's (every character from U+0080
+    up begins with a byte from C2 up, and the pair after it tells whether NFC may touch it,
+    whether it is a Latin-1 character of legacy text, whether it is excluded), ends on a
+    byte from C2 up, holds one of the excluded single bytes, or an escape \\u. Otherwise
+    the text is NFC, holds no legacy text, no excluded character, and the checked decoder
+    is needed only for an escape its property does not let through (needs_checked's
+    answer, from the same escapes _OTHER_ESCAPE finds). Numpy over the whole text: a few
+    passes in C where the tests one by one made seven (tests/test_quick_reader.py checks
+    both give the same answers).
+    """
+    if len(text) < 2:
+        return None
+    table, singles = _scan_table(reader)
+    codes = np.frombuffer(text, dtype=np.uint8)
+    head = codes[:-1]
+    at = np.flatnonzero(head >= 0xC2)
+    pairs = codes[at].astype(np.uint16) << 8
+    pairs |= codes[at + 1]
+    if codes[-1] >= 0xC2 or table[pairs].any() or any(byte in text for byte in singles):
+        return None
+    checked = False
+    escapes = np.flatnonzero(head == 0x5C)
+    if escapes.size:
+        letters = codes[escapes + 1]
+        kept = ~_PLAIN_ESCAPES[letters]
+        escapes, letters = escapes[kept], letters[kept]
+        if (letters == 0x75).any():  # \\u
+            return None
+        checked = reader.escapes_need_checked(text, escapes.tolist())
+    return checked, int(np.count_nonzero(codes == 0x3A))
 
 
 class EvidenceFiles:

@@ -106,6 +106,23 @@ def maybe_not_nfc(raw: bytes) -> bool:
     return False
 
 
+def nfc_pairs() -> set[tuple[int, int]]:
+    """Every (byte, next byte) of UTF-8 after which ``maybe_not_nfc`` may answer True: each
+    of its lead bytes with any byte after it, and each listed second byte after E1, E2, EF
+    (the whole E2 80 row: which third byte follows is not looked at). Text whose bytes hold
+    none of these pairs, and does not end on a byte from C2 up, is surely NFC (a one-pass
+    test of several byte tests at once: scoring.quick)."""
+    pairs = {(lead, second) for lead in _LEADS for second in range(256)}
+    pairs |= {(lead, second) for lead, listed in _SECOND.items() for second in listed}
+    return pairs
+
+
+def legacy_pairs() -> set[tuple[int, int]]:
+    """Every (byte, next byte) after which ``may_hold_legacy`` may answer True (the UTF-8
+    forms of the Latin-1 characters Vietnamese never uses)."""
+    return {(lead, second) for lead, listed in _FOREIGN_SECONDS.items() for second in listed}
+
+
 def nfc_json(raw: bytes) -> bytes:
     """A JSON file's bytes with its text in NFC (the same object when it already is, or
     when it is not UTF-8: the reader then reports that). Escapes (\\u0301) are not
