@@ -371,8 +371,13 @@ def _check_exactly(path, criteria, base_dir, shown=None):
 
 
 def _check_shared_group(paths):
-    checked, facts = check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
+    """A group checked in a worker: its fact table narrowed to be sent back (see _narrowed)."""
+    checked, facts = _check_group_here(paths)
     return checked, _narrowed(facts)
+
+
+def _check_group_here(paths):
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -413,7 +418,8 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries)
     submission_reader()  # built once here: forked workers inherit it
     try:
-        for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):
+        for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,
+                                                meanwhile=meanwhile):
             checked.extend(group_checked)
             if block is not None:
                 blocks.append(_widened(block))
