@@ -635,6 +635,7 @@ def main():
     runtime.guard_output_streams()
     runtime.install_signal_handlers()
     runtime.quiet_library_warnings()
+    runtime.one_blas_thread()  # numpy is not imported yet (tests/test_startup.py)
     try:
         cli(prog_name="cli.py")
     except SystemExit as done:
