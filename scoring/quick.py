@@ -253,21 +253,26 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys, colons)
 
 
-_PLAIN_ESCAPES = np.zeros(256, dtype=bool)
-_PLAIN_ESCAPES[list(b'"\\/')] = True  # what _OTHER_ESCAPE steps over: \" \\ \/
+# what a (byte, next byte) pair of a submission's text asks of _scan
+_LOOK_CLOSER, _ESCAPE, _ESCAPE_U = 1, 2, 4
 
 
 def _scan_table(reader: QuickReader) -> tuple[np.ndarray, bytes]:
-    """The (byte, next byte) pairs after which one of the byte tests of _read_quickly may
-    answer otherwise than for plain text (nfc_json, may_hold_legacy, the excluded characters
-    of needs_checked), as a table indexed by byte × 256 + next byte; and the single bytes
-    needs_checked looks for."""
+    """Per (byte, next byte) of a text, indexed by byte × 256 + next byte: _LOOK_CLOSER after
+    the pairs after which one of the byte tests of _read_quickly may answer otherwise than
+    for plain text (nfc_json, may_hold_legacy, the excluded characters of needs_checked);
+    _ESCAPE after a backslash followed by anything but a quote, a backslash or a slash (the
+    escapes _OTHER_ESCAPE finds), _ESCAPE_U for \\u. And the single bytes needs_checked
+    looks for."""
     cached = reader.__dict__.get("_scan_table")
     if cached is None:
         singles, excluded = reader.excluded_bytes()
-        table = np.zeros(1 << 16, dtype=bool)
+        table = np.zeros(1 << 16, dtype=np.uint8)
         for lead, second in nfc_pairs() | legacy_pairs() | excluded:
-            table[lead << 8 | second] = True
+            table[lead << 8 | second] = _LOOK_CLOSER
+        for second in set(range(256)) - set(b'"\\/'):
+            table[0x5C << 8 | second] = _ESCAPE
+        table[0x5C << 8 | ord("u")] = _ESCAPE_U
         cached = (table, singles)
         object.__setattr__(reader, "_scan_table", cached)  # a cache, not state: the reader is frozen
     return cached
@@ -278,35 +283,32 @@ def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
     (whether the checked decoder must run, the colons of the text), or None when some byte
     needs the tests one by one (they then decide, with their own answers).
 
-    None when the text holds a pair of bytes of _scan_table's (every character from U+0080
-    up begins with a byte from C2 up, and the pair after it tells whether NFC may touch it,
-    whether it is a Latin-1 character of legacy text, whether it is excluded), ends on a
-    byte from C2 up, holds one of the excluded single bytes, or an escape \\u. Otherwise
-    the text is NFC, holds no legacy text, no excluded character, and the checked decoder
-    is needed only for an escape its property does not let through (needs_checked's
-    answer, from the same escapes _OTHER_ESCAPE finds). Numpy over the whole text: a few
-    passes in C where the tests one by one made seven (tests/test_quick_reader.py checks
-    both give the same answers).
+    Every character from U+0080 up begins with a byte from C2 up, and the byte after it
+    tells whether NFC may touch it, whether it is a Latin-1 character of legacy text,
+    whether it is excluded; a backslash and the byte after it, what escape it is. None when
+    the text holds a pair to look closer at (_scan_table), an escape \\u, ends on a byte
+    from C2 up or holds one of the excluded single bytes. Otherwise the text is NFC, holds
+    no legacy text and no excluded character, and the checked decoder is needed only for an
+    escape its property does not let through (needs_checked's answer, from the same
+    escapes). Numpy over the whole text: a few passes in C where the tests one by one made
+    seven (tests/test_quick_reader.py checks both give the same answers).
     """
     if len(text) < 2:
         return None
     table, singles = _scan_table(reader)
     codes = np.frombuffer(text, dtype=np.uint8)
     head = codes[:-1]
-    at = np.flatnonzero(head >= 0xC2)
+    at = ((head >= 0xC2) | (head == 0x5C)).nonzero()[0]
     pairs = codes[at].astype(np.uint16) << 8
     pairs |= codes[at + 1]
-    if codes[-1] >= 0xC2 or table[pairs].any() or any(byte in text for byte in singles):
+    flags = table[pairs]
+    if codes[-1] >= 0xC2 or any(byte in text for byte in singles):
         return None
     checked = False
-    escapes = np.flatnonzero(head == 0x5C)
-    if escapes.size:
-        letters = codes[escapes + 1]
-        kept = ~_PLAIN_ESCAPES[letters]
-        escapes, letters = escapes[kept], letters[kept]
-        if (letters == 0x75).any():  # \\u
+    if flags.any():
+        if np.bitwise_or.reduce(flags) != _ESCAPE:
             return None
-        checked = reader.escapes_need_checked(text, escapes.tolist())
+        checked = reader.escapes_need_checked(text, at[flags == _ESCAPE].tolist())
     return checked, int(np.count_nonzero(codes == 0x3A))
 
 
