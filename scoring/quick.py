@@ -35,7 +35,7 @@ from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, 
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
-from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs
+from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs, nfc_thirds_after_e2_80
 from .workers import collector_paused, ordered_map, worker_count
 
 @lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
@@ -254,26 +254,35 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
 
 
 # what a (byte, next byte) pair of a submission's text asks of _scan
-_LOOK_CLOSER, _ESCAPE, _ESCAPE_U = 1, 2, 4
+_LOOK_CLOSER, _ESCAPE, _ESCAPE_U, _THIRD = 1, 2, 4, 8
+_E2_80 = 0xE2 << 8 | 0x80  # the row of en dashes, quotes, ellipses: the third byte decides
 
 
-def _scan_table(reader: QuickReader) -> tuple[np.ndarray, bytes]:
+def _scan_table(reader: QuickReader) -> tuple[np.ndarray, np.ndarray, bytes]:
     """Per (byte, next byte) of a text, indexed by byte × 256 + next byte: _LOOK_CLOSER after
     the pairs after which one of the byte tests of _read_quickly may answer otherwise than
     for plain text (nfc_json, may_hold_legacy, the excluded characters of needs_checked);
-    _ESCAPE after a backslash followed by anything but a quote, a backslash or a slash (the
-    escapes _OTHER_ESCAPE finds), _ESCAPE_U for \\u. And the single bytes needs_checked
-    looks for."""
+    _THIRD for E2 80, and per third byte whether it is such a one; _ESCAPE after a backslash
+    followed by anything but a quote, a backslash or a slash (the escapes _OTHER_ESCAPE
+    finds), _ESCAPE_U for \\u. And the single bytes needs_checked looks for."""
     cached = reader.__dict__.get("_scan_table")
     if cached is None:
         singles, excluded = reader.excluded_bytes()
         table = np.zeros(1 << 16, dtype=np.uint8)
-        for lead, second in nfc_pairs() | legacy_pairs() | excluded:
+        thirds = np.zeros(256, dtype=bool)
+        thirds[list(nfc_thirds_after_e2_80())] = True
+        for encoded in excluded:
+            if encoded[:2] == b"\xe2\x80":
+                thirds[encoded[2]] = True
+            else:
+                table[encoded[0] << 8 | encoded[1]] = _LOOK_CLOSER
+        for lead, second in nfc_pairs() | legacy_pairs():
             table[lead << 8 | second] = _LOOK_CLOSER
+        table[_E2_80] = _THIRD
         for second in set(range(256)) - set(b'"\\/'):
             table[0x5C << 8 | second] = _ESCAPE
         table[0x5C << 8 | ord("u")] = _ESCAPE_U
-        cached = (table, singles)
+        cached = (table, thirds, singles)
         object.__setattr__(reader, "_scan_table", cached)  # a cache, not state: the reader is frozen
     return cached
 
@@ -284,18 +293,19 @@ def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
     needs the tests one by one (they then decide, with their own answers).
 
     Every character from U+0080 up begins with a byte from C2 up, and the byte after it
-    tells whether NFC may touch it, whether it is a Latin-1 character of legacy text,
-    whether it is excluded; a backslash and the byte after it, what escape it is. None when
-    the text holds a pair to look closer at (_scan_table), an escape \\u, ends on a byte
-    from C2 up or holds one of the excluded single bytes. Otherwise the text is NFC, holds
-    no legacy text and no excluded character, and the checked decoder is needed only for an
-    escape its property does not let through (needs_checked's answer, from the same
-    escapes). Numpy over the whole text: a few passes in C where the tests one by one made
-    seven (tests/test_quick_reader.py checks both give the same answers).
+    (after E2 80, the third) tells whether NFC may touch it, whether it is a Latin-1
+    character of legacy text, whether it is excluded; a backslash and the byte after it,
+    what escape it is. None when the text holds a pair or a third byte to look closer at
+    (_scan_table), an escape \\u, ends on a byte from C2 up or holds one of the excluded
+    single bytes. Otherwise the text is NFC, holds no legacy text and no excluded
+    character, and the checked decoder is needed only for an escape its property does not
+    let through (needs_checked's answer, from the same escapes). Numpy over the whole
+    text: a few passes in C where the tests one by one made seven (tests/test_quick_reader.py
+    checks both give the same answers).
     """
     if len(text) < 2:
         return None
-    table, singles = _scan_table(reader)
+    table, thirds, singles = _scan_table(reader)
     codes = np.frombuffer(text, dtype=np.uint8)
     head = codes[:-1]
     at = ((head >= 0xC2) | (head == 0x5C)).nonzero()[0]
@@ -306,9 +316,15 @@ def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
         return None
     checked = False
     if flags.any():
-        if np.bitwise_or.reduce(flags) != _ESCAPE:
+        found = int(np.bitwise_or.reduce(flags))
+        if found & (_LOOK_CLOSER | _ESCAPE_U):
             return None
-        checked = reader.escapes_need_checked(text, at[flags == _ESCAPE].tolist())
+        if found & _THIRD:
+            third = at[flags == _THIRD] + 2
+            if third[-1] >= codes.size or thirds[codes[third]].any():
+                return None
+        if found & _ESCAPE:
+            checked = reader.escapes_need_checked(text, at[flags == _ESCAPE].tolist())
     return checked, int(np.count_nonzero(codes == 0x3A))
 
 

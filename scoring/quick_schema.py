@@ -82,20 +82,19 @@ class QuickReader:
         pattern of the property holding it lets through."""
         return any(not self._allowed_escape(raw, at) for at in positions)
 
-    def excluded_bytes(self) -> tuple[bytes, set[tuple[int, int]]]:
-        """What the search for excluded characters in needs_checked looks for, as the
-        characters of one byte and the (first byte, second byte) of the longer ones: text
-        holding none of them holds no excluded character from U+0020 up (scoring.quick's
-        one-pass scan)."""
-        singles, pairs = bytearray(), set()
+    def excluded_bytes(self) -> tuple[bytes, set[bytes]]:
+        """What the search for excluded characters in needs_checked looks for: the characters
+        of one byte, and the UTF-8 forms of the longer ones. Text holding none of them holds
+        no excluded character from U+0020 up (scoring.quick's one-pass scan)."""
+        singles, longer = bytearray(), set()
         for char in sorted(self.excluded):
             if char >= " ":  # as _lead_bytes: control characters need no search
                 encoded = char.encode("utf-8")
                 if len(encoded) == 1:
                     singles += encoded
                 else:
-                    pairs.add((encoded[0], encoded[1]))
-        return bytes(singles), pairs
+                    longer.add(encoded)
+        return bytes(singles), longer
 
     def _allowed_escape(self, raw: bytes, at: int) -> bool:
         """Whether the escape at ``at`` sits in the value of a property that allows it: the

@@ -108,13 +108,19 @@ def maybe_not_nfc(raw: bytes) -> bool:
 
 def nfc_pairs() -> set[tuple[int, int]]:
     """Every (byte, next byte) of UTF-8 after which ``maybe_not_nfc`` may answer True: each
-    of its lead bytes with any byte after it, and each listed second byte after E1, E2, EF
-    (the whole E2 80 row: which third byte follows is not looked at). Text whose bytes hold
-    none of these pairs, and does not end on a byte from C2 up, is surely NFC (a one-pass
-    test of several byte tests at once: scoring.quick)."""
+    of its lead bytes with any byte after it, and each listed second byte after E1, E2, EF,
+    but E2 80 (en dashes, quotes…), where the third byte decides: ``nfc_thirds_after_e2_80``.
+    Text whose bytes hold none of these, and does not end on a byte from C2 up, is surely
+    NFC (a one-pass test of several byte tests at once: scoring.quick)."""
     pairs = {(lead, second) for lead in _LEADS for second in range(256)}
     pairs |= {(lead, second) for lead, listed in _SECOND.items() for second in listed}
-    return pairs
+    return pairs - {(0xE2, 0x80)}
+
+
+def nfc_thirds_after_e2_80() -> set[int]:
+    """The bytes after E2 80 after which ``maybe_not_nfc`` may answer True (U+2000 and U+2001,
+    which NFC changes; any byte up to 81, as it looks)."""
+    return set(range(0x82))
 
 
 def legacy_pairs() -> set[tuple[int, int]]:

@@ -145,6 +145,12 @@ def test_the_one_pass_scan_answers_as_the_byte_tests_one_by_one():
         assert _agrees(text) is None or _one_by_one(text) == (text, reader.needs_checked(text), 1), repr(char)
     for path in submission_files(COMMUNES):
         assert _agrees(path.read_bytes()) is not None, path
+    # dashes, quotes, ellipses (E2 80 …) are read in one pass; U+2000, a zero-width space are not
+    dashes = json.dumps({"title": "Báo cáo – “quý I” — ‘năm’…"}, ensure_ascii=False).encode("utf-8")
+    assert _agrees(dashes) == (False, 1)
+    for char in ("\u2000", "\u2001", "\u200b", "\u202e"):
+        assert _agrees(dashes.replace("–".encode(), char.encode())) is None, repr(char)
+    assert _agrees(dashes[:-3] + b"\xe2\x80") is None  # cut short
 
 
 @settings(**SETTINGS, max_examples=300)
