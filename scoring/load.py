@@ -181,7 +181,8 @@ def build_survey(data: dict, path: str) -> Survey:
 
 
 def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None,
-                registry=None, reread_entries: bool = False, evidence_folder=None, frameworks=None) -> Inputs:
+                registry=None, reread_entries: bool = False, evidence_folder=None, frameworks=None,
+                workers: int | None = None) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
 
     Each input is a path, or the document itself as plain data (dicts and lists of str,
@@ -201,6 +202,10 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
     the facts and each file's hash instead, and reads a file's entries again when they are
     needed, refusing a file changed since (file-changed).
 
+    ``workers``: how many processes read the submission files (scoring.quick.check_submission_files;
+    None: forked workers, one per core, from PARALLEL_FROM files on; 1: this process alone, which
+    spends the fewest CPU-seconds: ``validate`` asks for it). The result is the same either way.
+
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
 
@@ -210,7 +215,7 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
     """
     with collector_paused():
         return _load_inputs(criteria, submissions, appraisal, survey, progress, registry, reread_entries, evidence_folder,
-                            frameworks)
+                            frameworks, workers)
 
 
 def _resolve_criteria(criteria_file, frameworks, as_data: bool):
@@ -250,7 +255,7 @@ def criteria_from(criteria_file, frameworks=None, as_data: bool = False):
 
 
 def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None, reread_entries=False,
-                 evidence_folder=None, frameworks=None) -> Inputs:
+                 evidence_folder=None, frameworks=None, workers=None) -> Inputs:
     from . import validate  # local import: validate uses the builders above
     from . import registry as units
 
@@ -333,7 +338,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
         checked, facts = _check_data(submissions, criteria_set, submissions_dir)
     else:
         checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
-                                                keep_entries=not reread_entries, meanwhile=read_the_others)
+                                                keep_entries=not reread_entries, meanwhile=read_the_others, workers=workers)
     submission_files_read = [c.file for c in checked]
     appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or

@@ -35,7 +35,7 @@ from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, 
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
-from .text import may_hold_legacy, nfc, nfc_json
+from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs, nfc_thirds_after_e2_80
 from .workers import collector_paused, ordered_map, worker_count
 
 @lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
@@ -190,6 +190,7 @@ class _QuickRead:
     document: object      # the whole document as structs
     raw: bytes            # the file's text, for the duplicated-key check
     header_keys: int      # keys of the document outside its leaf entries
+    colons: int | None = None  # the colons of ``raw``, when counted already
 
     def keys_all_kept(self, entry_keys: int) -> bool:
         """No key was dropped for appearing twice in an object (a reader keeps the last).
@@ -200,7 +201,8 @@ class _QuickRead:
         and each text kept, must hold as many colons as the raw text (a colon escaped as
         \\u003a would upset that count: such a file is read the thorough way).
         """
-        return self.raw.count(b":") == self.header_keys + entry_keys or same_colons(self.raw, self.document)
+        colons = self.raw.count(b":") if self.colons is None else self.colons
+        return colons == self.header_keys + entry_keys or same_colons(self.raw, self.document)
 
 
 def _file_bytes(path) -> bytes:
@@ -226,13 +228,19 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
         raw = _file_bytes(path)
     except OSError:
         return None
-    text = nfc_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
-    if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
-        return None
-    if may_hold_legacy(text):  # a string may be typed in TCVN3/VNI: the thorough way names it
-        return None
+    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    scanned = _scan(text, reader)
+    if scanned is None:  # the byte tests one by one
+        text = nfc_json(text)
+        if b"\\u" in text:  # a string written with escapes may not be NFC once read: the thorough way normalises it
+            return None
+        if may_hold_legacy(text):  # a string may be typed in TCVN3/VNI: the thorough way names it
+            return None
+        checked, colons = reader.needs_checked(text), None
+    else:
+        checked, colons = scanned
     try:
-        document = (reader.checked if reader.needs_checked(text) else reader.quick).decode(text)
+        document = (reader.checked if checked else reader.quick).decode(text)
     except (msgspec.DecodeError, ValueError, ArithmeticError, RecursionError):  # ValidationError is a DecodeError
         return None
     header = {"criteria_id": document.criteria_id, "year": document.year,
@@ -242,9 +250,82 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
         header_keys += len(header["report"])
-    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys)
+    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys, colons)
 
 
+# what a (byte, next byte) pair of a submission's text asks of _scan
+_LOOK_CLOSER, _ESCAPE, _ESCAPE_U, _THIRD = 1, 2, 4, 8
+_E2_80 = 0xE2 << 8 | 0x80  # the row of en dashes, quotes, ellipses: the third byte decides
+
+
+def _scan_table(reader: QuickReader) -> tuple[np.ndarray, np.ndarray, bytes]:
+    """Per (byte, next byte) of a text, indexed by byte × 256 + next byte: _LOOK_CLOSER after
+    the pairs after which one of the byte tests of _read_quickly may answer otherwise than
+    for plain text (nfc_json, may_hold_legacy, the excluded characters of needs_checked);
+    _THIRD for E2 80, and per third byte whether it is such a one; _ESCAPE after a backslash
+    followed by anything but a quote, a backslash or a slash (the escapes _OTHER_ESCAPE
+    finds), _ESCAPE_U for \\u. And the single bytes needs_checked looks for."""
+    cached = reader.__dict__.get("_scan_table")
+    if cached is None:
+        singles, excluded = reader.excluded_bytes()
+        table = np.zeros(1 << 16, dtype=np.uint8)
+        thirds = np.zeros(256, dtype=bool)
+        thirds[list(nfc_thirds_after_e2_80())] = True
+        for encoded in excluded:
+            if encoded[:2] == b"\xe2\x80":
+                thirds[encoded[2]] = True
+            else:
+                table[encoded[0] << 8 | encoded[1]] = _LOOK_CLOSER
+        for lead, second in nfc_pairs() | legacy_pairs():
+            table[lead << 8 | second] = _LOOK_CLOSER
+        table[_E2_80] = _THIRD
+        for second in set(range(256)) - set(b'"\\/'):
+            table[0x5C << 8 | second] = _ESCAPE
+        table[0x5C << 8 | ord("u")] = _ESCAPE_U
+        cached = (table, thirds, singles)
+        object.__setattr__(reader, "_scan_table", cached)  # a cache, not state: the reader is frozen
+    return cached
+
+
+def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
+    """The byte tests of _read_quickly in one pass, for the text nearly every file holds:
+    (whether the checked decoder must run, the colons of the text), or None when some byte
+    needs the tests one by one (they then decide, with their own answers).
+
+    Every character from U+0080 up begins with a byte from C2 up, and the byte after it
+    (after E2 80, the third) tells whether NFC may touch it, whether it is a Latin-1
+    character of legacy text, whether it is excluded; a backslash and the byte after it,
+    what escape it is. None when the text holds a pair or a third byte to look closer at
+    (_scan_table), an escape \\u, ends on a byte from C2 up or holds one of the excluded
+    single bytes. Otherwise the text is NFC, holds no legacy text and no excluded
+    character, and the checked decoder is needed only for an escape its property does not
+    let through (needs_checked's answer, from the same escapes). Numpy over the whole
+    text: a few passes in C where the tests one by one made seven (tests/test_quick_reader.py
+    checks both give the same answers).
+    """
+    if len(text) < 2:
+        return None
+    table, thirds, singles = _scan_table(reader)
+    codes = np.frombuffer(text, dtype=np.uint8)
+    head = codes[:-1]
+    at = ((head >= 0xC2) | (head == 0x5C)).nonzero()[0]
+    pairs = codes[at].astype(np.uint16) << 8
+    pairs |= codes[at + 1]
+    flags = table[pairs]
+    if codes[-1] >= 0xC2 or any(byte in text for byte in singles):
+        return None
+    checked = False
+    if flags.any():
+        found = int(np.bitwise_or.reduce(flags))
+        if found & (_LOOK_CLOSER | _ESCAPE_U):
+            return None
+        if found & _THIRD:
+            third = at[flags == _THIRD] + 2
+            if third[-1] >= codes.size or thirds[codes[third]].any():
+                return None
+        if found & _ESCAPE:
+            checked = reader.escapes_need_checked(text, at[flags == _ESCAPE].tolist())
+    return checked, int(np.count_nonzero(codes == 0x3A))
 
 
 class EvidenceFiles:
@@ -308,8 +389,13 @@ def _check_exactly(path, criteria, base_dir, shown=None):
 
 
 def _check_shared_group(paths):
-    checked, facts = check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
+    """A group checked in a worker: its fact table narrowed to be sent back (see _narrowed)."""
+    checked, facts = _check_group_here(paths)
     return checked, _narrowed(facts)
+
+
+def _check_group_here(paths):
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -350,7 +436,8 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries)
     submission_reader()  # built once here: forked workers inherit it
     try:
-        for group_checked, block in ordered_map(_check_shared_group, groups, workers, meanwhile=meanwhile):
+        for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,
+                                                meanwhile=meanwhile):
             checked.extend(group_checked)
             if block is not None:
                 blocks.append(_widened(block))

@@ -69,14 +69,32 @@ class QuickReader:
         the excluded characters, and no escape but \\" \\\\ \\/, or one the property
         whose value holds it allows (a line break, \\n, in an explanation). Each test is a
         byte search; the precise one runs only after a lead byte or a backslash is seen."""
-        if b"\\" in raw:
-            for escape in _OTHER_ESCAPE.finditer(raw):
-                if not self._allowed_escape(raw, escape.start()):
-                    return True
+        if b"\\" in raw and self.escapes_need_checked(raw, (escape.start() for escape in _OTHER_ESCAPE.finditer(raw))):
+            return True
         for lead, precise in _lead_bytes(self.excluded):
             if lead in raw and precise.search(raw):
                 return True
         return False
+
+    def escapes_need_checked(self, raw: bytes, positions) -> bool:
+        """True when an escape at one of ``positions`` (each a backslash followed by anything
+        but a quote, a backslash or a slash, as _OTHER_ESCAPE finds them) is not one the text
+        pattern of the property holding it lets through."""
+        return any(not self._allowed_escape(raw, at) for at in positions)
+
+    def excluded_bytes(self) -> tuple[bytes, set[bytes]]:
+        """What the search for excluded characters in needs_checked looks for: the characters
+        of one byte, and the UTF-8 forms of the longer ones. Text holding none of them holds
+        no excluded character from U+0020 up (scoring.quick's one-pass scan)."""
+        singles, longer = bytearray(), set()
+        for char in sorted(self.excluded):
+            if char >= " ":  # as _lead_bytes: control characters need no search
+                encoded = char.encode("utf-8")
+                if len(encoded) == 1:
+                    singles += encoded
+                else:
+                    longer.add(encoded)
+        return bytes(singles), longer
 
     def _allowed_escape(self, raw: bytes, at: int) -> bool:
         """Whether the escape at ``at`` sits in the value of a property that allows it: the

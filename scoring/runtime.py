@@ -181,6 +181,15 @@ def quiet_library_warnings() -> None:
         warnings.simplefilter("ignore")
 
 
+def one_blas_thread() -> None:
+    """numpy's OpenBLAS starts a thread per core when numpy is imported, and they spin a
+    while: 0.06 CPU-seconds of the program's ~1 (issue 19 measures commands in CPU-seconds
+    of all their threads and processes). The engine does no linear algebra worth a thread
+    (a survey's counts × shares is a few thousand products): one thread, unless the person
+    running it said otherwise (OPENBLAS_NUM_THREADS set). Called before numpy is imported."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def leave_at_once(code: int) -> None:
     """End the process now with ``code``, after flushing what was printed, without the
     interpreter's exit handlers: a run stopped by a signal, or whose worker was killed, has

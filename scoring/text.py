@@ -106,6 +106,29 @@ def maybe_not_nfc(raw: bytes) -> bool:
     return False
 
 
+def nfc_pairs() -> set[tuple[int, int]]:
+    """Every (byte, next byte) of UTF-8 after which ``maybe_not_nfc`` may answer True: each
+    of its lead bytes with any byte after it, and each listed second byte after E1, E2, EF,
+    but E2 80 (en dashes, quotes…), where the third byte decides: ``nfc_thirds_after_e2_80``.
+    Text whose bytes hold none of these, and does not end on a byte from C2 up, is surely
+    NFC (a one-pass test of several byte tests at once: scoring.quick)."""
+    pairs = {(lead, second) for lead in _LEADS for second in range(256)}
+    pairs |= {(lead, second) for lead, listed in _SECOND.items() for second in listed}
+    return pairs - {(0xE2, 0x80)}
+
+
+def nfc_thirds_after_e2_80() -> set[int]:
+    """The bytes after E2 80 after which ``maybe_not_nfc`` may answer True (U+2000 and U+2001,
+    which NFC changes; any byte up to 81, as it looks)."""
+    return set(range(0x82))
+
+
+def legacy_pairs() -> set[tuple[int, int]]:
+    """Every (byte, next byte) after which ``may_hold_legacy`` may answer True (the UTF-8
+    forms of the Latin-1 characters Vietnamese never uses)."""
+    return {(lead, second) for lead, listed in _FOREIGN_SECONDS.items() for second in listed}
+
+
 def nfc_json(raw: bytes) -> bytes:
     """A JSON file's bytes with its text in NFC (the same object when it already is, or
     when it is not UTF-8: the reader then reports that). Escapes (\\u0301) are not

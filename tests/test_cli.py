@@ -54,6 +54,26 @@ def test_validate_with_explicit_paths(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_validate_reads_every_submission_in_its_own_process(monkeypatch):
+    """validate asks for no worker process, however many files (issue 19: forked workers cost
+    more CPU-seconds in all); score keeps them for large runs."""
+    import scoring.quick as quick
+
+    asked = {}
+    original = quick.check_submission_files
+
+    def recording(*args, **options):
+        asked.setdefault("workers", []).append(options.get("workers"))
+        return original(*args, **options)
+
+    monkeypatch.setattr(quick, "PARALLEL_FROM", 2)  # the example's 11 files would be shared by workers
+    monkeypatch.setattr(sys.modules["scoring.load"], "check_submission_files", recording)
+    monkeypatch.setattr(quick, "ordered_map", lambda function, items, workers, meanwhile=None: (
+        asked.setdefault("processes", []).append(workers), meanwhile and meanwhile(), map(function, items))[-1])
+    assert run("validate").exit_code == 0
+    assert asked == {"workers": [1], "processes": [1]}
+
+
 def test_score_writes_valid_results(scored):
     out, document, result = scored
     errors = sorted(validator("results").iter_errors(document), key=lambda e: list(e.absolute_path))

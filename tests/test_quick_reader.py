@@ -21,8 +21,9 @@ from hypothesis import event, given, note, settings, strategies as st
 import scoring.quick as quick_module
 from scoring.files import read_json, submission_files
 from scoring.load import build_criteria
-from scoring.quick import EvidenceFiles, check_group, submission_reader
+from scoring.quick import EvidenceFiles, _scan, check_group, submission_reader
 from scoring.quick_schema import Untranslatable, _python_pattern, reader_for
+from scoring.text import affecting_code_points, may_hold_legacy, nfc_json
 from scoring.validate import SCHEMAS
 from test_fuzz import SETTINGS, mutate
 from test_validation import EXAMPLE_CRITERIA, EXAMPLE_SET, ROOT, example_missing
@@ -105,6 +106,62 @@ def test_text_patterns_are_left_to_the_raw_bytes_only_when_they_prove_it():
     assert reader.needs_checked(b'{"explanation": "a\\nb", "title": "x\\ny"}')
     assert reader.needs_checked(b'{"title": "x\\" \\nb"}') and reader.needs_checked(b'{"explanation": "a\\fb"}')
     assert reader.needs_checked(b'{"a\\"explanation": "a\\nb"}')
+
+
+def _one_by_one(text: bytes):
+    """What the byte tests of _read_quickly answer one by one: "refused" (an escape \\u,
+    legacy text), else (the text once in NFC, whether the checked decoder must run, colons)."""
+    normal = nfc_json(text)
+    if b"\\u" in normal or may_hold_legacy(normal):
+        return "refused"
+    return normal, submission_reader().needs_checked(normal), normal.count(b":")
+
+
+def _agrees(text: bytes):
+    scanned = _scan(text, submission_reader())
+    if scanned is not None:  # None: the tests run one by one, as before
+        assert _one_by_one(text) == (text, *scanned), text
+    return scanned
+
+
+_TOUCHY = sorted({chr(cp) for cp in affecting_code_points() if cp < 0x3000} | set("¡§¨µøñÑÐ") | set("\u2013“”…")
+                 | {chr(0x7F), "\u0085", "\u200b", "\u2028", "\ufeff", "\ufdd0", "\uffff", "\u2066"})
+
+
+def test_the_one_pass_scan_answers_as_the_byte_tests_one_by_one():
+    """_scan replaces nfc_json, the \\u search, may_hold_legacy, needs_checked and the colon
+    count where it can vouch for the text; anything any of them may object to sends the
+    text to them (None)."""
+    reader = submission_reader()
+    plain = json.dumps({"title": "Đăk Hà: Báo cáo", "explanation": "a\nb\tc", "x": "a\"b/\\"},
+                       ensure_ascii=False).encode("utf-8")
+    assert _agrees(plain) == (reader.needs_checked(plain), plain.count(b":"))
+    assert _agrees(b'{"explanation": "a\\nb\\r\\n"}') == (False, 1)
+    assert _agrees(b'{"title": "x\\ny"}') == (True, 1)
+    for refused in (b'{"x": "a\\u0041"}', b'{"x": "a\\\\u0041"}', b'{"x": "\xc3', b"", b"{"):
+        assert _agrees(refused) is None, refused
+    for char in _TOUCHY + sorted(reader.excluded):  # every character a test may object to: the tests decide
+        text = json.dumps({"title": f"Đ{char}x"}, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        assert _agrees(text) is None or _one_by_one(text) == (text, reader.needs_checked(text), 1), repr(char)
+    for path in submission_files(COMMUNES):
+        assert _agrees(path.read_bytes()) is not None, path
+    # dashes, quotes, ellipses (E2 80 …) are read in one pass; U+2000, a zero-width space are not
+    dashes = json.dumps({"title": "Báo cáo – “quý I” — ‘năm’…"}, ensure_ascii=False).encode("utf-8")
+    assert _agrees(dashes) == (False, 1)
+    for char in ("\u2000", "\u2001", "\u200b", "\u202e"):
+        assert _agrees(dashes.replace("–".encode(), char.encode())) is None, repr(char)
+    assert _agrees(dashes[:-3] + b"\xe2\x80") is None  # cut short
+
+
+@settings(**SETTINGS, max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(["title", "explanation", "x", "a\\\"explanation"]),
+                          st.text(st.sampled_from(_TOUCHY) | st.characters(blacklist_categories=("Cs",)), max_size=12)),
+                max_size=4), st.binary(max_size=40))
+def test_the_one_pass_scan_agrees_on_any_text(fields, noise):
+    text = json.dumps(dict(fields), ensure_ascii=False).encode("utf-8")
+    _agrees(text)
+    _agrees(text[:-1] + noise)  # not even UTF-8
+    _agrees(text.replace(b"\\\\", b"\\"))  # escapes of all kinds
 
 
 def test_dates_are_read_as_days_that_exist():

@@ -60,3 +60,35 @@ def test_the_public_api_is_unchanged():
         assert callable(getattr(scoring, name)) or name == "__version__"
     for name in forms.__all__:
         assert getattr(forms, name) is not None
+
+
+BLAS_PROBE = """
+import os, runpy, sys
+seen = []
+class Watch:  # what OPENBLAS_NUM_THREADS says when numpy is first imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy" and not seen:
+            seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))
+sys.meta_path.insert(0, Watch())
+sys.argv = ["cli.py", "validate"]
+try:
+    runpy.run_path("cli.py", run_name="__main__")
+except SystemExit:
+    pass
+print(seen[0], "numpy" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("given, kept", [(None, "1"), ("3", "3")])
+def test_numpy_gets_one_blas_thread_unless_told(given, kept):
+    """OpenBLAS's threads, started when numpy is imported, spin: CPU-seconds of every command
+    for no linear algebra worth a thread (issue 19). cli.py asks for one before numpy is
+    imported; a setting of the person's own is kept."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], cwd=ROOT, capture_output=True, text=True, env=env,
+                          encoding="utf-8", timeout=300)
+    assert done.stdout.split()[-2:] == [kept, "True"], done.stderr[-2000:]
