@@ -158,6 +158,10 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
                 yield result
         except BrokenProcessPool:
             processes = processes or list((getattr(executor, "_processes", None) or {}).values())
+            # the pool's own thread reaps the workers too: a join here racing its waitpid can
+            # see no exit code (ECHILD) for the worker that died; once that thread is done
+            # (shutdown waits for it) every code is known
+            executor.shutdown(wait=True, cancel_futures=True)
             for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
                 process.join(timeout=5)
             codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
