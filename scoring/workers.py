@@ -9,9 +9,9 @@ with the same result.
 A child never outlives the run, and a child's death never leaves the run waiting:
 
 - a worker killed by the system (the out-of-memory killer sends SIGKILL to the largest
-  process) breaks the pool: ``concurrent.futures`` then fails every pending piece at once
-  (``BrokenProcessPool``, where ``multiprocessing.Pool`` silently replaces the worker and
-  waits forever for its piece); it is raised here as ChildDied;
+  process) closes its pipe: the end of its results comes before the results, which is
+  raised as ChildDied (``multiprocessing.Pool`` silently replaced such a worker and waited
+  forever for its piece; ``concurrent.futures``' pool, used next, deadlocked now and then);
 - every child asks the kernel to kill it when its parent dies (Linux
   ``prctl(PR_SET_PDEATHSIG, SIGKILL)``), so a parent killed outright (SIGKILL) leaves no
   worker or workbook process behind; a parent that stops on a signal it can handle
@@ -26,9 +26,6 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from .runtime import signals_held
@@ -125,56 +122,82 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     ``meanwhile()``, when given, runs here once the workers have their work (first, when
     there are none), so this process is not idle while they work.
 
+    Worker k takes items k, k + workers, k + 2·workers… (inherited by fork: nothing is sent
+    to it) and sends each result back on a pipe of its own, in order; this process reads
+    the pipes in turn, so results come in the items' order and a worker waits (its pipe
+    full) rather than piling results up in memory. No pool, queue, lock or thread: a worker
+    that dies closes its pipe, which is read here as the end of its results. (The
+    ProcessPoolExecutor used before hung, rarely, when a worker was killed: its threads
+    deadlock at shutdown, CPython gh-94777 / gh-125451, not mended in 3.11.)
+
     Raises ChildDied when a worker dies (killed) before all pieces are done; every other
     worker is then stopped. An exception raised by ``function`` in a worker is raised here.
     """
     items = list(items)
-    if workers < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(workers, len(items))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
         yield from map(function, items)
         return
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=child_started, initargs=(os.getpid(),))
-    processes = []
-    finished = False
+    context = multiprocessing.get_context("fork")
+    parent = os.getpid()
+    processes, readers = [], []
     try:
-        try:
-            # each result let go once yielded (a national results.json comes back as 200 MB of text)
-            futures = deque()
-            for item in items:  # a worker may die while the pieces are still being handed out
-                if processes:
-                    futures.append(executor.submit(function, item))
-                    continue
-                with signals_held():  # the first submit forks the workers: see in_background
-                    futures.append(executor.submit(function, item))
-                if not processes:
-                    processes = list((getattr(executor, "_processes", None) or {}).values())
-                    _children.update(processes)
-            if meanwhile is not None:
-                meanwhile()
-            while futures:
-                result = futures.popleft().result()
-                yield result
-        except BrokenProcessPool:
-            processes = processes or list((getattr(executor, "_processes", None) or {}).values())
-            # the pool's own thread reaps the workers too: a join here racing its waitpid can
-            # see no exit code (ECHILD) for the worker that died; once that thread is done
-            # (shutdown waits for it) every code is known
-            executor.shutdown(wait=True, cancel_futures=True)
-            for process in processes:  # the pool stops the others (SIGTERM): the first death is the cause
-                process.join(timeout=5)
-            codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-            cause = [code for code in codes if code != -signal.SIGTERM] or codes
-            raise ChildDied("đọc/ghi song song", cause[0] if cause else None) from None
-        finished = True
+        for k in range(workers):
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(target=_work, args=(function, items[k::workers], writer, parent),
+                                      name="cchc-worker", daemon=False)
+            with signals_held():  # Ctrl-C or SIGTERM during the fork: see in_background
+                process.start()
+                _children.add(process)
+            writer.close()  # this process keeps only the reading end: EOF when the worker ends
+            processes.append(process)
+            readers.append(reader)
+        if meanwhile is not None:
+            meanwhile()
+        for index in range(len(items)):
+            k = index % workers
+            try:
+                kind, value = readers[k].recv()
+            except EOFError:  # the worker ended before sending this result: killed
+                processes[k].join()
+                raise ChildDied("đọc/ghi song song", processes[k].exitcode) from None
+            if kind == "error":
+                raise value
+            yield value
+            value = None  # let go once yielded (a national results.json comes back as 200 MB of text)
+        for process in processes:
+            process.join()
+    finally:  # done, failed, interrupted or abandoned: no worker outlives the map
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            _children.discard(process)
+        for reader in readers:
+            reader.close()
+
+
+def _work(function, items, writer, parent: int) -> None:
+    """A worker of ordered_map: each result (or the first exception) sent back in order."""
+    child_started(parent)
+    try:
+        for item in items:
+            try:
+                message = ("ok", function(item))
+            except BaseException as exc:  # sent back whole when it can be, else as its message
+                message = ("error", exc)
+            try:
+                writer.send(message)
+            except (BrokenPipeError, OSError):  # the parent stopped reading: nothing is wanted
+                return
+            except Exception:
+                writer.send(("error", RuntimeError(f"{type(message[1]).__name__}: {message[1]}")))
+            if message[0] == "error":
+                return
     finally:
-        if not finished:  # failed, interrupted or abandoned: the workers' work is not wanted
-            for process in processes:
-                if process.is_alive():
-                    process.kill()
-        executor.shutdown(wait=True, cancel_futures=True)
-        _children.difference_update(processes)
+        writer.close()
 
 
 @contextmanager

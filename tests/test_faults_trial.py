@@ -1083,29 +1083,18 @@ def _square(item):
     return item * item
 
 
-def test_a_pool_broken_while_the_pieces_are_handed_out_is_a_child_death(monkeypatch):
-    """Was: BrokenProcessPool raised by submit() (a worker killed before every piece was handed
-    out) escaped as an internal error."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+def _die_at_once(item):
+    os.kill(os.getpid(), signal.SIGKILL)
 
+
+def test_workers_killed_before_their_first_piece_is_a_child_death():
+    """Was: BrokenProcessPool raised by submit() (a worker killed before every piece was handed
+    out) escaped as an internal error. The workers now take their pieces by fork (nothing is
+    handed out): every worker killed at once is still one child death, and none is left."""
     import scoring.workers as workers
 
-    class Breaking(ProcessPoolExecutor):
-        calls = 0
-
-        def submit(self, *args, **kwargs):
-            Breaking.calls += 1
-            if Breaking.calls == 3:
-                for process in list((self._processes or {}).values()):
-                    process.kill()
-                    process.join()
-                raise BrokenProcessPool("a child process terminated abruptly")
-            return super().submit(*args, **kwargs)
-
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", Breaking)
     with pytest.raises(workers.ChildDied) as caught:
-        list(workers.ordered_map(_square, range(8), 2))
+        list(workers.ordered_map(_die_at_once, range(8), 2))
     assert "SIGKILL" in str(caught.value)
     assert not [p for p in workers._children if p.is_alive()]
 
