@@ -1454,15 +1454,27 @@ def wrapped_lines(text, width_chars: float, size: float = 11, bold: bool = False
     return lines
 
 
+_WIDTHS: dict = {}  # (size, bold) → {word: text_width(word, size, bold)}
+
+
 def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> int:
     room = column_points(width_chars)
+    # text_width of each word, worked out by the same expression and kept per word
+    factor = _BOLD_FACTOR if bold else 1.0
+    widths = _WIDTHS.get((size, bold))
+    if widths is None:
+        widths = _WIDTHS[(size, bold)] = {}
+    elif len(widths) >= _MEMO_MAX:
+        widths.clear()
+    space = text_width(" ", size, bold)
     lines = 0
     for paragraph in str(text).split("\n"):
         current = 0.0
         count = 1
         for word in paragraph.split(" "):
-            width = text_width(word, size, bold)
-            space = text_width(" ", size, bold) if current else 0.0
+            width = widths.get(word)
+            if width is None:
+                width = widths[word] = _em(word) * size / 1000 * factor * _WIDTH_SAFETY
             if current and current + space + width <= room:
                 current += space + width
                 continue
@@ -1478,8 +1490,15 @@ def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> in
 
 def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DEFAULT_ROW_HEIGHT) -> float:
     """Height in points of a row whose wrapped cells are ``cells`` = [(text, width_chars)]."""
-    lines = max((wrapped_lines(text, width, size, bold) for text, width in cells), default=1)
-    return max(minimum, round(lines * size * _LINE_HEIGHT + 3, 2))
+    lines = 0
+    get = _LINES.get
+    for text, width in cells:
+        found = get((text, width, size, bold)) if text.__class__ is str else None
+        if found is None:
+            found = wrapped_lines(text, width, size, bold)
+        if found > lines:
+            lines = found
+    return max(minimum, round((lines or 1) * size * _LINE_HEIGHT + 3, 2))
 
 
 def _short_label(label: str, limit: int = 34) -> str:
