@@ -1276,6 +1276,9 @@ class _Builder:
         self._headers(ws, header, headers, widths)
         row += 1
 
+        bold_text, bold_points = self.f_bold_text, self.f_bold_points
+        area_formats = (bold_text, self.f_bold_wrap, bold_points, bold_text, bold_text, bold_points, bold_text,
+                        bold_points, self.f_bold_index, bold_text, bold_text, bold_text)
         leaf_formats = (self.f_code, self.f_wrap, self.f_points, self.f_wrap, self.f_points, self.f_points,
                         self.f_points, self.f_points, self.f_text, self.f_wrap, self.f_wrap, self.f_wrap)
         groups: dict = {}
@@ -1290,17 +1293,12 @@ class _Builder:
             if area is None and not leaves:
                 continue
             if area is not None:
-                write_text(ws, row, 0, key, self.f_bold_text)
                 area_title = area.get("title") or self.area_labels.get(key, key)
-                write_text(ws, row, 1, area_title, self.f_bold_wrap)
-                self._fit(ws, row, [(area_title, widths[1])], bold=True)
-                _write_num(ws, row, 2, area["max"], self.f_bold_points)
-                ws.write_blank(row, 3, None, self.f_bold_text)
-                ws.write_blank(row, 4, None, self.f_bold_text)
-                _write_num(ws, row, 5, area.get("self_assessed"), self.f_bold_points)
-                ws.write_blank(row, 6, None, self.f_bold_text)
-                _write_num(ws, row, 7, area["points"], self.f_bold_points)
-                _write_num(ws, row, 8, area.get("index"), self.f_bold_index)
+                height = row_height([(area_title, widths[1])], bold=True)
+                write_row(ws, row, 0, (key, area_title, area["max"], None, None, area.get("self_assessed"), None,
+                                       area["points"], area.get("index"), None, None, None),
+                          area_formats, "ttnnnnnnnnnn", height if height > _DEFAULT_ROW_HEIGHT else None)
+                row += 1
             else:
                 write_text(ws, row, 0, "", self.f_bold_text)
                 label = SECTION_LABELS.get(key, str(key)) + " (sau giới hạn của phần)"
@@ -1309,9 +1307,9 @@ class _Builder:
                     ws.write_blank(row, col, None, self.f_bold_text)
                 if key in ("bonus", "penalty"):
                     _write_num(ws, row, 7, commune[key], self.f_bold_points)
-            for col in range(9, 12):
-                ws.write_blank(row, col, None, self.f_bold_text)
-            row += 1
+                for col in range(9, 12):
+                    ws.write_blank(row, col, None, self.f_bold_text)
+                row += 1
             for leaf in leaves:
                 facts, not_applicable, evidence, reason = self._leaf_texts(leaf)
                 values = (leaf["code"], leaf["title"], leaf["max"], facts, leaf.get("evidence_score"),
@@ -1321,17 +1319,9 @@ class _Builder:
                 write_row(ws, row, 0, values, leaf_formats, "ttntnnnnnttt",
                           height if height > _DEFAULT_ROW_HEIGHT else None)
                 row += 1
-        write_text(ws, row, 0, "", self.f_bold_text)
-        write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
-        _write_num(ws, row, 2, commune["max"], self.f_bold_points)
-        ws.write_blank(row, 3, None, self.f_bold_text)
-        ws.write_blank(row, 4, None, self.f_bold_text)
-        _write_num(ws, row, 5, commune["self_assessed"], self.f_bold_points)
-        ws.write_blank(row, 6, None, self.f_bold_text)
-        _write_num(ws, row, 7, commune["total"], self.f_bold_points)
-        _write_num(ws, row, 8, commune["index"], self.f_bold_index)
-        for col in range(9, 12):
-            ws.write_blank(row, col, None, self.f_bold_text)
+        write_row(ws, row, 0, ("", "Tổng cộng", commune["max"], None, None, commune["self_assessed"], None,
+                               commune["total"], commune["index"], None, None, None),
+                  (self.f_bold_text,) * 2 + area_formats[2:], "ttnnnnnnnnnn")
         ws.freeze_panes(header + 1, 2)
         self._print_setup(ws, header)
 
