@@ -56,14 +56,22 @@ Decisions:
   scoring/writers/national_lists.py); their sheets say which file and how many rows per
   ranking block. Why 200 and not 1,000 (the threshold until issue 19): a sheet written
   below a threshold and not above makes the run's cost fall there by the sheet's cost;
-  "Chi tiết" costs ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
+  "Chi tiết" cost ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
   at 1,000 communes, when the whole national run at 1,001 took 12.5), so the threshold is
-  put where that fall is smallest while every province keeps its detail sheet.
+  put where that fall is smallest while every province keeps its detail sheet. Since its
+  rows are written whole (below) it costs ~3.5 ms per commune (0.7 CPU-s at 200): the fall
+  at 201 is smaller but still there (README, "The cliffs that remain").
   ``detail_sheet=True/False`` overrides. Per-commune sheets: when ``per_commune_sheets`` is
   None, only for runs of at most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
 - **Row heights** are measured once per distinct word and per distinct (text, column)
   width (memoised: 40 % of a national workbook's time went to measuring the same titles
   and names again); the figures, hence the bytes, are those of measuring afresh.
+- **Long sheets' rows are written whole** (scoring/writers/fast_rows.py: "Chi tiết", the
+  leaf lists, the per-commune sheets, "Xếp hạng", "Theo lĩnh vực", "Theo tiêu chí"):
+  xlsxwriter's per-cell path was ~80 % of "Chi tiết"'s time; a row given whole becomes its
+  XML at once and is flushed where xlsxwriter flushes rows, so the bytes are the same
+  (tests/test_fast_rows.py). A leaf's facts, evidence and reason are worded once for
+  "Chi tiết" and its commune's sheet.
 - **Charts.** Index by commune: horizontal bars sorted by index (highest first, then code);
   with more than ``CHART_ALL_COMMUNES_MAX`` (60) communes, two charts of the 30 highest and
   the 30 lowest (the data table beside them still lists every commune). Communes per band:
