@@ -63,8 +63,8 @@ class FastRows:
                 info = RowInfo(height=pixels)
             self._write_row(row, None, info)
             number = str(row + 1)
-            self.fh.write("".join([f'<c r="{name}{number}" s="{fmt._get_xf_index()}"{tail}'
-                                   for name, tail, fmt in zip(_COLUMNS[col:], tails, formats)]) + "</row>")
+            self.fh.write("".join([f'<c r="{_COLUMNS[col + offset]}{number}" s="{fmt.xf_index or fmt._get_xf_index()}"{tail}'
+                                   for offset, (tail, fmt) in enumerate(zip(tails, formats))]) + "</row>")
         Worksheet._write_single_row(self, current_row_num)
 
 
@@ -87,6 +87,18 @@ def _slow(ws, row: int, col: int, values, formats, kinds: str, height, convert: 
         ws.set_row(row, height)
 
 
+_LIMITS: list = []
+
+
+def _limits():
+    """scoring.writers.sheet_limits (it imports this module: FastRows), its limits read when
+    used (a test lowers them)."""
+    from scoring.writers import sheet_limits
+
+    _LIMITS.append(sheet_limits)
+    return sheet_limits
+
+
 def write_row(ws, row: int, col: int, values, formats, kinds: str, height: float | None = None, *,
               convert_decimal: bool = True) -> None:
     """Write ``values`` from column ``col`` on, each with its format (``formats``) and kind
@@ -95,8 +107,7 @@ def write_row(ws, row: int, col: int, values, formats, kinds: str, height: float
     given: the same cells as writing them one by one and set_row would write. A Decimal
     (results read back exactly) is written as the workbook's _write_num writes it, or, with
     ``convert_decimal=False``, as write_number writes it."""
-    from scoring.writers import sheet_limits  # (it imports this module: FastRows)
-
+    sheet_limits = _LIMITS[0] if _LIMITS else _limits()
     last = col + len(values) - 1
     pending = getattr(ws, "_fast_pending", None)
     if pending is not None and row <= ws.previous_row:
