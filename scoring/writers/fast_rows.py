@@ -36,14 +36,22 @@ _TAILS_MAX = 200_000
 _BLANK = "/>"
 
 
+_TAIL_KEPT = 300  # characters: longer texts (a commune's own reason) seldom repeat; not kept
+
+
 def _tail(ws, text: str) -> str:
+    """The end of the inline-string cell of ``text``, as xlsxwriter's _write_cell makes it
+    (control characters as _xHHHH_, xml:space when it starts or ends with a space, &<>
+    escaped), by xlsxwriter's own functions."""
     tail = _TAILS.get(text)
     if tail is None:
         escaped = Worksheet._escape_control_characters(text)
         preserve = ' xml:space="preserve"' if _preserve_whitespace(escaped) else ""
-        if len(_TAILS) >= _TAILS_MAX:
-            _TAILS.clear()
-        tail = _TAILS[text] = f' t="inlineStr"><is><t{preserve}>{ws._escape_data(escaped)}</t></is></c>'
+        tail = f' t="inlineStr"><is><t{preserve}>{ws._escape_data(escaped)}</t></is></c>'
+        if len(text) <= _TAIL_KEPT:
+            if len(_TAILS) >= _TAILS_MAX:
+                _TAILS.clear()
+            _TAILS[text] = tail
     return tail
 
 
