@@ -76,3 +76,40 @@ def test_a_light_entry_is_the_full_entry_cut_to_the_listed_fields():
             assert list(_listed(result).items()) == [(name, full[name]) for name in LISTED_FIELDS], result.leaf.code
             seen += 1
     assert seen > 500
+
+
+def test_json_takes_over_only_the_part_that_needs_it(monkeypatch):
+    """A text holding "1e7" (an input's sha256) or "0.0000" sends only the smallest value
+    holding it to json, not the whole document (issue 19: a 200-commune results.json was
+    written by json whole, 6× msgspec's time); a msgspec struct (a national leaf entry)
+    on the way is written as its fields, never handed to json (which cannot write it)."""
+    import msgspec
+
+    from scoring.writers import results_json
+
+    Leaf = msgspec.defstruct("Leaf", ["code", "reason", "flags"])
+    document = {"inputs": [{"sha256": "4dbbac01574be71fdb2fca06d83ce2a840e2"}], "communes": [
+        {"code": "1", "leaves": [Leaf("1.1", "tỷ lệ 0.00001 và 2e5", ("self_above",)), Leaf("1.2", "đạt", ())]},
+        {"code": "2", "leaves": [Leaf("1.1", "x" * 50, ())]}]}
+    plain = {**document, "communes": [{**commune, "leaves": [{name: list(value) if isinstance(value, tuple) else value
+                                                              for name, value in msgspec.structs.asdict(leaf).items()}
+                                                             for leaf in commune["leaves"]]}
+                                      for commune in document["communes"]]}
+    expected = reference(plain)
+    handed = []
+    dumps = json.dumps
+    monkeypatch.setattr(results_json.json, "dumps", lambda value, **options: handed.append(value) or dumps(value, **options))
+    assert encode_compact(document) == expected
+    assert "x" * 50 not in repr(handed) and "4dbbac01574be71fdb2fca06d83ce2a840e2" in repr(handed)
+
+
+def test_a_document_whose_hashes_look_like_exponents():
+    """dumps: the head (input hashes) and the communes encoded apart, the same bytes as json
+    indented (a province) and compact (a nation)."""
+    from scoring.writers import results_json
+
+    document = {"format": "cchc-results/1", "inputs": [{"sha256": "e71fdb2fca06d83ce2a840e2ca725b414670c1af362f657c0946"}],
+                "summary": {"communes": 2, "x": 1e-07}, "communes": [{"code": "1", "title": "Điểm 1e5"}, {"code": "2"}]}
+    assert results_json.dumps(document) == (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    national = {**document, "communes": [{"code": str(n)} for n in range(results_json.INDENT_UP_TO + 1)]}
+    assert results_json.dumps(national) == reference(national) + b"\n"

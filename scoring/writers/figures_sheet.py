@@ -12,6 +12,7 @@ text goes through write_text (never a formula).
 
 from __future__ import annotations
 
+from .fast_rows import write_row
 from .xlsx_text import write_text
 
 SHEET_CRITERIA = "Theo tiêu chí"
@@ -61,20 +62,23 @@ def write_figures_sheet(builder, ws) -> None:
         for offset, header in enumerate(NODE_HEADERS):
             write_text(ws, SUB, first + 3 * i + offset, header, builder.f_header)
     row = SUB
+    f_index, f_int, f_text, f_points = builder.f_index, builder.f_int, builder.f_text, builder.f_points
+    empty: dict = {}
+    kinds = "nttnn" + "nnn" * len(columns)
     for number, commune in enumerate(builder.communes, start=1):
         row += 1
-        ws.write_number(row, 0, number, builder.f_int)
-        write_text(ws, row, 1, commune["code"], builder.f_code)
-        write_text(ws, row, 2, commune["name"], builder.f_text)
-        _number(ws, row, 3, commune.get("survey_index"), builder.f_index, builder.f_text)
-        _number(ws, row, 4, commune.get("survey_rank"), builder.f_int, builder.f_text)
+        survey_index, survey_rank = commune.get("survey_index"), commune.get("survey_rank")
+        values = [number, commune["code"], commune["name"], survey_index, survey_rank]
+        formats = [f_int, builder.f_code, f_text, f_text if survey_index is None else f_index,
+                   f_text if survey_rank is None else f_int]
         by_code = {node["code"]: node for node in commune.get("nodes") or ()}
-        for i, (code, _title) in enumerate(columns):
-            node = by_code.get(code) or {}
-            col = first + 3 * i
-            _number(ws, row, col, node.get("points"), builder.f_points, builder.f_text)
-            _number(ws, row, col + 1, node.get("max"), builder.f_points, builder.f_text)
-            _number(ws, row, col + 2, node.get("index"), builder.f_index, builder.f_text)
+        for code, _title in columns:
+            node = by_code.get(code) or empty
+            points, most, index = node.get("points"), node.get("max"), node.get("index")
+            values += (points, most, index)
+            formats += (f_text if points is None else f_points, f_text if most is None else f_points,
+                        f_text if index is None else f_index)
+        write_row(ws, row, 0, values, formats, kinds, convert_decimal=False)  # scoring/writers/fast_rows.py
     ws.freeze_panes(SUB + 1, 3)
     ws.autofilter(SUB, 0, max(row, SUB), first + 3 * len(columns) - 1)
     per_page = nodes_per_page(len(columns))

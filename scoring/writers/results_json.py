@@ -394,9 +394,21 @@ def dumps(document: dict) -> bytes:
     """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order:
     ``json.dumps(document, ensure_ascii=False, **json_layout(document)) + "\n"``, byte for
     byte (issue 19: written by msgspec, see encode_indented)."""
+    compact = _compact_document(document)
     if "indent" in json_layout(document):
-        return encode_indented(document) + b"\n"
-    return encode_compact(document) + b"\n"
+        return msgspec.json.format(compact, indent=2) + b"\n"  # as encode_indented lays it out
+    return compact + b"\n"
+
+
+def _compact_document(document: dict) -> bytes:
+    """encode_compact(document), the head (criteria, input hashes…) and the communes (the last
+    key, nearly all of it) encoded apart: a hash's "1e7" sends the head alone to json
+    (_encode_parts), the communes are encoded once."""
+    keys = list(document) if isinstance(document, dict) else []
+    if len(keys) < 2 or keys[-1] != "communes":
+        return encode_compact(document)
+    head = encode_compact({key: document[key] for key in keys[:-1]})
+    return head[:-1] + b',"communes":' + encode_compact(document["communes"]) + b"}"
 
 
 def encode_indented(value) -> bytes:
@@ -530,8 +542,25 @@ def encode_compact(value, separators=_COMPACT) -> bytes:
     except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
         text = None
     if text is None or _may_differ(text):
-        return json.dumps(value, ensure_ascii=False, separators=_COMPACT).encode("utf-8")
+        return _encode_parts(value)
     return text
+
+
+def _encode_parts(value) -> bytes:
+    """What encode_compact writes of ``value`` when msgspec's text as a whole may differ from
+    json's: a dict with text keys, a list or a msgspec struct (a national leaf entry, its
+    fields in order) member by member through encode_compact, so json writes only the parts
+    that need it (a results document whose input hashes hold "1e7" is not written by json
+    whole: issue 19, the 200-commune run; a struct is never handed to json, which cannot
+    write it); anything else by json."""
+    if isinstance(value, msgspec.Struct):
+        value = {name: getattr(value, name) for name in value.__struct_fields__}
+    if isinstance(value, dict) and all(key.__class__ is str for key in value):
+        return b"{" + b",".join(json.dumps(key, ensure_ascii=False).encode("utf-8") + b":" + encode_compact(item)
+                                for key, item in value.items()) + b"}"
+    if isinstance(value, (list, tuple)):
+        return b"[" + b",".join(encode_compact(item) for item in value) + b"]"
+    return json.dumps(value, ensure_ascii=False, separators=_COMPACT).encode("utf-8")
 
 
 def _rendered_chunks(results: Results, separators, keep: str, workers: int | None = None):

@@ -28,6 +28,7 @@ import unicodedata
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError, Issue, message
+from .fast_rows import FastRows
 from .xlsx_text import truncate_utf16
 
 MAX_ROWS = 1_048_576
@@ -64,8 +65,9 @@ def limit_issue(file: str, sheet: str, row: int, col: int) -> Issue:
                  message("excel-limit", "cell", sheet=sheet, what=what))
 
 
-class GuardedWorksheet(Worksheet):
-    """An xlsxwriter worksheet that raises instead of silently dropping a cell past the limits."""
+class GuardedWorksheet(FastRows, Worksheet):
+    """An xlsxwriter worksheet that raises instead of silently dropping a cell past the limits
+    (and takes whole rows at once: scoring.writers.fast_rows)."""
 
     file_label = "bảng tính"
 

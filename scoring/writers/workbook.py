@@ -56,14 +56,22 @@ Decisions:
   scoring/writers/national_lists.py); their sheets say which file and how many rows per
   ranking block. Why 200 and not 1,000 (the threshold until issue 19): a sheet written
   below a threshold and not above makes the run's cost fall there by the sheet's cost;
-  "Chi tiết" costs ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
+  "Chi tiết" cost ~20 ms of CPU per commune (100 leaves: 1,500 cells; measured 25 CPU-s
   at 1,000 communes, when the whole national run at 1,001 took 12.5), so the threshold is
-  put where that fall is smallest while every province keeps its detail sheet.
+  put where that fall is smallest while every province keeps its detail sheet. Since its
+  rows are written whole (below) it costs ~3.5 ms per commune (0.7 CPU-s at 200): the fall
+  at 201 is smaller but still there (README, "The cliffs that remain").
   ``detail_sheet=True/False`` overrides. Per-commune sheets: when ``per_commune_sheets`` is
   None, only for runs of at most ``PER_COMMUNE_SHEETS_MAX`` (30) communes.
 - **Row heights** are measured once per distinct word and per distinct (text, column)
   width (memoised: 40 % of a national workbook's time went to measuring the same titles
   and names again); the figures, hence the bytes, are those of measuring afresh.
+- **Long sheets' rows are written whole** (scoring/writers/fast_rows.py: "Chi tiết", the
+  leaf lists, the per-commune sheets, "Xếp hạng", "Theo lĩnh vực", "Theo tiêu chí"):
+  xlsxwriter's per-cell path was ~80 % of "Chi tiết"'s time; a row given whole becomes its
+  XML at once and is flushed where xlsxwriter flushes rows, so the bytes are the same
+  (tests/test_fast_rows.py). A leaf's facts, evidence and reason are worded once for
+  "Chi tiết" and its commune's sheet.
 - **Charts.** Index by commune: horizontal bars sorted by index (highest first, then code);
   with more than ``CHART_ALL_COMMUNES_MAX`` (60) communes, two charts of the 30 highest and
   the 30 lowest (the data table beside them still lists every commune). Communes per band:
@@ -98,6 +106,7 @@ from scoring.vietnamese import format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
+from scoring.writers.fast_rows import write_row
 from scoring.writers.national_lists import list_to_csv
 from scoring.writers import sheet_limits
 from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
@@ -454,6 +463,7 @@ class _Builder:
                  lists_csv: dict | None = None):
         self.results = results
         self.lists_csv = lists_csv or {}
+        self._texts: dict = {}  # id(leaf) → _leaf_texts (the leaves live as long as the builder)
         self.created = created
         self.per_commune_sheets = per_commune_sheets
         self.detail_sheet = detail_sheet
@@ -653,6 +663,8 @@ class _Builder:
         row = RANKING_HEADER_ROW + 1
         block = object()
         block_number = 0
+        ranking_formats = (self.f_int, self.f_code, self.f_text, self.f_text) + (self.f_points,) * 6 \
+            + (self.f_index, self.f_int)
         for number, commune in enumerate(_with_not_submitted(self.communes, self.results.get("not_submitted")), start=1):
             if several_blocks and commune["block"] != block:
                 block = commune["block"]
@@ -669,6 +681,17 @@ class _Builder:
                 for col in range(4, 12):
                     ws.write_blank(row, col, None, self.f_text)
                 self._band_cell(ws, row, 12, commune["status"], RANKING_WIDTHS[12])
+                row += 1
+                continue
+            if commune["index"] is not None:  # the common row, written whole (scoring/writers/fast_rows.py)
+                band = commune["band"]
+                height = row_height([(band, RANKING_WIDTHS[12])], bold=True)
+                band_format = self._band_format(band) if height <= _DEFAULT_ROW_HEIGHT \
+                    else self.f_band_wrap.get(band, self.f_band_default_wrap)
+                write_row(ws, row, 0, (number, commune["code"], commune["name"], commune["type"], commune["self_assessed"],
+                                       commune["appraised"], commune["survey"], commune["adjustment"], commune["total"],
+                                       commune["max"], commune["index"], commune["rank"], band),
+                          ranking_formats + (band_format,), "ntttnnnnnnnnt", height if height > _DEFAULT_ROW_HEIGHT else None)
                 row += 1
                 continue
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
@@ -757,17 +780,17 @@ class _Builder:
         write_text(ws, sub, last_col + 1, "Chỉ số CCHC (%)", self.f_header)
 
         row = sub + 1
+        formats = (self.f_int, self.f_code, self.f_text) + (self.f_points, self.f_index) * (len(self.areas) + 1)
+        kinds = "ntt" + "nn" * (len(self.areas) + 1)
+        empty: dict = {}
         for number, commune in enumerate(self.communes, start=1):
             by_code = {area["code"]: area for area in commune["areas"]}
-            _write_num(ws, row, 0, number, self.f_int)
-            write_text(ws, row, 1, commune["code"], self.f_code)
-            write_text(ws, row, 2, commune["name"], self.f_text)
-            for i, area in enumerate(self.areas):
-                entry = by_code.get(area["code"]) or {}
-                _write_num(ws, row, 3 + 2 * i, entry.get("points"), self.f_points)
-                _write_num(ws, row, 4 + 2 * i, entry.get("index"), self.f_index)
-            _write_num(ws, row, last_col, commune["total"], self.f_points)
-            _write_num(ws, row, last_col + 1, commune["index"], self.f_index)
+            values = [number, commune["code"], commune["name"]]
+            for area in self.areas:
+                entry = by_code.get(area["code"]) or empty
+                values += (entry.get("points"), entry.get("index"))
+            values += (commune["total"], commune["index"])
+            write_row(ws, row, 0, values, formats, kinds)
             row += 1
         last_data = row - 1
 
@@ -799,6 +822,16 @@ class _Builder:
 
     # -- Chi tiết -----------------------------------------------------------------------
 
+    def _leaf_texts(self, leaf: dict) -> tuple:
+        """A leaf's facts, not-applicable label, evidence and reason as the sheets show them,
+        worded once per leaf ("Chi tiết" and the commune's own sheet both show them)."""
+        texts = self._texts.get(id(leaf))
+        if texts is None:
+            texts = self._texts[id(leaf)] = (facts_text(leaf.get("facts")),
+                                             NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
+                                             evidence_text(leaf.get("evidence")), reason_text(leaf))
+        return texts
+
     def _area_label(self, leaf: dict) -> str:
         area = leaf.get("area")
         if area is not None:
@@ -812,33 +845,21 @@ class _Builder:
                     self.f_subtitle)
         widths = (8, 20, 9, 45, 28, 8, 16, 11, 10, 10, 10, 14, 34, 50, 36)
         self._headers(ws, header, DETAIL_HEADERS, widths)
-        fit = self._fit
         row = header + 1
-        f_code, f_text, f_wrap, f_points = self.f_code, self.f_text, self.f_wrap, self.f_points
+        f_code, f_wrap, f_points = self.f_code, self.f_wrap, self.f_points
+        formats = (f_code, f_wrap, f_code, f_wrap, f_wrap, f_points, f_wrap, f_points, f_points, f_points, f_points,
+                   f_wrap, f_wrap, f_wrap, f_wrap)
+        wrapped = (1, 3, 4, 6, 11, 12, 13, 14)  # the columns whose text sets the row's height
+        texts = self._leaf_texts
         for commune in self.communes:
             code, name = commune["code"], commune["name"]
             for leaf in commune["leaves"]:
-                texts = {3: leaf["title"], 4: self._area_label(leaf), 6: facts_text(leaf.get("facts")),
-                         11: NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
-                         12: evidence_text(leaf.get("evidence")), 13: reason_text(leaf),
-                         14: leaf.get("legal_ref") or ""}
-                write_text(ws, row, 0, code, f_code)
-                write_text(ws, row, 1, name, f_wrap)
-                write_text(ws, row, 2, leaf["code"], f_code)
-                write_text(ws, row, 3, texts[3], f_wrap)
-                write_text(ws, row, 4, texts[4], f_wrap)
-                _write_num(ws, row, 5, leaf["max"], f_points)
-                write_text(ws, row, 6, texts[6], f_wrap)
-                _write_num(ws, row, 7, leaf.get("evidence_score"), f_points)
-                _write_num(ws, row, 8, leaf.get("self_score"), f_points)
-                _write_num(ws, row, 9, leaf.get("appraised_score"), f_points)
-                _write_num(ws, row, 10, leaf["final"], f_points)
-                write_text(ws, row, 11, texts[11], f_wrap)
-                write_text(ws, row, 12, texts[12], f_wrap)
-                write_text(ws, row, 13, texts[13], f_wrap)
-                write_text(ws, row, 14, texts[14], f_wrap)
-                texts[1] = name
-                fit(ws, row, [(text, widths[col]) for col, text in texts.items()])
+                facts, not_applicable, evidence, reason = texts(leaf)
+                values = (code, name, leaf["code"], leaf["title"], self._area_label(leaf), leaf["max"], facts,
+                          leaf.get("evidence_score"), leaf.get("self_score"), leaf.get("appraised_score"), leaf["final"],
+                          not_applicable, evidence, reason, leaf.get("legal_ref") or "")
+                height = row_height([(values[col], widths[col]) for col in wrapped])
+                write_row(ws, row, 0, values, formats, "tttttntnnnntttt", height if height > _DEFAULT_ROW_HEIGHT else None)
                 row += 1
         ws.freeze_panes(header + 1, 3)
         ws.autofilter(header, 0, max(row - 1, header), len(DETAIL_HEADERS) - 1)
@@ -891,50 +912,40 @@ class _Builder:
         self._print_setup(ws, LIST_HEADER_ROW)
 
     def _self_differs(self, parts, rows) -> None:
-        def gap(ws, row, entry):
-            _write_num(ws, row, 8, to_number(entry[2]), self.f_points)
-
         self._leaf_list(parts, rows, "CÁC TIÊU CHÍ CÓ ĐIỂM CUỐI CÙNG KHÁC ĐIỂM TỰ CHẤM",
                         "Chênh lệch lớn nhất trước; chênh lệch âm: đơn vị tự chấm cao hơn kết quả. "
                         "Danh sách dùng để đề nghị đơn vị giải trình.",
-                        SELF_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 12, 60), gap)
+                        SELF_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 12, 60), gap=True)
 
     def _missing(self, parts, rows) -> None:
         self._leaf_list(parts, rows, "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG",
                         "Tiêu chí yêu cầu tài liệu kiểm chứng, đơn vị tự chấm điểm nhưng không có tài liệu hợp lệ: "
                         "không được tính điểm, trừ khi Hội đồng thẩm định quyết định khác.",
-                        MISSING_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 60), None)
+                        MISSING_HEADERS, (5, 8, 22, 9, 45, 9, 9, 9, 60), gap=False)
 
-    def _leaf_list(self, parts, rows, title: str, note: str, headers, widths, extra) -> None:
-        """One leaf list over its numbered parts (sheet_limits): per row (commune, leaf, …) the
-        shared columns (_leaf_list_row), ``extra(ws, row, entry)`` when given, the reason last."""
+    def _leaf_list(self, parts, rows, title: str, note: str, headers, widths, gap: bool) -> None:
+        """One leaf list over its numbered parts (sheet_limits): per row (commune, leaf, …) STT,
+        the commune, the leaf, its maximum, self-score and final score, the gap (final −
+        self, entry[2] in hundredths) when ``gap``, the reason last."""
         reason_column = len(headers) - 1
+        f_int, f_code, f_wrap, f_points = self.f_int, self.f_code, self.f_wrap, self.f_points
+        formats = (f_int, f_code, f_wrap, f_code, f_wrap, f_points, f_points, f_points) + ((f_points,) if gap else ()) \
+            + (f_wrap,)
+        kinds = "nttttnnn" + ("n" if gap else "") + "t"
         for part, (ws, (start, stop)) in enumerate(parts):
             self._leaf_list_start(ws, title, len(rows), note, headers, widths, parts, part)
             row = LIST_HEADER_ROW + 1
             for number in range(start + 1, stop + 1):
                 entry = rows[number - 1]
                 commune, leaf = entry[0], entry[1]
-                self._leaf_list_row(ws, row, number, commune, leaf)
-                if extra is not None:
-                    extra(ws, row, entry)
                 reason = reason_text(leaf)
-                write_text(ws, row, reason_column, reason, self.f_wrap)
-                self._fit(ws, row, [(commune["name"], widths[2]), (leaf.get("title"), widths[4]),
-                                    (reason, widths[reason_column])])
+                values = (number, commune["code"], commune["name"], leaf["code"], leaf.get("title"), leaf.get("max"),
+                          leaf.get("self_score"), leaf.get("final")) + ((to_number(entry[2]),) if gap else ()) + (reason,)
+                height = row_height([(commune["name"], widths[2]), (leaf.get("title"), widths[4]),
+                                     (reason, widths[reason_column])])
+                write_row(ws, row, 0, values, formats, kinds, height if height > _DEFAULT_ROW_HEIGHT else None)
                 row += 1
             self._leaf_list_end(ws, row - 1, len(headers))
-
-    def _leaf_list_row(self, ws, row: int, number: int, commune: dict, leaf: dict) -> None:
-        """The columns both leaf lists share: STT, commune, leaf, maximum, self-score, final."""
-        _write_num(ws, row, 0, number, self.f_int)
-        write_text(ws, row, 1, commune["code"], self.f_code)
-        write_text(ws, row, 2, commune["name"], self.f_wrap)
-        write_text(ws, row, 3, leaf["code"], self.f_code)
-        write_text(ws, row, 4, leaf.get("title"), self.f_wrap)
-        _write_num(ws, row, 5, leaf.get("max"), self.f_points)
-        _write_num(ws, row, 6, leaf.get("self_score"), self.f_points)
-        _write_num(ws, row, 7, leaf.get("final"), self.f_points)
 
     # -- Biểu đồ ------------------------------------------------------------------------
 
@@ -1273,6 +1284,11 @@ class _Builder:
         self._headers(ws, header, headers, widths)
         row += 1
 
+        bold_text, bold_points = self.f_bold_text, self.f_bold_points
+        area_formats = (bold_text, self.f_bold_wrap, bold_points, bold_text, bold_text, bold_points, bold_text,
+                        bold_points, self.f_bold_index, bold_text, bold_text, bold_text)
+        leaf_formats = (self.f_code, self.f_wrap, self.f_points, self.f_wrap, self.f_points, self.f_points,
+                        self.f_points, self.f_points, self.f_text, self.f_wrap, self.f_wrap, self.f_wrap)
         groups: dict = {}
         for leaf in commune["leaves"]:
             key = leaf.get("area") if leaf.get("area") is not None else leaf.get("section")
@@ -1285,17 +1301,12 @@ class _Builder:
             if area is None and not leaves:
                 continue
             if area is not None:
-                write_text(ws, row, 0, key, self.f_bold_text)
                 area_title = area.get("title") or self.area_labels.get(key, key)
-                write_text(ws, row, 1, area_title, self.f_bold_wrap)
-                self._fit(ws, row, [(area_title, widths[1])], bold=True)
-                _write_num(ws, row, 2, area["max"], self.f_bold_points)
-                ws.write_blank(row, 3, None, self.f_bold_text)
-                ws.write_blank(row, 4, None, self.f_bold_text)
-                _write_num(ws, row, 5, area.get("self_assessed"), self.f_bold_points)
-                ws.write_blank(row, 6, None, self.f_bold_text)
-                _write_num(ws, row, 7, area["points"], self.f_bold_points)
-                _write_num(ws, row, 8, area.get("index"), self.f_bold_index)
+                height = row_height([(area_title, widths[1])], bold=True)
+                write_row(ws, row, 0, (key, area_title, area["max"], None, None, area.get("self_assessed"), None,
+                                       area["points"], area.get("index"), None, None, None),
+                          area_formats, "ttnnnnnnnnnn", height if height > _DEFAULT_ROW_HEIGHT else None)
+                row += 1
             else:
                 write_text(ws, row, 0, "", self.f_bold_text)
                 label = SECTION_LABELS.get(key, str(key)) + " (sau giới hạn của phần)"
@@ -1304,38 +1315,21 @@ class _Builder:
                     ws.write_blank(row, col, None, self.f_bold_text)
                 if key in ("bonus", "penalty"):
                     _write_num(ws, row, 7, commune[key], self.f_bold_points)
-            for col in range(9, 12):
-                ws.write_blank(row, col, None, self.f_bold_text)
-            row += 1
-            for leaf in leaves:
-                texts = {1: leaf["title"], 3: facts_text(leaf.get("facts")),
-                         9: NOT_APPLICABLE_LABELS.get(leaf.get("not_applicable"), ""),
-                         10: evidence_text(leaf.get("evidence")), 11: reason_text(leaf)}
-                write_text(ws, row, 0, leaf["code"], self.f_code)
-                write_text(ws, row, 1, texts[1], self.f_wrap)
-                _write_num(ws, row, 2, leaf["max"], self.f_points)
-                write_text(ws, row, 3, texts[3], self.f_wrap)
-                _write_num(ws, row, 4, leaf.get("evidence_score"), self.f_points)
-                _write_num(ws, row, 5, leaf.get("self_score"), self.f_points)
-                _write_num(ws, row, 6, leaf.get("appraised_score"), self.f_points)
-                _write_num(ws, row, 7, leaf["final"], self.f_points)
-                ws.write_blank(row, 8, None, self.f_text)
-                write_text(ws, row, 9, texts[9], self.f_wrap)
-                write_text(ws, row, 10, texts[10], self.f_wrap)
-                write_text(ws, row, 11, texts[11], self.f_wrap)
-                self._fit(ws, row, [(text, widths[col]) for col, text in texts.items()])
+                for col in range(9, 12):
+                    ws.write_blank(row, col, None, self.f_bold_text)
                 row += 1
-        write_text(ws, row, 0, "", self.f_bold_text)
-        write_text(ws, row, 1, "Tổng cộng", self.f_bold_text)
-        _write_num(ws, row, 2, commune["max"], self.f_bold_points)
-        ws.write_blank(row, 3, None, self.f_bold_text)
-        ws.write_blank(row, 4, None, self.f_bold_text)
-        _write_num(ws, row, 5, commune["self_assessed"], self.f_bold_points)
-        ws.write_blank(row, 6, None, self.f_bold_text)
-        _write_num(ws, row, 7, commune["total"], self.f_bold_points)
-        _write_num(ws, row, 8, commune["index"], self.f_bold_index)
-        for col in range(9, 12):
-            ws.write_blank(row, col, None, self.f_bold_text)
+            for leaf in leaves:
+                facts, not_applicable, evidence, reason = self._leaf_texts(leaf)
+                values = (leaf["code"], leaf["title"], leaf["max"], facts, leaf.get("evidence_score"),
+                          leaf.get("self_score"), leaf.get("appraised_score"), leaf["final"], None, not_applicable,
+                          evidence, reason)
+                height = row_height([(values[col], widths[col]) for col in (1, 3, 9, 10, 11)])
+                write_row(ws, row, 0, values, leaf_formats, "ttntnnnnnttt",
+                          height if height > _DEFAULT_ROW_HEIGHT else None)
+                row += 1
+        write_row(ws, row, 0, ("", "Tổng cộng", commune["max"], None, None, commune["self_assessed"], None,
+                               commune["total"], commune["index"], None, None, None),
+                  (self.f_bold_text,) * 2 + area_formats[2:], "ttnnnnnnnnnn")
         ws.freeze_panes(header + 1, 2)
         self._print_setup(ws, header)
 
@@ -1458,15 +1452,27 @@ def wrapped_lines(text, width_chars: float, size: float = 11, bold: bool = False
     return lines
 
 
+_WIDTHS: dict = {}  # (size, bold) → {word: text_width(word, size, bold)}
+
+
 def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> int:
     room = column_points(width_chars)
+    # text_width of each word, worked out by the same expression and kept per word
+    factor = _BOLD_FACTOR if bold else 1.0
+    widths = _WIDTHS.get((size, bold))
+    if widths is None:
+        widths = _WIDTHS[(size, bold)] = {}
+    elif len(widths) >= _MEMO_MAX:
+        widths.clear()
+    space = text_width(" ", size, bold)
     lines = 0
     for paragraph in str(text).split("\n"):
         current = 0.0
         count = 1
         for word in paragraph.split(" "):
-            width = text_width(word, size, bold)
-            space = text_width(" ", size, bold) if current else 0.0
+            width = widths.get(word)
+            if width is None:
+                width = widths[word] = _em(word) * size / 1000 * factor * _WIDTH_SAFETY
             if current and current + space + width <= room:
                 current += space + width
                 continue
@@ -1482,8 +1488,15 @@ def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> in
 
 def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DEFAULT_ROW_HEIGHT) -> float:
     """Height in points of a row whose wrapped cells are ``cells`` = [(text, width_chars)]."""
-    lines = max((wrapped_lines(text, width, size, bold) for text, width in cells), default=1)
-    return max(minimum, round(lines * size * _LINE_HEIGHT + 3, 2))
+    lines = 0
+    get = _LINES.get
+    for text, width in cells:
+        found = get((text, width, size, bold)) if text.__class__ is str else None
+        if found is None:
+            found = wrapped_lines(text, width, size, bold)
+        if found > lines:
+            lines = found
+    return max(minimum, round((lines or 1) * size * _LINE_HEIGHT + 3, 2))
 
 
 def _short_label(label: str, limit: int = 34) -> str:
