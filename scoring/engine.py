@@ -360,17 +360,22 @@ class _Run:
         leaves = self.criteria.leaves
         return tuple(leaves[column].code for column in columns)
 
+    def row_lists(self, row: int) -> tuple[list, ...]:
+        """The row's leaf columns as Python lists, in the order (has_self, self_score,
+        not_applicable, evidence_points, final, counted_max, rule_points, nothing_arose,
+        uncredited, flag_bits): element access on numpy arrays is slow, a row is read leaf
+        by leaf (leaf_results, leaf_fields)."""
+        facts = self.facts
+        return (facts.has_self[row].tolist(), facts.self_score[row].tolist(), self.not_applicable[row].tolist(),
+                self.evidence_points[row].tolist(), self.final[row].tolist(), self.counted_max[row].tolist(),
+                self.rule_points[row].tolist(), self.nothing_arose[row].tolist(), self.uncredited[row].tolist(),
+                self.flag_bits[row].tolist())
+
     def leaf_results(self, row: int, flags: tuple[str, ...] = ()) -> tuple[LeafResult, ...]:
         """The row's leaf results; with ``flags``, only the leaves carrying one of them."""
         submission = self.submissions[row]
-        facts = self.facts
-        # one row of every matrix as Python lists: element access on numpy arrays is slow
-        has_self, self_score = facts.has_self[row].tolist(), facts.self_score[row].tolist()
-        not_applicable, evidence = self.not_applicable[row].tolist(), self.evidence_points[row].tolist()
-        final, counted = self.final[row].tolist(), self.counted_max[row].tolist()
-        rule_points, nothing_arose = self.rule_points[row].tolist(), self.nothing_arose[row].tolist()
-        uncredited = self.uncredited[row].tolist()
-        flags_row = self.flag_bits[row].tolist()
+        (has_self, self_score, not_applicable, evidence, final, counted, rule_points, nothing_arose, uncredited,
+         flags_row) = self.row_lists(row)
         tallies = self.survey_tallies.get(submission.code, {})
         raw_leaves = reports_as_json(submission)
         results = []
@@ -402,12 +407,8 @@ class _Run:
         form's 300,000 rows at 3,321 communes, issue 19; tests/test_streamed_rows.py compares
         the two)."""
         submission = self.submissions[row]
-        facts = self.facts
-        has_self, self_score = facts.has_self[row].tolist(), facts.self_score[row].tolist()
-        not_applicable, evidence = self.not_applicable[row].tolist(), self.evidence_points[row].tolist()
-        final, counted = self.final[row].tolist(), self.counted_max[row].tolist()
-        rule_points, nothing_arose = self.rule_points[row].tolist(), self.nothing_arose[row].tolist()
-        uncredited, flags_row = self.uncredited[row].tolist(), self.flag_bits[row].tolist()
+        (has_self, self_score, not_applicable, evidence, final, counted, rule_points, nothing_arose, uncredited,
+         flags_row) = self.row_lists(row)
         tallies = self.survey_tallies.get(submission.code, {})
         raw_leaves, appraisals, memo = reports_as_json(submission), self.appraisals, self.reasons
         leaves = self.criteria.leaves
