@@ -147,7 +147,7 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
         for k in range(workers):
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(target=_work, args=(function, items[k::workers], writer, parent),
-                                      name="cchc-worker", daemon=False)
+                                      name="cchc worker", daemon=False)
             with signals_held():  # Ctrl-C or SIGTERM during the fork: see in_background
                 process.start()
                 _children.add(process)

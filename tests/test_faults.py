@@ -140,7 +140,7 @@ def test_a_worker_s_exception_is_raised_here_and_no_worker_is_left():
     results = ordered_map(abs, range(-50, 0), 2)
     assert next(results) == 50
     results.close()  # abandoned half-way: the workers are stopped
-    assert not [child for child in multiprocessing.active_children() if child.name == "cchc-worker"]
+    assert not [child for child in multiprocessing.active_children() if child.name == "cchc worker"]
 
 
 @needs_fork

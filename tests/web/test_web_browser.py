@@ -54,14 +54,39 @@ def web(browser, live_server):
     browser.delete_all_cookies()
 
 
+def _stale(error) -> bool:
+    """Whether a WebDriver error says the element belongs to a page no longer shown:
+    chromedriver says so as StaleElementReferenceException, or (Chromium 156) as an
+    "unhandled inspector error" naming a node that "does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return isinstance(error, StaleElementReferenceException) or any(
+        words in str(error) for words in ("does not belong to the document", "No node with given id"))
+
+
+def _gone(element):
+    """A wait condition: ``element`` is no longer in the page shown (selenium's staleness_of,
+    reading either way chromedriver says it)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def check(_browser):
+        try:
+            element.is_enabled()
+        except WebDriverException as error:
+            if _stale(error):
+                return True
+            raise
+        return False
+    return check
+
+
 def _click(browser, element):
     """Click what submits a form or follows a link, and wait until the next page replaced it."""
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element("tag name", "html")
     element.click()
-    WebDriverWait(browser, WAIT).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, WAIT).until(_gone(page))
 
 
 def _by(browser, css):
@@ -268,11 +293,18 @@ def test_one_leaf_saved_in_place_with_htmx(web, seeded):
     """htmx (issue 18): saving one leaf replaces that leaf's block and the area's progress
     without loading the page again (a mark set on the page survives), with the CSRF header
     the page carries; a refused value keeps what was typed and stores nothing."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     def until(condition):  # htmx replaces the block being read: a reference may go stale mid-read
-        WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+        def tried(b):
+            try:
+                return condition(b)
+            except WebDriverException as error:
+                if _stale(error):
+                    return False
+                raise
+        WebDriverWait(browser, WAIT).until(tried)
 
     browser, url = web
     _round, commune = seeded
