@@ -96,7 +96,7 @@ _SHARED: dict = {}  # what forked workers inherit: the criteria set and submissi
 
 
 def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
-                keep_entries: bool = False) -> tuple[list[CheckedSubmission], FactTable | None]:
+                keep_entries: bool = False, hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Read and check a group of submission files; the fact table of the valid ones, in order.
 
     The common path: parse and check the schema in one pass (the quick reader), check the
@@ -107,6 +107,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     way (the JSON Schema, then scoring.validate.leaf_issues), which names every problem.
     Only the header of each document is kept (see CheckedSubmission), and with
     ``keep_entries`` the leaf entries of each valid one (the text the quick reader read).
+    ``hashed=False``: the files the quick reader reads are not hashed (their sha256 left empty).
     """
     from . import validate
 
@@ -121,7 +122,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     working = os.getcwd()  # each file's absolute path, to read it again (join keeps an absolute path as is)
     with collector_paused():
         for position, path in enumerate(paths):
-            read = _read_quickly(path, shown[position] or display_path(path), reader) if criteria is not None else None
+            read = _read_quickly(path, shown[position] or display_path(path), reader, hashed) if criteria is not None else None
             if read is None:
                 results[position] = _check_exactly(path, criteria, base_dir, shown[position])
             else:
@@ -233,7 +234,7 @@ def _file_bytes(path) -> bytes:
         os.close(descriptor)
 
 
-def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | None:
+def _read_quickly(path: Path, shown: str, reader: QuickReader, hashed: bool = True) -> _QuickRead | None:
     """A submission the quick reader accepts whole (its leaf entries as structs), or None:
     the file then goes the thorough way, which says what is wrong."""
     try:
@@ -262,7 +263,8 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
         header_keys += len(header["report"])
-    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys, colons)
+    digest = hashlib.sha256(raw).hexdigest() if hashed else ""
+    return _QuickRead(ParsedFile(shown, header, digest, ()), document, text, header_keys, colons)
 
 
 # what a (byte, next byte) pair of a submission's text asks of _scan
@@ -407,7 +409,7 @@ def _check_shared_group(paths):
 
 
 def _check_group_here(paths):
-    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"], _SHARED["hashed"])
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -433,19 +435,21 @@ def _widened(facts: FactTable) -> FactTable:
 
 
 def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None, keep_entries=False,
-                           workers: int | None = None, meanwhile=None) -> tuple[list[CheckedSubmission], FactTable | None]:
+                           workers: int | None = None, meanwhile=None,
+                           hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
 
     ``workers`` forked processes share the files (default: one per core, up to 4, from
     PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
     ``meanwhile()`` is called once the workers are started (or first, without workers).
+    ``hashed=False``: see check_group.
     """
     groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
     if workers is None:
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
     blocks = []
-    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries)
+    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed)
     submission_reader()  # built once here: forked workers inherit it
     try:
         for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,

@@ -74,6 +74,34 @@ def test_validate_reads_every_submission_in_its_own_process(monkeypatch):
     assert asked == {"workers": [1], "processes": [1]}
 
 
+def test_validate_hashes_no_submission(monkeypatch):
+    """validate scores nothing and reads no entry again: the submissions' hashes (kept to read
+    them again, and named in results.json) are not computed (issue 19: 0.05 CPU-s at 3,321),
+    and what it finds is what a hashing load finds."""
+    import hashlib
+
+    import scoring.quick as quick
+    from scoring.load import load_inputs
+
+    hashed, unhashed = load_inputs(reread_entries=True), load_inputs(reread_entries=True, hashed=False)
+    assert [f.sha256 for f in unhashed.files if f.role == "submission"] == [""] * 11
+    assert all(f.sha256 for f in hashed.files if f.role == "submission")
+    assert [f for f in unhashed.files if f.role != "submission"] == [f for f in hashed.files if f.role != "submission"]
+    assert unhashed.warnings == hashed.warnings and len(unhashed.submissions) == len(hashed.submissions)
+    for name in unhashed.facts.__dataclass_fields__:
+        assert (getattr(unhashed.facts, name) == getattr(hashed.facts, name)).all(), name
+
+    class NoHashing:
+        def __getattr__(self, name):
+            if name == "sha256":
+                raise AssertionError("validate hashed a submission")
+            return getattr(hashlib, name)
+
+    monkeypatch.setattr(quick, "hashlib", NoHashing())
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+
+
 def test_score_writes_valid_results(scored):
     out, document, result = scored
     errors = sorted(validator("results").iter_errors(document), key=lambda e: list(e.absolute_path))
