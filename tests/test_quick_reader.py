@@ -232,6 +232,40 @@ def test_the_fact_table_from_plain_model_objects_is_the_quick_paths(example):
         assert getattr(plain, name).tolist() == getattr(quick_facts, name).tolist(), name
 
 
+def _keys(node) -> int:
+    if isinstance(node, dict):
+        return len(node) + sum(_keys(value) for value in node.values())
+    if isinstance(node, list):
+        return sum(_keys(value) for value in node)
+    return 0
+
+
+def test_the_keys_extract_counts_are_the_keys_of_the_entries(example):
+    """extract counts the keys of the leaf entries as read (the duplicated-key check compares
+    them with the colons of the raw text: one too many would hide a duplicate), for every
+    field given: an empty evidence list, a document's file or period, a claim of "not
+    applicable", an explanation, on a leaf with or without accepted types."""
+    from scoring.facts import extract
+
+    folder, criteria = example
+    reader = submission_reader()
+    documents = [json.loads(path.read_bytes()) for path in submission_files(folder)]
+    varied = json.loads(json.dumps(documents[0]))
+    entries = list(varied["leaves"].values())
+    entries[0]["evidence"] = []
+    entries[1]["explanation"], entries[1]["not_applicable"] = "Không áp dụng.", True
+    typed = next(code for code in varied["leaves"] if (criteria.leaf(code) or criteria.leaves[0]).evidence_types)
+    for entry in (entries[2], varied["leaves"][typed]):
+        entry.setdefault("evidence", []).extend([
+            {"number": "12/KH-UBND", "date": "2023-02-01", "title": "Kế hoạch", "issuer": "UBND xã", "file": "a.pdf"},
+            {"number": "13/XYZ", "date": "2023-03-01", "title": "Kế hoạch", "issuer": "UBND xã", "period": "q1"}])
+    del entries[3]["evidence"]
+    documents.append(varied)
+    decoded = [reader.quick.decode(json.dumps(document).encode()) for document in documents]
+    found = extract(criteria, [document.leaves for document in decoded], reader.number_bounds)
+    assert found.key_counts == [_keys(document["leaves"]) for document in documents]
+
+
 def test_no_import_circle_between_the_readers_and_the_facts():
     """scoring.facts imports neither loader; scoring.files imports nothing that reads meaning."""
     import ast
