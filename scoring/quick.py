@@ -31,7 +31,9 @@ import numpy as np
 from msgspec import UNSET
 
 from .errors import Issue
-from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning
+from .facts import (
+    CHECKED_NUMBERS, FactRows, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning,
+)
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
@@ -448,7 +450,7 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
     if workers is None:
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
-    blocks = []
+    rows = FactRows(criteria, len(paths)) if criteria is not None else None  # at most a row per file
     _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed)
     submission_reader()  # built once here: forked workers inherit it
     try:
@@ -456,11 +458,10 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
                                                 meanwhile=meanwhile):
             checked.extend(group_checked)
             if block is not None:
-                blocks.append(_widened(block))
+                rows.add(_widened(block))
             if progress is not None:
                 progress(len(checked), len(paths))
     finally:
         _SHARED.clear()
-    facts = concat_facts(criteria, blocks) if criteria is not None else None
-    return checked, facts
+    return checked, rows.table() if rows is not None else None
 
