@@ -281,6 +281,7 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     """
     # one process reads the submissions: forked workers would bring the wall time down on an idle
     # machine but cost more CPU-seconds in all (issue 19 judges validate on CPU-seconds)
+    runtime.nothing_to_tear_down()  # writes nothing, starts no process: see scoring.runtime
     inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, hashed=False)
     checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
@@ -637,6 +638,7 @@ def main():
     runtime.install_signal_handlers()
     runtime.quiet_library_warnings()
     runtime.one_blas_thread()  # numpy is not imported yet (tests/test_startup.py)
+    runtime.nothing_to_tear_down(False)  # until the command says so (validate)
     try:
         cli(prog_name="cli.py")
     except SystemExit as done:
@@ -645,6 +647,8 @@ def main():
             runtime.hold_stop_signals()
         if done.code not in (None, 0, 1, 2):
             runtime.leave_at_once(done.code)  # stopped or a child killed: see leave_at_once
+        if runtime.ends_at_once(done.code):  # its output flushed, the same exit code
+            runtime.leave_at_once(done.code or 0)
         raise
     finally:
         end_children()
