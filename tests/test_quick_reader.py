@@ -413,3 +413,21 @@ def test_a_folder_that_can_be_listed_but_not_entered_gets_no_quick_yes(scans, ex
     (valid, issues, *_), _ = outcome(path, criteria, scans, quick=True)
     assert not valid and [(i.pointer, i.code) for i in issues] == [(f"/leaves/{code}/evidence/0/file", "evidence-file-missing")]
     assert "Permission denied" in issues[0].message
+
+
+def test_the_literals_remembered_are_read_as_before_and_bounded():
+    """The quick decoder's float_hook (a dict's __getitem__, issue 19): each literal read as
+    _float_or_decimal reads it, the same object for the same literal, at most LIMIT kept."""
+    from decimal import Decimal
+
+    from scoring.quick import _float_or_decimal, _Literals
+
+    literals = _Literals()
+    for text in ("0.75", "87.5", "1e2", "0.125", "12345678901234.5", "-0.25", "0.10"):
+        value = literals[text]
+        assert type(value) is type(_float_or_decimal(text)) and value == _float_or_decimal(text)
+        assert literals[text] is value
+    assert type(literals["0.125"]) is Decimal and type(literals["0.75"]) is float
+    for number in range(_Literals.LIMIT + 10):
+        literals[f"{number}.5"]
+    assert len(literals) <= _Literals.LIMIT
