@@ -184,26 +184,27 @@ def progress_bar(label: str, stream=None):
             bar.__exit__(None, None, None)
 
 
-def load(criteria, submissions, appraisal, survey, registry=None, workers=None):
+def load(criteria, submissions, appraisal, survey, registry=None, workers=None, hashed=True):
     """Load every input; on a terminal, large runs show a progress bar on stderr. Warnings
     (a registered unit without a submission…) go to stderr; the run goes on.
 
     The command line asks for the memory-saving re-read (a national run keeps only the
     facts and the files' hashes; a file changed while it runs is refused, file-changed).
-    ``workers``: see scoring.load.load_inputs (validate reads in one process: fewest CPU-seconds)."""
+    ``workers``, ``hashed``: see scoring.load.load_inputs (validate reads in one process: fewest
+    CPU-seconds, and hashes no submission: it scores nothing and reads no entry again)."""
     with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
         inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry,
-                             reread_entries=True, workers=workers)
+                             reread_entries=True, workers=workers, hashed=hashed)
     echo_warnings(inputs.warnings)
     return inputs
 
 
-def load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=None):
+def load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=None, hashed=True):
     """``load``; when the inputs have problems and last year's results are given (--previous),
     those files are checked too, against the criteria set alone, so that every problem is
     listed at once (else they are checked after the inputs, by load_previous)."""
     try:
-        return load(criteria, submissions, appraisal, survey, registry, workers)
+        return load(criteria, submissions, appraisal, survey, registry, workers, hashed)
     except InputError as error:
         if not previous:
             raise
@@ -280,7 +281,8 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     """
     # one process reads the submissions: forked workers would bring the wall time down on an idle
     # machine but cost more CPU-seconds in all (issue 19 judges validate on CPU-seconds)
-    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1)
+    runtime.nothing_to_tear_down()  # writes nothing, starts no process: see scoring.runtime
+    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, hashed=False)
     checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
@@ -636,6 +638,7 @@ def main():
     runtime.install_signal_handlers()
     runtime.quiet_library_warnings()
     runtime.one_blas_thread()  # numpy is not imported yet (tests/test_startup.py)
+    runtime.nothing_to_tear_down(False)  # until the command says so (validate)
     try:
         cli(prog_name="cli.py")
     except SystemExit as done:
@@ -644,6 +647,8 @@ def main():
             runtime.hold_stop_signals()
         if done.code not in (None, 0, 1, 2):
             runtime.leave_at_once(done.code)  # stopped or a child killed: see leave_at_once
+        if runtime.ends_at_once(done.code):  # its output flushed, the same exit code
+            runtime.leave_at_once(done.code or 0)
         raise
     finally:
         end_children()

@@ -200,6 +200,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     first_allowed, last_allowed = window if window else (dt.date.min, dt.date.max)
     bounds = number_bounds or {}
     score_bounds, value_bounds = bounds.get("self_score", _NO_BOUNDS), bounds.get("value", _NO_BOUNDS)
+    lowest_score, highest_score = score_bounds
 
     # Filled cell by cell, then viewed as arrays without a copy: bytearrays for the flags,
     # array('q') for the numbers (building numpy arrays from Python lists cost as much as
@@ -228,11 +229,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
             cell = base + column
             present[cell] = 1
             score, facts, documents = entry.self_score, entry.facts, entry.evidence
-            keys += ((score is not UNSET) + (facts is not UNSET) + (documents is not UNSET)
-                     + (entry.explanation is not UNSET) + (entry.not_applicable is not UNSET))
+            # its keys: each field given (an empty evidence list is one), counted where it is read
+            if entry.explanation is not UNSET:
+                keys += 1
             if score is not UNSET:
+                keys += 1
                 kind = type(score)  # floats and ints inline: they are nearly all of them
-                if (kind is float or kind is int) and score_bounds[0] <= score <= score_bounds[1]:
+                if (kind is float or kind is int) and lowest_score <= score <= highest_score:
                     self_score[cell] = round(score * 100) if kind is float else score * 100
                     has_self[cell] = 1
                 else:
@@ -242,9 +245,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     else:
                         self_score[cell] = hundredths
                         has_self[cell] = 1
-            if entry.not_applicable is True:
-                claimed_na[cell] = 1
+            not_applicable = entry.not_applicable
+            if not_applicable is not UNSET:
+                keys += 1
+                if not_applicable is True:
+                    claimed_na[cell] = 1
             if facts is not UNSET:
+                keys += 1
                 # one block per fact, written out: this runs for every entry of a national run
                 # (300,000 of them), where a loop over the names with getattr costs more
                 bits = 0
@@ -298,10 +305,29 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 fact_bits[cell] = bits
                 keys += _SET_BITS[bits]
             if documents:  # UNSET is false, like an empty list
-                keys += 4 * len(documents)  # number, date, title, issuer: required
+                keys += 1 + 4 * len(documents)  # "evidence"; each document's number, date, title, issuer: required
                 types = accepted[column]
-                earliest = None
                 periods = period_slots[column]
+                if types is None and not periods:
+                    # nearly every leaf: any document counts and none may name a period (the loop
+                    # below, with what it would skip left out)
+                    earliest = None
+                    for document in documents:
+                        day = document.date
+                        if day < first_allowed or day > last_allowed:
+                            marked[row] = True  # outside the year
+                        if document.file is not UNSET:
+                            files.append((row, document.file))
+                            keys += 1
+                        if document.period is not UNSET:
+                            keys += 1
+                            marked[row] = True  # evidence-period-unknown
+                        if earliest is None or day < earliest:
+                            earliest = day
+                    has_evidence[cell] = 1
+                    first_day[cell] = earliest.toordinal()
+                    continue
+                earliest = None
                 for index, document in enumerate(documents):
                     day = document.date
                     if day < first_allowed or day > last_allowed:
@@ -335,6 +361,8 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 if earliest is not None:
                     has_evidence[cell] = 1
                     first_day[cell] = earliest.toordinal()
+            elif documents is not UNSET:
+                keys += 1  # "evidence": []
         key_counts[row] = keys
 
     def matrix(buffer, dtype):
@@ -420,6 +448,32 @@ def concat_facts(criteria: CriteriaSet, blocks) -> FactTable:
         return blocks[0]
     return FactTable(**{name: np.concatenate([getattr(block, name) for block in blocks])
                         for name in FactTable.__dataclass_fields__})
+
+
+class FactRows:
+    """A fact table filled block by block (consecutive groups of communes, in order): the
+    table concat_facts makes of the same blocks, copied as they come into one table made
+    for at most ``rows`` communes, so that the blocks and the joined table are never all
+    held at once (a national run: 25 MB less at the peak, and as many fewer new pages for
+    the system to hand over). Rows not filled are never touched."""
+
+    def __init__(self, criteria: CriteriaSet, rows: int):
+        self._criteria, self._rows, self._used = criteria, rows, 0
+        self._arrays: dict | None = None
+
+    def add(self, block: FactTable) -> None:
+        count = block.self_score.shape[0]
+        if self._arrays is None:
+            self._arrays = {name: np.empty((self._rows, *getattr(block, name).shape[1:]), dtype=getattr(block, name).dtype)
+                            for name in FactTable.__dataclass_fields__}
+        for name, array in self._arrays.items():
+            array[self._used:self._used + count] = getattr(block, name)
+        self._used += count
+
+    def table(self) -> FactTable:
+        if self._arrays is None:
+            return fact_block(self._criteria, [])
+        return FactTable(**{name: array[:self._used] for name, array in self._arrays.items()})
 
 
 def accepted_documents(leaf, report: LeafReport | None):

@@ -31,14 +31,15 @@ import numpy as np
 from msgspec import UNSET
 
 from .errors import Issue
-from .facts import CHECKED_NUMBERS, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning
+from .facts import (
+    CHECKED_NUMBERS, FactRows, FactTable, concat_facts, evidence_warnings, extract, fact_block, unknown_type_warning,
+)
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
 from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs, nfc_thirds_after_e2_80
 from .workers import collector_paused, ordered_map, worker_count
 
-@lru_cache(maxsize=4096)  # the same few literals (0.25, 0.75, 1) come back thousands of times
 def _float_or_decimal(literal: str):
     """A decimal literal as a float when that is exact to the hundredth, else as Decimal.
 
@@ -54,6 +55,19 @@ def _float_or_decimal(literal: str):
     return Decimal(literal)
 
 
+class _Literals(dict):
+    """_float_or_decimal of each literal, remembered: the same few (0.25, 0.75, 1) come back
+    thousands of times. The decoder's float_hook is this dict's own ``__getitem__``: a call
+    msgspec makes in C for a literal seen before (an lru_cache cost 0.05 CPU-s more over a
+    national folder's 300,000 numbers). At most LIMIT literals are kept."""
+
+    LIMIT = 4096
+
+    def __missing__(self, literal: str):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[literal] = _float_or_decimal(literal)
+        return value
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,7 @@ _SHARED: dict = {}  # what forked workers inherit: the criteria set and submissi
 
 
 def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
-                keep_entries: bool = False) -> tuple[list[CheckedSubmission], FactTable | None]:
+                keep_entries: bool = False, hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Read and check a group of submission files; the fact table of the valid ones, in order.
 
     The common path: parse and check the schema in one pass (the quick reader), check the
@@ -95,6 +109,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     way (the JSON Schema, then scoring.validate.leaf_issues), which names every problem.
     Only the header of each document is kept (see CheckedSubmission), and with
     ``keep_entries`` the leaf entries of each valid one (the text the quick reader read).
+    ``hashed=False``: the files the quick reader reads are not hashed (their sha256 left empty).
     """
     from . import validate
 
@@ -109,7 +124,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     working = os.getcwd()  # each file's absolute path, to read it again (join keeps an absolute path as is)
     with collector_paused():
         for position, path in enumerate(paths):
-            read = _read_quickly(path, shown[position] or display_path(path), reader) if criteria is not None else None
+            read = _read_quickly(path, shown[position] or display_path(path), reader, hashed) if criteria is not None else None
             if read is None:
                 results[position] = _check_exactly(path, criteria, base_dir, shown[position])
             else:
@@ -175,7 +190,7 @@ def submission_reader() -> QuickReader:
     from .validate import SCHEMAS
 
     schema = json.loads(SCHEMAS["submission"].read_text(encoding="utf-8"))
-    reader = reader_for(schema, name="Submission", float_hook=_float_or_decimal)
+    reader = reader_for(schema, name="Submission", float_hook=_Literals().__getitem__)
     unchecked = set(reader.number_bounds) - set(CHECKED_NUMBERS)
     if unchecked:  # the quick decoder leaves numbers to extract, which checks only these
         raise Untranslatable(f"numbers that scoring.facts.extract does not check: {sorted(unchecked)}")
@@ -221,7 +236,7 @@ def _file_bytes(path) -> bytes:
         os.close(descriptor)
 
 
-def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | None:
+def _read_quickly(path: Path, shown: str, reader: QuickReader, hashed: bool = True) -> _QuickRead | None:
     """A submission the quick reader accepts whole (its leaf entries as structs), or None:
     the file then goes the thorough way, which says what is wrong."""
     try:
@@ -250,7 +265,8 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader) -> _QuickRead | N
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
         header_keys += len(header["report"])
-    return _QuickRead(ParsedFile(shown, header, hashlib.sha256(raw).hexdigest(), ()), document, text, header_keys, colons)
+    digest = hashlib.sha256(raw).hexdigest() if hashed else ""
+    return _QuickRead(ParsedFile(shown, header, digest, ()), document, text, header_keys, colons)
 
 
 # what a (byte, next byte) pair of a submission's text asks of _scan
@@ -395,7 +411,7 @@ def _check_shared_group(paths):
 
 
 def _check_group_here(paths):
-    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"])
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"], _SHARED["hashed"])
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -421,30 +437,31 @@ def _widened(facts: FactTable) -> FactTable:
 
 
 def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None, keep_entries=False,
-                           workers: int | None = None, meanwhile=None) -> tuple[list[CheckedSubmission], FactTable | None]:
+                           workers: int | None = None, meanwhile=None,
+                           hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
 
     ``workers`` forked processes share the files (default: one per core, up to 4, from
     PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
     ``meanwhile()`` is called once the workers are started (or first, without workers).
+    ``hashed=False``: see check_group.
     """
     groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
     if workers is None:
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
-    blocks = []
-    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries)
+    rows = FactRows(criteria, len(paths)) if criteria is not None else None  # at most a row per file
+    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed)
     submission_reader()  # built once here: forked workers inherit it
     try:
         for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,
                                                 meanwhile=meanwhile):
             checked.extend(group_checked)
             if block is not None:
-                blocks.append(_widened(block))
+                rows.add(_widened(block))
             if progress is not None:
                 progress(len(checked), len(paths))
     finally:
         _SHARED.clear()
-    facts = concat_facts(criteria, blocks) if criteria is not None else None
-    return checked, facts
+    return checked, rows.table() if rows is not None else None
 

@@ -20,9 +20,7 @@ A child never outlives the run, and a child's death never leaves the run waiting
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -57,26 +55,49 @@ class ChildDied(Exception):
         return (ChildDied, (self.what, self.exitcode))
 
 
+_LIBC: list = []  # [the C library's functions or None], once looked up (see _fork_ready)
+
+
 def _libc():
     """The C library's functions, looked up once in the parent (children inherit it: no
     lookup, no subprocess in a forked child). None where there is none to ask."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+
     try:
         return ctypes.CDLL(None, use_errno=True)  # the process's own symbols: libc's prctl among them
     except OSError:
         return None
 
 
-_LIBC = _libc()
+def __getattr__(name: str):
+    """``multiprocessing``, imported when first asked for: a run that starts no process
+    (validate, check, explain) pays neither it nor ctypes at start-up (~8 ms of importing).
+    A module attribute all the same (``workers.multiprocessing``), which tests may replace."""
+    if name != "multiprocessing":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import multiprocessing
+
+    globals()[name] = multiprocessing
+    return multiprocessing
+
+
+def _fork_ready():
+    """multiprocessing, imported, and the C library looked up in the parent, before the first
+    fork (children inherit both: no lookup in a forked child)."""
+    if not _LIBC:
+        _LIBC.append(_libc())
+    return globals().get("multiprocessing") or __getattr__("multiprocessing")
 
 
 def _die_with_parent(parent: int) -> None:
     """In a child: ask the kernel for SIGKILL when the parent dies (Linux); if it already
     died before the request was made, end now."""
-    if _LIBC is not None:
+    libc = _LIBC[0] if _LIBC else None
+    if libc is not None:
         try:
-            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # no prctl: end_children still covers clean exits
             pass
     if os.getppid() != parent:
@@ -135,12 +156,12 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
     """
     items = list(items)
     workers = min(workers, len(items))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or "fork" not in _fork_ready().get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
         yield from map(function, items)
         return
-    context = multiprocessing.get_context("fork")
+    context = _fork_ready().get_context("fork")
     parent = os.getpid()
     processes, readers = [], []
     try:
@@ -256,9 +277,9 @@ def in_background(what: str, function, *args) -> Background | None:
     The process inherits everything the parent holds; only its outcome comes back (None,
     or the exception it raised, re-raised by ``wait``).
     """
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (os.cpu_count() or 1) < 2 or "fork" not in _fork_ready().get_all_start_methods():
         return None
-    context = multiprocessing.get_context("fork")
+    context = _fork_ready().get_context("fork")
     reader, writer = context.Pipe(duplex=False)
     parent = os.getpid()
 

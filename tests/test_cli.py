@@ -74,6 +74,34 @@ def test_validate_reads_every_submission_in_its_own_process(monkeypatch):
     assert asked == {"workers": [1], "processes": [1]}
 
 
+def test_validate_hashes_no_submission(monkeypatch):
+    """validate scores nothing and reads no entry again: the submissions' hashes (kept to read
+    them again, and named in results.json) are not computed (issue 19: 0.05 CPU-s at 3,321),
+    and what it finds is what a hashing load finds."""
+    import hashlib
+
+    import scoring.quick as quick
+    from scoring.load import load_inputs
+
+    hashed, unhashed = load_inputs(reread_entries=True), load_inputs(reread_entries=True, hashed=False)
+    assert [f.sha256 for f in unhashed.files if f.role == "submission"] == [""] * 11
+    assert all(f.sha256 for f in hashed.files if f.role == "submission")
+    assert [f for f in unhashed.files if f.role != "submission"] == [f for f in hashed.files if f.role != "submission"]
+    assert unhashed.warnings == hashed.warnings and len(unhashed.submissions) == len(hashed.submissions)
+    for name in unhashed.facts.__dataclass_fields__:
+        assert (getattr(unhashed.facts, name) == getattr(hashed.facts, name)).all(), name
+
+    class NoHashing:
+        def __getattr__(self, name):
+            if name == "sha256":
+                raise AssertionError("validate hashed a submission")
+            return getattr(hashlib, name)
+
+    monkeypatch.setattr(quick, "hashlib", NoHashing())
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+
+
 def test_score_writes_valid_results(scored):
     out, document, result = scored
     errors = sorted(validator("results").iter_errors(document), key=lambda e: list(e.absolute_path))
@@ -285,3 +313,35 @@ def test_an_output_path_that_is_a_folder(tmp_path):
     assert result.exit_code == 2
     assert sorted(p.name for p in out.iterdir()) == ["results.json"]
     assert (out / "results.json").is_dir()
+
+
+ENDS_PROBE = """
+import atexit, os, runpy, sys
+sys.path.insert(0, {root!r})
+atexit.register(lambda: sys.stderr.write("TORN DOWN\\n"))
+sys.argv = ["cli.py", *sys.argv[1:]]
+runpy.run_path({cli!r}, run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["valid", "broken"])
+def test_validate_ends_its_process_at_once_saying_the_same(broken, tmp_path, monkeypatch):
+    """validate, done (0) or with the inputs' problems listed (1), ends its process as soon as
+    its output is flushed, without the interpreter's teardown (issue 19: CPU-seconds spent
+    freeing what it will never use): the same lines, the same exit code, through a pipe."""
+    work = tmp_path / "work"
+    paths = copy_example(work)
+    if broken:
+        apply_mutation(work, {"file": "@dak-ha", "patch": [{"op": "replace", "path": "/leaves/1.1.1/self_score", "value": 5}]})
+    monkeypatch.chdir(work)  # files shown relative to it, in both runs
+    expected = CliRunner().invoke(cli, ["validate", *cli_args(paths)])
+    probe = ENDS_PROBE.format(root=str(ROOT), cli=str(ROOT / "cli.py"))
+    process = subprocess.run([sys.executable, "-c", probe, "validate", *cli_args(paths)], capture_output=True, text=True,
+                             encoding="utf-8", cwd=work, timeout=120)
+    assert process.returncode == expected.exit_code == (1 if broken else 0), process.stderr
+    assert process.stdout == expected.stdout and process.stderr == expected.stderr
+    assert "TORN DOWN" not in process.stderr
+    # any other command ends as usual
+    usage = subprocess.run([sys.executable, "-c", probe, "validate", "--help"], capture_output=True, text=True,
+                           encoding="utf-8", cwd=work, timeout=120)
+    assert usage.returncode == 0 and usage.stderr == "TORN DOWN\n"

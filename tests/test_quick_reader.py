@@ -232,6 +232,40 @@ def test_the_fact_table_from_plain_model_objects_is_the_quick_paths(example):
         assert getattr(plain, name).tolist() == getattr(quick_facts, name).tolist(), name
 
 
+def _keys(node) -> int:
+    if isinstance(node, dict):
+        return len(node) + sum(_keys(value) for value in node.values())
+    if isinstance(node, list):
+        return sum(_keys(value) for value in node)
+    return 0
+
+
+def test_the_keys_extract_counts_are_the_keys_of_the_entries(example):
+    """extract counts the keys of the leaf entries as read (the duplicated-key check compares
+    them with the colons of the raw text: one too many would hide a duplicate), for every
+    field given: an empty evidence list, a document's file or period, a claim of "not
+    applicable", an explanation, on a leaf with or without accepted types."""
+    from scoring.facts import extract
+
+    folder, criteria = example
+    reader = submission_reader()
+    documents = [json.loads(path.read_bytes()) for path in submission_files(folder)]
+    varied = json.loads(json.dumps(documents[0]))
+    entries = list(varied["leaves"].values())
+    entries[0]["evidence"] = []
+    entries[1]["explanation"], entries[1]["not_applicable"] = "Không áp dụng.", True
+    typed = next(code for code in varied["leaves"] if (criteria.leaf(code) or criteria.leaves[0]).evidence_types)
+    for entry in (entries[2], varied["leaves"][typed]):
+        entry.setdefault("evidence", []).extend([
+            {"number": "12/KH-UBND", "date": "2023-02-01", "title": "Kế hoạch", "issuer": "UBND xã", "file": "a.pdf"},
+            {"number": "13/XYZ", "date": "2023-03-01", "title": "Kế hoạch", "issuer": "UBND xã", "period": "q1"}])
+    del entries[3]["evidence"]
+    documents.append(varied)
+    decoded = [reader.quick.decode(json.dumps(document).encode()) for document in documents]
+    found = extract(criteria, [document.leaves for document in decoded], reader.number_bounds)
+    assert found.key_counts == [_keys(document["leaves"]) for document in documents]
+
+
 def test_no_import_circle_between_the_readers_and_the_facts():
     """scoring.facts imports neither loader; scoring.files imports nothing that reads meaning."""
     import ast
@@ -379,3 +413,21 @@ def test_a_folder_that_can_be_listed_but_not_entered_gets_no_quick_yes(scans, ex
     (valid, issues, *_), _ = outcome(path, criteria, scans, quick=True)
     assert not valid and [(i.pointer, i.code) for i in issues] == [(f"/leaves/{code}/evidence/0/file", "evidence-file-missing")]
     assert "Permission denied" in issues[0].message
+
+
+def test_the_literals_remembered_are_read_as_before_and_bounded():
+    """The quick decoder's float_hook (a dict's __getitem__, issue 19): each literal read as
+    _float_or_decimal reads it, the same object for the same literal, at most LIMIT kept."""
+    from decimal import Decimal
+
+    from scoring.quick import _float_or_decimal, _Literals
+
+    literals = _Literals()
+    for text in ("0.75", "87.5", "1e2", "0.125", "12345678901234.5", "-0.25", "0.10"):
+        value = literals[text]
+        assert type(value) is type(_float_or_decimal(text)) and value == _float_or_decimal(text)
+        assert literals[text] is value
+    assert type(literals["0.125"]) is Decimal and type(literals["0.75"]) is float
+    for number in range(_Literals.LIMIT + 10):
+        literals[f"{number}.5"]
+    assert len(literals) <= _Literals.LIMIT

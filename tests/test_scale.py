@@ -168,3 +168,37 @@ def test_fact_blocks_travel_from_workers_without_loss():
     small = FactTable(**{name: np.zeros((2, 2), dtype=bool if name in ("has_self", "claimed_na", "has_evidence", "done") else np.int64)
                          for name in FactTable.__dataclass_fields__})
     assert load_module._narrowed(small).count.dtype == np.int8 and load_module._widened(load_module._narrowed(small)).count.dtype == np.int64
+
+
+def test_fact_rows_are_the_blocks_joined():
+    """check_submission_files copies each group's block into one table as it comes
+    (scoring.facts.FactRows): the table concat_facts makes of the same blocks, whatever
+    their sizes (a group with no valid file gives an empty block), and the empty table
+    when there is none."""
+    from scoring.facts import FactRows, concat_facts, fact_block
+
+    from scoring.files import DEFAULT_CRITERIA
+
+    criteria = build_criteria(read_json(DEFAULT_CRITERIA).data, str(DEFAULT_CRITERIA))
+    width = len(criteria.leaves)
+
+    def block(rows, seed):
+        made = {}
+        for index, name in enumerate(FactTable.__dataclass_fields__):
+            shape = (rows, width, 0) if name == "period_days" else (rows, width)
+            values = np.arange(rows * width).reshape(rows, width) * (seed + index) - seed
+            made[name] = values.astype(bool) if name in ("has_self", "claimed_na", "has_evidence", "done") \
+                else (np.zeros(shape, dtype=np.int64) if name == "period_days" else values.astype(np.int64))
+        return FactTable(**made)
+
+    blocks = [block(3, 1), block(0, 2), block(2, 3), block(4, 5)]
+    joined = FactRows(criteria, 12)
+    for one in blocks:
+        joined.add(one)
+    expected = concat_facts(criteria, blocks)
+    for name in FactTable.__dataclass_fields__:
+        got, want = getattr(joined.table(), name), getattr(expected, name)
+        assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want), name
+    empty, nothing = FactRows(criteria, 5).table(), fact_block(criteria, [])
+    for name in FactTable.__dataclass_fields__:
+        assert getattr(empty, name).shape == getattr(nothing, name).shape and getattr(empty, name).dtype == getattr(nothing, name).dtype

@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-import filelock
-
 from .. import runtime
 
 
@@ -258,6 +256,8 @@ def output_lock(folder):
         hidden.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise as_output_fault(exc, folder) or OutputNotWritable(folder, exc.strerror or str(exc)) from exc
+    import filelock  # here, not at the top: validate, check and explain lock nothing (10 ms of their start-up)
+
     lock = filelock.FileLock(hidden / "lock", timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()
