@@ -127,3 +127,21 @@ def test_a_command_peak_is_its_own_not_the_bench_process(tmp_path):
     with pytest.raises(RuntimeError, match="went wrong"):
         run_command([sys.executable, "-c", "import sys; sys.exit('went wrong')"])
     del held
+
+
+def test_modules_compiled_first_when_the_environment_writes_no_bytecode(monkeypatch):
+    """With PYTHONDONTWRITEBYTECODE set, a fresh clone would compile the modules a command
+    imports at every command: the bench compiles them once first, as an installed copy has
+    them; without it nothing is done (Python writes the bytecode itself)."""
+    import importlib.util
+
+    from bench import run as bench_run
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    said = bench_run.compile_modules()
+    assert "compiled" in said
+    engine = bench_run.ROOT / "scoring" / "engine.py"
+    assert Path(importlib.util.cache_from_source(str(engine))).exists()
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    monkeypatch.setattr(bench_run.sys, "flags", type("Flags", (), {"dont_write_bytecode": False})())
+    assert bench_run.compile_modules() == ""
