@@ -8,6 +8,7 @@ on those matrices; only the readable reasons are assembled per commune and leaf.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, NamedTuple
@@ -17,10 +18,11 @@ import numpy as np
 from .facts import FactTable, accepted_documents, earliest, fact_table, reports_as_json
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
-    AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
+    AppraisalEntry, CriteriaSet, Document, Inputs, Leaf, LeafReport,
 )
 from .numbers import round_half_up
 from .provisional import provisional_reasons
+from .text import document_type
 from .reasons import evidence_readings, leaf_reason, scored_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
@@ -97,6 +99,9 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
         facts = raw.get("facts") if raw is not None else None
         return (scored_reason(leaf, facts or {}, final, rule_score, tallies)
                 + (evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""))
+    if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
+            and not uncredited and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
+        return _deadline_reason(leaf, raw, final, rule_score, memo)
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
         return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
@@ -113,6 +118,35 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
         text = memo[key] = _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max,
                                         not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
                                         readings=False)
+    return text + evidence_readings(numbers)
+
+
+def _deadline_reason(leaf, raw, final, rule_score, memo) -> str:
+    """A deadline leaf's reason in its common case (not appraised, applicable, its evidence
+    in order, not awaiting the council), the branch leaf_reason takes, from the JSON: the
+    earliest accepted document (by date, then number, as facts.earliest) read from the
+    entry without a LeafReport, the sentence on it worded once per run for each (leaf,
+    final, document number, date) (``memo``), its end on the other document numbers
+    (evidence_readings) added each time (tests/test_results_fast.py compares it with the
+    sentence worded afresh)."""
+    numbers = [document["number"] for document in raw.get("evidence") or ()]
+    first = None
+    if numbers:
+        types = leaf.evidence_types
+        for document in raw["evidence"]:
+            number = document["number"]
+            if types and document_type(number) not in types:
+                continue
+            key = (dt.date.fromisoformat(document["date"]), number)
+            if first is None or key < first:
+                first = key
+    said = ("deadline", leaf.code, final, rule_score, first)
+    text = memo.get(said)
+    if text is None:
+        shown = None if first is None else Document(first[1], first[0], "", "")
+        text = memo[said] = scored_reason(leaf, {}, final, rule_score, None, first_document=shown)
+    if first is not None:
+        numbers = [number for number in numbers if number != first[1]]
     return text + evidence_readings(numbers)
 
 
