@@ -14,6 +14,7 @@ from .rules.deadline import describe_document  # noqa: F401
 from .text import document_type, reading_note
 
 
+@lru_cache(maxsize=1 << 16)  # a national run words 330,000 of them, nearly all of a few hundred pairs (issue 19)
 def score_of(value: int, maximum: int) -> str:
     return f"{pts(value)}/{pts(maximum)}"
 

@@ -125,6 +125,21 @@ def _evidence(raw) -> list:
     return written
 
 
+# an evidence document as msgspec writes it: _evidence's keys in its order, for the file alone
+_Document = msgspec.defstruct("_Document", ("number", "date", "title", "issuer", "file"))
+_DocumentOfPeriod = msgspec.defstruct("_DocumentOfPeriod", ("number", "date", "title", "issuer", "file", "period"))
+
+
+def _evidence_entries(raw) -> list:
+    """_evidence(raw) as msgspec structs (a national run writes 280,000 documents)."""
+    documents = raw.get("evidence") if raw is not None else None
+    if not documents:
+        return []
+    return [_DocumentOfPeriod(d["number"], d["date"], d["title"], d["issuer"], d.get("file"), d["period"])
+            if d.get("period") else _Document(d["number"], d["date"], d["title"], d["issuer"], d.get("file"))
+            for d in documents]
+
+
 class _Numbers(dict):
     """Hundredths → the number written (to_number), each worked out once: a national run
     writes 1.6 million points, nearly all of a few hundred values.
@@ -211,7 +226,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
         entries.append((make or _leaf_dict)(
             code, area, section, title, kind, maximum,
             _facts_of(leaf, raw, leaf_tallies),
-            _evidence(raw),
+            _evidence(raw) if as_dicts else _evidence_entries(raw),
             na,
             numbers[self_score],
             numbers[evidence_score],
@@ -317,8 +332,19 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
     runs (every commune, only its flagged leaves, only what the workbook's lists show of
     them); results.json always has every leaf (stream_results writes it).
     """
-    criteria = results.criteria
     communes = [_commune(c, leaves) for c in results.communes]
+    document = _document_head(results, files, generated_at,
+                              sum(len(c["flags"]["missing_evidence"]) for c in communes),
+                              sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes))
+    document["communes"] = communes
+    return document
+
+
+def _document_head(results: Results, files, generated_at: str, missing_evidence: int, self_differs: int) -> dict:
+    """results_document but for its communes (the last key), given the summary's counts of
+    flagged leaves: stream_results writes the head without building every commune's entry
+    twice (issue 19)."""
+    criteria = results.criteria
     return {
         "format": FORMAT,
         "engine": {"name": ENGINE_NAME, "version": __version__},
@@ -343,14 +369,14 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
         "provisional": bool(results.provisional),
         "provisional_reasons": [dict(reason) for reason in results.provisional],
         "summary": {
-            "communes": len(communes),
-            "scored": len(communes),
+            "communes": len(results.communes),
+            "scored": len(results.communes),
             "registered": results.registered,
             "not_submitted": len(results.not_submitted),
             "average_index": to_number(results.average_index),
             "bands": dict(results.band_counts),
-            "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
-            "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
+            "missing_evidence": missing_evidence,
+            "self_differs": self_differs,
             "appraised_communes": sum(1 for c in results.communes if c.flagged(FLAG_APPRAISED)),
             **published_figures(results),
         },
@@ -360,7 +386,6 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             for unit in results.not_submitted
         ],
         **({"comparison": results.comparison} if results.comparison is not None else {}),
-        "communes": communes,
     }
 
 
@@ -466,9 +491,11 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
         if keep != "all":
             document["communes"] = [_kept(commune, keep) for commune in document["communes"]]
         return document
-    head = results_document(results, files, generated_at=generated_at, leaves="none")
-    separators = json_layout(head)["separators"]
-    del head["communes"]  # the last key: written after the head, commune by commune
+    communes = results.communes
+    head = _document_head(results, files, generated_at,  # the communes (the last key): written after it, one by one
+                          sum(len(c.flagged(FLAG_MISSING_EVIDENCE)) for c in communes),
+                          sum(len(c.flagged(FLAG_SELF_ABOVE)) + len(c.flagged(FLAG_SELF_BELOW)) for c in communes))
+    separators = _COMPACT  # json_layout: above INDENT_UP_TO communes
     communes = []
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)
