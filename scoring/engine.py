@@ -91,14 +91,20 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
     (reason_key), and only its end on the commune's own document numbers (evidence_readings)
     is added each time."""
     rule = leaf.rule
-    if (memo is not None and not rule.reasons_repeat and appraisal is None and not_applicable is None
-            and not uncredited and not rule.reads_documents and not rule.awaits_appraisal
-            and not _UNUSUAL_FLAGS.intersection(flags)):
-        # the common case of the kinds whose reasons differ (counts): worded directly, the
-        # branch leaf_reason would take (tests/test_results_fast.py compares the two)
+    if (memo is not None and appraisal is None and not_applicable is None and not uncredited
+            and not rule.reads_documents and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
+        # the common case: the rule's detail alone, the branch leaf_reason would take
+        # (tests/test_results_fast.py compares the two); worded directly for the kinds whose
+        # reasons differ (counts), once per (leaf, final, rule's points, facts) for the others
         facts = raw.get("facts") if raw is not None else None
-        return (scored_reason(leaf, facts or {}, final, rule_score, tallies)
-                + (evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""))
+        ending = evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""
+        said = _scored_key(leaf.code, final, rule_score, facts) if rule.reasons_repeat and tallies is None else None
+        if said is None:
+            return scored_reason(leaf, facts or {}, final, rule_score, tallies) + ending
+        text = memo.get(said)
+        if text is None:
+            text = memo[said] = scored_reason(leaf, facts or {}, final, rule_score, None)
+        return text + ending
     if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
             and not uncredited and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
         return _deadline_reason(leaf, raw, final, rule_score, memo)
@@ -119,6 +125,20 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
                                         not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
                                         readings=False)
     return text + evidence_readings(numbers)
+
+
+def _scored_key(code, final, rule_score, facts) -> tuple | None:
+    """What scored_reason reads of a leaf without tallies, as a memo key (a float fact by its
+    repr, as reason_key: -0.0; each value with its class: 1, 1.0 and True are equal); None
+    when a fact is a list or an object (worded each time)."""
+    said = ("scored", code, final, rule_score)
+    if facts:
+        for name, value in facts.items():
+            kind = value.__class__
+            if kind is dict or kind is list:
+                return None
+            said += (name, kind, repr(value) if kind is float else value)
+    return said
 
 
 def _deadline_reason(leaf, raw, final, rule_score, memo) -> str:
