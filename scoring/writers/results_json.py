@@ -125,6 +125,33 @@ def _evidence(raw) -> list:
     return written
 
 
+_NO_FACTS: dict = {}  # the file's entries only: encoded, never changed
+
+
+def _facts_entry(leaf, raw, tallies, written: dict) -> dict:
+    """_facts_of for the file's entries: for a kind whose facts repeat (a yes/no, a choice: not
+    counts), one dict per distinct facts of a leaf, kept in ``written`` (the run's) and
+    shared by the entries, which are only encoded (a float by its repr, each value with its
+    class: 1, 1.0 and True are equal)."""
+    if tallies is not None:
+        return {"tallies": dict(tallies)}
+    facts = raw.get("facts") if raw is not None else None
+    if not facts:
+        return _NO_FACTS
+    if not leaf.rule.reasons_repeat:
+        return _facts_of(leaf, raw, None)
+    said = (leaf.code,)
+    for name, value in facts.items():
+        kind = value.__class__
+        if kind is dict or kind is list:
+            return _facts_of(leaf, raw, None)
+        said += (name, kind, repr(value) if kind is float else value)
+    entry = written.get(said)
+    if entry is None:
+        entry = written[said] = _facts_of(leaf, raw, None)
+    return entry
+
+
 # an evidence document as msgspec writes it: _evidence's keys in its order, for the file alone
 _Document = msgspec.defstruct("_Document", ("number", "date", "title", "issuer", "file"))
 _DocumentOfPeriod = msgspec.defstruct("_DocumentOfPeriod", ("number", "date", "title", "issuer", "file", "period"))
@@ -191,6 +218,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
         for (at, column), entry in run.stages.items():
             by_row.setdefault(at, {})[column] = entry
         run.json_stages = by_row
+        run.json_facts = {}  # _facts_entry's
     numbers = _NUMBERS
     submission, facts = run.submissions[row], run.facts
     has_self, self_scores = facts.has_self[row].tolist(), facts.self_score[row].tolist()
@@ -200,7 +228,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
     uncredited, flag_bits = run.uncredited[row].tolist(), run.flag_bits[row].tolist()
     tallies = run.survey_tallies.get(submission.code, {})
     appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
-    raw_leaves, memo = reports_as_json(submission), run.reasons
+    raw_leaves, memo, written_facts = reports_as_json(submission), run.reasons, run.json_facts
     entries = []
     chosen = enumerate(columns)
     if listed:
@@ -225,7 +253,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
             continue
         entries.append((make or _leaf_dict)(
             code, area, section, title, kind, maximum,
-            _facts_of(leaf, raw, leaf_tallies),
+            _facts_of(leaf, raw, leaf_tallies) if as_dicts else _facts_entry(leaf, raw, leaf_tallies, written_facts),
             _evidence(raw) if as_dicts else _evidence_entries(raw),
             na,
             numbers[self_score],
@@ -234,7 +262,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
             appraisal.stage if appraisal else None,
             appraisal.reason if appraisal else None,
             appraisal.appraiser if appraisal else None,
-            _stages_of(raw, stages.get(column)),
+            _stages_of(raw, stages.get(column)) if stages or (raw is not None and "explanation_round" in raw) else None,
             numbers[final[column]],
             numbers[counted[column]],
             reason,
