@@ -99,6 +99,9 @@ def test_a_fact_that_is_a_float_zero_is_not_taken_for_another(national):
     keys = {reason_key(result.leaf, {"facts": {"value": value}}, (), (), None, 0, 100, None, False, False, 0, None)
             for value in (-0.0, 0.0, 0, False)}
     assert len(keys) == 4
+    from scoring.engine import _scored_key  # the common case's key (issue 19) as well
+    assert len({_scored_key("1.1", 0, 0, {"value": value}) for value in (-0.0, 0.0, 0, False)}) == 4
+    assert _scored_key("1.1", 0, 0, {"conditions": {"a": True}}) is None  # not hashable: worded each time
 
 
 bounds = st.decimals(min_value=0, max_value=100, places=3).map(Fraction)
