@@ -222,3 +222,17 @@ def test_a_float_json_writes_with_an_exponent_sends_the_entry_to_json(monkeypatc
     assert numbers.wide
     assert _encode_entry(entry) == json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     assert b"1e+16" in _encode_entry(entry)
+
+
+def test_a_reported_value_is_checked_but_not_kept(monkeypatch):
+    """Reported values are any numbers: _NUMBERS.once checks them (wide) without keeping
+    them (a long-running server would otherwise keep every value ever reported)."""
+    from scoring.writers.results_json import _Numbers
+
+    numbers = _Numbers()
+    monkeypatch.setattr(results_json, "_NUMBERS", numbers)
+    leaf = type("L", (), {"rule": None})()
+    assert results_json._facts_of(leaf, {"facts": {"value": 123456.78}}, None) == {"value": 123456.78}
+    assert not numbers and not numbers.wide
+    assert numbers.once(10 ** 18 + 1) == 1e16 + 0.01  # more than a reported value may be (exact_hundredths)
+    assert not numbers and numbers.wide

@@ -41,7 +41,7 @@ def _facts_of(leaf, raw, tallies) -> dict:
     facts = raw.get("facts") if raw is not None else None
     if not facts:
         return {}
-    written = {name: (_NUMBERS[exact_hundredths(value)] if name == "value" else int(value) if name in INTEGER_FACTS else value)
+    written = {name: (_NUMBERS.once(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
                for name, value in facts.items()}
     if "choice" in written:  # the option's label beside its code: people read the label, never the code
         label = next((o.label for o in leaf.rule.choices if o.value == written["choice"]), None)
@@ -179,9 +179,16 @@ class _Numbers(dict):
     wide = False
 
     def __missing__(self, hundredths):
-        number = self[hundredths] = to_number(hundredths)
-        if number.__class__ is float and not 1e-4 <= abs(number) < 1e16:
-            self.wide = True
+        number = self[hundredths] = self.once(hundredths)
+        return number
+
+    def once(self, hundredths):
+        """self[hundredths] without keeping it (a reported value: any number, not a point)."""
+        number = self.get(hundredths)
+        if number is None:
+            number = to_number(hundredths)
+            if number.__class__ is float and not 1e-4 <= abs(number) < 1e16:
+                self.wide = True
         return number
 
 
