@@ -107,7 +107,7 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
         return text + ending
     if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
             and not uncredited and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
-        return _deadline_reason(leaf, raw, final, rule_score, memo)
+        return _deadline_reason(leaf, raw, final, rule_score)
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
         return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
@@ -141,14 +141,13 @@ def _scored_key(code, final, rule_score, facts) -> tuple | None:
     return said
 
 
-def _deadline_reason(leaf, raw, final, rule_score, memo) -> str:
+def _deadline_reason(leaf, raw, final, rule_score) -> str:
     """A deadline leaf's reason in its common case (not appraised, applicable, its evidence
     in order, not awaiting the council), the branch leaf_reason takes, from the JSON: the
     earliest accepted document (by date, then number, as facts.earliest) read from the
-    entry without a LeafReport, the sentence on it worded once per run for each (leaf,
-    final, document number, date) (``memo``), its end on the other document numbers
-    (evidence_readings) added each time (tests/test_results_fast.py compares it with the
-    sentence worded afresh)."""
+    entry without a LeafReport, and its end on the other document numbers
+    (evidence_readings) (tests/test_results_fast.py compares it with the sentence worded
+    afresh). Not remembered: each commune's document has its own number and date."""
     numbers = [document["number"] for document in raw.get("evidence") or ()]
     first = None
     if numbers:
@@ -160,11 +159,8 @@ def _deadline_reason(leaf, raw, final, rule_score, memo) -> str:
             key = (dt.date.fromisoformat(document["date"]), number)
             if first is None or key < first:
                 first = key
-    said = ("deadline", leaf.code, final, rule_score, first)
-    text = memo.get(said)
-    if text is None:
-        shown = None if first is None else Document(first[1], first[0], "", "")
-        text = memo[said] = scored_reason(leaf, {}, final, rule_score, None, first_document=shown)
+    shown = None if first is None else Document(first[1], first[0], "", "")
+    text = scored_reason(leaf, {}, final, rule_score, None, first_document=shown)
     if first is not None:
         numbers = [number for number in numbers if number != first[1]]
     return text + evidence_readings(numbers)
