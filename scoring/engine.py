@@ -92,7 +92,7 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
     is added each time."""
     rule = leaf.rule
     if (memo is not None and appraisal is None and not_applicable is None and not uncredited
-            and not rule.reads_documents and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
+            and not rule.reads_documents and not rule.awaits_appraisal and _UNUSUAL_FLAGS.isdisjoint(flags)):
         # the common case: the rule's detail alone, the branch leaf_reason would take
         # (tests/test_results_fast.py compares the two); worded directly for the kinds whose
         # reasons differ (counts), once per (leaf, final, rule's points, facts) for the others
@@ -106,7 +106,7 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
             text = memo[said] = scored_reason(leaf, facts or {}, final, rule_score, None)
         return text + ending
     if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
-            and not uncredited and not rule.awaits_appraisal and not _UNUSUAL_FLAGS.intersection(flags)):
+            and not uncredited and not rule.awaits_appraisal and _UNUSUAL_FLAGS.isdisjoint(flags)):
         return _deadline_reason(leaf, raw, final, rule_score)
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
