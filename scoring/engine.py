@@ -8,6 +8,7 @@ on those matrices; only the readable reasons are assembled per commune and leaf.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, NamedTuple
@@ -17,10 +18,11 @@ import numpy as np
 from .facts import FactTable, accepted_documents, earliest, fact_table, reports_as_json
 from .model import (
     NA_EXCLUDE, NA_FULL, SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY,
-    AppraisalEntry, CriteriaSet, Inputs, Leaf, LeafReport,
+    AppraisalEntry, CriteriaSet, Document, Inputs, Leaf, LeafReport,
 )
 from .numbers import round_half_up
 from .provisional import provisional_reasons
+from .text import document_type
 from .reasons import evidence_readings, leaf_reason, scored_reason
 
 PERCENT = 100 * 100  # index in hundredths of a percent = total × PERCENT / max
@@ -89,14 +91,23 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
     (reason_key), and only its end on the commune's own document numbers (evidence_readings)
     is added each time."""
     rule = leaf.rule
-    if (memo is not None and not rule.reasons_repeat and appraisal is None and not_applicable is None
-            and not uncredited and not rule.reads_documents and not rule.awaits_appraisal
-            and not _UNUSUAL_FLAGS.intersection(flags)):
-        # the common case of the kinds whose reasons differ (counts): worded directly, the
-        # branch leaf_reason would take (tests/test_results_fast.py compares the two)
+    if (memo is not None and appraisal is None and not_applicable is None and not uncredited
+            and not rule.reads_documents and not rule.awaits_appraisal and _UNUSUAL_FLAGS.isdisjoint(flags)):
+        # the common case: the rule's detail alone, the branch leaf_reason would take
+        # (tests/test_results_fast.py compares the two); worded directly for the kinds whose
+        # reasons differ (counts), once per (leaf, final, rule's points, facts) for the others
         facts = raw.get("facts") if raw is not None else None
-        return (scored_reason(leaf, facts or {}, final, rule_score, tallies)
-                + (evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""))
+        ending = evidence_readings([document["number"] for document in raw.get("evidence") or ()]) if raw else ""
+        said = _scored_key(leaf.code, final, rule_score, facts) if rule.reasons_repeat and tallies is None else None
+        if said is None:
+            return scored_reason(leaf, facts or {}, final, rule_score, tallies) + ending
+        text = memo.get(said)
+        if text is None:
+            text = memo[said] = scored_reason(leaf, facts or {}, final, rule_score, None)
+        return text + ending
+    if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
+            and not uncredited and not rule.awaits_appraisal and _UNUSUAL_FLAGS.isdisjoint(flags)):
+        return _deadline_reason(leaf, raw, final, rule_score)
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
         return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
@@ -113,6 +124,45 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
         text = memo[key] = _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max,
                                         not_applicable, nothing_arose, uncredited, rule_score, tallies, report,
                                         readings=False)
+    return text + evidence_readings(numbers)
+
+
+def _scored_key(code, final, rule_score, facts) -> tuple | None:
+    """What scored_reason reads of a leaf without tallies, as a memo key (a float fact by its
+    repr, as reason_key: -0.0; each value with its class: 1, 1.0 and True are equal); None
+    when a fact is a list or an object (worded each time)."""
+    said = ("scored", code, final, rule_score)
+    if facts:
+        for name, value in facts.items():
+            kind = value.__class__
+            if kind is dict or kind is list:
+                return None
+            said += (name, kind, repr(value) if kind is float else value)
+    return said
+
+
+def _deadline_reason(leaf, raw, final, rule_score) -> str:
+    """A deadline leaf's reason in its common case (not appraised, applicable, its evidence
+    in order, not awaiting the council), the branch leaf_reason takes, from the JSON: the
+    earliest accepted document (by date, then number, as facts.earliest) read from the
+    entry without a LeafReport, and its end on the other document numbers
+    (evidence_readings) (tests/test_results_fast.py compares it with the sentence worded
+    afresh). Not remembered: each commune's document has its own number and date."""
+    numbers = [document["number"] for document in raw.get("evidence") or ()]
+    first = None
+    if numbers:
+        types = leaf.evidence_types
+        for document in raw["evidence"]:
+            number = document["number"]
+            if types and document_type(number) not in types:
+                continue
+            key = (dt.date.fromisoformat(document["date"]), number)
+            if first is None or key < first:
+                first = key
+    shown = None if first is None else Document(first[1], first[0], "", "")
+    text = scored_reason(leaf, {}, final, rule_score, None, first_document=shown)
+    if first is not None:
+        numbers = [number for number in numbers if number != first[1]]
     return text + evidence_readings(numbers)
 
 

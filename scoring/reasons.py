@@ -14,6 +14,7 @@ from .rules.deadline import describe_document  # noqa: F401
 from .text import document_type, reading_note
 
 
+@lru_cache(maxsize=1 << 16)  # a national run words 330,000 of them, nearly all of a few hundred pairs (issue 19)
 def score_of(value: int, maximum: int) -> str:
     return f"{pts(value)}/{pts(maximum)}"
 
@@ -104,10 +105,11 @@ def _leaf_reason(leaf: Leaf, report: LeafReport | None, *, evidence_score: int |
     return head + detail
 
 
-def scored_reason(leaf: Leaf, facts, final: int, rule_score: int, tallies=None) -> str:
+def scored_reason(leaf: Leaf, facts, final: int, rule_score: int, tallies=None, first_document=None) -> str:
     """``leaf_reason`` without its end on document numbers, in its most common case, worded
     directly: a leaf scored by its rule alone (not appraised, applicable, its evidence in
-    order, not awaiting the council, of a kind that does not read the documents themselves):
-    "final/max: " and what the rule saw. ``facts``: the reported facts ({} when none)."""
-    return f"{score_of(final, leaf.max)}: " + leaf.rule.detail(leaf, facts, rule_score, first_document=None,
+    order, not awaiting the council, of a kind that does not read the documents themselves,
+    or a deadline given its ``first_document``): "final/max: " and what the rule saw.
+    ``facts``: the reported facts ({} when none)."""
+    return f"{score_of(final, leaf.max)}: " + leaf.rule.detail(leaf, facts, rule_score, first_document=first_document,
                                                                tallies=tallies, documents=None)

@@ -99,6 +99,9 @@ def test_a_fact_that_is_a_float_zero_is_not_taken_for_another(national):
     keys = {reason_key(result.leaf, {"facts": {"value": value}}, (), (), None, 0, 100, None, False, False, 0, None)
             for value in (-0.0, 0.0, 0, False)}
     assert len(keys) == 4
+    from scoring.engine import _scored_key  # the common case's key (issue 19) as well
+    assert len({_scored_key("1.1", 0, 0, {"value": value}) for value in (-0.0, 0.0, 0, False)}) == 4
+    assert _scored_key("1.1", 0, 0, {"conditions": {"a": True}}) is None  # not hashable: worded each time
 
 
 bounds = st.decimals(min_value=0, max_value=100, places=3).map(Fraction)
@@ -156,3 +159,79 @@ def test_the_light_entries_are_those_built_the_plain_way(national):
         assert _leaf_entries(commune, listed=True) == plain, commune.code
         seen += len(plain)
     assert seen > 100
+
+
+def test_a_deadline_reason_read_from_the_json_is_the_reason_worded_afresh(national):
+    """_deadline_reason (issue 19: no LeafReport per deadline leaf) words what leaf_reason
+    words: documents of a type not accepted, two on the same day, a number written with
+    look-alikes, a document listed twice, none at all, late and on time."""
+    from scoring.engine import leaf_reason_text
+
+    _, results = national
+    leaf = next(leaf for leaf in results.criteria.leaves if leaf.rule.kind == "deadline")
+    accepted = leaf.evidence_types[0] if leaf.evidence_types else "KH"
+    day = leaf.rule.deadline
+
+    def document(number, date):
+        return {"number": number, "date": date.isoformat(), "title": "Văn bản", "issuer": "UBND xã"}
+
+    cases = [
+        [],
+        [document(f"12/{accepted}-UBND", day)],
+        [document("5/XYZ-UBND", day.replace(day=1)), document(f"7/{accepted}-UBND", day)],
+        [document(f"9/{accepted}-UBND", day), document(f"8/{accepted}-UBND", day)],
+        [document("12/QÐ–UBND", day), document(f"12/{accepted}-UBND", day)],
+        [document(f"3/{accepted}-UBND", day.replace(year=day.year + 1)), document(f"3/{accepted}-UBND", day)],
+        [document("4/XYZ-UBND", day), document("13/QD-UBND", day)],
+    ]
+    seen = 0
+    for evidence in cases:
+        raw = {"facts": {}, "evidence": evidence} if evidence else {}
+        for final in (0, leaf.max):
+            fields = (leaf, raw, (), None, None, None, final, leaf.max, None, False, False, final, None)
+            assert leaf_reason_text(*fields, {}) == leaf_reason_text(*fields, None), evidence
+            seen += 1
+    assert seen == 14
+
+
+def test_facts_written_once_are_told_apart_by_their_class(national):
+    """The file's facts of a repeating kind are shared per distinct facts (_facts_entry):
+    True, 1 and 1.0 are equal and hash alike, but each is written as it was read."""
+    from scoring.writers.results_json import _facts_entry, _facts_of
+
+    _, results = national
+    leaf = next(leaf for leaf in results.criteria.leaves if leaf.rule.reasons_repeat and leaf.rule.kind != "survey")
+    written: dict = {}
+    for value in (True, 1, 1.0, -0.0, 0.0, 0, False, "1", None, [1], {"a": 1}) * 2:
+        raw = {"facts": {"done": value}}
+        assert json.dumps(_facts_entry(leaf, raw, None, written)) == json.dumps(_facts_of(leaf, raw, None)), value
+    assert len(written) == 9
+
+
+def test_a_float_json_writes_with_an_exponent_sends_the_entry_to_json(monkeypatch):
+    """A national entry's text is not scanned while every number of the run is one json and
+    msgspec write alike (_NUMBERS.wide); one that is not (1e+16) sends it to encode_compact."""
+    from scoring.writers.results_json import _Numbers, _encode_entry
+
+    numbers = _Numbers()
+    monkeypatch.setattr(results_json, "_NUMBERS", numbers)
+    entry = {"total": numbers[8513], "max": numbers[10000], "zero": numbers[0], "text": "1e5 và 0.00001"}
+    assert not numbers.wide and _encode_entry(entry) == json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    entry["huge"] = numbers[10 ** 18 + 1]
+    assert numbers.wide
+    assert _encode_entry(entry) == json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    assert b"1e+16" in _encode_entry(entry)
+
+
+def test_a_reported_value_is_checked_but_not_kept(monkeypatch):
+    """Reported values are any numbers: _NUMBERS.once checks them (wide) without keeping
+    them (a long-running server would otherwise keep every value ever reported)."""
+    from scoring.writers.results_json import _Numbers
+
+    numbers = _Numbers()
+    monkeypatch.setattr(results_json, "_NUMBERS", numbers)
+    leaf = type("L", (), {"rule": None})()
+    assert results_json._facts_of(leaf, {"facts": {"value": 123456.78}}, None) == {"value": 123456.78}
+    assert not numbers and not numbers.wide
+    assert numbers.once(10 ** 18 + 1) == 1e16 + 0.01  # more than a reported value may be (exact_hundredths)
+    assert not numbers and numbers.wide

@@ -8,6 +8,7 @@ computed. The document follows scoring/results.schema.json.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,7 +41,7 @@ def _facts_of(leaf, raw, tallies) -> dict:
     facts = raw.get("facts") if raw is not None else None
     if not facts:
         return {}
-    written = {name: (to_number(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
+    written = {name: (_NUMBERS.once(exact_hundredths(value)) if name == "value" else int(value) if name in INTEGER_FACTS else value)
                for name, value in facts.items()}
     if "choice" in written:  # the option's label beside its code: people read the label, never the code
         label = next((o.label for o in leaf.rule.choices if o.value == written["choice"]), None)
@@ -54,7 +55,7 @@ def _facts_of(leaf, raw, tallies) -> dict:
 def _stage(entry) -> dict | None:
     if entry is None:
         return None
-    return {"score": to_number(entry.score), "reason": entry.reason,
+    return {"score": _NUMBERS[entry.score], "reason": entry.reason,
             "date": entry.date.isoformat() if entry.date else None, "appraised_by": entry.appraiser,
             "explanation_requested": entry.explanation_requested}
 
@@ -124,12 +125,70 @@ def _evidence(raw) -> list:
     return written
 
 
+_NO_FACTS: dict = {}  # the file's entries only: encoded, never changed
+
+
+def _facts_entry(leaf, raw, tallies, written: dict) -> dict:
+    """_facts_of for the file's entries: for a kind whose facts repeat (a yes/no, a choice: not
+    counts), one dict per distinct facts of a leaf, kept in ``written`` (the run's) and
+    shared by the entries, which are only encoded (a float by its repr, each value with its
+    class: 1, 1.0 and True are equal)."""
+    if tallies is not None:
+        return {"tallies": dict(tallies)}
+    facts = raw.get("facts") if raw is not None else None
+    if not facts:
+        return _NO_FACTS
+    if not leaf.rule.reasons_repeat:
+        return _facts_of(leaf, raw, None)
+    said = (leaf.code,)
+    for name, value in facts.items():
+        kind = value.__class__
+        if kind is dict or kind is list:
+            return _facts_of(leaf, raw, None)
+        said += (name, kind, repr(value) if kind is float else value)
+    entry = written.get(said)
+    if entry is None:
+        entry = written[said] = _facts_of(leaf, raw, None)
+    return entry
+
+
+# an evidence document as msgspec writes it: _evidence's keys in its order, for the file alone
+_Document = msgspec.defstruct("_Document", ("number", "date", "title", "issuer", "file"))
+_DocumentOfPeriod = msgspec.defstruct("_DocumentOfPeriod", ("number", "date", "title", "issuer", "file", "period"))
+
+
+def _evidence_entries(raw) -> list:
+    """_evidence(raw) as msgspec structs (a national run writes 280,000 documents)."""
+    documents = raw.get("evidence") if raw is not None else None
+    if not documents:
+        return []
+    return [_DocumentOfPeriod(d["number"], d["date"], d["title"], d["issuer"], d.get("file"), d["period"])
+            if d.get("period") else _Document(d["number"], d["date"], d["title"], d["issuer"], d.get("file"))
+            for d in documents]
+
+
 class _Numbers(dict):
     """Hundredths → the number written (to_number), each worked out once: a national run
-    writes 1.6 million points, nearly all of a few hundred values."""
+    writes 1.6 million points, nearly all of a few hundred values.
+
+    ``wide`` turns True (for good) once a number made here is a float json writes with an
+    exponent (1e+16; a hundredth is never below 0.0001 but 0.0): until then a national
+    commune's entry, whose every point comes from here, is written by msgspec without
+    scanning its text (_encode_entry)."""
+
+    wide = False
 
     def __missing__(self, hundredths):
-        number = self[hundredths] = to_number(hundredths)
+        number = self[hundredths] = self.once(hundredths)
+        return number
+
+    def once(self, hundredths):
+        """self[hundredths] without keeping it (a reported value: any number, not a point)."""
+        number = self.get(hundredths)
+        if number is None:
+            number = to_number(hundredths)
+            if number.__class__ is float and not 1e-4 <= abs(number) < 1e16:
+                self.wide = True
         return number
 
 
@@ -156,7 +215,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
     columns = getattr(run, "json_columns", None)
     if columns is None:  # once per run: what every commune's entry says the same of a leaf
         columns = run.json_columns = [
-            (leaf, leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, to_number(leaf.max), leaf.legal_ref,
+            (leaf, leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, _NUMBERS[leaf.max], leaf.legal_ref,
              leaf.section == SECTION_SURVEY, leaf.not_applicable) for leaf in run.criteria.leaves]
         by_row: dict = {}
         for (at, column), entry in run.appraisals.items():
@@ -166,6 +225,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
         for (at, column), entry in run.stages.items():
             by_row.setdefault(at, {})[column] = entry
         run.json_stages = by_row
+        run.json_facts = {}  # _facts_entry's
     numbers = _NUMBERS
     submission, facts = run.submissions[row], run.facts
     has_self, self_scores = facts.has_self[row].tolist(), facts.self_score[row].tolist()
@@ -175,7 +235,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
     uncredited, flag_bits = run.uncredited[row].tolist(), run.flag_bits[row].tolist()
     tallies = run.survey_tallies.get(submission.code, {})
     appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
-    raw_leaves, memo = reports_as_json(submission), run.reasons
+    raw_leaves, memo, written_facts = reports_as_json(submission), run.reasons, run.json_facts
     entries = []
     chosen = enumerate(columns)
     if listed:
@@ -200,8 +260,8 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
             continue
         entries.append((make or _leaf_dict)(
             code, area, section, title, kind, maximum,
-            _facts_of(leaf, raw, leaf_tallies),
-            _evidence(raw),
+            _facts_of(leaf, raw, leaf_tallies) if as_dicts else _facts_entry(leaf, raw, leaf_tallies, written_facts),
+            _evidence(raw) if as_dicts else _evidence_entries(raw),
             na,
             numbers[self_score],
             numbers[evidence_score],
@@ -209,7 +269,7 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
             appraisal.stage if appraisal else None,
             appraisal.reason if appraisal else None,
             appraisal.appraiser if appraisal else None,
-            _stages_of(raw, stages.get(column)),
+            _stages_of(raw, stages.get(column)) if stages or (raw is not None and "explanation_round" in raw) else None,
             numbers[final[column]],
             numbers[counted[column]],
             reason,
@@ -264,30 +324,30 @@ def _commune_head(commune: CommuneResult) -> dict:
         "type": commune.type,
         "block": commune.block,
         "file": commune.file,
-        "self_assessed": to_number(commune.self_assessed),
-        "appraised": to_number(commune.appraised),
-        "survey": to_number(commune.survey),
-        "bonus": to_number(commune.bonus),
-        "penalty": to_number(commune.penalty),
-        "adjustment": to_number(commune.adjustment),
-        "total": to_number(commune.total),
-        "max": to_number(commune.max),
-        "index": to_number(commune.index),
+        "self_assessed": _NUMBERS[commune.self_assessed],
+        "appraised": _NUMBERS[commune.appraised],
+        "survey": _NUMBERS[commune.survey],
+        "bonus": _NUMBERS[commune.bonus],
+        "penalty": _NUMBERS[commune.penalty],
+        "adjustment": _NUMBERS[commune.adjustment],
+        "total": _NUMBERS[commune.total],
+        "max": _NUMBERS[commune.max],
+        "index": _NUMBERS[commune.index],
         "rank": commune.rank,
         "band": commune.band,
         **({"index_note": commune.index_note} if commune.index_note else {}),
         **({"survey_note": commune.survey_note} if commune.survey_note else {}),
         "areas": [
-            {"code": a.code, "title": a.title, "points": to_number(a.points), "max": to_number(a.max),
-             "index": to_number(a.index), "self_assessed": to_number(a.self_assessed)}
+            {"code": a.code, "title": a.title, "points": _NUMBERS[a.points], "max": _NUMBERS[a.max],
+             "index": _NUMBERS[a.index], "self_assessed": _NUMBERS[a.self_assessed]}
             for a in commune.areas
         ],
         "nodes": [
-            {"code": n.code, "title": n.title, "area": n.area, "points": to_number(n.points), "max": to_number(n.max),
-             "index": to_number(n.index)}
+            {"code": n.code, "title": n.title, "area": n.area, "points": _NUMBERS[n.points], "max": _NUMBERS[n.max],
+             "index": _NUMBERS[n.index]}
             for n in commune.nodes
         ],
-        "survey_index": to_number(commune.survey_index),
+        "survey_index": _NUMBERS[commune.survey_index],
         "survey_rank": commune.survey_rank,
         "not_applicable": list(commune.not_applicable),
         "flags": {
@@ -307,8 +367,19 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
     runs (every commune, only its flagged leaves, only what the workbook's lists show of
     them); results.json always has every leaf (stream_results writes it).
     """
-    criteria = results.criteria
     communes = [_commune(c, leaves) for c in results.communes]
+    document = _document_head(results, files, generated_at,
+                              sum(len(c["flags"]["missing_evidence"]) for c in communes),
+                              sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes))
+    document["communes"] = communes
+    return document
+
+
+def _document_head(results: Results, files, generated_at: str, missing_evidence: int, self_differs: int) -> dict:
+    """results_document but for its communes (the last key), given the summary's counts of
+    flagged leaves: stream_results writes the head without building every commune's entry
+    twice (issue 19)."""
+    criteria = results.criteria
     return {
         "format": FORMAT,
         "engine": {"name": ENGINE_NAME, "version": __version__},
@@ -333,14 +404,14 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
         "provisional": bool(results.provisional),
         "provisional_reasons": [dict(reason) for reason in results.provisional],
         "summary": {
-            "communes": len(communes),
-            "scored": len(communes),
+            "communes": len(results.communes),
+            "scored": len(results.communes),
             "registered": results.registered,
             "not_submitted": len(results.not_submitted),
             "average_index": to_number(results.average_index),
             "bands": dict(results.band_counts),
-            "missing_evidence": sum(len(c["flags"]["missing_evidence"]) for c in communes),
-            "self_differs": sum(len(c["flags"]["self_above"]) + len(c["flags"]["self_below"]) for c in communes),
+            "missing_evidence": missing_evidence,
+            "self_differs": self_differs,
             "appraised_communes": sum(1 for c in results.communes if c.flagged(FLAG_APPRAISED)),
             **published_figures(results),
         },
@@ -350,7 +421,6 @@ def results_document(results: Results, files: tuple[InputFile, ...], *, generate
             for unit in results.not_submitted
         ],
         **({"comparison": results.comparison} if results.comparison is not None else {}),
-        "communes": communes,
     }
 
 
@@ -456,9 +526,11 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
         if keep != "all":
             document["communes"] = [_kept(commune, keep) for commune in document["communes"]]
         return document
-    head = results_document(results, files, generated_at=generated_at, leaves="none")
-    separators = json_layout(head)["separators"]
-    del head["communes"]  # the last key: written after the head, commune by commune
+    communes = results.communes
+    head = _document_head(results, files, generated_at,  # the communes (the last key): written after it, one by one
+                          sum(len(c.flagged(FLAG_MISSING_EVIDENCE)) for c in communes),
+                          sum(len(c.flagged(FLAG_SELF_ABOVE)) + len(c.flagged(FLAG_SELF_BELOW)) for c in communes))
+    separators = _COMPACT  # json_layout: above INDENT_UP_TO communes
     communes = []
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)
@@ -501,13 +573,16 @@ def _render_chunk(bounds) -> tuple[bytes, list]:
     for commune in results.communes[start:stop]:
         entry = _commune_head(commune)
         leaves = entry["leaves"] = _leaf_entries(commune, _LeafEntry)
-        texts.append(encode_compact(entry))
-        entry["leaves"] = [{name: list(leaf.flags) if name == "flags" else getattr(leaf, name) for name in LISTED_FIELDS}
+        texts.append(_encode_entry(entry))
+        entry["leaves"] = [dict(zip(LISTED_FIELDS, (*_LISTED_VALUES(leaf), list(leaf.flags))))
                            for leaf in leaves if not listed.isdisjoint(leaf.flags)] if keep == "flagged" else []
         kept.append(entry)
     return b",".join(texts), kept
 
 
+# a kept leaf's LISTED_FIELDS but its flags (the last: a list, not the struct's tuple), read at once
+_LISTED_VALUES = operator.attrgetter(*LISTED_FIELDS[:-1])
+assert LISTED_FIELDS[-1] == "flags"
 _COMPACT = (",", ":")
 _E_DIGIT = re.compile(rb"e[-+]?[0-9]")
 
@@ -525,6 +600,20 @@ def _may_differ(text: bytes) -> bool:
 
 
 _MSGSPEC = msgspec.json.Encoder()
+
+
+def _encode_entry(entry) -> bytes:
+    """encode_compact(entry) of a national commune's entry (_render_chunk), whose every point
+    is a number of _NUMBERS (the leaves' and the totals'; facts and tallies as integers or
+    text): while none of those is a float json would write with an exponent
+    (``_NUMBERS.wide``), msgspec's text is json's and is not scanned for one (_may_differ:
+    ~0.5 CPU-s of 200 MB at 3,321 communes)."""
+    if not _NUMBERS.wide:
+        try:
+            return _MSGSPEC.encode(entry)
+        except (TypeError, OverflowError, ValueError, msgspec.EncodeError):
+            pass  # an integer beyond 64 bits…: as encode_compact writes it
+    return encode_compact(entry)
 
 
 def encode_compact(value, separators=_COMPACT) -> bytes:
