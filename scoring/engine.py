@@ -105,9 +105,9 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
         if text is None:
             text = memo[said] = scored_reason(leaf, facts or {}, final, rule_score, None)
         return text + ending
-    if (memo is not None and rule.kind == "deadline" and raw is not None and appraisal is None and not_applicable is None
+    if (memo is not None and rule.reason_names_first_document and raw is not None and appraisal is None and not_applicable is None
             and not uncredited and not rule.awaits_appraisal and _UNUSUAL_FLAGS.isdisjoint(flags)):
-        return _deadline_reason(leaf, raw, final, rule_score)
+        return _first_document_reason(leaf, raw, final, rule_score)
     if (memo is None or appraisal is not None or rule.reads_documents or not rule.reasons_repeat
             or FLAG_NO_SURVEY in flags or FLAG_SURVEY_MISSING in flags):
         return _word_reason(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted_max, not_applicable,
@@ -141,8 +141,9 @@ def _scored_key(code, final, rule_score, facts) -> tuple | None:
     return said
 
 
-def _deadline_reason(leaf, raw, final, rule_score) -> str:
-    """A deadline leaf's reason in its common case (not appraised, applicable, its evidence
+def _first_document_reason(leaf, raw, final, rule_score) -> str:
+    """The reason of a leaf whose rule names its first document (the deadline kind:
+    reason_names_first_document) in its common case (not appraised, applicable, its evidence
     in order, not awaiting the council), the branch leaf_reason takes, from the JSON: the
     earliest accepted document (by date, then number, as facts.earliest) read from the
     entry without a LeafReport, and its end on the other document numbers

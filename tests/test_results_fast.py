@@ -161,8 +161,8 @@ def test_the_light_entries_are_those_built_the_plain_way(national):
     assert seen > 100
 
 
-def test_a_deadline_reason_read_from_the_json_is_the_reason_worded_afresh(national):
-    """_deadline_reason (issue 19: no LeafReport per deadline leaf) words what leaf_reason
+def test_a_first_document_reason_read_from_the_json_is_the_reason_worded_afresh(national):
+    """_first_document_reason (issue 19: no LeafReport per deadline leaf) words what leaf_reason
     words: documents of a type not accepted, two on the same day, a number written with
     look-alikes, a document listed twice, none at all, late and on time."""
     from scoring.engine import leaf_reason_text

@@ -103,6 +103,9 @@ class RuleKind:
     survey: ClassVar[bool] = False         # scored from the survey tallies (only in a survey area)
     awaits_appraisal: ClassVar[bool] = False  # scored by the council; the self-score stands until then
     reads_documents: ClassVar[bool] = False   # reads the evidence documents themselves (their dates)
+    # its reason, in the common case, is its detail on the earliest accepted document alone (the
+    # deadline): a national run words it from the entry's JSON (scoring.engine, issue 19)
+    reason_names_first_document: ClassVar[bool] = False
     # the same facts recur across communes (a yes/no, a choice): a run words each reason once
     # (scoring.engine.LeafResult.reason); False where the facts are counts, nearly all distinct
     reasons_repeat: ClassVar[bool] = True

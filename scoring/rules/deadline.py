@@ -33,6 +33,7 @@ class Deadline(FloorLowest, RuleKind):
     kind = "deadline"
     label = "theo thời hạn"
     reads_documents = True
+    reason_names_first_document = True  # detail() names the earliest document it counted
     date_fields = ("deadline", "late_until")
 
     deadline: dt.date
