@@ -213,8 +213,9 @@ def _work(function, items, writer, parent: int) -> None:
                 writer.send(message)
             except (BrokenPipeError, OSError):  # the parent stopped reading: nothing is wanted
                 return
-            except Exception:
+            except Exception:  # not picklable: said as text, and this worker's work ends there
                 writer.send(("error", RuntimeError(f"{type(message[1]).__name__}: {message[1]}")))
+                return
             if message[0] == "error":
                 return
     finally:
