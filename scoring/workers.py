@@ -181,7 +181,8 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
             k = index % workers
             try:
                 kind, value = readers[k].recv()
-            except EOFError:  # the worker ended before sending this result: killed
+            except (EOFError, OSError):  # the worker ended before sending this result (killed; killed
+                # while sending it, the pipe ends inside the message: "got end of file during message")
                 processes[k].join()
                 raise ChildDied("đọc/ghi song song", processes[k].exitcode) from None
             if kind == "error":

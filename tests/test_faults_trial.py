@@ -237,20 +237,25 @@ def children_of(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("stage", ["reading", "writing"])
 def test_worker_sigkilled_from_outside(stage, example, sets, tmp_path):
-    """A worker of a national run killed by the system (from outside, as the OOM killer does)."""
+    """A worker of a national run killed by the system (from outside, as the OOM killer does),
+    in the middle of a piece of the stage: each piece writes its worker's pid to $MARK and
+    takes half a second."""
+    mark = tmp_path / "mark"
+    note = "    with open(os.environ['MARK'], 'a') as f:\n        f.write(f'{os.getpid()}\\n')\n"
     slow = {"reading": "import scoring.quick as q\nreal = q._check_shared_group\n"
-                       "def g(group):\n    time.sleep(0.5)\n    return real(group)\nq._check_shared_group = g\n",
-            "writing": "real = rj._render_chunk\ndef r(bounds):\n    time.sleep(0.5)\n    return real(bounds)\n"
+                       "def g(group):\n" + note + "    time.sleep(0.5)\n    return real(group)\nq._check_shared_group = g\n",
+            "writing": "real = rj._render_chunk\ndef r(bounds):\n" + note + "    time.sleep(0.5)\n    return real(bounds)\n"
                        "rj._render_chunk = r\n"}[stage]
     out = old_out(sets, tmp_path)
-    run = start(score(example, out), tmp_path, patch=NATIONAL + slow)
-    wait_for(lambda: len(children_of(run.pid)) >= 2 or run.process.poll() is not None, "workers")
-    kids = children_of(run.pid)
-    assert kids, "no worker started"
-    os.kill(kids[-1], signal.SIGKILL)
+    run = start(score(example, out), tmp_path, patch=NATIONAL + slow, env={"MARK": str(mark)})
+    wait_for(lambda: (mark.exists() and mark.read_text().strip()) or run.process.poll() is not None, "a worker's piece")
+    assert mark.exists(), run.finish().stderr
+    os.kill(int(mark.read_text().split()[0]), signal.SIGKILL)
     run.finish()
-    if run.returncode == 0:  # the worker had already finished its piece
-        assert whole_set(out, sets) == "new"
+    if run.returncode == 0:  # the worker had already finished its pieces: the run's whole new set
+        reference = cli(*score(example, tmp_path / "reference"), tmp=tmp_path, patch=NATIONAL)
+        assert reference.returncode == 0, reference.stderr
+        assert visible(out) == visible(tmp_path / "reference")
         return
     line = one_line(run, 3)
     assert "SIGKILL" in line and "không có kết quả nào bị ghi đè" in line
