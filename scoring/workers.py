@@ -183,7 +183,7 @@ def ordered_map(function, items, workers: int, *, meanwhile=None):
                 kind, value = readers[k].recv()
             except (EOFError, OSError):  # the worker ended before sending this result (killed; killed
                 # while sending it, the pipe ends inside the message: "got end of file during message")
-                processes[k].join()
+                processes[k].join(timeout=5)  # dead, or ending: its exit code names the signal
                 raise ChildDied("đọc/ghi song song", processes[k].exitcode) from None
             if kind == "error":
                 raise value
