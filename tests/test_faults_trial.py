@@ -225,13 +225,6 @@ def wait_for(condition, what, timeout=LIMIT):
         time.sleep(0.02)
 
 
-def children_of(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 # ================================================================ 1. killed workers and children
 
 
