@@ -415,7 +415,7 @@ def decision(results, details, number, decision_date, signer, signing_mode, temp
 # ---------------------------------------------------------------- Excel forms (scoring/forms)
 
 from scoring import forms  # noqa: E402
-from scoring.writers.atomic import check_writable, write_bytes_atomic  # noqa: E402
+from scoring.writers.atomic import check_writable, write_atomic, write_bytes_atomic  # noqa: E402
 
 CRITERIA_OPTION = click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path),
                                help="Bộ tiêu chí (JSON). Mặc định: bộ tiêu chí Tu Mơ Rông 2023.")
@@ -532,7 +532,8 @@ def appraisal_form(criteria, submissions, appraisal, survey, registry, communes_
     inputs = forms.load_council_inputs(criteria, submissions, appraisal)
     split = {"communes_chosen": _codes(communes_chosen), "areas": _codes(areas),
              "appraiser": option_text(appraiser, "--appraiser", "người hoặc tổ thẩm định")}
-    write_bytes_atomic(out, forms.write_appraisal_form(inputs, **split), force=force)
+    # written straight into the atomic temporary file: a national form is never held whole in memory
+    write_atomic(out, lambda tmp: forms.write_appraisal_form(inputs, target=tmp, **split), force=force)
     click.echo(f"Đã ghi {out}: {len(inputs.submissions)} đơn vị"
                + (f", điền sẵn {len(inputs.appraisal.entries)} kết quả thẩm định" if inputs.appraisal else "") + ".")
 

@@ -65,8 +65,9 @@ def plain_sheet(book, name):
     return PlainRows(book.add_worksheet(name))
 
 
-def plain_close(book, buffer):
+def plain_close(book, buffer, target=None):
     book.close()
+    assert target is None
     return buffer.getvalue()
 
 
@@ -183,7 +184,9 @@ def test_the_appraisal_form_of_a_generated_year_is_the_plain_one_and_reads_back(
     made = write_appraisal_form(inputs)
     assert made == _plain_form(monkeypatch, inputs)
     form = tmp_path / "form.xlsx"
-    form.write_bytes(made)
+    # written straight into a file (the command line's atomic temporary file): the same bytes
+    assert write_appraisal_form(inputs, target=form) is None
+    assert form.read_bytes() == made
     back = import_file(form, load_criteria(national / "criteria.json")).data
     original = json.loads((national / "appraisal.json").read_text(encoding="utf-8"))
 
@@ -239,3 +242,25 @@ def test_leaf_fields_are_the_leaf_results_fields(national):
         columns = list(range(len(inputs.criteria.leaves)))[::-1]  # any order, any subset
         for commune in results.communes:
             assert commune.leaf_fields(columns) == _fields_the_plain_way(commune, columns), commune.code
+
+
+def test_a_package_without_streamed_rows_is_written_to_the_target_as_returned(tmp_path):
+    """close_streamed with a target: a book with no streamed sheet (nothing to splice) is
+    still written whole, to a path or to an open file, the bytes it would return."""
+    import io
+
+    import xlsxwriter
+
+    def book():
+        buffer = io.BytesIO()
+        made = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        made.set_properties({"created": dt.datetime(2024, 1, 1)})
+        made.add_worksheet("Hướng dẫn").write_string(0, 0, "=1+1")
+        return made, buffer
+
+    expected = close_streamed(*book())
+    path = tmp_path / "a.xlsx"
+    assert close_streamed(*book(), path) is None and path.read_bytes() == expected
+    with open(tmp_path / "b.xlsx", "wb") as handle:
+        assert close_streamed(*book(), handle) is None
+    assert (tmp_path / "b.xlsx").read_bytes() == expected

@@ -100,8 +100,10 @@ def _flags_words(flags: tuple, not_applicable: str | None) -> str:
 
 
 def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None = None, communes_chosen=None,
-                         areas=None, appraiser: str | None = None) -> bytes:
-    """The council's appraisal form as .xlsx bytes, pre-filled from the appraisal file if any.
+                         areas=None, appraiser: str | None = None, target=None) -> bytes | None:
+    """The council's appraisal form as .xlsx bytes, pre-filled from the appraisal file if any;
+    with ``target`` (a path or a binary file) written there instead and None returned (a
+    national form, 65 MB at 10,600 communes, is then never held whole in memory).
 
     Split appraisal: ``communes_chosen`` (codes) and/or ``areas`` (area codes) restrict the
     rows to those communes and the leaves of those areas; ``appraiser`` (a team or person)
@@ -210,7 +212,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
     sheet.autofilter(HEADER_ROW - 1, 0, max(last, HEADER_ROW - 1), len(HEADERS) - 1)
     sheet.protect("", {"autofilter": True, "format_columns": True, "format_rows": True})
     guide.activate()
-    return close_streamed(book, buffer)
+    return close_streamed(book, buffer, target)
 
 
 def answer_text(raw) -> str:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import io
 import math
 import secrets
+from pathlib import Path
 from array import array
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
@@ -227,33 +228,40 @@ def add_streamed_sheet(book, name: str):
     return book.add_worksheet(name, worksheet_class=cls)
 
 
-def close_streamed(book, buffer: io.BytesIO) -> bytes:
+def close_streamed(book, buffer: io.BytesIO, target=None) -> bytes | None:
     """Close ``book`` (an in-memory xlsxwriter Workbook writing to ``buffer``) and return the
-    package's bytes with every streamed sheet's rows in place (see the module's docstring)."""
+    package's bytes with every streamed sheet's rows in place (see the module's docstring);
+    with ``target`` (a path or a binary file), the package is written there and None returned."""
     book.close()
     streamed = [sheet for sheet in book.worksheets() if isinstance(sheet, StreamedRows)
                 and sheet._stream is not None and sheet._stream.marker]
     if not streamed:
-        return buffer.getvalue()
-    out = io.BytesIO()
+        if target is None:
+            return buffer.getvalue()
+        if hasattr(target, "write"):
+            target.write(buffer.getvalue())
+        else:
+            Path(target).write_bytes(buffer.getvalue())
+        return None
+    out = io.BytesIO() if target is None else target
     written = []
     buffer.seek(0)
     with ZipFile(buffer) as package, \
-            ZipFile(out, "w", compression=ZIP_DEFLATED, allowZip64=book.allow_zip64) as target:
+            ZipFile(out, "w", compression=ZIP_DEFLATED, allowZip64=book.allow_zip64) as zipped:
         for entry in package.infolist():
             data = package.read(entry)
             info = ZipInfo(entry.filename, (1980, 1, 1, 0, 0, 0))  # as xlsxwriter writes each entry
             info.compress_type = ZIP_DEFLATED
             holder = next((sheet for sheet in streamed if sheet._stream.marker.encode() in data), None)
             if holder is None:
-                target.writestr(info, data)
+                zipped.writestr(info, data)
                 continue
             head, tail = data.split(holder._stream.marker.encode())
-            with target.open(info, "w") as dest:
+            with zipped.open(info, "w") as dest:
                 dest.write(head)
                 holder.write_streamed_rows(dest.write)
                 dest.write(tail)
             written.append(holder)
     if len(written) != len(streamed):  # never a sheet without its rows
         raise RuntimeError("a streamed sheet's rows found no place in the package")
-    return out.getvalue()
+    return out.getvalue() if target is None else None
