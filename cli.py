@@ -302,8 +302,14 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
               help="Thời điểm ghi vào kết quả (ISO 8601); cùng đầu vào và cùng --time cho cùng kết quả.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="results.json của năm trước (có thể nhiều tệp): so sánh với năm trước, xét điều kiện khen thưởng.")
+@click.option("--layout", type=click.Choice(["auto", "district", "province", "national"]), default="auto",
+              show_default=True,
+              help="Bố cục kết quả: district (huyện: như province, thêm một trang cho mỗi xã), province (tỉnh: "
+                   "results.json thụt lề, trang Chi tiết, các danh sách trong bảng tính), national (toàn quốc: "
+                   "results.json gọn, không có trang Chi tiết, danh sách dài ghi ra tệp CSV); auto chọn theo số "
+                   "đơn vị: đến 30 là district, đến 200 là province, trên 200 là national.")
 @fail_on_bad_input
-def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_time, previous=()):
+def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_time, previous=(), layout="auto"):
     """Chấm điểm, xếp hạng, xếp loại các xã và ghi kết quả vào --out.
 
     Ghi results.json (kết quả đầy đủ, có giải thích từng điểm), ket-qua.xlsx (bảng xếp hạng,
@@ -320,7 +326,7 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
         results = compare_previous(results, load_previous(previous, inputs), inputs.registry)
     with progress_bar("Ghi kết quả") as progress:
         written, document = write_outputs(results, inputs.files, generated_at=generated_at, out=out, force=force,
-                                          progress=progress)
+                                          progress=progress, layout=layout)
     click.echo(ranking_table(document))
     click.echo("")
     for path in written:

@@ -44,8 +44,11 @@ are judged on CPU-seconds where the issue allows):
 - the whole ``score`` at 3,321 communes: at most 10 s wall on an idle machine and at most
   12 CPU-seconds (all processes), three outputs complete;
 - linear: CPU-seconds per commune at 10,600 at most 1.1× those at 3,321 (both run);
-- no cliff: the whole score's CPU-seconds never fall when communes rise (the sizes run,
-  and --cliff: N-1, N, N+1 around every size threshold of scoring/);
+- no cliff: the whole score's CPU-seconds never fall when communes rise within an output
+  layout (the sizes run, and --cliff: N-1, N, N+1 around every size threshold of scoring/,
+  in each layout, ``score --layout district|province|national``, and as chosen by
+  default); the default's falls where it changes layout (31 and 201 communes: outputs
+  leave a sheet out there) are printed as such, any other fall is a cliff;
 - ``decision`` from the national results.json at 3,321: at most 1 CPU-second (wall printed)
   and 300 MB;
 - ``validate`` at 3,321: at most 2× the CPU-seconds of a bare process json.loads-ing the
@@ -302,13 +305,14 @@ def _cli_commands() -> str:
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"], capture_output=True, text=True, cwd=ROOT).stdout
 
 
-def score_command(year: Path, out: Path) -> list:
+def score_command(year: Path, out: Path, layout: str | None = None) -> list:
     inputs = ["--criteria", str(year / "criteria.json"), "--submissions", str(year / "communes")]
     for name, option in (("appraisal.json", "--appraisal"), ("survey.json", "--survey")):
         if (year / name).exists():
             inputs += [option, str(year / name)]
     return [sys.executable, str(ROOT / "cli.py"), "score"] + inputs + ["--out", str(out), "--force",
-                                                                      "--time", "2026-01-15T08:00:00"]
+                                                                      "--time", "2026-01-15T08:00:00"] \
+        + (["--layout", layout] if layout else [])
 
 
 def commands(year: Path, out: Path, form: bool = True) -> dict:
@@ -478,21 +482,42 @@ def across(runs: dict, cliff_check: bool = True) -> list[str]:
     return lines
 
 
-def cliff_lines(cpu: dict) -> list[str]:
-    """The whole score's CPU-seconds by size, a size flagged when it costs less than a smaller one
-    (by more than CLIFF_MARGIN)."""
-    lines = [f"no cliff (CPU-s never falls when communes rise, beyond {CLIFF_MARGIN:.0%} noise):",
-             f"  {'communes':>9}{'CPU s':>9}{'ms/commune':>12}"]
-    falls, most, most_at = [], 0.0, None
-    for n in sorted(cpu):
-        flag = ""
-        if most_at is not None and cpu[n] < most * (1 - CLIFF_MARGIN):
-            flag = f"  CLIFF: less than {most:.2f} at {most_at:,}"
-            falls.append(n)
-        lines.append(f"  {n:>9,}{cpu[n]:>9.2f}{cpu[n] / n * 1000:>12.2f}{flag}")
-        if cpu[n] > most:
-            most, most_at = cpu[n], n
-    lines.append(f"  no cliff: {_mark(not falls)}" + (f" (falls at {', '.join(f'{n:,}' for n in falls)})" if falls else ""))
+def cliff_lines(cpu: dict, by_layout: dict | None = None) -> list[str]:
+    """The whole score's CPU-seconds by size as chosen by default (``cpu``) and, when given, in
+    each fixed layout (``by_layout``: layout -> size -> CPU-seconds). A size is flagged when it
+    costs less than a smaller one (by more than CLIFF_MARGIN) in the same layout; by default,
+    a fall at a size where the default layout changes (output_layout) is printed as a layout
+    switch (the outputs leave something out from there), not a cliff, when the fixed layouts
+    were measured (their own falls are cliffs)."""
+    from scoring.writers.outputs import AUTO, output_layout
+
+    series = [(AUTO, cpu)] + sorted((by_layout or {}).items())
+    lines = [f"no cliff (CPU-s never falls when communes rise, beyond {CLIFF_MARGIN:.0%} noise, in a layout):"]
+    cliffs, switches = [], []
+    for layout, figures in series:
+        lines.append(f"  {'communes':>9}{'CPU s':>9}{'ms/commune':>12}   layout {layout}"
+                     + (" (chosen by the number of communes)" if layout == AUTO else ""))
+        most, most_at, previous = 0.0, None, None
+        for n in sorted(figures):
+            flag = ""
+            # by default, each layout's stretch is judged on its own once the layouts were measured
+            switched = bool(by_layout) and layout == AUTO and previous is not None \
+                and output_layout(n) != output_layout(previous)
+            if most_at is not None and figures[n] < most * (1 - CLIFF_MARGIN):
+                if switched:
+                    flag = (f"  layout switch: {output_layout(previous)} up to {n - 1:,} ({most:.2f} at {most_at:,}), "
+                            f"{output_layout(n)} from {n:,}")
+                    switches.append(n)
+                else:
+                    flag = f"  CLIFF: less than {most:.2f} at {most_at:,}"
+                    cliffs.append(f"{n:,} ({layout})")
+            lines.append(f"  {n:>9,}{figures[n]:>9.2f}{figures[n] / n * 1000:>12.2f}{flag}")
+            if switched or figures[n] > most:
+                most, most_at = figures[n], n
+            previous = n
+    lines.append(f"  no cliff: {_mark(not cliffs)}" + (f" (falls at {', '.join(cliffs)})" if cliffs else "")
+                 + (f"; the default's layout switches at {', '.join(f'{n:,}' for n in switches)} "
+                    "(README, \"The output layouts\")" if switches else ""))
     return lines
 
 
@@ -530,33 +555,41 @@ def year_for(base: Path, size: int, args) -> Path:
 
 
 def cliff(base: Path, args, known: dict) -> list[str]:
-    """The whole score (cli.py score, a process) at N-1, N, N+1 around every size threshold;
-    the fewest CPU-seconds of ``args.cliff_repeat`` runs per size, judged with ``known``
-    (size -> CPU-seconds of the whole score measured already)."""
+    """The whole score (cli.py score, a process) at N-1, N, N+1 around every size threshold,
+    as chosen by default and in each layout (score --layout); the fewest CPU-seconds of
+    ``args.cliff_repeat`` runs per size, judged with ``known`` (size -> CPU-seconds of the
+    whole score measured already, by default: they join the default's series and the series
+    of the layout it chose)."""
+    from scoring.writers.outputs import AUTO, LAYOUTS, output_layout
+
     sizes, missing = thresholds()
     if args.cliff_sizes:
         sizes = sorted(set(args.cliff_sizes))
-    lines = [f"cliff check: the whole score at {', '.join(f'{n:,}' for n in sizes)} communes "
+    lines = [f"cliff check: the whole score at {', '.join(f'{n:,}' for n in sizes)} communes, by default and in "
+             f"each layout ({', '.join(LAYOUTS)}) "
              f"(thresholds: {', '.join(f'{name} = {getattr(__import__(module, fromlist=[name]), name, None)}' for module, name, _ in THRESHOLDS if f'{module}.{name}' not in missing)}"
              + (f"; not found: {', '.join(missing)}" if missing else "") + f"); load average {_load()}"]
     cpu = dict(known)
-    lines.append(f"  {'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
+    by_layout = {layout: {n: seconds for n, seconds in known.items() if output_layout(n) == layout} for layout in LAYOUTS}
+    lines.append(f"  {'layout':>9}{'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
     print("\n".join(lines), flush=True)  # the rows as they come: the check takes minutes
-    for size in sizes:
-        year = year_for(base, size, args)
-        best = None
-        for _ in range(args.cliff_repeat):
-            seen = _attempt(score_command(year, base / f"out-cliff-{size}"))
-            if "error" in seen:
-                lines.append(f"  {size:>9,} failed: {seen['error'].strip().splitlines()[-1]}")
-                break
-            best = seen if best is None or seen["cpu"] < best["cpu"] else best
-        shutil.rmtree(base / f"out-cliff-{size}", ignore_errors=True)
-        if best:
-            cpu[size] = best["cpu"]
-            lines.append(f"  {size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}{max(best['peak_mb'], best['tree_mb']):>9.0f}")
-        print(lines[-1], flush=True)
-    return cliff_lines(cpu)
+    for layout in (AUTO,) + LAYOUTS:
+        for size in sizes:
+            year = year_for(base, size, args)
+            best = None
+            for _ in range(args.cliff_repeat):
+                seen = _attempt(score_command(year, base / f"out-cliff-{size}", None if layout == AUTO else layout))
+                if "error" in seen:
+                    lines.append(f"  {layout:>9}{size:>9,} failed: {seen['error'].strip().splitlines()[-1]}")
+                    break
+                best = seen if best is None or seen["cpu"] < best["cpu"] else best
+            shutil.rmtree(base / f"out-cliff-{size}", ignore_errors=True)
+            if best:
+                (cpu if layout == AUTO else by_layout[layout])[size] = best["cpu"]
+                lines.append(f"  {layout:>9}{size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}"
+                             f"{max(best['peak_mb'], best['tree_mb']):>9.0f}")
+            print(lines[-1], flush=True)
+    return cliff_lines(cpu, by_layout)
 
 
 def compile_modules() -> str:
@@ -587,10 +620,11 @@ def main(argv=None):
                                                   "(reused while the generator and its settings are the same)")
     parser.add_argument("--no-anchor", action="store_true", help="skip the LibreOffice status-quo anchor")
     parser.add_argument("--no-form", action="store_true", help="skip appraisal-form (every commune × leaf: slow at national size)")
-    parser.add_argument("--cliff", action="store_true", help="also run the whole score around every size threshold of scoring/")
+    parser.add_argument("--cliff", action="store_true", help="also run the whole score around every size threshold of scoring/, "
+                                                             "by default and in each output layout")
     parser.add_argument("--cliff-sizes", type=int, nargs="+", help="the cliff check's sizes instead of the thresholds'")
     parser.add_argument("--cliff-only", action="store_true", help="only the cliff check (no per-size runs)")
-    parser.add_argument("--cliff-repeat", type=int, default=1, help="runs per size in the cliff check (the fewest CPU-s kept)")
+    parser.add_argument("--cliff-repeat", type=int, default=3, help="runs per size in the cliff check (the fewest CPU-s kept; default 3)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: measure one year in this process
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)

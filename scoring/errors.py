@@ -530,6 +530,8 @@ TEMPLATES = {
     "excel-limit": ("bộ tiêu chí có {areas} lĩnh vực; bảng tính kết quả chỉ chứa được "
                     "{max_areas} (mỗi lĩnh vực 2 cột, Excel tối đa {max_columns} cột)"),
     "excel-limit.rows": "{communes} đơn vị vượt số dòng của một trang Excel ({max_rows})",
+    "excel-limit.detail": ("trang Chi tiết của {communes} đơn vị cần {rows} dòng, vượt số dòng của một trang Excel "
+                           "({max_rows}): hãy chọn bố cục toàn quốc (--layout national)"),
     "details-not-found": "không tìm thấy tệp thông tin quyết định",
     "details-unreadable": "không đọc được tệp: {reason}",
     "details-bad-encoding": "tệp không phải văn bản UTF-8",

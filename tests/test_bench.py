@@ -74,11 +74,32 @@ def test_targets_at_national_size_are_judged():
 
 def test_cliff_is_flagged_only_beyond_noise():
     flagged = "\n".join(run.cliff_lines({999: 30.0, 1000: 31.0, 1001: 12.0, 3321: 40.0}))
-    assert "CLIFF: less than 31.00 at 1,000" in flagged and "no cliff: NOT met (falls at 1,001)" in flagged
+    assert "CLIFF: less than 31.00 at 1,000" in flagged and "no cliff: NOT met (falls at 1,001 (auto))" in flagged
     assert "no cliff: met" in "\n".join(run.cliff_lines({199: 5.0, 200: 4.9, 201: 5.2}))  # 2 %: noise
     linear = "\n".join(run.across({run.NATIONAL: {"cmd_score": _command(10, 10, 1)},
                                    run.LARGEST: {"cmd_score": _command(40, 40, 1)}}))
     assert "(1.25×, ≤ 1.1): NOT met" in linear
+
+
+def test_cliff_is_judged_within_a_layout():
+    """The default changes layout at 31 and 201 (scoring.writers.outputs.output_layout): a fall
+    there is a layout switch once the fixed layouts were measured; any other fall, by default
+    or in a fixed layout, is a cliff."""
+    steady = {"district": {29: 0.67, 30: 0.68, 31: 0.68, 200: 2.56, 201: 2.56},
+              "province": {29: 0.56, 30: 0.57, 31: 0.58, 200: 1.85, 201: 1.87},
+              "national": {29: 0.46, 30: 0.45, 31: 0.45, 200: 0.85, 201: 0.87, 3321: 8.4}}
+    default = {29: 0.69, 30: 0.71, 31: 0.64, 200: 1.88, 201: 0.84, 3321: 8.4}
+    text = "\n".join(run.cliff_lines(default, steady))
+    assert "layout switch: district up to 30 (0.71 at 30), province from 31" in text
+    assert "layout switch: province up to 200 (1.88 at 200), national from 201" in text
+    assert "no cliff: met; the default's layout switches at 31, 201" in text and "CLIFF" not in text
+    # without the fixed layouts measured, the default's falls stay cliffs
+    assert "no cliff: NOT met (falls at 31 (auto), 201 (auto))" in "\n".join(run.cliff_lines(default))
+    # a fall inside a layout is a cliff, and so is a fall by default where the layout stays
+    fallen = {**steady, "province": {**steady["province"], 201: 1.2}}
+    assert "no cliff: NOT met (falls at 201 (province))" in "\n".join(run.cliff_lines(default, fallen))
+    dipped = {**default, 3321: 0.5}
+    assert "no cliff: NOT met (falls at 3,321 (auto))" in "\n".join(run.cliff_lines(dipped, steady))
 
 
 def test_thresholds_give_the_sizes_around_each():

@@ -78,7 +78,8 @@ def test_national_outputs_are_those_the_writers_give_in_process(national, exampl
     light = results_json.results_document(results, inputs.files, generated_at=TIME, leaves="flagged")
     # the national layout: the two leaf lists in companion CSVs of the same set (issue 19)
     companions = {sheet: (tmp_path / f"expected-{name}", name) for sheet, name in national_lists.csv_names().items()}
-    workbook.render_workbook(light, tmp_path / "expected.xlsx", detail_sheet=False, lists_csv=companions)
+    workbook.render_workbook(light, tmp_path / "expected.xlsx", per_commune_sheets=False, detail_sheet=False,
+                             lists_csv=companions)
     assert (out / "ket-qua.xlsx").read_bytes() == (tmp_path / "expected.xlsx").read_bytes()
     for expected, name in companions.values():
         assert (out / name).read_bytes() == expected.read_bytes()

@@ -447,25 +447,27 @@ def published_figures(results: Results) -> dict:
     }
 
 
-# Above this many communes results.json is written without indentation: a national file
-# (3,321 communes × 100 leaves) is 180 MB compact against 310 MB indented, and json's C
-# encoder only runs without indentation (4 s against 20 s).
+# Above this many communes results.json is written without indentation when the caller does
+# not say (write_outputs says: indented in the district and province layouts, compact in the
+# national one): a national file (3,321 communes × 100 leaves) is 180 MB compact against
+# 310 MB indented, and json's C encoder only runs without indentation (4 s against 20 s).
 INDENT_UP_TO = 200
 
 
-def json_layout(document: dict) -> dict:
-    """json.dumps options for a results document: indented for a district or province, compact for a nation."""
-    if len(document.get("communes", ())) <= INDENT_UP_TO:
-        return {"indent": 2}
-    return {"separators": (",", ":")}
+def json_layout(document: dict, indent: bool | None = None) -> dict:
+    """json.dumps options for a results document: indented (a district or province) or
+    compact (a nation); ``indent`` None chooses by the number of communes (INDENT_UP_TO)."""
+    if indent is None:
+        indent = len(document.get("communes", ())) <= INDENT_UP_TO
+    return {"indent": 2} if indent else {"separators": (",", ":")}
 
 
-def dumps(document: dict) -> bytes:
+def dumps(document: dict, indent: bool | None = None) -> bytes:
     """Stable text: UTF-8, Vietnamese kept readable, keys in the document's own order:
-    ``json.dumps(document, ensure_ascii=False, **json_layout(document)) + "\n"``, byte for
-    byte (issue 19: written by msgspec, see encode_indented)."""
+    ``json.dumps(document, ensure_ascii=False, **json_layout(document, indent)) + "\n"``, byte
+    for byte (issue 19: written by msgspec, see encode_indented)."""
     compact = _compact_document(document)
-    if "indent" in json_layout(document):
+    if "indent" in json_layout(document, indent):
         return msgspec.json.format(compact, indent=2) + b"\n"  # as encode_indented lays it out
     return compact + b"\n"
 
@@ -508,21 +510,24 @@ def load_results(path) -> dict:
 
 
 def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_at: str, target,
-                   keep: str = "none", workers: int | None = None, progress=None) -> dict:
+                   keep: str = "none", workers: int | None = None, progress=None, indent: bool | None = None) -> dict:
     """Write results.json to the path ``target`` with every leaf; return the document the
     other writers read, its communes keeping every leaf (keep="all"), only the flagged ones
     (keep="flagged", the light document of national runs) or none.
 
-    The file holds exactly the bytes of dumps(results_document(...)). Above INDENT_UP_TO
-    communes it is written one commune at a time and never held whole in memory (a
+    The file holds exactly the bytes of dumps(results_document(...), indent): indented, the
+    document is built whole and written; compact (``indent`` False, or None above INDENT_UP_TO
+    communes) it is written one commune at a time and never held whole in memory (a
     national run's leaf entries alone take gigabytes as Python objects): each commune's
     entry is built once, written, and kept only as far as ``keep`` says. ``workers``
     processes share the rendering (default: one per core, up to 4); ``progress(done,
     total)`` is called as communes are written.
     """
-    if len(results.communes) <= INDENT_UP_TO:
+    if indent is None:
+        indent = len(results.communes) <= INDENT_UP_TO
+    if indent:
         document = results_document(results, files, generated_at=generated_at)
-        Path(target).write_bytes(dumps(document))
+        Path(target).write_bytes(dumps(document, indent=True))
         if keep != "all":
             document["communes"] = [_kept(commune, keep) for commune in document["communes"]]
         return document
@@ -530,7 +535,7 @@ def stream_results(results: Results, files: tuple[InputFile, ...], *, generated_
     head = _document_head(results, files, generated_at,  # the communes (the last key): written after it, one by one
                           sum(len(c.flagged(FLAG_MISSING_EVIDENCE)) for c in communes),
                           sum(len(c.flagged(FLAG_SELF_ABOVE)) + len(c.flagged(FLAG_SELF_BELOW)) for c in communes))
-    separators = _COMPACT  # json_layout: above INDENT_UP_TO communes
+    separators = _COMPACT  # json_layout(indent=False)
     communes = []
     with open(target, "wb") as out:
         text = json.dumps(head, ensure_ascii=False, separators=separators)

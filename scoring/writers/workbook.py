@@ -118,11 +118,13 @@ MAX_AREAS = (EXCEL_MAX_COLUMNS - 6) // 2  # "Theo lĩnh vực": 4 columns, 2 per
 MAX_COMMUNES = EXCEL_MAX_ROWS - 20        # the ranking: one row per commune below its header
 
 
-def excel_limit_issues(criteria, criteria_file: str, communes: int) -> list:
+def excel_limit_issues(criteria, criteria_file: str, communes: int, detail_sheet: bool = False) -> list:
     """What the workbook could not hold, as input problems (code excel-limit), checked before
     anything is written: more areas than "Theo lĩnh vực" has columns, more communes than
-    the ranking has rows. (The per-leaf "Chi tiết" sheet is left out when communes × leaves
-    would pass the last row; sheet names are cut to 31 characters by _sheet_name.)"""
+    the ranking has rows, and with ``detail_sheet`` (a layout that has "Chi tiết", asked for)
+    more communes × leaves than its rows. (When the sheet is chosen by the number of
+    communes, render_workbook leaves it out instead; sheet names are cut to 31 characters
+    by _sheet_name.)"""
     from scoring.errors import Issue, message
 
     found = []
@@ -133,7 +135,16 @@ def excel_limit_issues(criteria, criteria_file: str, communes: int) -> list:
     if communes > MAX_COMMUNES:
         found.append(Issue(criteria_file, "", "excel-limit",
                            message("excel-limit", "rows", communes=_thousands(communes), max_rows=_thousands(EXCEL_MAX_ROWS))))
+    elif detail_sheet and not detail_fits(communes, len(criteria.leaves)):
+        found.append(Issue(criteria_file, "", "excel-limit",
+                           message("excel-limit", "detail", communes=_thousands(communes),
+                                   rows=_thousands(communes * len(criteria.leaves)), max_rows=_thousands(EXCEL_MAX_ROWS))))
     return found
+
+
+def detail_fits(communes: int, leaves: int) -> bool:
+    """Whether "Chi tiết" (one row per commune × leaf, below its header) fits one Excel sheet."""
+    return communes * leaves < EXCEL_MAX_ROWS - 10
 
 
 def _thousands(count: int) -> str:
@@ -258,7 +269,7 @@ def render_workbook(
     if detail_sheet is None:
         leaves = len(results["communes"][0]["leaves"]) if count and "leaves" in results["communes"][0] else 0
         # one row per commune × leaf: never past Excel's last row (explain CODE gives any commune's detail)
-        detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES and count * leaves < EXCEL_MAX_ROWS - 10
+        detail_sheet = count <= DETAIL_SHEET_MAX_COMMUNES and detail_fits(count, leaves)
     # xlsxwriter's row files go to the system's temporary folder: a killed run must not leave
     # them in the output folder
     with tempfile.TemporaryDirectory(prefix="cchc-xlsx-", ignore_cleanup_errors=True) as tmpdir:
@@ -1220,8 +1231,9 @@ class _Builder:
             guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
                          "kiểm chứng, điểm tự chấm, điểm thẩm định, điểm cuối cùng và lý do.")
         else:
-            guide.append(f"Bảng {SHEET_DETAIL} không được tạo vì kết quả có {len(self.communes)} đơn vị (trên "
-                         f"{DETAIL_SHEET_MAX_COMMUNES:,} đơn vị)".replace(",", ".")
+            why = (f"vì kết quả có {len(self.communes)} đơn vị (trên {DETAIL_SHEET_MAX_COMMUNES:,} đơn vị)".replace(",", ".")
+                   if len(self.communes) > DETAIL_SHEET_MAX_COMMUNES else "theo bố cục toàn quốc (--layout national)")
+            guide.append(f"Bảng {SHEET_DETAIL} không được tạo {why}"
                          + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
                          "(hoặc trong tệp kết quả results.json).")
         guide += [
