@@ -147,6 +147,26 @@ def test_outputs_show_the_units_not_eligible(tmp_path):
     assert rows["23512"][5].fill.fgColor.rgb.endswith("C6EFCE")  # a rise is green
     assert rows["23533"][11].value == "không đủ điều kiện" and "Trung bình" in rows["23533"][12].value
     assert len(sheet._charts) == 1
+    # printed without overlapping lines (issue 17's leftover): a wrapped reason gets the height
+    # of its lines, long texts run over empty cells instead of wrapping in a narrow column, and
+    # the band table with its chart starts a page
+    from scoring.writers.comparison_sheet import WIDTHS
+    from scoring.writers.workbook import row_height
+    for row in (ngoc_yeu, rows["23527"], rows["23533"]):
+        needed = row_height([(row[10].value, WIDTHS[10]), (row[12].value, WIDTHS[12])])
+        assert needed > 30 and abs(sheet.row_dimensions[row[0].row].height - needed) < 0.75  # whole pixels
+    assert sheet.row_dimensions[rows["23506"][0].row].height < 20  # one line
+    texts = {cell.coordinate: cell.value for line in sheet.iter_rows(min_row=16) for cell in line
+             if isinstance(cell.value, str)}
+    rules = [(place, text) for place, text in texts.items() if text.startswith(("Không xét khen thưởng", "Căn cứ:"))]
+    assert [text.split(" ", 1)[0] for _, text in rules] == ["Không", "Căn", "Không", "Căn"]
+    assert all(place.startswith("C") and not sheet[place].alignment.wrap_text for place, _ in rules)
+    falls = next(place for place, text in texts.items() if text == "Giảm nhiều nhất")
+    shown = sheet[falls.replace("C", "F")]
+    assert shown.value == "Ngọc Yêu (-14,35), Văn Xuôi (-9,89), Đăk Na (-2,30)" and not shown.alignment.wrap_text
+    band_head = next(int(place[1:]) for place, text in texts.items() if text == "Xếp loại")
+    assert [brk.id for brk in sheet.row_breaks.brk] == [band_head - 2]  # before the blank row above the table
+    assert sheet._charts[0].anchor._from.row == band_head - 1
     # the decision: Điều 2 names them with their rule, before Điều 3
     texts = [p.text for p in docx.Document(out / "quyet-dinh.docx").paragraphs]
     article3 = next(i for i, text in enumerate(texts) if text.startswith("Điều 3"))

@@ -301,3 +301,51 @@ def test_signature_block_whole_where_it_meets_a_page_end(boundary_sweep, example
 def test_no_blank_page(rendered, example, document):
     pages = _pages(rendered, example, document)
     assert not _blank_pages(pages), f"{example}/{document}.pdf: trang trắng {_blank_pages(pages)}"
+
+
+@pytest.fixture(scope="session")
+def compared(tmp_path_factory):
+    """The bundled example's workbook scored with --previous, rendered: the pages of its sheet
+    "So sánh năm trước" and the results."""
+    try:
+        render.soffice()
+    except render.RenderError as exc:
+        pytest.fail(str(exc))
+    base = tmp_path_factory.mktemp("compared")
+    folder = render.previous_outputs(base / "out")
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    try:
+        [pdf] = render.to_pdf([folder / "ket-qua.xlsx"], base / "pdf")
+    except render.RenderError as exc:
+        pytest.fail(str(exc))
+    book = openpyxl.load_workbook(folder / "ket-qua.xlsx", read_only=True)
+    sheets = book.sheetnames
+    book.close()
+    pages = [page for page in read_pdf(pdf) if header_sheet(page, results["criteria"]["title"], sheets) == "So sánh năm trước"]
+    return pages, results
+
+
+def test_the_comparison_with_last_year_prints_whole(compared):
+    """Issue 17's leftover: the reasons a unit cannot be rewarded wrapped in rows of one line's
+    height, and the largest changes and the award rules wrapped in an 11-character column,
+    printed over the rows below them; the chart must sit whole on one page."""
+    pages, results = compared
+    assert pages, "bảng So sánh năm trước phải được in"
+    title = f"Chỉ số CCHC năm {results['criteria']['year']} so với năm trước"
+    for page in pages:
+        overlaps = overlapping_words(page)
+        assert not overlaps, (f"So sánh năm trước, trang {page.number}: chữ đè lên nhau: "
+                              + "; ".join(f"{a.text!r}/{b.text!r}" for a, b in overlaps[:5]))
+        assert not off_page(page), f"So sánh năm trước, trang {page.number}: chữ ra ngoài trang"
+        if not page.has(title):  # the chart's grid lines cross its labels by design
+            assert not cut_by_rules(page), f"So sánh năm trước, trang {page.number}: đường kẻ ô cắt qua chữ"
+    # the chart on one page, whole: its title there only, its last bar's label too, nothing past the paper
+    [chart_page] = [page for page in pages if page.has(title)]
+    last = results["comparison"]["units"][-1]["name"]
+    assert chart_page.has(last) and chart_page.has("Năm nay") and chart_page.has("Năm trước")
+    every_reason = " ".join(page.flat for page in pages)
+    for unit in results["comparison"]["units"]:
+        if unit["eligible"] is False:
+            assert unit["name"] in every_reason
+    for rule in results["comparison"]["eligibility_rules"]:
+        assert " ".join(f"Căn cứ: {rule['legal_source']}".split()) in " ".join(every_reason.split())

@@ -99,6 +99,14 @@ def bundled_outputs(out) -> Path:
     return out
 
 
+def previous_outputs(out) -> Path:
+    """The bundled example scored against last year's results (``--previous``): the workbook
+    then has the sheet "So sánh năm trước" (scoring/writers/comparison_sheet.py)."""
+    out = Path(out)
+    _score(out, "--previous", str(ROOT / "submissions" / "tu-mo-rong-2022" / "results.json"))
+    return out
+
+
 def province_outputs(out) -> Path:
     """A generated province year (issuer level "province", three ranking blocks) scored into ``out``."""
     from bench.generate import generate  # the benchmark's generator: every rule kind, real pipeline
@@ -117,12 +125,13 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "render", help="folder for the PDFs and PNGs (default render/)")
     parser.add_argument("--dpi", type=int, default=80)
     args = parser.parse_args(argv)
-    for name, make in (("huyen", bundled_outputs), ("tinh", province_outputs)):
+    for name, make in (("huyen", bundled_outputs), ("tinh", province_outputs), ("huyen-so-sanh", previous_outputs)):
         folder = args.out / name
         if folder.exists():
             shutil.rmtree(folder)
         make(folder)
-        pdfs = to_pdf([folder / "ket-qua.xlsx", folder / "quyet-dinh.docx"], folder)
+        pdfs = to_pdf([folder / "ket-qua.xlsx"] + ([folder / "quyet-dinh.docx"] if name != "huyen-so-sanh" else []),
+                      folder)
         for pdf in pdfs:
             pages = to_png(pdf, folder / "png", dpi=args.dpi)
             print(f"{pdf}: {len(pages)} trang → {folder / 'png'}")

@@ -25,6 +25,8 @@ MATCH_TEXT = {"code": "theo mã đơn vị", "none": "không có kết quả nă
 def write_comparison_sheet(builder, ws) -> None:
     """Fill ``ws`` from ``builder.results["comparison"]`` (builder: the workbook's _Builder,
     for its formats, print set-up and workbook)."""
+    from .workbook import _DEFAULT_ROW_HEIGHT, row_height  # the workbook module imports this one
+
     comparison = builder.results["comparison"]
     add = builder.wb.add_format
     cell = {"border": 1, "valign": "top"}
@@ -68,6 +70,11 @@ def write_comparison_sheet(builder, ws) -> None:
         if unit.get("eligibility_note"):
             reasons = (reasons + "; " if reasons else "") + unit["eligibility_note"]
         write_text(ws, row, 12, reasons, builder.f_wrap)
+        # the wrapped cells' height (constant_memory: before the next row), or the lines print over each other
+        height = max(row_height([(how, WIDTHS[10]), (reasons, WIDTHS[12])]),
+                     row_height([(unit["eligibility"], WIDTHS[11])], bold=True) if unit["eligible"] is False else 0)
+        if height > _DEFAULT_ROW_HEIGHT:
+            ws.set_row(row, height)
     first, last = HEADER_ROW + 1, row
     summary = comparison["summary"]
     row += 2
@@ -85,11 +92,25 @@ def write_comparison_sheet(builder, ws) -> None:
         write_text(ws, row, 2, label, builder.f_label)
         _number(ws, row, 5, value, builder.f_value_index if isinstance(value, float) else builder.f_value_int,
                 builder.f_value)
+    # Long texts run to the right over empty cells (no wrap in an 11-character column, which
+    # printed over the rows below): the names of the largest changes, and the award rules,
+    # which come before the band table because the chart beside that table would hide them.
+    f_line = add({"valign": "top"})
+    f_long = add({"valign": "top", "text_wrap": True})
     for title, key in (("Tăng nhiều nhất", "largest_rises"), ("Giảm nhiều nhất", "largest_falls")):
         row += 1
         text = ", ".join(f"{item['name']} ({item['change']:+.2f})".replace(".", ",") for item in summary[key])
         write_text(ws, row, 2, title, builder.f_label)
-        write_text(ws, row, 5, text or "không có", builder.f_value)
+        row = _line(ws, row, 5, text or "không có", f_line, f_long)
+    rules = comparison["eligibility_rules"]
+    if rules:
+        row += 2
+        write_text(ws, row, 0, "Điều kiện xét khen thưởng", builder.f_section)
+        for rule in rules:
+            row += 1
+            row = _line(ws, row, 2, f"Không xét khen thưởng đơn vị {rule['text']}", builder.f_label, f_long, bold=True)
+            row += 1
+            row = _line(ws, row, 2, f"Căn cứ: {rule['legal_source']}", f_line, f_long)
     row += 2
     band_head = row
     for col, header in ((2, "Xếp loại"), (3, "Năm trước"), (4, "Năm nay")):
@@ -99,14 +120,6 @@ def write_comparison_sheet(builder, ws) -> None:
         write_text(ws, row, 2, item["band"], builder._band_format(item["band"]))
         ws.write_number(row, 3, item["previous"], builder.f_int)
         ws.write_number(row, 4, item["this_year"], builder.f_int)
-    rules = comparison["eligibility_rules"]
-    if rules:
-        row += 2
-        write_text(ws, row, 0, "Điều kiện xét khen thưởng", builder.f_section)
-        for rule in rules:
-            row += 1
-            write_text(ws, row, 2, rule["text"], builder.f_label)
-            write_text(ws, row, 5, rule["legal_source"], builder.f_value)
     sheet = ws.name
     chart = builder.wb.add_chart({"type": "bar"})
     for col, name, color in ((3, "Năm trước", "#A6A6A6"), (4, "Năm nay", "#2F75B5")):
@@ -118,7 +131,26 @@ def write_comparison_sheet(builder, ws) -> None:
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": max(320, 22 * (last - first + 1) + 120)})
     ws.insert_chart(band_head, 7, chart)
+    # the band table and the chart start a page (a chart cut by a break is unreadable), from the
+    # blank row above them: LibreOffice also draws a chart anchored on the first row of a page
+    # in the foot of the page before
+    ws.set_h_pagebreaks([band_head - 1])
     builder._print_setup(ws, HEADER_ROW)
+
+
+def _line(ws, row: int, col: int, text: str, fmt, wrapped_fmt, bold: bool = False) -> int:
+    """Write ``text`` at (row, col) on one line running right over the empty cells when it
+    fits the columns from ``col`` to the last (``fmt``), else wrapped in column ``col`` with
+    the row's height fitted (``wrapped_fmt``); returns ``row``."""
+    from .workbook import row_height, wrapped_lines
+
+    room = sum(WIDTHS[col:])
+    if wrapped_lines(text, room, 11, bold) <= 1:
+        write_text(ws, row, col, text, fmt)
+        return row
+    write_text(ws, row, col, text, wrapped_fmt)
+    ws.set_row(row, row_height([(text, WIDTHS[col])], bold=bold))
+    return row
 
 
 def _number(ws, row: int, col: int, value, fmt, empty_fmt) -> None:
