@@ -8,6 +8,8 @@ import unicodedata
 import filetype
 from django.conf import settings
 
+from .uploads import too_large_message
+
 ALLOWED = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
 
@@ -31,12 +33,12 @@ def clean_name(name: str) -> str:
 
 def check_upload(upload) -> tuple[bytes, str]:
     """(the bytes, their MIME type) of an accepted upload; raises UploadRefused."""
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise UploadRefused(f"Tệp quá lớn ({upload.size:,} byte; tối đa {settings.EVIDENCE_MAX_BYTES:,} byte)."
-                            .replace(",", "."))
-    data = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
-    if len(data) > settings.EVIDENCE_MAX_BYTES:
-        raise UploadRefused("Tệp quá lớn.")
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:   # a part over the limit is dropped while read (web.uploads): this is the rest
+        raise UploadRefused(too_large_message(limit, upload.size))
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(too_large_message(limit))
     if not data:
         raise UploadRefused("Tệp rỗng.")
     mime = sniff(data)

@@ -41,6 +41,7 @@ from . import rounds
 from .engine import submission_dict
 from .evidence import clean_name
 from .models import Commune, Evidence, LeafEntry, Profile
+from .uploads import takes_uploads, too_large, too_large_message
 from .views import _commune_for
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,11 +101,11 @@ def read_upload(upload, source: forms.CriteriaSource) -> tuple[str, dict | None,
     if not name.lower().endswith(".xlsx"):
         name = name.rsplit(".", 1)[0] + ".xlsx" if "." in name else name + ".xlsx"
     limit = settings.FORM_UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise FormRefused(f"Tệp quá lớn ({upload.size:,} byte; tối đa {limit:,} byte).".replace(",", "."))
+    if upload.size > limit:   # a part over the limit is dropped while read (web.uploads): this is the rest
+        raise FormRefused(too_large_message(limit, upload.size))
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise FormRefused("Tệp quá lớn.")
+        raise FormRefused(too_large_message(limit))
     check_package(data)
     with tempfile.TemporaryDirectory(prefix="cchc-form-") as tmp:
         path = Path(tmp) / name
@@ -215,6 +216,7 @@ def form_download(request, pk):
     return response
 
 
+@takes_uploads("FORM_UPLOAD_MAX_BYTES")
 @login_required
 def form_page(request, pk):
     """GET: how to use the form, the download and the upload field. POST: an upload."""
@@ -230,6 +232,8 @@ def form_page(request, pk):
             return redirect("excel_form", pk=pk)
         upload = request.FILES.get("file")
         try:
+            if upload is None and too_large(request, "file") is not None:   # dropped while read (web.uploads)
+                raise FormRefused(too_large_message(settings.FORM_UPLOAD_MAX_BYTES))
             if upload is None:
                 raise FormRefused("Chưa chọn tệp phiếu tự đánh giá (.xlsx).")
             name, data, problems = read_upload(upload, criteria_source(commune.round))

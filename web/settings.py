@@ -34,6 +34,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "web.uploads.RefuseOversizedBodies",   # before the CSRF check, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,8 +84,20 @@ LOGOUT_REDIRECT_URL = "public"
 EVIDENCE_MAX_BYTES = int(os.environ.get("CCHC_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 # the self-assessment Excel form uploaded instead of the area pages (web.excel_form)
 FORM_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_FORM_MAX_BYTES", 5 * 1024 * 1024))
+# a new round's criteria set and registry (JSON, web.views.new_round), each
+ROUND_FILE_MAX_BYTES = int(os.environ.get("CCHC_ROUND_FILE_MAX_BYTES", 5 * 1024 * 1024))
+# the limits act while the body is read (web.uploads): a body above what its page takes (its
+# files' limits + this margin for the other fields and the multipart headers) is answered 413
+# unread; a file part passing its page's limit is dropped before the bytes past it are stored
+UPLOAD_FIELDS_MARGIN = 256 * 1024
+FILE_UPLOAD_HANDLERS = ["web.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# the largest area page of the bundled criteria set posts 54 fields; the new round page, 2 files
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
 
 # security headers (web.middleware.SecurityHeaders adds the content security policy)
 SECURE_CONTENT_TYPE_NOSNIFF = True

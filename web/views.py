@@ -27,6 +27,7 @@ from . import rounds
 from .engine import check_commune, criteria_model, score_round, stored_results
 from .evidence import UploadRefused, check_upload, clean_name
 from .models import AppraisalEntry, Commune, Evidence, LeafEntry, Profile, Round, Step
+from .uploads import takes_uploads, too_large, too_large_message
 
 CENT = Decimal("0.01")
 OUTPUTS = {"results.json": "application/json",
@@ -331,6 +332,7 @@ def save_leaf_entry(commune, entries: dict, code: str, values: tuple) -> bool:
     return True
 
 
+@takes_uploads("EVIDENCE_MAX_BYTES")
 @login_required
 @require_POST
 def upload_evidence(request, pk):
@@ -361,8 +363,9 @@ def upload_evidence(request, pk):
             date = dt.date.fromisoformat(fields["date"])
         except ValueError:
             raise UploadRefused("Ngày văn bản không hợp lệ (dd/mm/yyyy).")
-        if upload is None:
-            raise UploadRefused("Chưa chọn tệp.")
+        if upload is None:   # none chosen, or dropped while read for passing the limit (web.uploads)
+            limit = too_large(request, "file")
+            raise UploadRefused(too_large_message(limit) if limit is not None else "Chưa chọn tệp.")
         data, mime = check_upload(upload)
     except UploadRefused as refused:
         messages.error(request, f"Không nhận tài liệu: {refused}")
@@ -728,19 +731,20 @@ def publish(request, pk):
 
 # ---------------------------------------------------------------- office: a new round, assignments
 
-ROUND_FILE_MAX_BYTES = 5 * 1024 * 1024
-
-
 def _json_upload(request, field: str, label: str, problems: list):
     """An uploaded JSON file as data, or None with the reason added to ``problems``."""
     import json
 
     upload = request.FILES.get(field)
+    limit = settings.ROUND_FILE_MAX_BYTES
+    if upload is None and too_large(request, field) is not None:   # dropped while read (web.uploads)
+        problems.append(f"{label}: {too_large_message(limit)}")
+        return None
     if upload is None:
         problems.append(f"Chưa chọn {label}.")
         return None
-    if upload.size > ROUND_FILE_MAX_BYTES:
-        problems.append(f"{label}: tệp quá lớn (tối đa 5 MB).")
+    if upload.size > limit:
+        problems.append(f"{label}: {too_large_message(limit, upload.size)}")
         return None
     try:
         data = json.loads(upload.read().decode("utf-8-sig"))
@@ -753,6 +757,7 @@ def _json_upload(request, field: str, label: str, problems: list):
     return data
 
 
+@takes_uploads("ROUND_FILE_MAX_BYTES", files=2)
 @login_required
 def new_round(request):
     """The office creates a round from a criteria set file and the registry of the year's
