@@ -166,3 +166,14 @@ class AppraisalEntry(models.Model):
 
     class Meta:
         unique_together = [("commune", "leaf", "stage")]
+
+
+class LoginFailure(models.Model):
+    """Sign-in attempts against one user name within the current window, in the database so
+    that every server process counts the same attempts (web.throttle). ``count`` is the failed
+    attempts plus those being checked right now; ``expires_at`` ends the window that the first
+    of them opened."""
+
+    username = models.CharField(max_length=150, unique=True)   # as typed, trimmed and lower-cased
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

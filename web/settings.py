@@ -106,7 +106,8 @@ X_FRAME_OPTIONS = "SAMEORIGIN"   # the evidence PDF is shown in a frame of the a
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # failed logins: after LOGIN_FAILURES_MAX failures for a user name within LOGIN_FAILURE_WINDOW
-# seconds, further attempts are refused until the window passes (web.views.LoginView)
+# seconds, further attempts are refused until the window passes (web.views.LoginView), counted
+# in the database (web.throttle, table web_loginfailure) so that every server process counts them
 LOGIN_FAILURES_MAX = 5
 LOGIN_FAILURE_WINDOW = 900
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

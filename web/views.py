@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ import scoring
 from scoring.forms.texts import evidence_text, rule_text
 from scoring.numbers import format_points
 
-from . import rounds
+from . import rounds, throttle
 from .engine import check_commune, criteria_model, score_round, stored_results
 from .evidence import UploadRefused, check_upload, clean_name
 from .models import AppraisalEntry, Commune, Evidence, LeafEntry, Profile, Round, Step
@@ -153,30 +152,25 @@ def _parse_fact(kind, text, options):
 # ---------------------------------------------------------------- login, home, public
 
 class LoginView(auth_views.LoginView):
-    """Django's login with failed attempts throttled per user name (settings.LOGIN_FAILURES_MAX
-    within LOGIN_FAILURE_WINDOW seconds)."""
+    """Django's login with attempts throttled per user name (settings.LOGIN_FAILURES_MAX
+    failures within LOGIN_FAILURE_WINDOW seconds), counted in the database so that every
+    server process counts the same attempts (web.throttle)."""
 
     template_name = "web/login.html"
 
-    def _key(self):
-        return "login-failures:" + (self.request.POST.get("username") or "").strip().lower()[:150]
-
     def post(self, request, *args, **kwargs):
-        if cache.get(self._key(), 0) >= settings.LOGIN_FAILURES_MAX:
+        username = request.POST.get("username")
+        if not throttle.reserve(username):
+            throttle.release(username)   # refused unchecked: not a failure
             form = self.get_form()
             form.errors.clear()
             form.add_error(None, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)   # form_invalid keeps the attempt counted
 
-    def form_invalid(self, form):
-        key = self._key()
-        cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
-        return super().form_invalid(form)
+    def form_valid(self, form):
+        throttle.release(self.request.POST.get("username"))
+        return super().form_valid(form)
 
 
 def home(request):

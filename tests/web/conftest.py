@@ -50,7 +50,8 @@ def django_db_setup(django_db_setup, django_db_blocker, web_data):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The login throttle counts in the cache: every test starts with none."""
+    """Every test starts with an empty default cache (the login throttle counts in the
+    database, web.throttle: each test's transaction is rolled back)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -1,0 +1,183 @@
+"""Failed sign-ins are counted in the database (web.throttle), so every server process counts
+the same attempts: under gunicorn with N workers an attacker used to get N × the limit (one
+LocMemCache per process). Checked with separate Python processes on a database of their own
+(a SQLite file, or a fresh database on the PostgreSQL server the suite runs on), one after the
+other and all at once; in this process: the window expires, a success does not count, the 429
+page still shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from web_support import PASSWORD
+
+from web import throttle
+from web.models import LoginFailure
+
+ROOT = Path(__file__).resolve().parents[2]
+# one server process: signs in once per line read ("<user name>"), prints the status
+WORKER = """
+import sys
+import django
+django.setup()
+from django.test import Client
+client = Client()
+print("ready", flush=True)
+for line in sys.stdin:
+    response = client.post("/dang-nhap/", {"username": line.strip(), "password": "sai"})
+    print(response.status_code, "quá nhiều lần" in response.content.decode(), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory):
+    """The environment of server processes sharing one migrated database of their own."""
+    work = tmp_path_factory.mktemp("throttle")
+    env = dict(os.environ, CCHC_WEB_DATA=str(work), DJANGO_SETTINGS_MODULE="web.settings", CCHC_FAST_HASHER="1",
+               PYTHONPATH=str(ROOT))
+    dropped = None
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):   # the suite's PostgreSQL: a database of our own there
+        import psycopg
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(url)
+        name = f"cchc_throttle_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = dropped = urlunsplit(parts._replace(path="/" + name))
+    else:
+        env.pop("DATABASE_URL", None)                       # SQLite in the folder, WAL, as the server runs it
+    done = subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    yield env
+    if dropped:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{dropped.rsplit("/", 1)[1].split("?")[0]}" WITH (FORCE)')
+
+
+class Server:
+    """One server process (as a gunicorn worker: its own memory, its own database connection)."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def send(self, username):
+        self.process.stdin.write(username + "\n")
+        self.process.stdin.flush()
+
+    def answer(self) -> tuple[int, bool]:
+        status, throttled = self.process.stdout.readline().split()
+        return int(status), throttled == "True"
+
+    def close(self):
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
+
+
+def test_two_processes_count_toward_the_same_limit(server_env):
+    first, second = Server(server_env), Server(server_env)
+    try:
+        answers = []
+        for attempt in range(settings.LOGIN_FAILURES_MAX):   # alternately: 3 failures in one, 2 in the other
+            server = (first, second)[attempt % 2]
+            server.send("office")
+            answers.append(server.answer())
+        assert answers == [(200, False)] * settings.LOGIN_FAILURES_MAX
+        for server in (second, first):   # each process has seen fewer than the limit itself
+            server.send("office")
+            assert server.answer() == (429, True)
+        second.send("someone-else")      # per user name
+        assert second.answer() == (200, False)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_attempts_at_the_same_moment_in_four_processes_count_exactly(server_env):
+    """Each attempt is counted before its password is checked: a burst cannot pass the check
+    all at once; exactly LOGIN_FAILURES_MAX attempts are checked, the others refused."""
+    servers = [Server(server_env) for _ in range(4)]
+    try:
+        for server in servers:           # every process ready; three attempts each, all at once
+            for _ in range(3):
+                server.send("burst")
+        statuses = [server.answer()[0] for server in servers for _ in range(3)]
+    finally:
+        for server in servers:
+            server.close()
+    assert sorted(statuses) == [200] * settings.LOGIN_FAILURES_MAX + [429] * (12 - settings.LOGIN_FAILURES_MAX)
+
+
+# ---------------------------------------------------------------- in this process
+
+def _attempt(client, password="sai", username="office"):
+    return client.post("/dang-nhap/", {"username": username, "password": password})
+
+
+def test_the_window_expires(demo, monkeypatch):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        assert _attempt(client).status_code == 200
+    blocked = _attempt(client, PASSWORD)
+    assert blocked.status_code == 429 and "Đăng nhập sai quá nhiều lần" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert LoginFailure.objects.get(username="office").count == settings.LOGIN_FAILURES_MAX
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW - 5))
+    assert _attempt(client, PASSWORD).status_code == 429            # not yet
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW + 1))
+    assert _attempt(client, PASSWORD).status_code == 302            # the window has passed
+    assert "_auth_user_id" in client.session
+
+
+def test_a_new_window_starts_after_the_old_one(demo, monkeypatch):
+    real_now = timezone.now
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        _attempt(Client())
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW + 1))
+    assert _attempt(Client()).status_code == 200                    # the first failure of a new window
+    row = LoginFailure.objects.get(username="office")
+    assert row.count == 1 and row.expires_at > real_now() + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+
+
+def test_a_success_does_not_count_and_names_are_case_blind(demo):
+    for _ in range(settings.LOGIN_FAILURES_MAX - 1):
+        assert _attempt(Client(), username=" Office ").status_code == 200
+    assert _attempt(Client(), PASSWORD).status_code == 302
+    assert LoginFailure.objects.get(username="office").count == settings.LOGIN_FAILURES_MAX - 1
+    assert _attempt(Client(), username="OFFICE").status_code == 200
+    assert _attempt(Client(), PASSWORD).status_code == 429
+
+
+def test_old_windows_of_other_names_are_removed(demo, monkeypatch):
+    _attempt(Client(), username="first")
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW + 1))
+    _attempt(Client(), username="second")
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["second"]
+
+
+def test_reserve_and_release_count_exactly(db):
+    assert [throttle.reserve("x") for _ in range(settings.LOGIN_FAILURES_MAX + 2)] == \
+        [True] * settings.LOGIN_FAILURES_MAX + [False] * 2
+    throttle.release("x")
+    throttle.release("x")
+    assert LoginFailure.objects.get(username="x").count == settings.LOGIN_FAILURES_MAX
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        throttle.release("x")
+    assert not LoginFailure.objects.exists()                        # back to nothing: the row goes
