@@ -29,9 +29,10 @@ WORKER = """
 import sys
 import django
 django.setup()
+from django.db import connection
 from django.test import Client
 client = Client()
-print("ready", flush=True)
+print("ready", connection.vendor, flush=True)
 for line in sys.stdin:
     response = client.post("/dang-nhap/", {"username": line.strip(), "password": "sai"})
     print(response.status_code, "quá nhiều lần" in response.content.decode(), flush=True)
@@ -54,7 +55,8 @@ def server_env(tmp_path_factory):
         name = f"cchc_throttle_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = dropped = urlunsplit(parts._replace(path="/" + name))
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+        dropped = name
     else:
         env.pop("DATABASE_URL", None)                       # SQLite in the folder, WAL, as the server runs it
     done = subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env,
@@ -65,7 +67,7 @@ def server_env(tmp_path_factory):
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{dropped.rsplit("/", 1)[1].split("?")[0]}" WITH (FORCE)')
+            connection.execute(f'DROP DATABASE "{dropped}" WITH (FORCE)')
 
 
 class Server:
@@ -74,7 +76,10 @@ class Server:
     def __init__(self, env):
         self.process = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, text=True,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        assert self.process.stdout.readline().strip() == "ready"
+        from django.db import connection
+
+        # the database of the suite's kind: a SQLite file, or PostgreSQL when the suite runs on it
+        assert self.process.stdout.readline().split() == ["ready", connection.vendor]
 
     def send(self, username):
         self.process.stdin.write(username + "\n")
