@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, FakePayload, encode_multipart
 from test_web_excel_form import _filled_form, _post
 from web_support import BLANK, PDF
@@ -95,6 +95,16 @@ def test_a_2_gb_post_is_refused_before_its_body_is_read(demo, login):
         assert response.status_code == 413 and read == 0, path
         text = response.content.decode()
         assert "Tệp quá lớn" in text and "2.147.483.648 byte" in text and "tối đa 10 MB" in text
+
+
+def test_no_sign_in_is_needed_to_be_refused_unread(demo):
+    """What an attacker needs to make the server read a body is only a CSRF cookie (the CSRF
+    check reads the form for its token): the size is refused before that check."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/dang-nhap/")
+    assert "csrftoken" in client.cookies
+    response, read = _raw_post(client, f"/xa/{demo['a'].pk}/tai-lieu/", _evidence_body(PDF), 2 * 1024 ** 3)
+    assert response.status_code == 413 and read == 0
 
 
 @override_settings(EVIDENCE_MAX_BYTES=4096, UPLOAD_FIELDS_MARGIN=1024)
