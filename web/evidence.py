@@ -8,7 +8,7 @@ import unicodedata
 import filetype
 from django.conf import settings
 
-from .uploads import too_large_message
+from .uploads import read_within
 
 ALLOWED = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
@@ -33,12 +33,7 @@ def clean_name(name: str) -> str:
 
 def check_upload(upload) -> tuple[bytes, str]:
     """(the bytes, their MIME type) of an accepted upload; raises UploadRefused."""
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:   # a part over the limit is dropped while read (web.uploads): this is the rest
-        raise UploadRefused(too_large_message(limit, upload.size))
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise UploadRefused(too_large_message(limit))
+    data = read_within(upload, settings.EVIDENCE_MAX_BYTES, UploadRefused)
     if not data:
         raise UploadRefused("Tệp rỗng.")
     mime = sniff(data)

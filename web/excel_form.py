@@ -41,7 +41,7 @@ from . import rounds
 from .engine import submission_dict
 from .evidence import clean_name
 from .models import Commune, Evidence, LeafEntry, Profile
-from .uploads import takes_uploads, too_large, too_large_message
+from .uploads import read_within, takes_uploads, too_large, too_large_message
 from .views import _commune_for
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,12 +100,7 @@ def read_upload(upload, source: forms.CriteriaSource) -> tuple[str, dict | None,
     name = clean_name(upload.name)
     if not name.lower().endswith(".xlsx"):
         name = name.rsplit(".", 1)[0] + ".xlsx" if "." in name else name + ".xlsx"
-    limit = settings.FORM_UPLOAD_MAX_BYTES
-    if upload.size > limit:   # a part over the limit is dropped while read (web.uploads): this is the rest
-        raise FormRefused(too_large_message(limit, upload.size))
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise FormRefused(too_large_message(limit))
+    data = read_within(upload, settings.FORM_UPLOAD_MAX_BYTES, FormRefused)
     check_package(data)
     with tempfile.TemporaryDirectory(prefix="cchc-form-") as tmp:
         path = Path(tmp) / name

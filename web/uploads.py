@@ -96,6 +96,19 @@ def too_large_message(limit: int, size: int | None = None) -> str:
     return f"Tệp quá lớn ({_bytes(size)} byte; tối đa {_bytes(limit)} byte)."
 
 
+def read_within(upload, limit: int, refused) -> bytes:
+    """The bytes of ``upload`` when there are at most ``limit`` of them; else raises
+    ``refused(message)`` with the Vietnamese message (the size said, when known). A part over
+    the limit was already dropped while the request was read (LimitedUploadHandler): this is
+    the check of what reached the view, whatever handler stored it."""
+    if upload.size > limit:
+        raise refused(too_large_message(limit, upload.size))
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise refused(too_large_message(limit))
+    return data
+
+
 def too_large(request, field: str) -> int | None:
     """The limit a file sent in ``field`` passed (it was dropped while the request was read),
     or None when no file of that field was dropped."""
