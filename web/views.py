@@ -164,7 +164,8 @@ class LoginView(auth_views.LoginView):
             throttle.release(username)   # refused unchecked: not a failure
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+            minutes = max(1, -(-settings.LOGIN_FAILURE_WINDOW // 60))  # the window, rounded up to a minute
+            form.add_error(None, f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)   # form_invalid keeps the attempt counted
 

@@ -140,6 +140,7 @@ def test_the_window_expires(demo, monkeypatch):
         assert _attempt(client).status_code == 200
     blocked = _attempt(client, PASSWORD)
     assert blocked.status_code == 429 and "Đăng nhập sai quá nhiều lần" in blocked.content.decode()
+    assert f"thử lại sau {settings.LOGIN_FAILURE_WINDOW // 60} phút" in blocked.content.decode()  # 900 s: 15
     assert "_auth_user_id" not in client.session
     assert LoginFailure.objects.get(username="office").count == settings.LOGIN_FAILURES_MAX
     real_now = timezone.now
@@ -186,3 +187,12 @@ def test_reserve_and_release_count_exactly(db):
     for _ in range(settings.LOGIN_FAILURES_MAX):
         throttle.release("x")
     assert not LoginFailure.objects.exists()                        # back to nothing: the row goes
+
+
+def test_the_refusal_names_the_window_the_settings_give(demo, settings):
+    settings.LOGIN_FAILURE_WINDOW = 125  # 2 min 5 s: "3 phút", never less than the wait
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        _attempt(client)
+    blocked = _attempt(client)
+    assert blocked.status_code == 429 and "thử lại sau 3 phút" in blocked.content.decode()
