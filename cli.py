@@ -26,7 +26,9 @@ def _stopped_while_starting(signum, frame):
     os._exit(128 + signum)
 
 
-if __name__ == "__main__":  # run as a program (not imported by tests or the cchc entry point)
+# run as a program: `python cli.py`, or the installed `cchc` command, whose script imports this
+# module and calls main() (never when tests or a notebook import it)
+if __name__ == "__main__" or os.path.basename(sys.argv[0] or "").removesuffix(".exe") == "cchc":
     import signal as _signal
 
     for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
