@@ -21,6 +21,7 @@ A successful attempt, and one refused without being checked, give their place ba
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +32,10 @@ from .models import LoginFailure
 
 
 def username_key(username: str | None) -> str:
-    return (username or "").strip().lower()[:150]
+    """The name attempts are counted under: as Django's sign-in form reads it (NFKC, so that
+    "ｏffice" in full-width letters is the account "office" and shares its count), trimmed,
+    case folded."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
 
 
 def reserve(username: str) -> bool:

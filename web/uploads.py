@@ -92,7 +92,7 @@ def _bytes(number: int) -> str:
 def too_large_message(limit: int, size: int | None = None) -> str:
     """The view's message for a file over its limit (Vietnamese, as the pages show it)."""
     if size is None:
-        return f"Tệp quá lớn (vượt quá {_bytes(limit)} byte; tối đa {_bytes(limit)} byte)."
+        return f"Tệp quá lớn (tối đa {_bytes(limit)} byte)."
     return f"Tệp quá lớn ({_bytes(size)} byte; tối đa {_bytes(limit)} byte)."
 
 
@@ -134,9 +134,9 @@ class RefuseOversizedBodies:
         if limit is None or length <= limit:
             return None
         request._mark_post_parse_error()   # whatever reads request.POST after this finds it empty
+        setting, files = getattr(view_func, "upload_limit", (None, 0))
         return render(request, "web/too_large.html", {"length": _bytes(length), "limit": _bytes(limit),
-                                                      "evidence_mb": settings.EVIDENCE_MAX_BYTES / 2 ** 20,
-                                                      "form_mb": settings.FORM_UPLOAD_MAX_BYTES / 2 ** 20},
+                                                      "files": files, "file_mb": file_limit(view_func) / 2 ** 20},
                       status=413)
 
 

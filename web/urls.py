@@ -41,5 +41,6 @@ urlpatterns = [
     path("dot/moi/", views.new_round, name="new_round"),
     path("dot/<int:pk>/phan-cong/", views.assignments, name="assignments"),
     path("tai-khoan/", accounts.accounts, name="accounts"),
+    path("quan-tri/login/", views.admin_login, name="admin_login"),  # before the admin: its sign-in is ours
     path("quan-tri/", admin.site.urls),
 ]

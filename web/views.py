@@ -174,6 +174,21 @@ class LoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+def admin_login(request):
+    """Django's admin sign-in page (/quan-tri/login/) sends to the application's own, which
+    counts failed attempts (web.throttle): the admin's page checked passwords without any
+    limit, for the most powerful accounts. The page asked for (``next``) is kept when it is
+    one of this site's."""
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+    wanted = request.GET.get("next") or "/quan-tri/"
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        wanted = "/quan-tri/"
+    return redirect(f"{reverse('login')}?{urlencode({'next': wanted})}")
+
+
 def home(request):
     who = rounds.role(request.user)
     if who == Profile.COMMUNE:

@@ -196,3 +196,28 @@ def test_the_refusal_names_the_window_the_settings_give(demo, settings):
         _attempt(client)
     blocked = _attempt(client)
     assert blocked.status_code == 429 and "thử lại sau 3 phút" in blocked.content.decode()
+
+
+def test_look_alike_spellings_of_a_name_share_its_count(demo):
+    """Django's sign-in form reads the name as NFKC: "ｏffice" (full-width) signs in as
+    "office", so it must not bring five more tries of its own."""
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        assert _attempt(client).status_code == 200
+    for spelling in ("ｏffice", "OFFICE", " office ", "oｆfice"):
+        assert _attempt(client, PASSWORD, username=spelling).status_code == 429, spelling
+    assert "_auth_user_id" not in client.session
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["office"]
+
+
+def test_the_admin_sign_in_is_the_throttled_one(demo):
+    client = Client()
+    page = client.get("/quan-tri/login/?next=/quan-tri/auth/user/")
+    assert page.status_code == 302 and page["Location"] == "/dang-nhap/?next=%2Fquan-tri%2Fauth%2Fuser%2F"
+    posted = client.post("/quan-tri/login/", {"username": "office", "password": PASSWORD})
+    assert posted.status_code == 302 and posted["Location"].startswith("/dang-nhap/")  # no password read there
+    assert "_auth_user_id" not in client.session
+    elsewhere = client.get("/quan-tri/login/?next=https://evil.example/")
+    assert elsewhere["Location"] == "/dang-nhap/?next=%2Fquan-tri%2F"
+    # the admin sends a visitor to its sign-in page, which is ours
+    assert client.get("/quan-tri/")["Location"].startswith("/quan-tri/login/")

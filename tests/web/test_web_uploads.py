@@ -57,7 +57,7 @@ def test_evidence_at_the_limit_is_kept_one_byte_over_is_refused(demo, login):
     client = login("commune_a")
     url = f"/xa/{demo['a'].pk}/tai-lieu/"
     over = _messages(client, client.post(url, dict(FIELDS, file=SimpleUploadedFile("kh.pdf", _pdf(4097)))))
-    assert over == ["Không nhận tài liệu: Tệp quá lớn (vượt quá 4.096 byte; tối đa 4.096 byte)."]
+    assert over == ["Không nhận tài liệu: Tệp quá lớn (tối đa 4.096 byte)."]
     assert not Evidence.objects.filter(commune=demo["a"]).exists()
     kept = _messages(client, client.post(url, dict(FIELDS, file=SimpleUploadedFile("kh.pdf", _pdf(4096)))))
     assert kept == ["Đã tải lên tài liệu kiểm chứng."]
@@ -69,7 +69,7 @@ def test_excel_form_at_the_limit_is_read_one_byte_over_is_refused(demo, login, s
     settings.FORM_UPLOAD_MAX_BYTES = len(form) - 1
     refused = _post(login("commune_a"), demo["a"], form)
     text = refused.content.decode()
-    assert refused.status_code == 400 and f"Tệp quá lớn (vượt quá {len(form) - 1:,} byte".replace(",", ".") in text
+    assert refused.status_code == 400 and f"Tệp quá lớn (tối đa {len(form) - 1:,} byte".replace(",", ".") in text
     assert "Chưa chọn tệp" not in text
     assert not LeafEntry.objects.filter(commune=demo["a"]).exists()
     settings.FORM_UPLOAD_MAX_BYTES = len(form)
@@ -81,7 +81,7 @@ def test_round_file_over_its_limit_is_named(demo, login, settings):
     settings.ROUND_FILE_MAX_BYTES = 1000
     page = login("office").post("/dot/moi/", {"criteria": SimpleUploadedFile("criteria.json", b"{}" + b" " * 1000),
                                               "registry": SimpleUploadedFile("registry.json", b"{}")})
-    assert "Bộ tiêu chí: Tệp quá lớn (vượt quá 1.000 byte; tối đa 1.000 byte)." in page.content.decode()
+    assert "Bộ tiêu chí: Tệp quá lớn (tối đa 1.000 byte)." in page.content.decode()
 
 
 # ---------------------------------------------------------------- bodies refused unread (413)
@@ -90,11 +90,14 @@ def test_a_2_gb_post_is_refused_before_its_body_is_read(demo, login):
     """The fault: with the default limits, a 2 GB upload was streamed to a temporary file before
     the view refused it. Now the declared length alone refuses it, and nothing is read."""
     client = login("commune_a")
-    for path in (f"/xa/{demo['a'].pk}/tai-lieu/", f"/xa/{demo['a'].pk}/phieu-excel/", "/dang-nhap/"):
+    # each page says its own limit: evidence 10 MB, the Excel form 5 MB, no file on the sign-in page
+    for path, said in ((f"/xa/{demo['a'].pk}/tai-lieu/", "mỗi tệp tối đa 10 MB"),
+                       (f"/xa/{demo['a'].pk}/phieu-excel/", "mỗi tệp tối đa 5 MB"),
+                       ("/dang-nhap/", "Trang này không nhận tệp tải lên")):
         response, read = _raw_post(client, path, _evidence_body(PDF), 2 * 1024 ** 3)
         assert response.status_code == 413 and read == 0, path
         text = response.content.decode()
-        assert "Tệp quá lớn" in text and "2.147.483.648 byte" in text and "tối đa 10 MB" in text
+        assert "Dữ liệu gửi lên quá lớn" in text and "2.147.483.648 byte" in text and said in text, path
 
 
 def test_no_sign_in_is_needed_to_be_refused_unread(demo):
@@ -116,7 +119,7 @@ def test_the_body_limit_is_the_files_limit_plus_the_margin(demo, login):
     at_limit = _evidence_body(_pdf(limit - overhead))     # a file over its limit, in a body at the body's limit
     assert len(at_limit) == limit
     response, read = _raw_post(client, path, at_limit, len(at_limit))
-    assert read == len(at_limit) and "Tệp quá lớn (vượt quá 4.096 byte" in _messages(client, response)[0]
+    assert read == len(at_limit) and "Tệp quá lớn (tối đa 4.096 byte" in _messages(client, response)[0]
     over = _evidence_body(_pdf(limit - overhead + 1))
     response, read = _raw_post(client, path, over, len(over))
     assert response.status_code == 413 and read == 0
