@@ -482,16 +482,19 @@ def across(runs: dict, cliff_check: bool = True) -> list[str]:
     return lines
 
 
-def cliff_lines(cpu: dict, by_layout: dict | None = None) -> list[str]:
+def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = None) -> list[str]:
     """The whole score's CPU-seconds by size as chosen by default (``cpu``) and, when given, in
     each fixed layout (``by_layout``: layout -> size -> CPU-seconds). A size is flagged when it
     costs less than a smaller one (by more than CLIFF_MARGIN) in the same layout; by default,
     a fall at a size where the default layout changes (output_layout) is printed as a layout
-    switch (the outputs leave something out from there), not a cliff, when the fixed layouts
-    were measured (their own falls are cliffs)."""
+    switch (the outputs leave something out from there), not a cliff, only when both layouts
+    were measured there; a default figure below its own layout's at the same size (beyond the
+    margin) is flagged too (the default must be that layout). ``failed``: the runs that did
+    not finish (size, layout): then the check is not judged."""
     from scoring.writers.outputs import AUTO, output_layout
 
-    series = [(AUTO, cpu)] + sorted((by_layout or {}).items())
+    by_layout = by_layout or {}
+    series = [(AUTO, cpu)] + sorted(by_layout.items())
     lines = [f"no cliff (CPU-s never falls when communes rise, beyond {CLIFF_MARGIN:.0%} noise, in a layout):"]
     cliffs, switches = [], []
     for layout, figures in series:
@@ -500,21 +503,29 @@ def cliff_lines(cpu: dict, by_layout: dict | None = None) -> list[str]:
         most, most_at, previous = 0.0, None, None
         for n in sorted(figures):
             flag = ""
-            # by default, each layout's stretch is judged on its own once the layouts were measured
-            switched = bool(by_layout) and layout == AUTO and previous is not None \
-                and output_layout(n) != output_layout(previous)
+            # by default, each layout's stretch is judged on its own once both layouts were measured
+            switched = layout == AUTO and previous is not None and output_layout(n) != output_layout(previous) \
+                and bool(by_layout.get(output_layout(n))) and bool(by_layout.get(output_layout(previous)))
             if most_at is not None and figures[n] < most * (1 - CLIFF_MARGIN):
                 if switched:
-                    flag = (f"  layout switch: {output_layout(previous)} up to {n - 1:,} ({most:.2f} at {most_at:,}), "
+                    flag = (f"  layout switch: {output_layout(previous)} up to {previous:,} ({most:.2f} at {most_at:,}), "
                             f"{output_layout(n)} from {n:,}")
                     switches.append(n)
                 else:
                     flag = f"  CLIFF: less than {most:.2f} at {most_at:,}"
                     cliffs.append(f"{n:,} ({layout})")
+            same = by_layout.get(output_layout(n), {}).get(n) if layout == AUTO else None
+            if same is not None and figures[n] < same * (1 - CLIFF_MARGIN):
+                flag += f"  CLIFF: less than {output_layout(n)}'s {same:.2f} at the same size"
+                cliffs.append(f"{n:,} ({layout} against {output_layout(n)})")
             lines.append(f"  {n:>9,}{figures[n]:>9.2f}{figures[n] / n * 1000:>12.2f}{flag}")
             if switched or figures[n] > most:
                 most, most_at = figures[n], n
             previous = n
+    if failed:
+        lines.append(f"  no cliff: NOT judged ({len(failed)} run(s) failed: "
+                     + ", ".join(f"{n:,} ({layout})" for n, layout in failed) + ")")
+        return lines
     lines.append(f"  no cliff: {_mark(not cliffs)}" + (f" (falls at {', '.join(cliffs)})" if cliffs else "")
                  + (f"; the default's layout switches at {', '.join(f'{n:,}' for n in switches)} "
                     "(README, \"The output layouts\")" if switches else ""))
@@ -571,6 +582,7 @@ def cliff(base: Path, args, known: dict) -> list[str]:
              + (f"; not found: {', '.join(missing)}" if missing else "") + f"); load average {_load()}"]
     cpu = dict(known)
     by_layout = {layout: {n: seconds for n, seconds in known.items() if output_layout(n) == layout} for layout in LAYOUTS}
+    failed = []
     lines.append(f"  {'layout':>9}{'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
     print("\n".join(lines), flush=True)  # the rows as they come: the check takes minutes
     for layout in (AUTO,) + LAYOUTS:
@@ -581,6 +593,8 @@ def cliff(base: Path, args, known: dict) -> list[str]:
                 seen = _attempt(score_command(year, base / f"out-cliff-{size}", None if layout == AUTO else layout))
                 if "error" in seen:
                     lines.append(f"  {layout:>9}{size:>9,} failed: {seen['error'].strip().splitlines()[-1]}")
+                    failed.append((size, layout))
+                    best = None
                     break
                 best = seen if best is None or seen["cpu"] < best["cpu"] else best
             shutil.rmtree(base / f"out-cliff-{size}", ignore_errors=True)
@@ -589,7 +603,7 @@ def cliff(base: Path, args, known: dict) -> list[str]:
                 lines.append(f"  {layout:>9}{size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}"
                              f"{max(best['peak_mb'], best['tree_mb']):>9.0f}")
             print(lines[-1], flush=True)
-    return cliff_lines(cpu, by_layout)
+    return [line for line in lines if " failed: " in line] + cliff_lines(cpu, by_layout, failed)  # failures named again
 
 
 def compile_modules() -> str:

@@ -99,7 +99,19 @@ def test_cliff_is_judged_within_a_layout():
     fallen = {**steady, "province": {**steady["province"], 201: 1.2}}
     assert "no cliff: NOT met (falls at 201 (province))" in "\n".join(run.cliff_lines(default, fallen))
     dipped = {**default, 3321: 0.5}
-    assert "no cliff: NOT met (falls at 3,321 (auto))" in "\n".join(run.cliff_lines(dipped, steady))
+    assert "no cliff: NOT met (falls at 3,321 (auto)" in "\n".join(run.cliff_lines(dipped, steady))
+    # a switch is excused only where both layouts were measured, and the default must cost
+    # what its own layout costs at the same size
+    unmeasured = "\n".join(run.cliff_lines(default, {"district": {}, "province": {}, "national": {}}))
+    assert "no cliff: NOT met (falls at 31 (auto), 201 (auto))" in unmeasured
+    hidden = "\n".join(run.cliff_lines({**default, 31: 0.01}, steady))
+    assert "CLIFF: less than province's 0.58 at the same size" in hidden and "NOT met" in hidden
+    # the label names the last size measured before the switch
+    sparse = "\n".join(run.cliff_lines({11: 0.5, 168: 1.5, 3321: 0.4}, {**steady, "national": {201: 0.3, 3321: 0.4}}))
+    assert "layout switch: province up to 168 (1.50 at 168), national from 3,321" in sparse
+    # runs that failed: not judged
+    failed = "\n".join(run.cliff_lines(default, steady, failed=[(200, "province")]))
+    assert "no cliff: NOT judged (1 run(s) failed: 200 (province))" in failed and "no cliff: met" not in failed
 
 
 def test_thresholds_give_the_sizes_around_each():

@@ -123,6 +123,15 @@ def test_the_national_layout_puts_the_lists_in_csv_and_says_why_there_is_no_deta
         book = load_workbook(runs[NATIONAL] / "ket-qua.xlsx", read_only=True)
         texts = [cell for row in book[SHEET_ABOUT].iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
         book.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = load_workbook(runs[NATIONAL] / "ket-qua.xlsx", read_only=True)
+        lists = [[cell for row in book[sheet].iter_rows(max_row=3, values_only=True) for cell in row if cell]
+                 for sheet in ("Tự chấm khác kết quả", "Thiếu kiểm chứng")]
+        book.close()
+    for said in lists:  # 11 units: the layout asked for, not "above 200"
+        assert "Kết quả có 11 đơn vị, theo bố cục toàn quốc (--layout national): danh sách ghi ra tệp CSV; bảng dưới " \
+               "đây cho biết số dòng của từng khối trong tệp." in said
     said = [text for text in texts if text.startswith(f"Bảng {SHEET_DETAIL} không được tạo")]
     assert said == [f"Bảng {SHEET_DETAIL} không được tạo theo bố cục toàn quốc (--layout national). Xem chi tiết điểm "
                     "từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ (hoặc trong tệp kết quả "

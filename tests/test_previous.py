@@ -177,6 +177,94 @@ def test_outputs_show_the_units_not_eligible(tmp_path):
         assert name in paragraph and rule in paragraph.split(name, 1)[1]
 
 
+@pytest.fixture(scope="module")
+def compared_document(tmp_path_factory):
+    """The bundled example's results.json scored with --previous (a document the workbook reads)."""
+    out = tmp_path_factory.mktemp("compared") / "out"
+    result = run("score", "--out", out, "--time", TIME, "--previous", PREVIOUS["tu-mo-rong-2022"])
+    assert result.exit_code == 0, result.output
+    return _read(out / "results.json")
+
+
+def _comparison_sheet(document, tmp_path):
+    from scoring.writers.workbook import render_workbook
+
+    render_workbook(document, tmp_path / "k.xlsx")
+    return openpyxl.load_workbook(tmp_path / "k.xlsx")["So sánh năm trước"]
+
+
+def province_sized(document, units=120):
+    """``document`` with its comparison grown to ``units`` units (distinct codes, names, indices)."""
+    import copy
+
+    grown = copy.deepcopy(document)
+    model = document["comparison"]["units"]
+    grown["comparison"]["units"] = [
+        {**copy.deepcopy(model[n % len(model)]), "code": f"{30000 + n}", "name": f"Xã Thử Nghiệm {n + 1}",
+         "index": round(40 + (n * 37 % 60) + 0.25, 2)} for n in range(units)]
+    return grown
+
+
+def test_a_province_sized_comparison_charts_the_30_highest_and_lowest(compared_document, tmp_path):
+    """Above 60 units one chart of every unit ran over three pages: as "Biểu đồ" does, two
+    charts (30 highest, 30 lowest index this year), each beside the table it reads, each from a
+    page break."""
+    sheet = _comparison_sheet(province_sized(compared_document), tmp_path)
+    titles = [cell.value for line in sheet.iter_rows() for cell in line
+              if isinstance(cell.value, str) and cell.value.startswith("Số liệu biểu đồ:")]
+    assert titles == ["Số liệu biểu đồ: 30 đơn vị có Chỉ số CCHC năm 2023 cao nhất",
+                      "Số liệu biểu đồ: 30 đơn vị có Chỉ số CCHC năm 2023 thấp nhất"]
+    tables = []
+    for chart in sheet._charts:
+        series = chart.series[0]
+        ref = (series.cat.strRef or series.cat.numRef).f  # 'So sánh năm trước'!$C$m:$C$n
+        top, bottom = (int(part.split("$")[-1]) for part in ref.split("!")[1].split(":"))
+        tables.append([(sheet.cell(row, 3).value, sheet.cell(row, 5).value) for row in range(top, bottom + 1)])
+    assert [len(table) for table in tables] == [30, 30]
+    indices = sorted((u["index"] for u in province_sized(compared_document)["comparison"]["units"]), reverse=True)
+    assert [index for _, index in tables[0]] == indices[:30] and [index for _, index in tables[1]] == indices[-30:]
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    anchors = [chart.anchor._from.row for chart in sheet._charts]
+    assert len(breaks) == 2 and breaks[0] < anchors[0] < breaks[1] < anchors[1]
+    # each chart ends before the next page's break (rows of 20 px)
+    assert anchors[0] + -(-sheet._charts[0].height * 96 / 2.54 // 20) <= breaks[1] + 1
+
+
+def test_long_texts_of_the_comparison_sheet_take_rows_not_a_narrow_column(compared_document, tmp_path):
+    """A legal basis of 440 characters wrapped in column C printed a strip of 25 lines; the
+    source line with a long path ran past the table and fit-to-width shrank the sheet."""
+    import copy
+
+    document = copy.deepcopy(compared_document)
+    long_source = ("quy định thi đua, khen thưởng về cải cách hành chính của tỉnh Kon Tum ban hành kèm theo "
+                   "Quyết định số 12/2023/QĐ-UBND ngày 15 tháng 3 năm 2023 của Ủy ban nhân dân tỉnh ") * 3
+    for rule in document["comparison"]["eligibility_rules"]:
+        rule["legal_source"] = long_source
+    path = "/srv/cchc/du-lieu/" + "thu-muc-rat-dai-cua-phong-noi-vu/" * 6 + "results.json"
+    document["comparison"]["previous"] = [{**item, "file": path} for item in document["comparison"]["previous"]] * 2
+    sheet = _comparison_sheet(document, tmp_path)
+    from scoring.writers.comparison_sheet import WIDTHS
+    from scoring.writers.workbook import wrapped_lines
+
+    source = [sheet.cell(row, 1).value for row in range(2, 8) if sheet.cell(row, 1).value]
+    assert len(source) > 1 and " ".join(source).startswith("Kết quả năm trước: /srv/cchc/")
+    assert all(wrapped_lines(text, sum(WIDTHS), 11) == 1 for text in source)
+    header = next(row for row in range(1, 12) if sheet.cell(row, 1).value == "STT")
+    assert header == 4 + len(source) - 1 and sheet.print_title_rows == f"${header}:${header}"
+    basis = [cell for line in sheet.iter_rows(min_col=3, max_col=3) for cell in line
+             if isinstance(cell.value, str) and cell.value.startswith("Căn cứ:")]
+    assert len(basis) == 2
+    for cell in basis:  # each basis on rows of its own below "Căn cứ:", one line each, as read
+        lines = [cell.value]
+        below = cell.row + 1
+        while sheet.cell(below, 3).value and not sheet.cell(below, 3).value.startswith(("Không xét", "Xếp loại")):
+            lines.append(sheet.cell(below, 3).value)
+            below += 1
+        assert " ".join(lines) == f"Căn cứ: {long_source}".strip()
+        assert len(lines) > 1 and all(wrapped_lines(text, sum(WIDTHS[2:]), 11) == 1 for text in lines)
+        assert all((sheet.row_dimensions[row].height or 15) < 20 for row in range(cell.row, below))
+
+
 def test_merger_example_through_the_cli(tmp_path):
     out = tmp_path / "out"
     result = run("score", "--out", out, "--time", TIME, "--registry", REGISTRY["vi-du-sap-nhap"],

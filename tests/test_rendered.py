@@ -311,25 +311,35 @@ def compared(tmp_path_factory):
         render.soffice()
     except render.RenderError as exc:
         pytest.fail(str(exc))
+    from scoring.writers.workbook import render_workbook
+    from test_previous import province_sized
+
     base = tmp_path_factory.mktemp("compared")
     folder = render.previous_outputs(base / "out")
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    grown = province_sized(results)  # 120 units: the two charts of the highest and lowest
+    render_workbook(grown, folder / "ket-qua-tinh.xlsx")
     try:
-        [pdf] = render.to_pdf([folder / "ket-qua.xlsx"], base / "pdf")
+        pdfs = render.to_pdf([folder / "ket-qua.xlsx", folder / "ket-qua-tinh.xlsx"], base / "pdf")
     except render.RenderError as exc:
         pytest.fail(str(exc))
     book = openpyxl.load_workbook(folder / "ket-qua.xlsx", read_only=True)
     sheets = book.sheetnames
     book.close()
-    pages = [page for page in read_pdf(pdf) if header_sheet(page, results["criteria"]["title"], sheets) == "So sánh năm trước"]
-    return pages, results
+    pages = {pdf.stem: [page for page in read_pdf(pdf)
+                        if header_sheet(page, results["criteria"]["title"], sheets) == "So sánh năm trước"]
+             for pdf in pdfs}
+    return pages, {"ket-qua": results, "ket-qua-tinh": grown}
 
 
-def test_the_comparison_with_last_year_prints_whole(compared):
+@pytest.mark.parametrize("name", ["ket-qua", "ket-qua-tinh"])
+def test_the_comparison_with_last_year_prints_whole(compared, name):
     """Issue 17's leftover: the reasons a unit cannot be rewarded wrapped in rows of one line's
     height, and the largest changes and the award rules wrapped in an 11-character column,
-    printed over the rows below them; the chart must sit whole on one page."""
-    pages, results = compared
+    printed over the rows below them; a chart must sit whole on one page (a province's 120
+    units: the charts of the 30 highest and the 30 lowest, one page each)."""
+    every_page, documents = compared
+    pages, results = every_page[name], documents[name]
     assert pages, "bảng So sánh năm trước phải được in"
     title = f"Chỉ số CCHC năm {results['criteria']['year']} so với năm trước"
     for page in pages:
@@ -339,10 +349,16 @@ def test_the_comparison_with_last_year_prints_whole(compared):
         assert not off_page(page), f"So sánh năm trước, trang {page.number}: chữ ra ngoài trang"
         if not page.has(title):  # the chart's grid lines cross its labels by design
             assert not cut_by_rules(page), f"So sánh năm trước, trang {page.number}: đường kẻ ô cắt qua chữ"
-    # the chart on one page, whole: its title there only, its last bar's label too, nothing past the paper
-    [chart_page] = [page for page in pages if page.has(title)]
-    last = results["comparison"]["units"][-1]["name"]
-    assert chart_page.has(last) and chart_page.has("Năm nay") and chart_page.has("Năm trước")
+    # each chart on one page, whole: its title there only, its legend too, nothing past the paper
+    chart_pages = [page for page in pages if page.has(title)]
+    assert len(chart_pages) == (1 if name == "ket-qua" else 2)
+    for page in chart_pages:
+        assert page.has("Năm nay") and page.has("Năm trước")
+    if name == "ket-qua":
+        assert chart_pages[0].has(results["comparison"]["units"][-1]["name"])
+    else:
+        assert chart_pages[0].has("30 đơn vị có Chỉ số CCHC năm 2023 cao nhất")
+        assert chart_pages[1].has("30 đơn vị có Chỉ số CCHC năm 2023 thấp nhất")
     every_reason = " ".join(page.flat for page in pages)
     for unit in results["comparison"]["units"]:
         if unit["eligible"] is False:

@@ -17,7 +17,8 @@ HEADERS = ("STT", "Mã xã", "Tên đơn vị", "Chỉ số năm trước (%)", 
            "Hạng năm trước", "Hạng năm nay", "Thay đổi hạng", "Xếp loại năm trước → năm nay",
            "Cách so sánh", "Khen thưởng", "Lý do không đủ điều kiện")
 WIDTHS = (5, 8, 18, 11, 11, 11, 9, 9, 9, 22, 34, 14, 48)
-HEADER_ROW = 3
+HEADER_ROW = 3  # with a one-line source; each more line of it moves the header down
+EXCEL_MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 UP, DOWN = "#C6EFCE", "#FFC7CE"  # Excel's own good / bad fills
 MATCH_TEXT = {"code": "theo mã đơn vị", "none": "không có kết quả năm trước"}
 
@@ -25,7 +26,7 @@ MATCH_TEXT = {"code": "theo mã đơn vị", "none": "không có kết quả nă
 def write_comparison_sheet(builder, ws) -> None:
     """Fill ``ws`` from ``builder.results["comparison"]`` (builder: the workbook's _Builder,
     for its formats, print set-up and workbook)."""
-    from .workbook import _DEFAULT_ROW_HEIGHT, row_height  # the workbook module imports this one
+    from .workbook import _DEFAULT_ROW_HEIGHT, CHART_ALL_COMMUNES_MAX, CHART_TOP_BOTTOM, row_height  # it imports this one
 
     comparison = builder.results["comparison"]
     add = builder.wb.add_format
@@ -44,9 +45,14 @@ def write_comparison_sheet(builder, ws) -> None:
     source = f"Kết quả năm trước: {previous}"
     if approval:
         source += f"; phê duyệt tại Quyết định số {approval['number']} ngày {_date(approval['date'])}"
-    write_text(ws, 1, 0, source, builder.f_subtitle)
-    builder._headers(ws, HEADER_ROW, HEADERS, WIDTHS)
-    row = HEADER_ROW
+    # the files' paths can be long (several files after a merger): on lines of the sheet's width,
+    # never one line that fit-to-width would shrink the whole sheet for
+    lines = _lines(source, sum(WIDTHS))
+    for number, text in enumerate(lines, 1):
+        write_text(ws, number, 0, text, builder.f_subtitle)
+    header_row = HEADER_ROW + len(lines) - 1
+    builder._headers(ws, header_row, HEADERS, WIDTHS)
+    row = header_row
     for number, unit in enumerate(comparison["units"], 1):
         row += 1
         ws.write_number(row, 0, number, builder.f_int)
@@ -74,8 +80,8 @@ def write_comparison_sheet(builder, ws) -> None:
         height = max(row_height([(how, WIDTHS[10]), (reasons, WIDTHS[12])]),
                      row_height([(unit["eligibility"], WIDTHS[11])], bold=True) if unit["eligible"] is False else 0)
         if height > _DEFAULT_ROW_HEIGHT:
-            ws.set_row(row, height)
-    first, last = HEADER_ROW + 1, row
+            ws.set_row(row, min(height, EXCEL_MAX_ROW_HEIGHT))
+    first, last = header_row + 1, row
     summary = comparison["summary"]
     row += 2
     write_text(ws, row, 0, "Tổng hợp", builder.f_section)
@@ -92,25 +98,22 @@ def write_comparison_sheet(builder, ws) -> None:
         write_text(ws, row, 2, label, builder.f_label)
         _number(ws, row, 5, value, builder.f_value_index if isinstance(value, float) else builder.f_value_int,
                 builder.f_value)
-    # Long texts run to the right over empty cells (no wrap in an 11-character column, which
-    # printed over the rows below): the names of the largest changes, and the award rules,
-    # which come before the band table because the chart beside that table would hide them.
+    # Long texts run to the right over empty cells, on as many rows as they need (wrapped in an
+    # 11-character column they printed over the rows below): the names of the largest changes,
+    # and the award rules, which come before the band table: the chart beside it would hide them.
     f_line = add({"valign": "top"})
-    f_long = add({"valign": "top", "text_wrap": True})
     for title, key in (("Tăng nhiều nhất", "largest_rises"), ("Giảm nhiều nhất", "largest_falls")):
         row += 1
         text = ", ".join(f"{item['name']} ({item['change']:+.2f})".replace(".", ",") for item in summary[key])
         write_text(ws, row, 2, title, builder.f_label)
-        row = _line(ws, row, 5, text or "không có", f_line, f_long)
+        row = _write_lines(ws, row, 5, text or "không có", f_line)
     rules = comparison["eligibility_rules"]
     if rules:
         row += 2
         write_text(ws, row, 0, "Điều kiện xét khen thưởng", builder.f_section)
         for rule in rules:
-            row += 1
-            row = _line(ws, row, 2, f"Không xét khen thưởng đơn vị {rule['text']}", builder.f_label, f_long, bold=True)
-            row += 1
-            row = _line(ws, row, 2, f"Căn cứ: {rule['legal_source']}", f_line, f_long)
+            row = _write_lines(ws, row + 1, 2, f"Không xét khen thưởng đơn vị {rule['text']}", builder.f_label, bold=True)
+            row = _write_lines(ws, row + 1, 2, f"Căn cứ: {rule['legal_source']}", f_line)
     row += 2
     band_head = row
     for col, header in ((2, "Xếp loại"), (3, "Năm trước"), (4, "Năm nay")):
@@ -120,37 +123,103 @@ def write_comparison_sheet(builder, ws) -> None:
         write_text(ws, row, 2, item["band"], builder._band_format(item["band"]))
         ws.write_number(row, 3, item["previous"], builder.f_int)
         ws.write_number(row, 4, item["this_year"], builder.f_int)
-    sheet = ws.name
+    # The chart(s) of this year against last year, from a new page (a chart cut by a page break
+    # is unreadable): all units up to CHART_ALL_COMMUNES_MAX, as the unit table lists them;
+    # above (a province's round), as "Biểu đồ" does, the CHART_TOP_BOTTOM highest and lowest
+    # indices this year, each chart beside the table of what it shows, each on a page of its own.
+    breaks = [band_head - 1]  # from the blank row above: LibreOffice also draws a chart anchored
+    # on a page's first row in the foot of the page before
+    units = comparison["units"]
+    if len(units) <= CHART_ALL_COMMUNES_MAX:
+        _chart(builder, ws, f"Chỉ số CCHC năm {builder.year} so với năm trước", first, last, band_head)
+    else:
+        ranked = sorted((unit for unit in units if unit["index"] is not None),
+                        key=lambda unit: (-unit["index"], unit["code"]))
+        shown = min(CHART_TOP_BOTTOM, len(ranked))
+        groups = [(f"{shown} đơn vị có Chỉ số CCHC năm {builder.year} cao nhất", ranked[:shown]),
+                  (f"{shown} đơn vị có Chỉ số CCHC năm {builder.year} thấp nhất", ranked[len(ranked) - shown:])]
+        top, row = band_head, row + 2  # the first table under the band table, its chart beside both
+        for number, (title, group) in enumerate(groups):
+            write_text(ws, row, 2, f"Số liệu biểu đồ: {title}", builder.f_label)
+            row += 1
+            for col, header in ((2, "Tên đơn vị"), (3, "Năm trước"), (4, "Năm nay")):
+                write_text(ws, row, col, header, builder.f_header)
+            data_first = row + 1
+            for unit in group:
+                row += 1
+                write_text(ws, row, 2, unit["name"], builder.f_text)
+                _number(ws, row, 3, unit["previous_index"], builder.f_index, builder.f_text)
+                ws.write_number(row, 4, unit["index"], builder.f_index)
+            height = _chart(builder, ws, f"Chỉ số CCHC năm {builder.year} so với năm trước: {title}",
+                            data_first, row, top)
+            row = max(row, top + -(-height // 20)) + 2  # below the table and the chart (rows of 20 px)
+            if number + 1 < len(groups):
+                breaks.append(row - 1)
+                top = row
+    ws.set_h_pagebreaks(breaks)
+    builder._print_setup(ws, header_row)
+
+
+def _chart(builder, ws, title: str, first: int, last: int, anchor: int) -> int:
+    """A bar chart of last year's and this year's index of the rows ``first``..``last`` (the
+    unit's name in column C, the indices in D and E), at row ``anchor``, column H; returns its
+    height in pixels."""
     chart = builder.wb.add_chart({"type": "bar"})
     for col, name, color in ((3, "Năm trước", "#A6A6A6"), (4, "Năm nay", "#2F75B5")):
-        chart.add_series({"name": name, "categories": [sheet, first, 2, last, 2],
-                          "values": [sheet, first, col, last, col], "fill": {"color": color}, "gap": 50})
-    chart.set_title({"name": f"Chỉ số CCHC năm {builder.year} so với năm trước", "name_font": {"size": 12}})
+        chart.add_series({"name": name, "categories": [ws.name, first, 2, last, 2],
+                          "values": [ws.name, first, col, last, col], "fill": {"color": color}, "gap": 50})
+    chart.set_title({"name": title, "name_font": {"size": 12}})
     chart.set_y_axis({"reverse": True})
     chart.set_x_axis({"min": 0, "max": 100, "num_format": "0"})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 720, "height": max(320, 22 * (last - first + 1) + 120)})
-    ws.insert_chart(band_head, 7, chart)
-    # the band table and the chart start a page (a chart cut by a break is unreadable), from the
-    # blank row above them: LibreOffice also draws a chart anchored on the first row of a page
-    # in the foot of the page before
-    ws.set_h_pagebreaks([band_head - 1])
-    builder._print_setup(ws, HEADER_ROW)
+    height = max(320, 22 * (last - first + 1) + 120)
+    chart.set_size({"width": 720, "height": height})
+    ws.insert_chart(anchor, 7, chart)
+    return height
 
 
-def _line(ws, row: int, col: int, text: str, fmt, wrapped_fmt, bold: bool = False) -> int:
-    """Write ``text`` at (row, col) on one line running right over the empty cells when it
-    fits the columns from ``col`` to the last (``fmt``), else wrapped in column ``col`` with
-    the row's height fitted (``wrapped_fmt``); returns ``row``."""
-    from .workbook import row_height, wrapped_lines
+def _lines(text: str, room: float, bold: bool = False) -> list[str]:
+    """``text`` cut between words into lines of at most ``room`` characters' width, as a
+    person reads it; a word longer than a line (a file's path) is cut after a "/" where it
+    can be, else where the line is full."""
+    import re
 
-    room = sum(WIDTHS[col:])
-    if wrapped_lines(text, room, 11, bold) <= 1:
-        write_text(ws, row, col, text, fmt)
-        return row
-    write_text(ws, row, col, text, wrapped_fmt)
-    ws.set_row(row, row_height([(text, WIDTHS[col])], bold=bold))
-    return row
+    from .workbook import wrapped_lines
+
+    def fits(candidate):
+        return wrapped_lines(candidate, room, 11, bold) <= 1
+
+    lines, current = [], ""
+    for word in text.split():  # spaces and line ends between words: one space, as printed
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        for piece in re.findall(r"[^/\\]*[/\\]?", word):  # after each separator
+            while piece:
+                joined = current + piece
+                if fits(joined):
+                    current, piece = joined, ""
+                elif current:
+                    lines.append(current)
+                    current = ""
+                else:  # no separator near enough: as many characters as the line holds
+                    cut = next(n for n in range(len(piece), 0, -1) if fits(piece[:n]) or n == 1)
+                    lines.append(piece[:cut])
+                    piece = piece[cut:]
+    return lines + [current] if current or not lines else lines
+
+
+def _write_lines(ws, row: int, col: int, text: str, fmt, bold: bool = False) -> int:
+    """Write ``text`` from (row, col) on one line running right over the empty cells, or on as
+    many rows as it needs when longer than the columns from ``col`` to the last; returns the
+    last row written."""
+    for number, line in enumerate(_lines(text, sum(WIDTHS[col:]), bold)):
+        write_text(ws, row + number, col, line, fmt)
+    return row + number
 
 
 def _number(ws, row: int, col: int, value, fmt, empty_fmt) -> None:

@@ -87,9 +87,11 @@ def list_to_csv(builder, ws, name: str, rows: list) -> None:
     write_text(ws, 1, 0, f"Danh sách đầy đủ ({_dots(len(rows))} dòng, {order_text}) ở tệp {shown} cùng thư mục "
                "với bảng tính này (mở bằng Excel hoặc LibreOffice; lọc theo cột Khối xếp hạng hoặc Mã xã).",
                builder.f_subtitle)
-    write_text(ws, 2, 0, f"Kết quả có {_dots(len(builder.communes))} đơn vị (trên "
-               f"{_dots(wb.DETAIL_SHEET_MAX_COMMUNES)}): danh sách ghi ra tệp CSV; bảng dưới đây cho biết số dòng "
-               "của từng khối trong tệp.", builder.f_subtitle)
+    count = len(builder.communes)
+    why = (f"Kết quả có {_dots(count)} đơn vị (trên {_dots(wb.DETAIL_SHEET_MAX_COMMUNES)})"
+           if count > wb.DETAIL_SHEET_MAX_COMMUNES else f"Kết quả có {_dots(count)} đơn vị, theo bố cục toàn quốc (--layout national)")
+    write_text(ws, 2, 0, f"{why}: danh sách ghi ra tệp CSV; bảng dưới đây cho biết số dòng của từng khối trong tệp.",
+               builder.f_subtitle)
     header = 3
     builder._headers(ws, header, SUMMARY_HEADERS, (40, 16, 16))
     row = header + 1
