@@ -186,8 +186,8 @@ def _lines(text: str, room: float, bold: bool = False) -> list[str]:
 
     from .workbook import wrapped_lines
 
-    def fits(candidate):
-        return wrapped_lines(candidate, room, 11, bold) <= 1
+    def fits(candidate):  # no line holds 3 characters a unit of width: longer is not measured
+        return len(candidate) <= room * 3 and wrapped_lines(candidate, room, 11, bold) <= 1
 
     lines, current = [], ""
     for word in text.split():  # spaces and line ends between words: one space, as printed
@@ -206,8 +206,12 @@ def _lines(text: str, room: float, bold: bool = False) -> list[str]:
                 elif current:
                     lines.append(current)
                     current = ""
-                else:  # no separator near enough: as many characters as the line holds
-                    cut = next(n for n in range(len(piece), 0, -1) if fits(piece[:n]) or n == 1)
+                else:  # no separator near enough: as many characters as the line holds (at least one)
+                    low, high = 1, min(len(piece), int(room * 3) + 1)
+                    while low < high:  # the longest start that fits: a search, the text may be long
+                        middle = (low + high + 1) // 2
+                        low, high = (middle, high) if fits(piece[:middle]) else (low, middle - 1)
+                    cut = low
                     lines.append(piece[:cut])
                     piece = piece[cut:]
     return lines + [current] if current or not lines else lines
