@@ -76,13 +76,17 @@ def fact_block(criteria: CriteriaSet, reports) -> FactTable:
 
 class _Facts:
     """A leaf entry's facts (a validated JSON dict) read by attribute, UNSET when absent,
-    as extract reads the quick reader's structs."""
+    as extract reads the quick reader's structs (counts as ints, as the quick reader's
+    types give them: JSON Schema's integers include 36.0)."""
 
     __slots__ = ("done", "choice", "numerator", "denominator", "value", "violations", "count", "conditions")
 
     def __init__(self, facts):
         for name in self.__slots__:
             setattr(self, name, facts.get(name, UNSET))
+        for name in ("numerator", "denominator", "violations", "count"):
+            if getattr(self, name) is not UNSET:
+                setattr(self, name, int(getattr(self, name)))
 
 
 class _Document:
@@ -129,6 +133,7 @@ FACT_BITS = {"done": 1, "choice": 2, "numerator": 4, "denominator": 8, "value": 
 _NO_BOUNDS = (float("-inf"), float("inf"))
 CHECKED_NUMBERS = ("self_score", "value")  # the numbers of a leaf entry, checked against their bounds below
 _SET_BITS = [bin(bits).count("1") for bits in range(256)]  # facts stated, from their bits
+_SEEN_LIMIT = 4096  # numbers remembered per extract (see _number_hundredths)
 
 
 @dataclass(frozen=True)
@@ -164,15 +169,23 @@ def _columns(criteria: CriteriaSet) -> _Columns:
     return columns
 
 
-def _number_hundredths(number, bounds) -> int | None:
+def _number_hundredths(number, bounds, seen: dict) -> int | None:
     """Hundredths of a number as the reader gives it (int, float exact to the hundredth,
-    Decimal), or None when it is not a number, not exact, or outside the schema's bounds."""
+    Decimal), or None when it is not a number, not exact, or outside the schema's bounds.
+
+    An int or float within the bounds is remembered in ``seen`` (number → hundredths),
+    which extract looks in first: a national folder holds 300,000 scores but a few distinct
+    values, and a look-up costs a third of the type, bounds and rounding. Only ints and
+    floats go in (True == 1 and Decimal("0.5") == 0.5 would find their entries)."""
     kind = type(number)
     if kind is not int and kind is not float and kind is not Decimal:
         return None  # a bool, a string, null: the schema refuses it
     if not bounds[0] <= number <= bounds[1]:
         return None
-    return exact_hundredths(number)
+    hundredths = exact_hundredths(number)
+    if kind is not Decimal and len(seen) < _SEEN_LIMIT:
+        seen[number] = hundredths
+    return hundredths
 
 
 def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
@@ -196,11 +209,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     condition_bits = [{c.id: 1 << i for i, c in enumerate(leaf.rule.named_conditions())} for leaf in leaves]
     period_slots = [{p.id: i for i, p in enumerate(leaf.rule.due_periods())} for leaf in leaves]
     slots = max((len(p) for p in period_slots), default=0)
+    any_document = [types is None and not periods for types, periods in zip(accepted, period_slots)]
     window = criteria.evidence_window
     first_allowed, last_allowed = window if window else (dt.date.min, dt.date.max)
+    first_ordinal, last_ordinal = first_allowed.toordinal(), last_allowed.toordinal()
     bounds = number_bounds or {}
     score_bounds, value_bounds = bounds.get("self_score", _NO_BOUNDS), bounds.get("value", _NO_BOUNDS)
-    lowest_score, highest_score = score_bounds
+    score_hundredths, value_hundredths = {}, {}  # see _number_hundredths
 
     # Filled cell by cell, then viewed as arrays without a copy: bytearrays for the flags,
     # array('q') for the numbers (building numpy arrays from Python lists cost as much as
@@ -234,17 +249,15 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 keys += 1
             if score is not UNSET:
                 keys += 1
-                kind = type(score)  # floats and ints inline: they are nearly all of them
-                if (kind is float or kind is int) and lowest_score <= score <= highest_score:
-                    self_score[cell] = round(score * 100) if kind is float else score * 100
-                    has_self[cell] = 1
+                kind = type(score)  # floats and ints by the numbers seen: nearly all of them, and a few values
+                hundredths = score_hundredths.get(score) if kind is float or kind is int else None
+                if hundredths is None:
+                    hundredths = _number_hundredths(score, score_bounds, score_hundredths)
+                if hundredths is None:
+                    marked[row] = True
                 else:
-                    hundredths = _number_hundredths(score, score_bounds)
-                    if hundredths is None:
-                        marked[row] = True
-                    else:
-                        self_score[cell] = hundredths
-                        has_self[cell] = 1
+                    self_score[cell] = hundredths
+                    has_self[cell] = 1
             not_applicable = entry.not_applicable
             if not_applicable is not UNSET:
                 keys += 1
@@ -269,15 +282,18 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     bits |= 2
                 fact = facts.numerator
                 if fact is not UNSET:
-                    numerator[cell] = int(fact)  # JSON Schema's integers include 36.0
+                    numerator[cell] = fact  # an int: the quick reader's type, and _Facts's
                     bits |= 4
                 fact = facts.denominator
                 if fact is not UNSET:
-                    denominator[cell] = int(fact)
+                    denominator[cell] = fact
                     bits |= 8
                 fact = facts.value
                 if fact is not UNSET:
-                    hundredths = _number_hundredths(fact, value_bounds)
+                    kind = type(fact)
+                    hundredths = value_hundredths.get(fact) if kind is float or kind is int else None
+                    if hundredths is None:
+                        hundredths = _number_hundredths(fact, value_bounds, value_hundredths)
                     if hundredths is None:
                         marked[row] = True
                     else:
@@ -285,11 +301,11 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     bits |= 16
                 fact = facts.violations
                 if fact is not UNSET:
-                    violations[cell] = int(fact)
+                    violations[cell] = fact
                     bits |= 32
                 fact = facts.count
                 if fact is not UNSET:
-                    count[cell] = int(fact)
+                    count[cell] = fact
                     bits |= 64
                 fact = facts.conditions
                 if fact is not UNSET:
@@ -306,15 +322,14 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 keys += _SET_BITS[bits]
             if documents:  # UNSET is false, like an empty list
                 keys += 1 + 4 * len(documents)  # "evidence"; each document's number, date, title, issuer: required
-                types = accepted[column]
-                periods = period_slots[column]
-                if types is None and not periods:
+                if any_document[column]:
                     # nearly every leaf: any document counts and none may name a period (the loop
-                    # below, with what it would skip left out)
-                    earliest = None
+                    # below, with what it would skip left out); days as ordinals, which the table
+                    # holds and which compare faster than dates
+                    earliest = 0
                     for document in documents:
-                        day = document.date
-                        if day < first_allowed or day > last_allowed:
+                        day = document.date.toordinal()
+                        if day < first_ordinal or day > last_ordinal:
                             marked[row] = True  # outside the year
                         if document.file is not UNSET:
                             files.append((row, document.file))
@@ -322,11 +337,13 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                         if document.period is not UNSET:
                             keys += 1
                             marked[row] = True  # evidence-period-unknown
-                        if earliest is None or day < earliest:
+                        if not earliest or day < earliest:
                             earliest = day
                     has_evidence[cell] = 1
-                    first_day[cell] = earliest.toordinal()
+                    first_day[cell] = earliest
                     continue
+                types = accepted[column]
+                periods = period_slots[column]
                 earliest = None
                 for index, document in enumerate(documents):
                     day = document.date

@@ -232,6 +232,44 @@ def test_the_fact_table_from_plain_model_objects_is_the_quick_paths(example):
         assert getattr(plain, name).tolist() == getattr(quick_facts, name).tolist(), name
 
 
+def test_counts_written_as_whole_decimals_are_laid_out_as_ints(example):
+    """JSON Schema's integers include 36.0: a valid entry read the thorough way (plain JSON)
+    gives its counts to the fact table as the quick reader's ints would (extract stores
+    them as given, scoring.facts._Facts converts)."""
+    from scoring.facts import fact_block
+
+    folder, criteria = example
+    leaves = read_json(submission_files(folder)[0]).data["leaves"]
+    code = next(code for code, entry in leaves.items() if "numerator" in (entry.get("facts") or {}))
+    column = [leaf.code for leaf in criteria.leaves].index(code)
+    as_ints = fact_block(criteria, [leaves])
+    facts = leaves[code]["facts"]
+    facts["numerator"], facts["denominator"] = float(facts["numerator"]), float(facts["denominator"])
+    as_floats = fact_block(criteria, [leaves])
+    for name in ("numerator", "denominator"):
+        assert getattr(as_floats, name)[0, column] == getattr(as_ints, name)[0, column] == int(facts[name])
+
+
+def test_the_numbers_remembered_never_let_another_type_through(example):
+    """extract remembers the hundredths of the ints and floats it has read (issue 19): a
+    bool equal to a number seen before (True == 1) is still no number, and a Decimal with
+    more than two decimals still marks its commune."""
+    from decimal import Decimal
+
+    from scoring.facts import _Entry, extract
+
+    folder, criteria = example
+    leaves = read_json(submission_files(folder)[0]).data["leaves"]
+    code = next(code for code, entry in leaves.items() if entry.get("self_score") == 1)
+    rows = []
+    for score in (1, True, 1.0, Decimal("1.005"), Decimal("1.00")):
+        rows.append({key: _Entry({**entry, "self_score": score} if key == code else entry) for key, entry in leaves.items()})
+    found = extract(criteria, rows, submission_reader().number_bounds)
+    assert found.clean.tolist() == [True, False, True, False, True]
+    column = [leaf.code for leaf in criteria.leaves].index(code)
+    assert found.facts.self_score[[0, 2, 4], column].tolist() == [100, 100, 100]
+
+
 def _keys(node) -> int:
     if isinstance(node, dict):
         return len(node) + sum(_keys(value) for value in node.values())
