@@ -325,14 +325,15 @@ def _scan(text: bytes, reader: QuickReader) -> tuple[bool, int] | None:
     codes = np.frombuffer(text, dtype=np.uint8)
     head = codes[:-1]
     at = ((head >= 0xC2) | (head == 0x5C)).nonzero()[0]
-    pairs = codes[at].astype(np.uint16) << 8
-    pairs |= codes[at + 1]
-    flags = table[pairs]
+    pairs = codes[at].astype(np.intp)  # numpy's index type: no conversion when the table is indexed
+    pairs <<= 8
+    pairs |= codes[1:][at]
+    flags = table.take(pairs)
     if codes[-1] >= 0xC2 or any(byte in text for byte in singles):
         return None
     checked = False
-    if flags.any():
-        found = int(np.bitwise_or.reduce(flags))
+    found = int(np.bitwise_or.reduce(flags))  # 0 when empty; nearly every file has some (its \n escapes)
+    if found:
         if found & (_LOOK_CLOSER | _ESCAPE_U):
             return None
         if found & _THIRD:
