@@ -284,8 +284,14 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     # one process reads the submissions: forked workers would bring the wall time down on an idle
     # machine but cost more CPU-seconds in all (issue 19 judges validate on CPU-seconds)
     runtime.nothing_to_tear_down()  # writes nothing, starts no process: see scoring.runtime
-    inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, hashed=False)
-    checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
+    from scoring.workers import collector_paused
+
+    # no cyclic garbage collection for the whole command, the modules it imports first among what
+    # it makes (the collector ran ~35 times while it read a national year, for nothing), and the
+    # process ends at once when the command has said its piece (scoring.runtime)
+    with collector_paused():
+        inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, hashed=False)
+        checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
                + (", kết quả thẩm định" if inputs.appraisal else "")

@@ -231,6 +231,11 @@ def collector_paused():
     national run makes millions of them: the collector would scan the growing heap again
     and again (measured: loading 3,321 submissions took 3× the parse) and find nothing.
     Reference counting still frees everything as usual.
+
+    What the block leaves behind (a run's inputs, the modules it imported) goes to the
+    oldest generation when the collector is back (freeze, then unfreeze): left young, it
+    was all scanned by the very next collection (0.007 CPU-s of a national validate), for
+    nothing again.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -238,7 +243,9 @@ def collector_paused():
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
+            gc.unfreeze()
 
 
 class Background:
