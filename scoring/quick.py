@@ -357,7 +357,7 @@ class EvidenceFiles:
     """
 
     def __init__(self, base_dir: Path):
-        self._base = str(base_dir)
+        self._base = os.path.join(base_dir, "")  # with its separator at the end: the folders are added to it
         self._listings: dict[str, frozenset] = {}  # folder → the regular files in it
         self._real: dict[str, bool] = {"": True}   # folder → a real folder, reached through real folders
 
@@ -377,7 +377,7 @@ class EvidenceFiles:
             known = name not in ("", ".", "..") and self._real_folder(parent)
             if known:
                 try:
-                    known = stat.S_ISDIR(os.lstat(os.path.join(self._base, folder)).st_mode)  # a link is not a folder
+                    known = stat.S_ISDIR(os.lstat(self._base + folder).st_mode)  # a link is not a folder
                 except OSError:
                     known = False
             self._real[folder] = known
@@ -385,12 +385,12 @@ class EvidenceFiles:
 
     def _listing(self, folder: str) -> frozenset:
         """The regular files in a real folder (none when it cannot be read, or entered)."""
-        path = os.path.join(self._base, folder)
+        path = self._base + folder
         try:
             with os.scandir(path) as found:
                 names = [entry.name for entry in found if entry.is_file(follow_symlinks=False)]
             if names:  # a folder that may be listed but not entered (no x): its files cannot be checked
-                os.stat(os.path.join(path, names[0]), follow_symlinks=False)
+                os.stat(path + os.sep + names[0], follow_symlinks=False)
             # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names)
             return frozenset(names if all(name.isascii() for name in names) else map(nfc, names))
         except OSError:
