@@ -115,11 +115,12 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
 
     results: list = [None] * len(paths)  # (parsed, issues) per file
     quick = []  # (position, _QuickRead, header issues) of files the quick reader read
-    folder = display_path(base_dir)
+    folder, base = display_path(base_dir), os.fspath(base_dir)
     # a file directly in the folder shows as the folder's name joined with its own (resolving
-    # every path to show it relative to the working folder costs more than reading it)
-    shown = [os.path.join(folder, path.name) if path.parent == base_dir and not path.is_symlink() else None
-             for path in paths]
+    # every path to show it relative to the working folder costs more than reading it); told
+    # apart as strings, which costs a third of Path's parent and is_symlink
+    shown = [os.path.join(folder, os.path.basename(path)) if (os.path.dirname(path) or ".") == base
+             and not os.path.islink(path) else None for path in map(os.fspath, paths)]
     reader = submission_reader()
     working = os.getcwd()  # each file's absolute path, to read it again (join keeps an absolute path as is)
     with collector_paused():
