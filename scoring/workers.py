@@ -233,9 +233,7 @@ def collector_paused():
     Reference counting still frees everything as usual.
 
     What the block leaves behind (a run's inputs, the modules it imported) goes to the
-    oldest generation when the collector is back (freeze, then unfreeze): left young, it
-    was all scanned by the very next collection (0.007 CPU-s of a national validate), for
-    nothing again.
+    oldest generation when the collector is back (collector_back).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -243,9 +241,16 @@ def collector_paused():
         yield
     finally:
         if enabled:
-            gc.freeze()
-            gc.enable()
-            gc.unfreeze()
+            collector_back()
+
+
+def collector_back() -> None:
+    """The cyclic collector on again after a pause, what was made meanwhile moved to the
+    oldest generation (freeze, then unfreeze): left young, it was all scanned by the very
+    next collection (0.007 CPU-s of a national validate), for nothing again."""
+    gc.freeze()
+    gc.enable()
+    gc.unfreeze()
 
 
 class Background:

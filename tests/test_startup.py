@@ -133,3 +133,32 @@ def test_what_a_paused_block_keeps_goes_to_the_oldest_generation():
     assert gc.isenabled()
     assert any(item is kept[0] for item in gc.get_objects(generation=2))
     assert not any(item is kept[0] for item in gc.get_objects(generation=0))
+
+
+IMPORT_GC_PROBE = """
+import gc, runpy, sys
+import scoring.runtime as runtime
+armed, started, early = [], [], []
+class Watch:  # armed when cli.py imports its first library (click)
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            armed.append(True)
+sys.meta_path.insert(0, Watch())
+guard = runtime.guard_output_streams  # the first thing main() does after putting the collector back
+runtime.guard_output_streams = lambda: (started.append(True), guard())
+gc.callbacks.append(lambda phase, info: phase == "start" and armed and not started and early.append(info))
+sys.argv = ["cli.py", "--help"]
+try:
+    runpy.run_path("cli.py", run_name="__main__")
+except SystemExit:
+    pass
+print("EARLY", len(early), "ENABLED", gc.isenabled())
+"""
+
+
+def test_the_libraries_load_with_no_cyclic_collection():
+    """cli.py run as a program pauses the collector while it imports its libraries (22
+    collections of objects that all live on, issue 19); main() puts it back."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_GC_PROBE], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert "EARLY 0 ENABLED True" in done.stdout, (done.stdout[-500:], done.stderr[-2000:])
