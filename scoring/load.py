@@ -170,11 +170,18 @@ def build_appraisal(data: dict, path: str) -> Appraisal:
 
 
 def build_survey(data: dict, path: str) -> Survey:
-    return Survey(path, data["conducted_by"], MappingProxyType({
-        commune: MappingProxyType({leaf: MappingProxyType({option: int(count) for option, count in options.items()})
-                                   for leaf, options in questions.items()})
-        for commune, questions in data["tallies"].items()
-    }))
+    # loops rather than nested comprehensions: a comprehension is a call of its own in
+    # Python 3.11, and a national survey has 33,000 questions (0.020 -> 0.016 CPU-s)
+    tallies = {}
+    for commune, questions in data["tallies"].items():
+        answers = {}
+        for leaf, options in questions.items():
+            counts = {}
+            for option, count in options.items():
+                counts[option] = int(count)
+            answers[leaf] = MappingProxyType(counts)
+        tallies[commune] = MappingProxyType(answers)
+    return Survey(path, data["conducted_by"], MappingProxyType(tallies))
 
 
 # ---------------------------------------------------------------- the whole input set
