@@ -224,8 +224,9 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     numerator, denominator, value = _int_cells(cells), _int_cells(cells), _int_cells(cells)
     violations, count, choice = _int_cells(cells), _int_cells(cells), _int_cells(cells, -1)
     conditions, period_days = _int_cells(cells), _int_cells(cells * slots)
-    has_self, present, claimed_na = bytearray(cells), bytearray(cells), bytearray(cells)
-    has_evidence, done = bytearray(cells), bytearray(cells)
+    # present: 1 for an entry, 2 for an entry with its self-score read (has_self), one write per
+    # entry where two flags took two; has_evidence is where first_day holds a day
+    present, claimed_na, done = bytearray(cells), bytearray(cells), bytearray(cells)
     marked = [False] * size
     key_counts = [0] * size
     files = []
@@ -243,7 +244,6 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                 marked[row] = True
                 continue
             cell = base + column
-            present[cell] = 1
             score, facts, documents = entry.self_score, entry.facts, entry.evidence
             # its keys: each field given (an empty evidence list is one), counted where it is read
             if entry.explanation is not unset:
@@ -256,9 +256,12 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                     hundredths = _number_hundredths(score, score_bounds, score_hundredths)
                 if hundredths is None:
                     marked[row] = True
+                    present[cell] = 1
                 else:
                     self_score[cell] = hundredths
-                    has_self[cell] = 1
+                    present[cell] = 2
+            else:
+                present[cell] = 1
             not_applicable = entry.not_applicable
             if not_applicable is not unset:
                 keys += 1
@@ -340,7 +343,6 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                             marked[row] = True  # evidence-period-unknown
                         if not earliest or day < earliest:
                             earliest = day
-                    has_evidence[cell] = 1
                     first_day[cell] = earliest
                     continue
                 types = accepted[column]
@@ -377,7 +379,6 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                         continue
                     earliest = day
                 if earliest is not None:
-                    has_evidence[cell] = 1
                     first_day[cell] = earliest.toordinal()
             elif documents is not unset:
                 keys += 1  # "evidence": []
@@ -386,17 +387,18 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     def matrix(buffer, dtype):
         return np.frombuffer(buffer, dtype=dtype).reshape(size, width)
 
+    entered, first_days = matrix(present, np.uint8), matrix(first_day, np.int64)
     table = FactTable(
-        self_score=matrix(self_score, np.int64), has_self=matrix(has_self, bool),
-        claimed_na=matrix(claimed_na, bool), has_evidence=matrix(has_evidence, bool),
-        first_day=matrix(first_day, np.int64),
+        self_score=matrix(self_score, np.int64), has_self=entered == 2,
+        claimed_na=matrix(claimed_na, bool), has_evidence=first_days != 0,  # a day's ordinal is never 0
+        first_day=first_days,
         done=matrix(done, bool), choice=matrix(choice, np.int64),
         numerator=matrix(numerator, np.int64), denominator=matrix(denominator, np.int64),
         value=matrix(value, np.int64), violations=matrix(violations, np.int64), count=matrix(count, np.int64),
         conditions=matrix(conditions, np.int64),
         period_days=np.frombuffer(period_days, dtype=np.int64).reshape(size, width, slots),
     )
-    return Extraction(table, _clean_rows(criteria, table, matrix(present, bool), matrix(fact_bits, np.int64),
+    return Extraction(table, _clean_rows(criteria, table, entered != 0, matrix(fact_bits, np.int64),
                                          np.array(marked, dtype=bool)), files, key_counts, unknown_types)
 
 
