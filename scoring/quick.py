@@ -129,7 +129,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
             if read is None:
                 results[position] = _check_exactly(path, criteria, base_dir, shown[position])
             else:
-                quick.append((position, read, validate.header_issues(read.parsed, criteria)))
+                quick.append((position, read, validate.header_issues(read.parsed, criteria, read_quickly=True)))
         extraction = extract(criteria, [read.document.leaves for _, read, _ in quick], reader.number_bounds) if quick else None
         clean = extraction.clean.tolist() if quick else []
         if quick and extraction.files:

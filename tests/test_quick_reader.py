@@ -363,6 +363,31 @@ def test_quick_or_thorough_loading_finds_the_same(example, data):
         path.write_bytes(original)
 
 
+@pytest.mark.parametrize("where, value", [
+    (("commune", "name"), "x· Chñ tÞch"),             # TCVN3 (ABC) bytes read as Latin-1
+    (("commune", "name"), "Xa\u0303 Đăk Hà"),          # decomposed: NFC makes it the plain name
+    (("report", "signer"), "Chñ tÞch UBND x·"),
+    (("report", "date"), "2024-02-30"),                 # no such day
+    (("report", "date"), "2024-2-3"),
+])
+def test_a_header_the_quick_reader_does_not_recheck_is_judged_as_thoroughly(example, where, value):
+    """validate.header_issues(read_quickly=True) leaves out the report-date and legacy-text
+    tests (issue 19): the quick reader's types and byte scan send such a file the thorough
+    way, which names the problem as before."""
+    folder, criteria = example
+    name = "23503-dak-ha.json"
+    original = (COMMUNES / name).read_bytes()
+    document = json.loads(original)
+    document.setdefault("report", {"number": "01/BC-UBND", "date": "2024-01-05", "signer": "Chủ tịch UBND xã"})
+    document[where[0]][where[1]] = value
+    path = folder / name
+    try:
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        assert outcome(path, criteria, folder, quick=True) == outcome(path, criteria, folder, quick=False)
+    finally:
+        path.write_bytes(original)
+
+
 # ---------------------------------------------------------------- evidence files
 
 
