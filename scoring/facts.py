@@ -71,7 +71,9 @@ def fact_block(criteria: CriteriaSet, reports) -> FactTable:
     The loader builds one block per group of files it reads (possibly in another process)
     and joins them with ``concat_facts``; ``fact_table`` is the same for model objects.
     """
-    return extract(criteria, [{code: _Entry(entry) for code, entry in entries.items()} for entries in reports]).facts
+    codes = [leaf.code for leaf in criteria.leaves]
+    return extract(criteria, [[UNSET if entry is None else _Entry(entry) for entry in map(entries.get, codes)]
+                              for entries in reports]).facts
 
 
 class _Facts:
@@ -190,19 +192,20 @@ def _number_hundredths(number, bounds, seen: dict) -> int | None:
 
 def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     """Lay out the facts of leaf entries (structs as scoring.quick's reader decodes
-    them, one dict code → entry per commune) in one pass; mark the communes whose entries
-    the full check (schema and scoring.validate.leaf_issues) must look at.
+    them; per commune a sequence of them in the criteria set's order, UNSET where the
+    commune has no entry) in one pass; mark the communes whose entries the full check
+    (schema and scoring.validate.leaf_issues) must look at.
 
     A commune is clean when every one of its entries passes the checks below, done on the
-    arrays; anything they cannot decide (an unknown code, a number of the wrong type, out
-    of the schema's ``number_bounds`` or with more than two decimals) marks it too. Marking
+    arrays; anything they cannot decide (a number of the wrong type, out of the schema's
+    ``number_bounds`` or with more than two decimals) marks it too. Marking
     is cheap and only costs a closer look, so the marks cover every problem leaf_issues can
     find, except evidence files on disk: those are listed for the loader to look for.
     """
     leaves = criteria.leaves
     width, size = len(leaves), len(reports)
     cells = size * width
-    position = {leaf.code: index for index, leaf in enumerate(leaves)}
+    codes = [leaf.code for leaf in leaves]
     accepted = [frozenset(leaf.evidence_types) if leaf.evidence_types else None for leaf in leaves]
     options = [{value: i for i, value in enumerate(leaf.rule.fact_options("choice") or ())} for leaf in leaves]
     # named conditions (bit per id) and periods (slot per id) of the rules that have them (issue 13)
@@ -237,11 +240,9 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
     unset = UNSET  # read as a local: ~20 times per entry, 300,000 entries in a national run
     for row, entries in enumerate(reports):
         base = row * width
-        keys = len(entries)
-        for code, entry in entries.items():
-            column = position.get(code)
-            if column is None:  # an unknown code: the full check names it
-                marked[row] = True
+        keys = width - entries.count(unset)
+        for column, entry in enumerate(entries):
+            if entry is unset:
                 continue
             cell = base + column
             score, facts, documents = entry.self_score, entry.facts, entry.evidence
@@ -369,7 +370,7 @@ def extract(criteria: CriteriaSet, reports, number_bounds=None) -> Extraction:
                             doc_type = type_of[number] = document_type(number)
                         if doc_type not in types:
                             if doc_type not in recognised:  # never a silent zero: a warning names it
-                                unknown_types.append((row, code, index, number, doc_type))
+                                unknown_types.append((row, codes[column], index, number, doc_type))
                             continue
                     if periods and period is not unset and period in periods:
                         slot = cell * slots + periods[period]

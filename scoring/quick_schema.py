@@ -116,11 +116,16 @@ class QuickReader:
         return key is not None and letter in self.escapes.get(key.group(1), b"")
 
 
-def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickReader:
+def reader_for(schema: dict, *, name: str = "Root", float_hook=None, keys: dict | None = None) -> QuickReader:
     """The quick and checked decoders of a JSON Schema (its root a Struct called ``name``),
-    or Untranslatable."""
-    quick = _Translator(schema, checked=False)
-    checked = _Translator(schema, checked=True)
+    or Untranslatable.
+
+    ``keys``: property name → the only keys its object (one with additionalProperties) may
+    hold, in their order; it is then read into a Struct with one optional field per key
+    rather than a dict, and any other key is refused (stricter: the keys given must be
+    valid by the object's propertyNames, which the caller sees to)."""
+    quick = _Translator(schema, checked=False, keys=keys)
+    checked = _Translator(schema, checked=True, keys=keys)
     root_quick, root_checked = quick.type_of(schema, name), checked.type_of(schema, name)
     return QuickReader(
         quick=msgspec.json.Decoder(root_quick, float_hook=float_hook),
@@ -135,9 +140,10 @@ def reader_for(schema: dict, *, name: str = "Root", float_hook=None) -> QuickRea
 
 
 class _Translator:
-    def __init__(self, schema: dict, *, checked: bool):
+    def __init__(self, schema: dict, *, checked: bool, keys: dict | None = None):
         self.defs = schema.get("$defs", {})
         self.checked = checked
+        self.keys = keys or {}  # property → its only keys (see reader_for)
         self.made: dict[str, object] = {}  # $defs name → its type (one Struct class per definition)
         self.number_bounds: dict[str, tuple] = {}
         self.excluded: set[str] = set()
@@ -167,7 +173,7 @@ class _Translator:
                 raise Untranslatable("enum of other than strings and integers")
             return Literal[tuple(values)]
         if json_type == "object":
-            return self._object(node, name)
+            return self._object(node, name, field)
         if json_type == "array":
             constraints = _meta(min_length=node.get("minItems"), max_length=node.get("maxItems"))
             return _annotated(list[self.type_of(node["items"], name + "Item")], constraints)
@@ -182,7 +188,7 @@ class _Translator:
             return Any  # the caller checks type and bounds (see the module's docstring)
         return bool
 
-    def _object(self, node: dict, name: str):
+    def _object(self, node: dict, name: str, field: str | None = None):
         properties = node.get("properties")
         extra = node.get("additionalProperties", True)
         if properties is not None:
@@ -199,19 +205,27 @@ class _Translator:
                 kind = self.type_of(sub, _struct_name(key), field=key)
                 self._note_escapes(key, sub)
                 fields.append((attribute, kind) if key in required else (attribute, Union[kind, UnsetType], UNSET))
-            if name in self.structs:
-                raise Untranslatable(f"two objects would be called {name}")
-            made = self.structs[name] = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True,
-                                                          gc=False, rename=rename or None, module=__name__)
-            return made
+            return self._struct(name, fields, rename)
         if not isinstance(extra, dict) or "required" in node:
             raise Untranslatable(f"object {name} without properties needs an additionalProperties schema")
         names = node.get("propertyNames", {"type": "string"})
         if set(names) - _ANNOTATIONS - {"type", "pattern", "minLength", "maxLength"} or names.get("type", "string") != "string":
             raise Untranslatable(f"unsupported propertyNames at {name}")
+        value = self.type_of(extra, name + "Entry")
+        known = self.keys.get(field)
+        if known is not None:  # only these keys (see reader_for): a field each, in their order
+            return self._struct(name, [(f"key_{index}", Union[value, UnsetType], UNSET) for index in range(len(known))],
+                                {f"key_{index}": key for index, key in enumerate(known)})
         key = _annotated(str, _meta(min_length=names.get("minLength"), max_length=names.get("maxLength"),
                                     pattern=_python_pattern(names["pattern"]) if self.checked and "pattern" in names else None))
-        return dict[key, self.type_of(extra, name + "Entry")]
+        return dict[key, value]
+
+    def _struct(self, name: str, fields: list, rename: dict):
+        if name in self.structs:
+            raise Untranslatable(f"two objects would be called {name}")
+        made = self.structs[name] = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True,
+                                                      gc=False, rename=rename or None, module=__name__)
+        return made
 
     def _note_escapes(self, key: str, node: dict) -> None:
         """The escapes (\\t \\n \\r \\b \\f) a property's text pattern allows, kept per

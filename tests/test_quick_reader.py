@@ -261,9 +261,12 @@ def test_the_numbers_remembered_never_let_another_type_through(example):
     folder, criteria = example
     leaves = read_json(submission_files(folder)[0]).data["leaves"]
     code = next(code for code, entry in leaves.items() if entry.get("self_score") == 1)
-    rows = []
+    from msgspec import UNSET
+
+    rows = []  # as extract takes them: the entries in the criteria set's order, UNSET where none
     for score in (1, True, 1.0, Decimal("1.005"), Decimal("1.00")):
-        rows.append({key: _Entry({**entry, "self_score": score} if key == code else entry) for key, entry in leaves.items()})
+        rows.append([UNSET if key not in leaves else _Entry({**leaves[key], "self_score": score} if key == code else leaves[key])
+                     for key in (leaf.code for leaf in criteria.leaves)])
     found = extract(criteria, rows, submission_reader().number_bounds)
     assert found.clean.tolist() == [True, False, True, False, True]
     column = [leaf.code for leaf in criteria.leaves].index(code)
@@ -285,8 +288,12 @@ def test_the_keys_extract_counts_are_the_keys_of_the_entries(example):
     applicable", an explanation, on a leaf with or without accepted types."""
     from scoring.facts import extract
 
+    from msgspec.structs import astuple
+
+    from scoring.quick import leaf_codes
+
     folder, criteria = example
-    reader = submission_reader()
+    reader = submission_reader(leaf_codes(criteria))
     documents = [json.loads(path.read_bytes()) for path in submission_files(folder)]
     varied = json.loads(json.dumps(documents[0]))
     entries = list(varied["leaves"].values())
@@ -300,7 +307,7 @@ def test_the_keys_extract_counts_are_the_keys_of_the_entries(example):
     del entries[3]["evidence"]
     documents.append(varied)
     decoded = [reader.quick.decode(json.dumps(document).encode()) for document in documents]
-    found = extract(criteria, [document.leaves for document in decoded], reader.number_bounds)
+    found = extract(criteria, [astuple(document.leaves) for document in decoded], reader.number_bounds)
     assert found.key_counts == [_keys(document["leaves"]) for document in documents]
 
 
@@ -359,6 +366,65 @@ def test_quick_or_thorough_loading_finds_the_same(example, data):
         event("valid" if quick[0][0] else "refused")
         event("read quickly" if content and quick_module._read_quickly(path, "x", submission_reader()) else "read thoroughly")
         assert quick == outcome(path, criteria, folder, quick=False)
+    finally:
+        path.write_bytes(original)
+
+
+def test_the_leaf_entries_are_read_into_the_criteria_sets_fields(example):
+    """With the criteria set's codes the quick reader reads the leaf entries into a Struct
+    with a field per code (issue 19: faster than a dict); a file naming another code is not
+    read quickly, and the thorough way names the code as before."""
+    from msgspec import UNSET
+    from msgspec.structs import astuple
+
+    from scoring.quick import leaf_codes
+
+    folder, criteria = example
+    reader = submission_reader(leaf_codes(criteria))
+    path = folder / "23503-dak-ha.json"
+    original = path.read_bytes()
+    leaves = reader.quick.decode(original).leaves
+    assert [code for code, entry in zip(leaf_codes(criteria), astuple(leaves)) if entry is not UNSET] \
+        == [leaf.code for leaf in criteria.leaves if leaf.code in json.loads(original)["leaves"]]
+    document = json.loads(original)
+    document["leaves"]["9.9"] = document["leaves"].pop(next(iter(document["leaves"])))
+    try:
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        assert quick_module._read_quickly(path, "x", reader) is None
+        (valid, issues, *_), _ = outcome(path, criteria, folder, quick=True)
+        assert not valid and "unknown-leaf" in {issue.code for issue in issues}
+        assert outcome(path, criteria, folder, quick=True) == outcome(path, criteria, folder, quick=False)
+    finally:
+        path.write_bytes(original)
+
+
+def test_warnings_on_two_leaves_keep_the_files_order(example):
+    """Documents of no known type on two leaves: the warnings come in the order of the file's
+    leaves, as the thorough way gives them, even when the file's order is not the criteria
+    set's (the quick reader's fields follow the set: such a file is read the thorough way)."""
+    folder, criteria = example
+    path = folder / "23503-dak-ha.json"
+    original = path.read_bytes()
+    document = json.loads(original)
+    for code in ("1.1.1", "2.1"):
+        document["leaves"][code].setdefault("evidence", []).append(
+            {"number": "7/XYZ", "date": "2023-03-01", "title": "Văn bản", "issuer": "UBND xã"})
+    document["leaves"] = dict(reversed(list(document["leaves"].items())))
+    try:
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        warnings = {}
+        for quick in (True, False):
+            original_read = quick_module._read_quickly
+            if not quick:
+                quick_module._read_quickly = lambda *args: None
+            try:
+                (item,), _ = check_group([path], criteria, folder)
+            finally:
+                quick_module._read_quickly = original_read
+            assert item.valid
+            warnings[quick] = [(warning.pointer, warning.message) for warning in item.warnings]
+        assert [pointer.split("/")[2] for pointer, _ in warnings[False]] == ["2.1", "1.1.1"]
+        assert warnings[True] == warnings[False]
     finally:
         path.write_bytes(original)
 
