@@ -17,7 +17,9 @@ leaves the check to the caller, as follows:
   no literal is rounded on the way; the caller checks their type and bounds
   (``number_bounds``).
 - Keys constrained by ``propertyNames`` are not checked by the quick decoder: the caller
-  accepts only keys it knows (the criteria set's leaf codes, valid by the same pattern).
+  accepts only keys it knows (the criteria set's leaf codes, valid by the same pattern),
+  or gives them (``reader_for(keys=...)``): the object is then a Struct with a field per
+  key, and any other key is refused.
 - A JSON Schema integer may be written 36.0; msgspec's int may not: stricter.
 
 Any keyword it does not know makes the translation fail (Untranslatable).
