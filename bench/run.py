@@ -482,15 +482,17 @@ def across(runs: dict, cliff_check: bool = True) -> list[str]:
     return lines
 
 
-def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = None) -> list[str]:
+def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = None,
+                differs: list | None = None) -> list[str]:
     """The whole score's CPU-seconds by size as chosen by default (``cpu``) and, when given, in
     each fixed layout (``by_layout``: layout -> size -> CPU-seconds). A size is flagged when it
     costs less than a smaller one (by more than CLIFF_MARGIN) in the same layout; by default,
     a fall at a size where the default layout changes (output_layout) is printed as a layout
     switch (the outputs leave something out from there), not a cliff, only when both layouts
-    were measured there; a default figure below its own layout's at the same size (beyond the
-    margin) is flagged too (the default must be that layout). ``failed``: the runs that did
-    not finish (size, layout): then the check is not judged."""
+    were measured there. ``differs``: sizes where the default's outputs were not the bytes of
+    the layout it chose (output_layout): each is flagged, since then the default is not
+    that layout. ``failed``: the runs that did not finish (size, layout): then the check is
+    not judged."""
     from scoring.writers.outputs import AUTO, output_layout
 
     by_layout = by_layout or {}
@@ -514,10 +516,9 @@ def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = 
                 else:
                     flag = f"  CLIFF: less than {most:.2f} at {most_at:,}"
                     cliffs.append(f"{n:,} ({layout})")
-            same = by_layout.get(output_layout(n), {}).get(n) if layout == AUTO else None
-            if same is not None and figures[n] < same * (1 - CLIFF_MARGIN):
-                flag += f"  CLIFF: less than {output_layout(n)}'s {same:.2f} at the same size"
-                cliffs.append(f"{n:,} ({layout} against {output_layout(n)})")
+            if layout == AUTO and n in (differs or ()):
+                flag += f"  NOT the {output_layout(n)} layout: other outputs than --layout {output_layout(n)}"
+                cliffs.append(f"{n:,} ({layout}: not {output_layout(n)})")
             lines.append(f"  {n:>9,}{figures[n]:>9.2f}{figures[n] / n * 1000:>12.2f}{flag}")
             if switched or figures[n] > most:
                 most, most_at = figures[n], n
@@ -565,12 +566,26 @@ def year_for(base: Path, size: int, args) -> Path:
     return year
 
 
+def _output_digest(out: Path) -> str:
+    """One digest of the files a run left in ``out`` (names and bytes; the set's private
+    folder left out): two runs of the same inputs and --time give the same outputs or not."""
+    digest = hashlib.sha256()
+    for path in sorted(out.iterdir()):
+        if path.name.startswith("."):
+            continue
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def cliff(base: Path, args, known: dict) -> list[str]:
     """The whole score (cli.py score, a process) at N-1, N, N+1 around every size threshold,
-    as chosen by default and in each layout (score --layout); the fewest CPU-seconds of
-    ``args.cliff_repeat`` runs per size, judged with ``known`` (size -> CPU-seconds of the
-    whole score measured already, by default: they join the default's series and the series
-    of the layout it chose)."""
+    as chosen by default and in each layout (score --layout), the layouts in turn at each size
+    (the machine's load drifts over minutes: each size's figures are taken together); the
+    fewest CPU-seconds of ``args.cliff_repeat`` runs per size and layout, judged with ``known``
+    (size -> CPU-seconds of the whole score measured already, by default: they join the
+    default's series and the series of the layout it chose). The default's outputs at each
+    size are compared with those of the layout it chose there: the same bytes, or the
+    default is not that layout and its falls are not excused as layout switches."""
     from scoring.writers.outputs import AUTO, LAYOUTS, output_layout
 
     sizes, missing = thresholds()
@@ -582,28 +597,34 @@ def cliff(base: Path, args, known: dict) -> list[str]:
              + (f"; not found: {', '.join(missing)}" if missing else "") + f"); load average {_load()}"]
     cpu = dict(known)
     by_layout = {layout: {n: seconds for n, seconds in known.items() if output_layout(n) == layout} for layout in LAYOUTS}
-    failed = []
+    failed, differs = [], []
     lines.append(f"  {'layout':>9}{'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
     print("\n".join(lines), flush=True)  # the rows as they come: the check takes minutes
-    for layout in (AUTO,) + LAYOUTS:
-        for size in sizes:
-            year = year_for(base, size, args)
+    for size in sizes:
+        year = year_for(base, size, args)
+        digests = {}
+        for layout in (AUTO,) + LAYOUTS:
+            out = base / f"out-cliff-{size}-{layout}"
             best = None
             for _ in range(args.cliff_repeat):
-                seen = _attempt(score_command(year, base / f"out-cliff-{size}", None if layout == AUTO else layout))
+                seen = _attempt(score_command(year, out, None if layout == AUTO else layout))
                 if "error" in seen:
                     lines.append(f"  {layout:>9}{size:>9,} failed: {seen['error'].strip().splitlines()[-1]}")
                     failed.append((size, layout))
                     best = None
                     break
                 best = seen if best is None or seen["cpu"] < best["cpu"] else best
-            shutil.rmtree(base / f"out-cliff-{size}", ignore_errors=True)
             if best:
+                digests[layout] = _output_digest(out)
                 (cpu if layout == AUTO else by_layout[layout])[size] = best["cpu"]
                 lines.append(f"  {layout:>9}{size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}"
                              f"{max(best['peak_mb'], best['tree_mb']):>9.0f}")
+            shutil.rmtree(out, ignore_errors=True)
             print(lines[-1], flush=True)
-    return [line for line in lines if " failed: " in line] + cliff_lines(cpu, by_layout, failed)  # failures named again
+        chosen = output_layout(size)
+        if AUTO in digests and chosen in digests and digests[AUTO] != digests[chosen]:
+            differs.append(size)
+    return [line for line in lines if " failed: " in line] + cliff_lines(cpu, by_layout, failed, differs)
 
 
 def compile_modules() -> str:

@@ -104,8 +104,9 @@ def test_cliff_is_judged_within_a_layout():
     # what its own layout costs at the same size
     unmeasured = "\n".join(run.cliff_lines(default, {"district": {}, "province": {}, "national": {}}))
     assert "no cliff: NOT met (falls at 31 (auto), 201 (auto))" in unmeasured
-    hidden = "\n".join(run.cliff_lines({**default, 31: 0.01}, steady))
-    assert "CLIFF: less than province's 0.58 at the same size" in hidden and "NOT met" in hidden
+    hidden = "\n".join(run.cliff_lines({**default, 31: 0.01}, steady, differs=[31]))
+    assert "NOT the province layout: other outputs than --layout province" in hidden
+    assert "no cliff: NOT met (falls at 31 (auto: not province))" in hidden
     # the label names the last size measured before the switch
     sparse = "\n".join(run.cliff_lines({11: 0.5, 168: 1.5, 3321: 0.4}, {**steady, "national": {201: 0.3, 3321: 0.4}}))
     assert "layout switch: province up to 168 (1.50 at 168), national from 3,321" in sparse
@@ -178,3 +179,18 @@ def test_modules_compiled_first_when_the_environment_writes_no_bytecode(monkeypa
     monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
     monkeypatch.setattr(bench_run.sys, "flags", type("Flags", (), {"dont_write_bytecode": False})())
     assert bench_run.compile_modules() == ""
+
+
+def test_output_digest_tells_outputs_apart(tmp_path):
+    """The cliff check's proof that the default is the layout it chose: the same files, same bytes."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        (folder / ".cchc").mkdir(parents=True)
+        (folder / "results.json").write_bytes(b"{}")
+        (folder / ".cchc" / "private").write_bytes(str(folder).encode())  # the set's own folder: left out
+    assert run._output_digest(a) == run._output_digest(b)
+    (b / "ket-qua-tu-cham-khac.csv").write_bytes(b"")  # a companion file more
+    assert run._output_digest(a) != run._output_digest(b)
+    (b / "ket-qua-tu-cham-khac.csv").unlink()
+    (b / "results.json").write_bytes(b"{ }")
+    assert run._output_digest(a) != run._output_digest(b)
