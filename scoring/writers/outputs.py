@@ -23,7 +23,7 @@ DECISION_NAME = "quyet-dinh.docx"
 ORDER = (RESULTS_NAME, WORKBOOK_NAME, DECISION_NAME)
 
 # The output layouts (issue 19). What the three outputs hold depends on the layout, and only
-# there: the same layout costs more for every commune more (bench/run.py --cliff checks it).
+# there: within one layout, each commune more costs more (bench/run.py --cliff checks it).
 DISTRICT, PROVINCE, NATIONAL = "district", "province", "national"
 LAYOUTS = (DISTRICT, PROVINCE, NATIONAL)
 AUTO = "auto"
