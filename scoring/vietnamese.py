@@ -68,6 +68,11 @@ def roman(number: int) -> str:
     return text
 
 
+def format_count(number: int) -> str:
+    """A whole number with "." between thousands, as Vietnamese documents write it: 12345 → "12.345"."""
+    return f"{number:,}".replace(",", ".")
+
+
 def format_date(iso_date: str) -> str:
     """"2023-02-05" → "05/02/2023" (day and month zero-padded, as in official documents)."""
     year, month, day = iso_date.split("-")

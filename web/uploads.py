@@ -27,6 +27,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import render
 
+from scoring.vietnamese import format_count
+
 
 def takes_uploads(setting: str, files: int = 1):
     """Mark a view as taking up to ``files`` file fields of at most ``settings.<setting>``
@@ -85,15 +87,11 @@ def declared_length(meta) -> int:
         return 0
 
 
-def _bytes(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def too_large_message(limit: int, size: int | None = None) -> str:
     """The view's message for a file over its limit (Vietnamese, as the pages show it)."""
     if size is None:
-        return f"Tệp quá lớn (tối đa {_bytes(limit)} byte)."
-    return f"Tệp quá lớn ({_bytes(size)} byte; tối đa {_bytes(limit)} byte)."
+        return f"Tệp quá lớn (tối đa {format_count(limit)} byte)."
+    return f"Tệp quá lớn ({format_count(size)} byte; tối đa {format_count(limit)} byte)."
 
 
 def read_within(upload, limit: int, refused) -> bytes:
@@ -135,7 +133,7 @@ class RefuseOversizedBodies:
             return None
         request._mark_post_parse_error()   # whatever reads request.POST after this finds it empty
         setting, files = getattr(view_func, "upload_limit", (None, 0))
-        return render(request, "web/too_large.html", {"length": _bytes(length), "limit": _bytes(limit),
+        return render(request, "web/too_large.html", {"length": format_count(length), "limit": format_count(limit),
                                                       "files": files, "file_mb": file_limit(view_func) / 2 ** 20},
                       status=413)
 

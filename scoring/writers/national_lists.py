@@ -10,6 +10,7 @@ holds the list, how many rows it has and how many rows each ranking block has th
 from __future__ import annotations
 
 from scoring.numbers import to_number
+from scoring.vietnamese import format_count
 from scoring.writers.list_csv import csv_points, csv_text, write_csv
 from scoring.writers.xlsx_text import write_text
 
@@ -23,10 +24,6 @@ def csv_names() -> dict:
     from scoring.writers.workbook import SHEET_MISSING, SHEET_SELF
 
     return {SHEET_SELF: CSV_SELF, SHEET_MISSING: CSV_MISSING}
-
-
-def _dots(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def list_to_csv(builder, ws, name: str, rows: list) -> None:
@@ -84,12 +81,12 @@ def list_to_csv(builder, ws, name: str, rows: list) -> None:
         title = "CÁC TIÊU CHÍ TỰ CHẤM ĐIỂM NHƯNG THIẾU TÀI LIỆU KIỂM CHỨNG"
         order_text = "theo mã xã rồi mã tiêu chí"
     write_text(ws, 0, 0, title, builder.f_title)
-    write_text(ws, 1, 0, f"Danh sách đầy đủ ({_dots(len(rows))} dòng, {order_text}) ở tệp {shown} cùng thư mục "
+    write_text(ws, 1, 0, f"Danh sách đầy đủ ({format_count(len(rows))} dòng, {order_text}) ở tệp {shown} cùng thư mục "
                "với bảng tính này (mở bằng Excel hoặc LibreOffice; lọc theo cột Khối xếp hạng hoặc Mã xã).",
                builder.f_subtitle)
     count = len(builder.communes)
-    why = (f"Kết quả có {_dots(count)} đơn vị (trên {_dots(wb.DETAIL_SHEET_MAX_COMMUNES)})"
-           if count > wb.DETAIL_SHEET_MAX_COMMUNES else f"Kết quả có {_dots(count)} đơn vị, theo bố cục toàn quốc (--layout national)")
+    why = (f"Kết quả có {format_count(count)} đơn vị (trên {format_count(wb.DETAIL_SHEET_MAX_COMMUNES)})"
+           if count > wb.DETAIL_SHEET_MAX_COMMUNES else f"Kết quả có {format_count(count)} đơn vị, theo bố cục toàn quốc (--layout national)")
     write_text(ws, 2, 0, f"{why}: danh sách ghi ra tệp CSV; bảng dưới đây cho biết số dòng của từng khối trong tệp.",
                builder.f_subtitle)
     header = 3

@@ -28,6 +28,7 @@ import unicodedata
 from xlsxwriter.worksheet import Worksheet
 
 from ..errors import InputError, Issue, message
+from ..vietnamese import format_count
 from .fast_rows import FastRows
 from .xlsx_text import truncate_utf16
 
@@ -36,10 +37,6 @@ MAX_COLUMNS = 16_384
 SHEET_NAME_MAX = 31  # UTF-16 code units
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
-
-
-def _dots(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 def _column_name(col: int) -> str:
@@ -58,9 +55,9 @@ class ExcelLimitError(InputError):
 def limit_issue(file: str, sheet: str, row: int, col: int) -> Issue:
     """The problem of a cell at 0-based (row, col) that ``sheet`` of ``file`` cannot hold."""
     if row >= MAX_ROWS:
-        what = f"dòng {_dots(row + 1)}, quá số dòng tối đa của một trang Excel ({_dots(MAX_ROWS)})"
+        what = f"dòng {format_count(row + 1)}, quá số dòng tối đa của một trang Excel ({format_count(MAX_ROWS)})"
     else:
-        what = f"cột {_dots(col + 1)}, quá số cột tối đa của một trang Excel ({_dots(MAX_COLUMNS)})"
+        what = f"cột {format_count(col + 1)}, quá số cột tối đa của một trang Excel ({format_count(MAX_COLUMNS)})"
     return Issue(file, "", "excel-limit",
                  message("excel-limit", "cell", sheet=sheet, what=what))
 

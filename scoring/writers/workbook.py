@@ -102,7 +102,7 @@ import xlsxwriter
 from scoring.numbers import format_points, from_number, round_half_up, to_number
 from scoring.provisional import MARK, banner
 from scoring.report import UNDEFINED_INDEX
-from scoring.vietnamese import format_date, roman, sort_key
+from scoring.vietnamese import format_count, format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
@@ -130,26 +130,21 @@ def excel_limit_issues(criteria, criteria_file: str, communes: int, detail_sheet
     found = []
     if len(criteria.areas) > MAX_AREAS:
         found.append(Issue(criteria_file, "/areas", "excel-limit",
-                           message("excel-limit", areas=_thousands(len(criteria.areas)), max_areas=_thousands(MAX_AREAS),
-                                   max_columns=_thousands(EXCEL_MAX_COLUMNS))))
+                           message("excel-limit", areas=format_count(len(criteria.areas)), max_areas=format_count(MAX_AREAS),
+                                   max_columns=format_count(EXCEL_MAX_COLUMNS))))
     if communes > MAX_COMMUNES:
         found.append(Issue(criteria_file, "", "excel-limit",
-                           message("excel-limit", "rows", communes=_thousands(communes), max_rows=_thousands(EXCEL_MAX_ROWS))))
+                           message("excel-limit", "rows", communes=format_count(communes), max_rows=format_count(EXCEL_MAX_ROWS))))
     elif detail_sheet and not detail_fits(communes, len(criteria.leaves)):
         found.append(Issue(criteria_file, "", "excel-limit",
-                           message("excel-limit", "detail", communes=_thousands(communes),
-                                   rows=_thousands(communes * len(criteria.leaves)), max_rows=_thousands(EXCEL_MAX_ROWS))))
+                           message("excel-limit", "detail", communes=format_count(communes),
+                                   rows=format_count(communes * len(criteria.leaves)), max_rows=format_count(EXCEL_MAX_ROWS))))
     return found
 
 
 def detail_fits(communes: int, leaves: int) -> bool:
     """Whether "Chi tiết" (one row per commune × leaf, below its header) fits one Excel sheet."""
     return communes * leaves < EXCEL_MAX_ROWS - 10
-
-
-def _thousands(count: int) -> str:
-    """12345 → "12.345" (Vietnamese thousands separator), as messages show counts."""
-    return f"{count:,}".replace(",", ".")
 
 
 PER_COMMUNE_SHEETS_MAX = 30
@@ -337,14 +332,14 @@ def _plain_number(value) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return format_count(value)
     if isinstance(value, float):
         value = Decimal(repr(value))
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
         whole, _, frac = text.partition(".")
         sign = "-" if whole.startswith("-") else ""
-        whole = f"{int(whole.lstrip('-') or 0):,}".replace(",", ".")
+        whole = format_count(int(whole.lstrip('-') or 0))
         return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
     return str(value)
 
@@ -908,9 +903,9 @@ class _Builder:
         total = f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào."
         if parts and len(parts) > 1:  # a list longer than a sheet: say which rows and where the rest is
             (start, stop) = parts[part][1]
-            dots = lambda number: f"{number:,}".replace(",", ".")  # noqa: E731
-            total = (f"Tổng số: {dots(count)} tiêu chí, chia thành {len(parts)} trang (mỗi trang Excel tối đa "
-                     f"{dots(sheet_limits.MAX_ROWS)} dòng); trang này: số thứ tự {dots(start + 1)} đến {dots(stop)}")
+            total = (f"Tổng số: {format_count(count)} tiêu chí, chia thành {len(parts)} trang (mỗi trang Excel tối đa "
+                     f"{format_count(sheet_limits.MAX_ROWS)} dòng); trang này: số thứ tự {format_count(start + 1)} đến "
+                     f"{format_count(stop)}")
             if part + 1 < len(parts):
                 total += f"; tiếp theo ở trang '{parts[part + 1][0].name}'"
             total += "."
@@ -1231,7 +1226,7 @@ class _Builder:
             guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
                          "kiểm chứng, điểm tự chấm, điểm thẩm định, điểm cuối cùng và lý do.")
         else:
-            why = (f"vì kết quả có {len(self.communes)} đơn vị (trên {DETAIL_SHEET_MAX_COMMUNES:,} đơn vị)".replace(",", ".")
+            why = (f"vì kết quả có {len(self.communes)} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
                    if len(self.communes) > DETAIL_SHEET_MAX_COMMUNES else "theo bố cục toàn quốc (--layout national)")
             guide.append(f"Bảng {SHEET_DETAIL} không được tạo {why}"
                          + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
