@@ -126,6 +126,23 @@ def _fail_on_three(item):
     return item
 
 
+class _Unrebuildable(Exception):
+    def __init__(self, item, why):
+        super().__init__(f"mục {item} {why}")
+
+
+def _fail_unrebuildably(item):
+    if item == 2:
+        raise _Unrebuildable(item, "hỏng")
+    return item
+
+
+def _exit_on_two(item):
+    if item == 2:
+        raise SystemExit(7)
+    return item
+
+
 def _unpicklable(item):
     return (lambda: item) if item == 1 else item
 
@@ -135,8 +152,15 @@ def test_a_worker_s_exception_is_raised_here_and_no_worker_is_left():
     import multiprocessing
     with pytest.raises(ValueError, match="mục 3 hỏng"):
         list(ordered_map(_fail_on_three, range(8), 2))
-    with pytest.raises(RuntimeError, match="function"):  # a result pickle cannot send: said, not hung
+    with pytest.raises(ValueError, match="mục 3 hỏng") as raised:  # with the worker's own traceback
+        list(ordered_map(_fail_on_three, range(8), 2))
+    assert any("Trong tiến trình con" in note and "_fail_on_three" in note for note in raised.value.__notes__)
+    with pytest.raises(RuntimeError, match="the result of _unpicklable cannot be sent back"):  # said, not hung
         list(ordered_map(_unpicklable, range(4), 2))
+    with pytest.raises(RuntimeError, match="_Unrebuildable: mục 2"):  # rebuilt on this side: a TypeError before
+        list(ordered_map(_fail_unrebuildably, range(4), 2))
+    with pytest.raises(ChildDied):  # a worker's SystemExit is its death, never this process's exit
+        list(ordered_map(_exit_on_two, range(4), 2))
     results = ordered_map(abs, range(-50, 0), 2)
     assert next(results) == 50
     results.close()  # abandoned half-way: the workers are stopped

@@ -132,7 +132,7 @@ class RefuseOversizedBodies:
         if limit is None or length <= limit:
             return None
         request._mark_post_parse_error()   # whatever reads request.POST after this finds it empty
-        setting, files = getattr(view_func, "upload_limit", (None, 0))
+        _setting, files = getattr(view_func, "upload_limit", (None, 0))
         return render(request, "web/too_large.html", {"length": format_count(length), "limit": format_count(limit),
                                                       "files": files, "file_mb": file_limit(view_func) / 2 ** 20},
                       status=413)
