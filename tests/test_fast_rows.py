@@ -108,6 +108,18 @@ def test_a_row_written_twice_is_refused(tmp_path):
     book.close()
 
 
+def test_a_cell_added_to_a_row_given_whole_is_refused(tmp_path):
+    """xlsxwriter would write the row twice (two <row r="1">: Excel repairs the file): refused
+    when the row is flushed, so the atomic writer leaves no such workbook."""
+    book = _file_book(tmp_path)
+    fmt = book.add_format({"bold": True})
+    ws = book.add_worksheet("Một")
+    write_row(ws, 0, 0, ("a", 1), (fmt, fmt), "tn")
+    ws.write_number(0, 5, 2, fmt)
+    with pytest.raises(ValueError, match="cells written to row 0 after write_row"):
+        write_row(ws, 1, 0, ("b",), (fmt,), "t")
+
+
 def test_past_the_last_row_or_column_is_refused(monkeypatch, tmp_path):
     from scoring.writers import sheet_limits
 

@@ -602,3 +602,13 @@ def test_numbers_round_trip_exactly():
     # The workbook stores the JSON numbers themselves: 85.13 reads back as 8513 hundredths.
     for h in (8513, 1, 10, 99999, -50, 0, 7195):
         assert from_number(to_number(h)) == h
+
+
+def test_no_row_is_made_taller_than_excel_allows():
+    """A reason of a few thousand words in a 48-character column needs more than Excel's 409
+    points: the row gets 409 (the rest is read in the cell), in every sheet that fits heights."""
+    from scoring.writers.workbook import EXCEL_MAX_ROW_HEIGHT, row_height
+
+    assert EXCEL_MAX_ROW_HEIGHT == 409
+    assert row_height([("lý do " * 3000, 48)]) == 409
+    assert row_height([("lý do", 48)]) < 20

@@ -18,7 +18,6 @@ HEADERS = ("STT", "Mã xã", "Tên đơn vị", "Chỉ số năm trước (%)", 
            "Cách so sánh", "Khen thưởng", "Lý do không đủ điều kiện")
 WIDTHS = (5, 8, 18, 11, 11, 11, 9, 9, 9, 22, 34, 14, 48)
 HEADER_ROW = 3  # with a one-line source; each more line of it moves the header down
-EXCEL_MAX_ROW_HEIGHT = 409  # points: Excel's tallest row
 UP, DOWN = "#C6EFCE", "#FFC7CE"  # Excel's own good / bad fills
 MATCH_TEXT = {"code": "theo mã đơn vị", "none": "không có kết quả năm trước"}
 
@@ -80,7 +79,7 @@ def write_comparison_sheet(builder, ws) -> None:
         height = max(row_height([(how, WIDTHS[10]), (reasons, WIDTHS[12])]),
                      row_height([(unit["eligibility"], WIDTHS[11])], bold=True) if unit["eligible"] is False else 0)
         if height > _DEFAULT_ROW_HEIGHT:
-            ws.set_row(row, min(height, EXCEL_MAX_ROW_HEIGHT))
+            ws.set_row(row, height)
     first, last = header_row + 1, row
     summary = comparison["summary"]
     row += 2

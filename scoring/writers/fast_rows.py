@@ -66,6 +66,8 @@ class FastRows:
         if pending is not None:
             self._fast_pending = None
             row, col, tails, formats, pixels = pending
+            if self.table.get(row):  # xlsxwriter would write a second <row> of the same number: a broken file
+                raise ValueError(f"cells written to row {row} after write_row gave it whole")
             info = self.row_info.pop(row, None)  # a set_row after write_row: as xlsxwriter, the last one holds
             if info is None and pixels is not None:
                 info = RowInfo(height=pixels)

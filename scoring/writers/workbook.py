@@ -1493,8 +1493,12 @@ def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> in
     return lines
 
 
+EXCEL_MAX_ROW_HEIGHT = 409  # points: Excel's tallest row (a taller one is refused or shown at this)
+
+
 def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DEFAULT_ROW_HEIGHT) -> float:
-    """Height in points of a row whose wrapped cells are ``cells`` = [(text, width_chars)]."""
+    """Height in points of a row whose wrapped cells are ``cells`` = [(text, width_chars)],
+    at most Excel's EXCEL_MAX_ROW_HEIGHT (a longer text is then read in its cell)."""
     lines = 0
     get = _LINES.get
     for text, width in cells:
@@ -1503,7 +1507,7 @@ def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DE
             found = wrapped_lines(text, width, size, bold)
         if found > lines:
             lines = found
-    return max(minimum, round((lines or 1) * size * _LINE_HEIGHT + 3, 2))
+    return min(EXCEL_MAX_ROW_HEIGHT, max(minimum, round((lines or 1) * size * _LINE_HEIGHT + 3, 2)))
 
 
 def _short_label(label: str, limit: int = 34) -> str:
