@@ -35,9 +35,11 @@ if __name__ == "__main__" or os.path.basename(sys.argv[0] or "").removesuffix(".
     for _name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(_signal, _name):
             _signal.signal(getattr(_signal, _name), _stopped_while_starting)
-    # no cyclic collection while the libraries load (22 collections of objects that all live on,
-    # 0.003 CPU-s of every command): main() puts the collector back
-    _gc.disable()
+    if __name__ == "__main__":
+        # no cyclic collection while the libraries load (22 collections of objects that all live
+        # on, 0.003 CPU-s of every command): main() puts the collector back. Not for a process
+        # that only imports cli under the name cchc without calling main()
+        _gc.disable()
 
 
 import datetime as dt

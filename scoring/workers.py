@@ -269,7 +269,12 @@ def collector_paused():
 def collector_back() -> None:
     """The cyclic collector on again after a pause, what was made meanwhile moved to the
     oldest generation (freeze, then unfreeze): left young, it was all scanned by the very
-    next collection (0.007 CPU-s of a national validate), for nothing again."""
+    next collection (0.007 CPU-s of a national validate), for nothing again. Not when
+    something in this process froze objects itself (a server before it forks its workers):
+    unfreezing would hand them back to the collector."""
+    if gc.get_freeze_count():
+        gc.enable()
+        return
     gc.freeze()
     gc.enable()
     gc.unfreeze()

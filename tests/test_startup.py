@@ -135,6 +135,36 @@ def test_what_a_paused_block_keeps_goes_to_the_oldest_generation():
     assert not any(item is kept[0] for item in gc.get_objects(generation=0))
 
 
+def test_a_pause_leaves_what_the_host_froze_frozen():
+    """A server that froze its objects before forking (copy-on-write) keeps them frozen: the
+    collector comes back without the freeze and unfreeze."""
+    import gc
+
+    from scoring.workers import collector_paused
+
+    frozen = [["the host's"]]
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with collector_paused():
+            [[index] for index in range(100)]
+        assert gc.isenabled() and gc.get_freeze_count() == before > 0
+    finally:
+        gc.unfreeze()
+    assert frozen
+
+
+def test_importing_cli_as_cchc_without_main_leaves_the_collector_on():
+    import subprocess
+    import sys
+
+    probe = ("import gc, sys; sys.argv = ['/usr/bin/cchc']; sys.path.insert(0, sys.argv_root)\n"
+             "import cli; print(gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", probe.replace("sys.argv_root", repr(str(ROOT)))],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr[-1000:]
+
+
 IMPORT_GC_PROBE = """
 import gc, runpy, sys
 import scoring.runtime as runtime
