@@ -191,7 +191,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     return checked, facts
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=8)  # a reader per criteria set: a long-running web process sees a few a year
 def submission_reader(codes: tuple = ()) -> QuickReader:
     """The submission schema as msgspec types (scoring.quick_schema), numbers read as the
     literals exact to the hundredth as floats, others as Decimal (see _float_or_decimal).

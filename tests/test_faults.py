@@ -795,7 +795,12 @@ def test_the_detail_sheet_is_left_out_rather_than_run_past_the_last_row(tmp_path
     result = CliRunner().invoke(cli, ["score", "--criteria", str(paths["criteria"]), "--submissions",
                                       str(paths["submissions"]), "--out", str(out), "--time", TIME])
     assert result.exit_code == 0, result.output
-    assert workbook.SHEET_DETAIL not in openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True).sheetnames
+    book = openpyxl.load_workbook(out / "ket-qua.xlsx", read_only=True)
+    assert workbook.SHEET_DETAIL not in book.sheetnames
+    said = [cell for row in book[workbook.SHEET_ABOUT].iter_rows(values_only=True) for cell in row
+            if isinstance(cell, str) and cell.startswith(f"Bảng {workbook.SHEET_DETAIL} không được tạo")]
+    assert said and said[0].startswith(f"Bảng {workbook.SHEET_DETAIL} không được tạo vì bảng cần 6 dòng, quá số "
+                                       "dòng của một trang Excel (15)")  # the reason, not the national layout
 
 
 def test_an_appraisal_form_past_the_last_row_is_refused(example, tmp_path, monkeypatch):

@@ -172,3 +172,12 @@ def test_a_detail_sheet_asked_for_and_too_long_is_refused_before_anything_is_wri
     # the national layout has no such sheet: written
     result = CliRunner().invoke(cli, ["score", *cli_args(paths), "--out", str(out), "--time", TIME, "--layout", NATIONAL])
     assert result.exit_code == 0, result.output
+
+
+def test_the_command_line_offers_the_layouts_and_thresholds_the_writers_have():
+    """cli.py names them literally (it imports no writer at start-up): they must not drift."""
+    from cli import score
+
+    option = next(param for param in score.params if param.name == "layout")
+    assert tuple(option.type.choices) == (AUTO,) + LAYOUTS
+    assert f"đến {PER_COMMUNE_SHEETS_MAX} là district, đến {DETAIL_SHEET_MAX_COMMUNES} là province" in option.help

@@ -118,10 +118,3 @@ def print_scale(per_page: int) -> int:
     cut again by the office suite, a lone column on a page of its own."""
     width = sum(_points(w) for w in FIXED_WIDTHS) + per_page * 3 * _points(NODE_WIDTH)
     return min(100, int(PAGE_POINTS * 0.90 / width * 100))
-
-
-def _number(ws, row: int, col: int, value, fmt, blank_fmt) -> None:
-    if value is None:
-        ws.write_blank(row, col, None, blank_fmt)
-    else:
-        ws.write_number(row, col, value, fmt)

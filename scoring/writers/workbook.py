@@ -1226,8 +1226,15 @@ class _Builder:
             guide.append(f"{SHEET_DETAIL}: mỗi tiêu chí của mỗi đơn vị một dòng: số liệu báo cáo, điểm theo tài liệu "
                          "kiểm chứng, điểm tự chấm, điểm thẩm định, điểm cuối cùng và lý do.")
         else:
-            why = (f"vì kết quả có {len(self.communes)} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
-                   if len(self.communes) > DETAIL_SHEET_MAX_COMMUNES else "theo bố cục toàn quốc (--layout national)")
+            count = len(self.communes)
+            if count > DETAIL_SHEET_MAX_COMMUNES:
+                why = f"vì kết quả có {count} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
+            elif self.lists_csv:  # the national layout asked for
+                why = "theo bố cục toàn quốc (--layout national)"
+            else:  # chosen by the number of communes, one row per commune × leaf would pass Excel's last row
+                rows = count * len(self.communes[0]["leaves"]) if count else 0
+                why = (f"vì bảng cần {format_count(rows)} dòng, quá số dòng của một trang Excel "
+                       f"({format_count(EXCEL_MAX_ROWS)})")
             guide.append(f"Bảng {SHEET_DETAIL} không được tạo {why}"
                          + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
                          "(hoặc trong tệp kết quả results.json).")
