@@ -290,7 +290,8 @@ class Background:
         """Block until the work is done; raise its failure here, as the parent's own."""
         try:
             outcome = self._reader.recv()
-        except EOFError:  # the process ended without a word: killed, or out of memory
+        except (EOFError, OSError):  # the process ended without a word (killed, or out of memory), or
+            # in the middle of it (the pipe ends inside the message), as ordered_map reads it
             self._process.join()
             outcome = ChildDied(self._what, self._process.exitcode)
         except BaseException:
@@ -330,8 +331,8 @@ def in_background(what: str, function, *args) -> Background | None:
         try:
             function(*args)
             outcome = None
-        except BaseException as exc:  # sent back whole when it can be, else as its message
-            outcome = exc
+        except BaseException as exc:  # sent back (a stop signal too: the parent stops as asked)
+            outcome = _portable(exc, traceback.format_exc()) if isinstance(exc, Exception) else exc
         try:
             writer.send(outcome)
         except Exception:
