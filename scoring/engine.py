@@ -127,11 +127,13 @@ def leaf_reason_text(leaf: Leaf, raw: Mapping | None, flags: tuple, self_score: 
     return text + evidence_readings(numbers)
 
 
-def _scored_key(code, final, rule_score, facts) -> tuple | None:
-    """What scored_reason reads of a leaf without tallies, as a memo key (a float fact by its
-    repr, as reason_key: -0.0; each value with its class: 1, 1.0 and True are equal); None
-    when a fact is a list or an object (worded each time)."""
-    said = ("scored", code, final, rule_score)
+def facts_key(facts) -> tuple | None:
+    """A leaf's facts (the report's dict) as part of a memo key: each fact's name, class and
+    value, a float by its repr (-0.0 is not 0.0; 1, 1.0 and True, equal in Python, are told
+    apart by their class); () for none; None when a fact is a list or an object (not
+    hashable: worded each time). The one key of scored_reason's, reason_key's and
+    results.json's shared facts entries."""
+    said = ()
     if facts:
         for name, value in facts.items():
             kind = value.__class__
@@ -139,6 +141,13 @@ def _scored_key(code, final, rule_score, facts) -> tuple | None:
                 return None
             said += (name, kind, repr(value) if kind is float else value)
     return said
+
+
+def _scored_key(code, final, rule_score, facts) -> tuple | None:
+    """What scored_reason reads of a leaf without tallies, as a memo key (facts_key); None
+    when a fact is a list or an object (worded each time)."""
+    said = facts_key(facts)
+    return None if said is None else ("scored", code, final, rule_score) + said
 
 
 def _first_document_reason(leaf, raw, final, rule_score) -> str:
@@ -149,22 +158,13 @@ def _first_document_reason(leaf, raw, final, rule_score) -> str:
     entry without a LeafReport, and its end on the other document numbers
     (evidence_readings) (tests/test_results_fast.py compares it with the sentence worded
     afresh). Not remembered: each commune's document has its own number and date."""
-    numbers = [document["number"] for document in raw.get("evidence") or ()]
-    first = None
-    if numbers:
-        types = leaf.evidence_types
-        for document in raw["evidence"]:
-            number = document["number"]
-            if types and document_type(number) not in types:
-                continue
-            key = (dt.date.fromisoformat(document["date"]), number)
-            if first is None or key < first:
-                first = key
-    shown = None if first is None else Document(first[1], first[0], "", "")
-    text = scored_reason(leaf, {}, final, rule_score, None, first_document=shown)
-    if first is not None:
-        numbers = [number for number in numbers if number != first[1]]
-    return text + evidence_readings(numbers)
+    evidence = raw.get("evidence") or ()
+    types = leaf.evidence_types
+    first = earliest([Document(document["number"], dt.date.fromisoformat(document["date"]), "", "")
+                      for document in evidence if not types or document_type(document["number"]) in types])
+    text = scored_reason(leaf, {}, final, rule_score, None, first_document=first)
+    return text + evidence_readings([document["number"] for document in evidence
+                                     if first is None or document["number"] != first.number])
 
 
 # flags under which a reason is not the rule's detail alone (scored_reason)
@@ -181,9 +181,11 @@ def reason_key(leaf, raw, numbers, flags, self_score, final, counted_max, not_ap
     if raw is not None:
         facts = raw.get("facts")
         missing = FLAG_MISSING_EVIDENCE in flags or uncredited
-        said = (tuple([(name, value.__class__, repr(value) if value.__class__ is float else value)
-                       for name, value in facts.items()]) if facts else None,
-                raw.get("explanation"), bool(raw.get("not_applicable", False)), numbers if missing else bool(numbers))
+        key = facts_key(facts)
+        if key is None:
+            raise TypeError("a fact that is a list or an object")
+        said = (key, raw.get("explanation"), bool(raw.get("not_applicable", False)),
+                numbers if missing else bool(numbers))
     return (leaf.code, flags, final, self_score, counted_max, not_applicable, nothing_arose, uncredited, rule_score,
             None if tallies is None else tuple(tallies.items()), said)
 

@@ -17,7 +17,7 @@ import msgspec
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
-    FLAG_ORDER, FLAG_SETS, leaf_reason_text,
+    FLAG_ORDER, FLAG_SETS, facts_key, leaf_reason_text,
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
 from ..facts import reports_as_json
@@ -140,12 +140,10 @@ def _facts_entry(leaf, raw, tallies, written: dict) -> dict:
         return _NO_FACTS
     if not leaf.rule.reasons_repeat:
         return _facts_of(leaf, raw, None)
-    said = (leaf.code,)
-    for name, value in facts.items():
-        kind = value.__class__
-        if kind is dict or kind is list:
-            return _facts_of(leaf, raw, None)
-        said += (name, kind, repr(value) if kind is float else value)
+    said = facts_key(facts)
+    if said is None:  # a list or an object among the facts: not shared
+        return _facts_of(leaf, raw, None)
+    said = (leaf.code,) + said
     entry = written.get(said)
     if entry is None:
         entry = written[said] = _facts_of(leaf, raw, None)
