@@ -424,62 +424,53 @@ class _Run:
                 self.rule_points[row].tolist(), self.nothing_arose[row].tolist(), self.uncredited[row].tolist(),
                 self.flag_bits[row].tolist())
 
-    def leaf_results(self, row: int, flags: tuple[str, ...] = ()) -> tuple[LeafResult, ...]:
-        """The row's leaf results; with ``flags``, only the leaves carrying one of them."""
+    def _leaf_values(self, row: int, columns):
+        """Per leaf of the row in ``columns``, what leaf_results and leaf_fields give it, by the
+        same rules in one place: (column, leaf, raw, self_score, evidence_score, final,
+        counted_max, not_applicable, flags, tallies, rule_score, nothing_arose, uncredited)."""
         submission = self.submissions[row]
         (has_self, self_score, not_applicable, evidence, final, counted, rule_points, nothing_arose, uncredited,
          flags_row) = self.row_lists(row)
         tallies = self.survey_tallies.get(submission.code, {})
         raw_leaves = reports_as_json(submission)
-        results = []
+        leaves = self.criteria.leaves
+        for column in columns:
+            leaf = leaves[column]
+            survey = leaf.section == SECTION_SURVEY
+            rule_score = rule_points[column]
+            yield (column, leaf, raw_leaves.get(leaf.code), self_score[column] if has_self[column] else None,
+                   None if survey else evidence[column], final[column], counted[column],
+                   leaf.not_applicable if not_applicable[column] else None, FLAG_SETS[flags_row[column]],
+                   tallies.get(leaf.code, {}) if survey else None, rule_score, nothing_arose[column],
+                   uncredited[column] and rule_score > 0)
+
+    def leaf_results(self, row: int, flags: tuple[str, ...] = ()) -> tuple[LeafResult, ...]:
+        """The row's leaf results; with ``flags``, only the leaves carrying one of them."""
         columns = range(len(self.criteria.leaves))
         if flags:
             mask = sum(1 << FLAG_ORDER.index(flag) for flag in flags)
-            columns = [column for column, bits in enumerate(flags_row) if bits & mask]
-        for column in columns:
-            leaf = self.criteria.leaves[column]
-            survey = leaf.section == SECTION_SURVEY
-            results.append(LeafResult(
-                leaf=leaf, raw=raw_leaves.get(leaf.code),
-                self_score=self_score[column] if has_self[column] else None,
-                evidence_score=None if survey else evidence[column],
-                appraisal=self.appraisals.get((row, column)), stages=self.stages.get((row, column)),
-                final=final[column], counted_max=counted[column],
-                not_applicable=leaf.not_applicable if not_applicable[column] else None,
-                flags=FLAG_SETS[flags_row[column]],
-                tallies=tallies.get(leaf.code, {}) if survey else None,
-                rule_score=rule_points[column], nothing_arose=nothing_arose[column],
-                uncredited=uncredited[column] and rule_points[column] > 0, memo=self.reasons,
-            ))
-        return tuple(results)
-
+            columns = [column for column, bits in enumerate(self.flag_bits[row].tolist()) if bits & mask]
+        appraisals, stages, memo = self.appraisals, self.stages, self.reasons
+        return tuple(LeafResult(leaf=leaf, raw=raw, self_score=own, evidence_score=evidence_score,
+                                appraisal=appraisals.get((row, column)), stages=stages.get((row, column)),
+                                final=final, counted_max=counted, not_applicable=na, flags=leaf_flags,
+                                tallies=tallies, rule_score=rule_score, nothing_arose=nothing_arose,
+                                uncredited=uncredited, memo=memo)
+                     for (column, leaf, raw, own, evidence_score, final, counted, na, leaf_flags, tallies, rule_score,
+                          nothing_arose, uncredited) in self._leaf_values(row, columns))
 
     def leaf_fields(self, row: int, columns) -> list[tuple]:
         """(raw, self_score, evidence_score, not_applicable, flags, reason) of the row's leaves in
         ``columns``: those fields of leaf_results, without a LeafResult per leaf (the appraisal
         form's 300,000 rows at 3,321 communes, issue 19; tests/test_streamed_rows.py compares
         the two)."""
-        submission = self.submissions[row]
-        (has_self, self_score, not_applicable, evidence, final, counted, rule_points, nothing_arose, uncredited,
-         flags_row) = self.row_lists(row)
-        tallies = self.survey_tallies.get(submission.code, {})
-        raw_leaves, appraisals, memo = reports_as_json(submission), self.appraisals, self.reasons
-        leaves = self.criteria.leaves
-        fields = []
-        for column in columns:
-            leaf = leaves[column]
-            survey = leaf.section == SECTION_SURVEY
-            raw = raw_leaves.get(leaf.code)
-            own = self_score[column] if has_self[column] else None
-            evidence_score = None if survey else evidence[column]
-            na = leaf.not_applicable if not_applicable[column] else None
-            flags = FLAG_SETS[flags_row[column]]
-            rule_score = rule_points[column]
-            reason = leaf_reason_text(leaf, raw, flags, own, evidence_score, appraisals.get((row, column)), final[column],
-                                      counted[column], na, nothing_arose[column], uncredited[column] and rule_score > 0,
-                                      rule_score, tallies.get(leaf.code, {}) if survey else None, memo)
-            fields.append((raw, own, evidence_score, na, flags, reason))
-        return fields
+        appraisals, memo = self.appraisals, self.reasons
+        return [(raw, own, evidence_score, na, leaf_flags,
+                 leaf_reason_text(leaf, raw, leaf_flags, own, evidence_score, appraisals.get((row, column)), final,
+                                  counted, na, nothing_arose, uncredited, rule_score, tallies, memo))
+                for (column, leaf, raw, own, evidence_score, final, counted, na, leaf_flags, tallies, rule_score,
+                     nothing_arose, uncredited) in self._leaf_values(row, columns)]
+
 
 FLAG_ORDER = (FLAG_NA, FLAG_MISSING_EVIDENCE, FLAG_APPRAISED, FLAG_AWAITING, FLAG_SELF_ABOVE, FLAG_SELF_BELOW,
               FLAG_SURVEY_MISSING, FLAG_NO_SURVEY)
