@@ -193,27 +193,27 @@ def progress_bar(label: str, stream=None):
             bar.__exit__(None, None, None)
 
 
-def load(criteria, submissions, appraisal, survey, registry=None, workers=None, hashed=True):
+def load(criteria, submissions, appraisal, survey, registry=None, workers=None, check_only=False):
     """Load every input; on a terminal, large runs show a progress bar on stderr. Warnings
     (a registered unit without a submission…) go to stderr; the run goes on.
 
     The command line asks for the memory-saving re-read (a national run keeps only the
     facts and the files' hashes; a file changed while it runs is refused, file-changed).
-    ``workers``, ``hashed``: see scoring.load.load_inputs (validate reads in one process: fewest
-    CPU-seconds, and hashes no submission: it scores nothing and reads no entry again)."""
+    ``workers``, ``check_only``: see scoring.load.load_inputs (validate reads in one process:
+    fewest CPU-seconds; it scores nothing, so it hashes no submission and keeps no fact table)."""
     with progress_bar("Đọc và kiểm tra hồ sơ") as progress:
         inputs = load_inputs(criteria, submissions, appraisal, survey, progress=progress, registry=registry,
-                             reread_entries=True, workers=workers, hashed=hashed)
+                             reread_entries=True, workers=workers, check_only=check_only)
     echo_warnings(inputs.warnings)
     return inputs
 
 
-def load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=None, hashed=True):
+def load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=None, check_only=False):
     """``load``; when the inputs have problems and last year's results are given (--previous),
     those files are checked too, against the criteria set alone, so that every problem is
     listed at once (else they are checked after the inputs, by load_previous)."""
     try:
-        return load(criteria, submissions, appraisal, survey, registry, workers, hashed)
+        return load(criteria, submissions, appraisal, survey, registry, workers, check_only)
     except InputError as error:
         if not previous:
             raise
@@ -297,7 +297,7 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     # it makes (the collector ran ~35 times while it read a national year, for nothing), and the
     # process ends at once when the command has said its piece (scoring.runtime)
     with collector_paused():
-        inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, hashed=False)
+        inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, check_only=True)
         checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
     click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
                + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")

@@ -42,7 +42,10 @@ def load(criteria=None, submissions=None, appraisal=None, survey=None, *, regist
 
 def find_issues(criteria=None, submissions=None, appraisal=None, survey=None, *, registry=None, **options) -> list[Issue]:
     """Every problem of the inputs (the same arguments as ``load``), as a list of Issue
-    (``file``, ``pointer``, ``code``, ``message``); empty when they can be scored."""
+    (``file``, ``pointer``, ``code``, ``message``); empty when they can be scored. The inputs
+    are loaded only to be checked (``check_only``, unless told otherwise): nothing is kept
+    that only scoring needs."""
+    options.setdefault("check_only", True)
     try:
         load(criteria, submissions, appraisal, survey, registry=registry, **options)
     except InputError as error:

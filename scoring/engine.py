@@ -484,6 +484,10 @@ def score(inputs: Inputs, facts: FactTable | None = None) -> Results:
     ``facts`` is the fact table of the inputs when the caller already built it
     (scoring.facts.fact_table); otherwise it is built here.
     """
+    if inputs.check_only:
+        # its files were not hashed (their entries cannot be read again safely) and its fact
+        # table was not kept: a silent rebuild would score what may no longer be on disk
+        raise ValueError("inputs loaded with check_only=True are only checked, never scored: load them without it")
     criteria = inputs.criteria
     submissions = list(inputs.submissions)
     size, width = len(submissions), len(criteria.leaves)

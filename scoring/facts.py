@@ -477,25 +477,40 @@ class FactRows:
     table concat_facts makes of the same blocks, copied as they come into one table made
     for at most ``rows`` communes, so that the blocks and the joined table are never all
     held at once (a national run: 25 MB less at the peak, and as many fewer new pages for
-    the system to hand over). Rows not filled are never touched."""
+    the system to hand over). Rows not filled are never touched.
 
-    def __init__(self, criteria: CriteriaSet, rows: int):
+    ``names``: the only columns kept (what a check reads, ``columns()``); the others are
+    never copied (``validate`` at 3,321 communes: 30 MB and 7,500 page faults less)."""
+
+    def __init__(self, criteria: CriteriaSet, rows: int, names: tuple | None = None):
         self._criteria, self._rows, self._used = criteria, rows, 0
+        self._names = tuple(FactTable.__dataclass_fields__) if names is None else tuple(names)
+        unknown = set(self._names) - set(FactTable.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"no such column of the fact table: {sorted(unknown)}")
         self._arrays: dict | None = None
 
     def add(self, block: FactTable) -> None:
         count = block.self_score.shape[0]
         if self._arrays is None:
             self._arrays = {name: np.empty((self._rows, *getattr(block, name).shape[1:]), dtype=getattr(block, name).dtype)
-                            for name in FactTable.__dataclass_fields__}
+                            for name in self._names}
         for name, array in self._arrays.items():
             array[self._used:self._used + count] = getattr(block, name)
         self._used += count
 
-    def table(self) -> FactTable:
+    def columns(self) -> dict:
+        """The columns kept (``names``), name → array of the rows filled."""
         if self._arrays is None:
-            return fact_block(self._criteria, [])
-        return FactTable(**{name: array[:self._used] for name, array in self._arrays.items()})
+            empty = fact_block(self._criteria, [])
+            return {name: getattr(empty, name) for name in self._names}
+        return {name: array[:self._used] for name, array in self._arrays.items()}
+
+    def table(self) -> FactTable:
+        """The whole fact table (every column kept: ``names`` not given)."""
+        if len(self._names) != len(FactTable.__dataclass_fields__):
+            raise ValueError("a FactRows keeping some columns has no whole table: see columns()")
+        return FactTable(**self.columns())
 
 
 def accepted_documents(leaf, report: LeafReport | None):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 
 from .errors import InputError, Issue, message
 from .input_files import folder_warnings
@@ -189,7 +189,7 @@ def build_survey(data: dict, path: str) -> Survey:
 
 def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *, progress=None,
                 registry=None, reread_entries: bool = False, evidence_folder=None, frameworks=None,
-                workers: int | None = None, hashed: bool = True) -> Inputs:
+                workers: int | None = None, check_only: bool = False) -> Inputs:
     """Read and validate every input; return the model, or raise InputError with every problem.
 
     Each input is a path, or the document itself as plain data (dicts and lists of str,
@@ -213,9 +213,12 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
     None: forked workers, one per core, from PARALLEL_FROM files on; 1: this process alone, which
     spends the fewest CPU-seconds: ``validate`` asks for it). The result is the same either way.
 
-    ``hashed=False`` (``validate``: inputs only checked, never scored): the submission files are
-    not hashed (0.05 CPU-s of a national folder's 3,321), their sha256 left empty, so their
-    entries cannot be read again; the problems and warnings found are the same.
+    ``check_only=True`` (``validate``, ``find_issues``: inputs only checked, never scored): the
+    problems and warnings found are the same, but what only scoring needs is not kept: the
+    submission files are not hashed (their sha256 left empty: 0.05 CPU-s of a national
+    folder's 3,321), so their entries cannot be read again, and the fact table is not kept
+    (``Inputs.facts`` None: 30 MB at 3,321). The Inputs returned say so (``check_only``), and
+    scoring.engine.score refuses them.
 
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
@@ -226,7 +229,7 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
     """
     with collector_paused():
         return _load_inputs(criteria, submissions, appraisal, survey, progress, registry, reread_entries, evidence_folder,
-                            frameworks, workers, hashed)
+                            frameworks, workers, check_only)
 
 
 def _resolve_criteria(criteria_file, frameworks, as_data: bool):
@@ -266,7 +269,7 @@ def criteria_from(criteria_file, frameworks=None, as_data: bool = False):
 
 
 def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=None, reread_entries=False,
-                 evidence_folder=None, frameworks=None, workers=None, hashed=True) -> Inputs:
+                 evidence_folder=None, frameworks=None, workers=None, check_only=False) -> Inputs:
     from . import validate  # local import: validate uses the builders above
     from . import registry as units
 
@@ -350,7 +353,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     else:
         checked, facts = check_submission_files(paths, criteria_set, submissions_dir, progress=progress,
                                                 keep_entries=not reread_entries, meanwhile=read_the_others, workers=workers,
-                                                hashed=hashed)
+                                                hashed=not check_only,
+                                                fact_columns=AWAITING_FACTS if check_only else None)
     submission_files_read = [c.file for c in checked]
     appraisal_files, survey_file = others["appraisals"], others["survey"]
     # the survey arrives last: unless the criteria set refuses it, an empty survey file or
@@ -409,6 +413,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     issues += council.conflict_issues(valid_appraisals)
     built_appraisal = council.merge(built_appraisals)
     warnings += _awaiting_without_self_score(criteria_set, built_submissions, facts, built_appraisal)
+    if check_only:
+        facts = None  # only its AWAITING_FACTS columns were kept: nothing to score with
     if survey_file and survey_file.data is not None and built_survey is None:
         found = validate.check_survey(survey_file, criteria_set, known, registered)
         if survey_may_lack:
@@ -438,14 +444,19 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if registry_file:
         files.append(InputFile("registry", registry_file.path, registry_file.sha256))
     return Inputs(criteria_set, tuple(built_submissions), built_appraisal, built_survey, tuple(files), facts,
-                  registry=built_registry, warnings=tuple(warnings))
+                  registry=built_registry, warnings=tuple(warnings), check_only=check_only)
+
+
+AWAITING_FACTS = ("has_self", "claimed_na")  # the fact table's columns _awaiting_without_self_score reads
 
 
 def _awaiting_without_self_score(criteria, submissions, facts, appraisal) -> list[Issue]:
     """A leaf the council scores (rule.awaits_appraisal) with no self-score, not claimed not
     applicable, and no appraisal entry yet: it stands at 0 until appraised. Never silently:
-    a warning at the leaf's self_score (code self-score-missing). ``facts`` rows follow
-    ``submissions``."""
+    a warning at the leaf's self_score (code self-score-missing). ``facts``: the fact table,
+    or a dict of its AWAITING_FACTS columns; its rows follow ``submissions``."""
+    if isinstance(facts, dict):
+        facts = SimpleNamespace(**facts)
     if criteria is None or facts is None or not submissions or facts.has_self.shape[0] != len(submissions):
         return []
     columns = [(column, leaf) for column, leaf in enumerate(criteria.leaves)

@@ -352,3 +352,4 @@ class Inputs:
     facts: object = None  # scoring.facts.FactTable of the submissions, when the loader built it
     registry: object = None  # scoring.registry.Registry: the year's units, when one was given or found
     warnings: tuple = ()  # Issues that do not stop the run (a registered unit without a submission…)
+    check_only: bool = False  # loaded only to be checked (scoring.load.load_inputs): not to be scored

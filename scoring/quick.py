@@ -459,20 +459,22 @@ def _widened(facts: FactTable) -> FactTable:
 
 
 def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, *, progress=None, keep_entries=False,
-                           workers: int | None = None, meanwhile=None,
-                           hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
+                           workers: int | None = None, meanwhile=None, hashed: bool = True,
+                           fact_columns: tuple | None = None) -> tuple[list[CheckedSubmission], FactTable | dict | None]:
     """Every submission file read and checked, in order, and the fact table of the valid ones.
 
     ``workers`` forked processes share the files (default: one per core, up to 4, from
     PARALLEL_FROM files on; 1 reads them all here). The result is the same either way.
     ``meanwhile()`` is called once the workers are started (or first, without workers).
-    ``hashed=False``: see check_group.
+    ``hashed=False``: see check_group. ``fact_columns``: only these columns of the fact
+    table are kept, as a dict name → array (see scoring.facts.FactRows); None: all of them,
+    as a FactTable.
     """
     groups = [paths[start:start + GROUP] for start in range(0, len(paths), GROUP)]
     if workers is None:
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
-    rows = FactRows(criteria, len(paths)) if criteria is not None else None  # at most a row per file
+    rows = FactRows(criteria, len(paths), fact_columns) if criteria is not None else None  # at most a row per file
     _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed)
     submission_reader(leaf_codes(criteria))  # built once here: forked workers inherit it
     try:
@@ -485,5 +487,7 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
                 progress(len(checked), len(paths))
     finally:
         _SHARED.clear()
-    return checked, rows.table() if rows is not None else None
+    if rows is None:
+        return checked, None
+    return checked, rows.table() if fact_columns is None else rows.columns()
 

@@ -202,3 +202,16 @@ def test_fact_rows_are_the_blocks_joined():
     empty, nothing = FactRows(criteria, 5).table(), fact_block(criteria, [])
     for name in FactTable.__dataclass_fields__:
         assert getattr(empty, name).shape == getattr(nothing, name).shape and getattr(empty, name).dtype == getattr(nothing, name).dtype
+    # some columns only (a load that only checks): those columns, the same values; no whole table
+    some = FactRows(criteria, 12, ("has_self", "claimed_na"))
+    for one in blocks:
+        some.add(one)
+    kept = some.columns()
+    assert set(kept) == {"has_self", "claimed_na"}
+    for name, array in kept.items():
+        assert array.dtype == bool and np.array_equal(array, getattr(expected, name)), name
+    with pytest.raises(ValueError):
+        some.table()
+    with pytest.raises(ValueError):
+        FactRows(criteria, 3, ("has_self", "no_such_column"))
+    assert {name: a.shape for name, a in FactRows(criteria, 5, ("has_self",)).columns().items()} == {"has_self": (0, width)}
