@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -98,8 +98,8 @@ GROUP = 100
 _SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
 
 
-def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
-                keep_entries: bool = False, hashed: bool = True) -> tuple[list[CheckedSubmission], FactTable | None]:
+def check_group(paths, criteria: CriteriaSet | None, base_dir: Path, keep_entries: bool = False, hashed: bool = True,
+                evidence: EvidenceFiles | None = None) -> tuple[list[CheckedSubmission], FactTable | None]:
     """Read and check a group of submission files; the fact table of the valid ones, in order.
 
     The common path: parse and check the schema in one pass (the quick reader), check the
@@ -111,6 +111,8 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
     Only the header of each document is kept (see CheckedSubmission), and with
     ``keep_entries`` the leaf entries of each valid one (the text the quick reader read).
     ``hashed=False``: the files the quick reader reads are not hashed (their sha256 left empty).
+    ``evidence``: the EvidenceFiles of ``base_dir`` to look in, shared by the groups of one
+    load (each folder listed once); a new one by default.
     """
     from . import validate
 
@@ -143,10 +145,7 @@ def check_group(paths, criteria: CriteriaSet | None, base_dir: Path,
                 # leaves, which the thorough way keeps (the quick reader's in the criteria set's)
                 clean[row] = False
         if quick and extraction.files:
-            on_disk = EvidenceFiles(base_dir)
-            for row, reference in extraction.files:
-                if clean[row] and not on_disk.plainly_there(reference):
-                    clean[row] = False
+            (evidence or EvidenceFiles(base_dir)).mark_missing(extraction.files, clean)
         fast_rows = {}
         for row, (position, read, found) in enumerate(quick):
             if clean[row] and read.keys_all_kept(extraction.key_counts[row]):
@@ -373,14 +372,16 @@ class EvidenceFiles:
     parts, every folder on its way is a real folder (not a symbolic link) inside the
     submissions folder, and the last one holds a regular file of that name. Anything else
     gets no quick yes and goes to the full check (scoring.validate), which judges it and
-    names the problem. Only the folders holding files are listed (a national submissions
-    folder holds 10,000 entries; the folders on the way are looked at one by one).
+    names the problem. Only the folders on the way are listed: a folder is known real from
+    its parent's listing (one listing of "evidence" for a national folder's 3,319 commune
+    folders, where a look at each cost a system call), and the files of the last one from
+    its own.
     """
 
     def __init__(self, base_dir: Path):
         self._base = os.path.join(base_dir, "")  # with its separator at the end: the folders are added to it
         self._listings: dict[str, frozenset] = {}  # folder → the regular files in it
-        self._real: dict[str, bool] = {"": True}   # folder → a real folder, reached through real folders
+        self._folders: dict[str, frozenset] = {}   # real folder → its subfolders that are real folders (no links)
 
     def plainly_there(self, reference: str) -> bool:
         if reference[:1] in ("/", "\\") or reference[1:2] == ":" or "\x00" in reference:
@@ -391,17 +392,42 @@ class EvidenceFiles:
             listing = self._listings[folder] = self._listing(folder) if self._real_folder(folder) else frozenset()
         return name in listing
 
+    def mark_missing(self, files, clean: list) -> None:
+        """``clean[row] = False`` for each (row, reference) of ``files`` not plainly there
+        (plainly_there, in one loop: a national folder names 28,000 files)."""
+        listings, slashes = self._listings, ("/", "\\")
+        for row, reference in files:
+            if not clean[row]:
+                continue
+            if reference[:1] in slashes or reference[1:2] == ":" or "\x00" in reference:
+                clean[row] = False
+                continue
+            folder, _, name = reference.rpartition("/")
+            listing = listings.get(folder)
+            if listing is None:
+                listing = listings[folder] = self._listing(folder) if self._real_folder(folder) else frozenset()
+            if name not in listing:
+                clean[row] = False
+
     def _real_folder(self, folder: str) -> bool:
-        known = self._real.get(folder)
+        """A real folder (not a link), reached from the submissions folder through real folders."""
+        if not folder:
+            return True
+        parent, _, name = folder.rpartition("/")
+        if name in ("", ".", ".."):
+            return False
+        return self._real_folder(parent) and name in self._subfolders(parent)
+
+    def _subfolders(self, folder: str) -> frozenset:
+        known = self._folders.get(folder)
         if known is None:
-            parent, _, name = folder.rpartition("/")
-            known = name not in ("", ".", "..") and self._real_folder(parent)
-            if known:
-                try:
-                    known = stat.S_ISDIR(os.lstat(self._base + folder).st_mode)  # a link is not a folder
-                except OSError:
-                    known = False
-            self._real[folder] = known
+            try:
+                with os.scandir(self._base + folder) as found:
+                    # from the listing itself (a link is not a folder: follow_symlinks=False)
+                    known = frozenset(entry.name for entry in found if entry.is_dir(follow_symlinks=False))
+            except OSError:
+                known = frozenset()
+            self._folders[folder] = known
         return known
 
     def _listing(self, folder: str) -> frozenset:
@@ -412,10 +438,12 @@ class EvidenceFiles:
                 names = [entry.name for entry in found if entry.is_file(follow_symlinks=False)]
             if names:  # a folder that may be listed but not entered (no x): its files cannot be checked
                 os.stat(path + os.sep + names[0], follow_symlinks=False)
-            # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names)
-            return frozenset(names if all(name.isascii() for name in names) else map(nfc, names))
         except OSError:
             return frozenset()
+        # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names):
+        # tested all at once, as nearly every folder's names are NFC already
+        joined = "\n".join(names)
+        return frozenset(names if joined.isascii() or unicodedata.is_normalized("NFC", joined) else map(nfc, names))
 
 
 def _check_exactly(path, criteria, base_dir, shown=None):
@@ -433,7 +461,8 @@ def _check_shared_group(paths):
 
 
 def _check_group_here(paths):
-    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"], _SHARED["hashed"])
+    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"], _SHARED["hashed"],
+                       _SHARED["evidence"])
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -475,7 +504,10 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
     rows = FactRows(criteria, len(paths), fact_columns) if criteria is not None else None  # at most a row per file
-    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed)
+    # one EvidenceFiles for the whole load (a forked worker fills its own copy): the folders
+    # are listed once, not once per group
+    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed,
+                   evidence=EvidenceFiles(base_dir))
     submission_reader(leaf_codes(criteria))  # built once here: forked workers inherit it
     try:
         for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,
