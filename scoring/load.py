@@ -169,6 +169,12 @@ def build_appraisal(data: dict, path: str) -> Appraisal:
     ))
 
 
+def _survey_as_read(data: dict, path: str) -> Survey:
+    """A checked survey document as a Survey whose tallies are the document's own dicts (a load
+    that only checks: build_survey's copy is 33,000 read-only mappings at 3,321 communes)."""
+    return Survey(path, data["conducted_by"], data["tallies"])
+
+
 def build_survey(data: dict, path: str) -> Survey:
     # loops rather than nested comprehensions: a comprehension is a call of its own in
     # Python 3.11, and a national survey has 33,000 questions (0.020 -> 0.016 CPU-s)
@@ -216,9 +222,9 @@ def load_inputs(criteria=None, submissions=None, appraisal=None, survey=None, *,
     ``check_only=True`` (``validate``, ``find_issues``: inputs only checked, never scored): the
     problems and warnings found are the same, but what only scoring needs is not kept: the
     submission files are not hashed (their sha256 left empty: 0.05 CPU-s of a national
-    folder's 3,321), so their entries cannot be read again, and the fact table is not kept
-    (``Inputs.facts`` None: 30 MB at 3,321). The Inputs returned say so (``check_only``), and
-    scoring.engine.score refuses them.
+    folder's 3,321), so their entries cannot be read again, the fact table is not kept
+    (``Inputs.facts`` None: 30 MB at 3,321), and the survey's tallies are left as read. The
+    Inputs returned say so (``check_only``), and scoring.engine.score refuses them.
 
     ``progress(done, total)``, when given, is called as submission files are read (the CLI
     shows a progress bar with it; the loader itself prints nothing).
@@ -339,7 +345,9 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             if parsed.data is not None and criteria_set is not None \
                     and not validate.check_appraisal(parsed, criteria_set, None):
                 others.setdefault("appraisals built", {})[parsed.path] = build_appraisal(parsed.data, parsed.path)
-        for role, path, check, build in (("survey", survey_path, validate.check_survey, build_survey),):
+        # only checked: the tallies as read (checked, not copied into read-only ints: nothing scores them)
+        build_tallies = _survey_as_read if check_only else build_survey
+        for role, path, check, build in (("survey", survey_path, validate.check_survey, build_tallies),):
             parsed = others[role] = _document(path, role) if path is not None else None
             # checked ahead, before the communes are known: when nothing is found and every
             # commune it names is known (checked below), that was the whole check
@@ -423,7 +431,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             found = [issue for issue in found if issue.code != "survey-missing"]
         issues += found
         if not found and criteria_set is not None:
-            built_survey = build_survey(survey_file.data, survey_file.path)
+            built_survey = (_survey_as_read if check_only else build_survey)(survey_file.data, survey_file.path)
     if criteria_set is not None and survey_file is None and any(l.section == SECTION_SURVEY for l in criteria_set.leaves):
         (warnings if survey_may_lack else issues).append(Issue(
             shown_dir, "", "survey-missing",

@@ -94,6 +94,7 @@ def test_validate_hashes_no_submission(monkeypatch):
     assert checked.warnings == whole.warnings and len(checked.submissions) == len(whole.submissions)
     assert checked.check_only and not whole.check_only
     assert checked.facts is None and whole.facts is not None
+    assert checked.survey.tallies == whole.survey.tallies  # as read: the same counts
     with pytest.raises(ValueError, match="check_only"):
         scoring.score(checked)
     assert scoring.score(whole).communes  # the same inputs loaded whole are scored
