@@ -560,3 +560,28 @@ def test_the_literals_remembered_are_read_as_before_and_bounded():
     for number in range(_Literals.LIMIT + 10):
         literals[f"{number}.5"]
     assert len(literals) <= _Literals.LIMIT
+
+
+def test_a_linked_submission_is_shown_alike_in_a_folder_of_any_size(tmp_path, example, monkeypatch):
+    """Above a group of files, which names are links comes from one listing of the folder
+    (quick.links_in) instead of a look at each file: a submission that is a link to a file
+    elsewhere is still shown by its real path, the others by the folder and their name."""
+    _, criteria = example
+    folder, elsewhere = tmp_path / "communes", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    source = COMMUNES / "23503-dak-ha.json"
+    for index in range(quick_module.GROUP + 2):
+        shutil.copyfile(source, folder / f"{index:03}.json")
+    shutil.copyfile(source, elsewhere / "real.json")
+    (folder / "050-link.json").symlink_to(elsewhere / "real.json")
+    monkeypatch.chdir(tmp_path)  # paths shown relative to it: a link by where it leads
+    paths = submission_files(folder)
+    assert len(paths) > quick_module.GROUP
+    assert quick_module.links_in(folder) == {"050-link.json"}
+    together, _ = quick_module.check_submission_files(paths, criteria, folder, workers=1)
+    one_by_one = [checked for path in paths for checked in check_group([path], criteria, folder)[0]]
+    assert [c.file.path for c in together] == [c.file.path for c in one_by_one]
+    shown = {path.name: c.file.path for path, c in zip(paths, together)}
+    assert shown["050-link.json"] == os.path.join("elsewhere", "real.json")
+    assert shown["000.json"] == os.path.join("communes", "000.json")
