@@ -284,7 +284,7 @@ def _read_quickly(path: Path, shown: str, reader: QuickReader, hashed: bool = Tr
     header = {"criteria_id": document.criteria_id, "year": document.year,
               "commune": msgspec.to_builtins(document.commune)}
     # the document's own keys ("$schema" among them when given), the commune's and the report's
-    header_keys = sum(getattr(document, name) is not UNSET for name in document.__struct_fields__) + len(header["commune"])
+    header_keys = len(document.__struct_fields__) - astuple(document).count(UNSET) + len(header["commune"])
     if document.report is not UNSET:
         header["report"] = msgspec.to_builtins(document.report)
         header_keys += len(header["report"])
