@@ -44,6 +44,9 @@ def round_half_up(numerator, denominator=1):
     return -magnitude if numerator < 0 else magnitude
 
 
+_DECIMAL_HUNDREDTHS: dict = {}  # Decimal → its hundredths, for those read off their digits (to_hundredths)
+
+
 def to_hundredths(value) -> int:
     """Exact hundredths of a JSON number (int or Decimal); more than two decimals is an error.
 
@@ -54,9 +57,17 @@ def to_hundredths(value) -> int:
     """
     kind = type(value)
     if kind is Decimal:  # the usual literal (0.75, 12.5, 3): read off its digits at once
+        known = _DECIMAL_HUNDREDTHS.get(value)
+        if known is not None:
+            return known
         sign, digits, exponent = value.as_tuple()
         if type(exponent) is int and -2 <= exponent <= 2 and len(digits) <= 13:
-            return int(value.scaleb(2, _WIDE))  # exact: at most 15 digits, well within _WIDE's precision
+            hundredths = int(value.scaleb(2, _WIDE))  # exact: at most 15 digits, well within _WIDE's precision
+            if len(_DECIMAL_HUNDREDTHS) < 4096:
+                # the same few scores come back thousands of times (an appraisal's 6,000 entries);
+                # equal Decimals have equal hundredths, whatever their exponent
+                _DECIMAL_HUNDREDTHS[value] = hundredths
+            return hundredths
     if isinstance(value, bool):
         raise NotHundredths(str(value))
     if isinstance(value, int):
