@@ -55,7 +55,6 @@ from scoring.errors import CchcError, one_line
 from scoring import i18n
 from scoring.text import name_key, parse_date
 from scoring.option_text import option_code, option_codes, option_text  # options read as files are (issue 16)
-from scoring.report import explain as explain_text, ranking_table
 from scoring import runtime
 from scoring.workers import collector_back
 from scoring import compare_previous, load_previous  # year over year (scoring/previous.py)
@@ -333,6 +332,7 @@ def score(criteria, submissions, appraisal, survey, registry, out, force, fixed_
 
     Ví dụ: python cli.py score --out out --force
     """
+    from scoring.report import ranking_table
     from scoring.writers.outputs import write_outputs
 
     inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous)
@@ -385,6 +385,8 @@ def explain(commune_code, criteria, submissions, appraisal, survey, registry, pr
         raise click.UsageError(f"Không có xã mã '{commune_code}'. Các xã: {known}")
     # only that commune is rendered (its leaves and reasons): the document of one commune
     document = results_document(replace(results, communes=Communes(match[:1])), inputs.files, generated_at="")
+    from scoring.report import explain as explain_text
+
     click.echo(explain_text(document, document["communes"][0]), nl=False)
     if previous:  # last year beside this year (scoring/previous.py)
         from scoring.previous import area_lines, compare, explain_lines

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import signal
 import sys
-import traceback
 from contextlib import contextmanager
 
 from .runtime import signals_held
@@ -216,6 +214,8 @@ def _work(function, items, writer, parent: int) -> None:
             try:
                 message = ("ok", function(item))
             except Exception as exc:
+                import traceback  # here: only a failing worker needs it (validate, which forks none, imports neither)
+
                 message = ("error", _portable(exc, traceback.format_exc()))
             try:
                 writer.send(message)
@@ -235,6 +235,8 @@ def _portable(exc: Exception, remote: str) -> Exception:
     """``exc`` with the worker's traceback ``remote`` as a note, as the parent will rebuild it:
     itself when it survives pickling, else a RuntimeError naming it (an exception class whose
     constructor takes other arguments than its args cannot be rebuilt)."""
+    import pickle
+
     exc.add_note("Trong tiến trình con:\n" + remote.rstrip())
     try:
         pickle.loads(pickle.dumps(exc))
@@ -332,6 +334,8 @@ def in_background(what: str, function, *args) -> Background | None:
             function(*args)
             outcome = None
         except BaseException as exc:  # sent back (a stop signal too: the parent stops as asked)
+            import traceback
+
             outcome = _portable(exc, traceback.format_exc()) if isinstance(exc, Exception) else exc
         try:
             writer.send(outcome)
