@@ -28,7 +28,7 @@ explanations, appraisals, survey tallies; kept and reused under --keep) and meas
    (whole), ``decision`` from the results.json score wrote, ``appraisal-form`` for every
    commune; wall, CPU-seconds of the process and every process it waited for (wait4), the
    peak RSS of its largest process and the peak of the whole process tree (proportional set
-   size, sampled every 0.25 s); ``validate`` three times, each between two runs of a bare
+   size, sampled every 0.25 s); ``validate`` five times, each between two runs of a bare
    process json.loads-ing the inputs (the floor of validate's target): the run with the
    median ratio is reported, and every run's ratio printed.
 
@@ -53,7 +53,7 @@ are judged on CPU-seconds where the issue allows):
 - ``decision`` from the national results.json at 3,321: at most 1 CPU-second (wall printed)
   and 300 MB;
 - ``validate`` at 3,321: at most 2× the CPU-seconds of a bare process json.loads-ing the
-  same files (the median of three alternated runs: one pair varies by ±5 %);
+  same files (the median of five alternated runs: one pair varies by ±5 %);
 - the peak memory of every command at 10,600 under 1.5 GB;
 - the whole ``score`` against the anchor: faster than LibreOffice recalculating the
   office's workbook (the ratio is printed).
@@ -337,7 +337,7 @@ def commands(year: Path, out: Path, form: bool = True) -> dict:
     return found
 
 
-VALIDATE_RUNS = 3  # validate's runs, each between two runs of the bare json.loads process
+VALIDATE_RUNS = 5  # validate's runs, each between two runs of the bare json.loads process
 
 
 def validate_runs(validate, parse, runs: int = VALIDATE_RUNS) -> dict:
