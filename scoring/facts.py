@@ -495,8 +495,8 @@ class FactRows:
         if self._arrays is None:
             self._arrays = {name: np.empty((self._rows, *getattr(block, name).shape[1:]), dtype=getattr(block, name).dtype)
                             for name in self._names}
-        for name, array in self._arrays.items():
-            array[self._used:self._used + count] = getattr(block, name)
+        for name, kept in self._arrays.items():
+            kept[self._used:self._used + count] = getattr(block, name)
         self._used += count
 
     def columns(self) -> dict:
@@ -504,7 +504,7 @@ class FactRows:
         if self._arrays is None:
             empty = fact_block(self._criteria, [])
             return {name: getattr(empty, name) for name in self._names}
-        return {name: array[:self._used] for name, array in self._arrays.items()}
+        return {name: kept[:self._used] for name, kept in self._arrays.items()}
 
     def table(self) -> FactTable:
         """The whole fact table (every column kept: ``names`` not given)."""

@@ -14,7 +14,6 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
 

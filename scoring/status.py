@@ -47,7 +47,7 @@ def _unit_status(commune, criteria) -> dict:
     """One scored unit (a CommuneResult) → its line of the board (see round_status)."""
     areas = {area.code: {"title": area.title, "filled": _progress(0, 0), "appraised": _progress(0, 0)}
              for area in criteria.areas if area.source != "survey"}
-    missing_evidence, awaiting, requested, received, answered_late = [], [], [], [], []
+    missing_evidence, awaiting, requested, received = [], [], [], []
     stage_counts = {1: 0, 2: 0}
     appraisers: list[str] = []
     survey_missing = survey_total = 0

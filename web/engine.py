@@ -31,7 +31,7 @@ from django.core.cache import caches
 import scoring
 from scoring.load import build_criteria
 
-from .models import AppraisalEntry, Commune, Evidence, LeafEntry, Round
+from .models import AppraisalEntry, Commune, Evidence, Round
 
 
 @functools.lru_cache(maxsize=32)

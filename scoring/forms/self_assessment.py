@@ -51,7 +51,7 @@ from ..model import SECTION_AREA, SECTION_BONUS, SECTION_PENALTY, SECTION_SURVEY
 from ..text import fold_document_number, match_key, same_text
 from ..writers.sheet_limits import guard
 from ..writers.xlsx_text import write_text
-from ..numbers import to_hundredths, to_number
+from ..numbers import to_number
 from . import cells as c
 from .inputs import CriteriaSource, submission_issues
 from .texts import evidence_text, pts, rule_text

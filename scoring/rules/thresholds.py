@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .base import Checks, capital, hundredths, pts
+from .base import Checks, capital, pts
 from ..errors import message
 
 

@@ -28,7 +28,6 @@ full reader check the whole file), and a key written twice in an object (the las
 from __future__ import annotations
 
 import mmap
-import os
 import re
 from decimal import Decimal
 from functools import lru_cache

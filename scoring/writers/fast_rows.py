@@ -78,21 +78,28 @@ class FastRows:
         Worksheet._write_single_row(self, current_row_num)
 
 
+def write_num(ws, row: int, col: int, value, fmt=None, convert: bool = True) -> None:
+    """Write a number exactly as given (None → an empty cell, a blank one when formatted; a
+    bool refused). ``convert``: a Decimal (results read back exactly, load_results) is
+    written as the float printing the same number."""
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    if isinstance(value, bool):
+        raise TypeError(f"not a number: {value!r}")
+    if convert and isinstance(value, Decimal):
+        value = to_number(from_number(value))
+    ws.write_number(row, col, value, fmt)
+
+
 def _slow(ws, row: int, col: int, values, formats, kinds: str, height, convert: bool = True) -> None:
-    """The same cells one by one: text by write_text, numbers by write_number (None: a blank
-    cell), then set_row."""
+    """The same cells one by one: text by write_text, numbers by write_num, then set_row."""
     for offset, (value, fmt, kind) in enumerate(zip(values, formats, kinds)):
         if kind == "t":
             write_text(ws, row, col + offset, value, fmt)
-        elif value is None:
-            if fmt is not None:
-                ws.write_blank(row, col + offset, None, fmt)
         else:
-            if isinstance(value, bool):
-                raise TypeError(f"not a number: {value!r}")
-            if convert and isinstance(value, Decimal):
-                value = to_number(from_number(value))
-            ws.write_number(row, col + offset, value, fmt)
+            write_num(ws, row, col + offset, value, fmt, convert)
     if height is not None:
         ws.set_row(row, height)
 

@@ -14,7 +14,7 @@ from .decision import render_decision
 from .results_json import stream_results
 from ..errors import InputError
 from .national_lists import csv_names
-from .workbook import (DETAIL_SHEET_MAX_COMMUNES, EXCEL_MAX_ROWS, PER_COMMUNE_SHEETS_MAX, excel_limit_issues,
+from .workbook import (DETAIL_SHEET_MAX_COMMUNES, PER_COMMUNE_SHEETS_MAX, excel_limit_issues,
                        render_workbook)
 
 RESULTS_NAME = "results.json"

@@ -17,11 +17,10 @@ import msgspec
 
 from .. import ENGINE_NAME, __version__
 from ..engine import (
-    FLAG_ORDER, FLAG_SETS, facts_key, leaf_reason_text,
+    FLAG_ORDER, facts_key, leaf_reason_text,
     FLAG_APPRAISED, FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_SELF_ABOVE, FLAG_SELF_BELOW, CommuneResult, LeafResult, Results,
 )
-from ..facts import reports_as_json
-from ..model import INTEGER_FACTS, SECTION_SURVEY, InputFile
+from ..model import INTEGER_FACTS, InputFile
 from ..numbers import exact_hundredths, to_number
 from ..registry import NOT_SUBMITTED
 from ..summary import band_shares, block_summaries
@@ -212,9 +211,8 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
     run, row = commune._run, commune._row
     columns = getattr(run, "json_columns", None)
     if columns is None:  # once per run: what every commune's entry says the same of a leaf
-        columns = run.json_columns = [
-            (leaf, leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, _NUMBERS[leaf.max], leaf.legal_ref,
-             leaf.section == SECTION_SURVEY, leaf.not_applicable) for leaf in run.criteria.leaves]
+        columns = run.json_columns = [(leaf.code, leaf.area, leaf.section, leaf.title, leaf.rule.kind, _NUMBERS[leaf.max],
+                                       leaf.legal_ref) for leaf in run.criteria.leaves]
         by_row: dict = {}
         for (at, column), entry in run.appraisals.items():
             by_row.setdefault(at, {})[column] = entry
@@ -225,34 +223,23 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
         run.json_stages = by_row
         run.json_facts = {}  # _facts_entry's
     numbers = _NUMBERS
-    submission, facts = run.submissions[row], run.facts
-    has_self, self_scores = facts.has_self[row].tolist(), facts.self_score[row].tolist()
-    not_applicable, evidence = run.not_applicable[row].tolist(), run.evidence_points[row].tolist()
-    final, counted = run.final[row].tolist(), run.counted_max[row].tolist()
-    rule_points, nothing_arose = run.rule_points[row].tolist(), run.nothing_arose[row].tolist()
-    uncredited, flag_bits = run.uncredited[row].tolist(), run.flag_bits[row].tolist()
-    tallies = run.survey_tallies.get(submission.code, {})
     appraisals, stages = run.json_appraisals.get(row, {}), run.json_stages.get(row, {})
-    raw_leaves, memo, written_facts = reports_as_json(submission), run.reasons, run.json_facts
+    memo, written_facts = run.reasons, run.json_facts
     entries = []
-    chosen = enumerate(columns)
+    chosen = range(len(columns))
     if listed:
-        chosen = [(column, columns[column]) for column, bits in enumerate(flag_bits) if bits & _LISTED_BITS]
-    for column, (leaf, code, area, section, title, kind, maximum, legal_ref, survey, na_policy) in chosen:
-        raw = raw_leaves.get(code)
-        self_score = self_scores[column] if has_self[column] else None
-        evidence_score = None if survey else evidence[column]
+        chosen = [column for column, bits in enumerate(run.flag_bits[row].tolist()) if bits & _LISTED_BITS]
+    # each leaf's values by the engine's own rules (CommuneRun._leaf_values, which leaf_results
+    # and leaf_fields read too); what every commune says the same of a leaf from ``columns``
+    for (column, leaf, raw, self_score, evidence_score, final, counted, na, flags, leaf_tallies, rule_score,
+         nothing_arose, uncredited) in run._leaf_values(row, chosen):
+        code, area, section, title, kind, maximum, legal_ref = columns[column]
         appraisal = appraisals.get(column)
-        na = na_policy if not_applicable[column] else None
-        flags = FLAG_SETS[flag_bits[column]]
-        leaf_tallies = tallies.get(code, {}) if survey else None
-        rule_score = rule_points[column]
-        reason = leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final[column],
-                                  counted[column], na, nothing_arose[column], uncredited[column] and rule_score > 0,
-                                  rule_score, leaf_tallies, memo)
+        reason = leaf_reason_text(leaf, raw, flags, self_score, evidence_score, appraisal, final, counted, na,
+                                  nothing_arose, uncredited, rule_score, leaf_tallies, memo)
         if listed:  # _listed's fields, in its order
             entries.append({"code": code, "area": area, "section": section, "title": title, "max": maximum,
-                            "self_score": numbers[self_score], "final": numbers[final[column]], "reason": reason,
+                            "self_score": numbers[self_score], "final": numbers[final], "reason": reason,
                             "appraisal_stage": appraisal.stage if appraisal else None,
                             "appraisal_reason": appraisal.reason if appraisal else None, "flags": list(flags)})
             continue
@@ -268,8 +255,8 @@ def _leaf_entries(commune: CommuneResult, make=None, listed: bool = False) -> li
             appraisal.reason if appraisal else None,
             appraisal.appraiser if appraisal else None,
             _stages_of(raw, stages.get(column)) if stages or (raw is not None and "explanation_round" in raw) else None,
-            numbers[final[column]],
-            numbers[counted[column]],
+            numbers[final],
+            numbers[counted],
             reason,
             legal_ref,
             list(flags) if as_dicts else flags,

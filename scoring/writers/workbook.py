@@ -106,7 +106,7 @@ from scoring.vietnamese import format_count, format_date, roman, sort_key
 from scoring.writers.atomic import write_atomic
 from scoring.writers.comparison_sheet import SHEET_COMPARISON, write_comparison_sheet
 from scoring.writers.figures_sheet import SHEET_CRITERIA, write_figures_sheet
-from scoring.writers.fast_rows import write_row
+from scoring.writers.fast_rows import write_num as _write_num, write_row
 from scoring.writers.national_lists import list_to_csv
 from scoring.writers import sheet_limits
 from scoring.writers.sheet_limits import guard, output_label, part_names, part_ranges
@@ -284,19 +284,6 @@ def _created_time(generated_at: str) -> datetime:
 
 # ---------------------------------------------------------------------------------------
 # Cell writing
-
-
-def _write_num(ws, row: int, col: int, value, fmt=None) -> None:
-    """Write a number exactly as given (None → an empty cell)."""
-    if value is None:
-        if fmt is not None:
-            ws.write_blank(row, col, None, fmt)
-        return
-    if isinstance(value, bool):
-        raise TypeError(f"not a number: {value!r}")
-    if isinstance(value, Decimal):  # results read back exactly (load_results): same number
-        value = to_number(from_number(value))
-    ws.write_number(row, col, value, fmt)
 
 
 _HUNDREDTHS: dict = {}
@@ -697,7 +684,7 @@ class _Builder:
                 write_row(ws, row, 0, (number, commune["code"], commune["name"], commune["type"], commune["self_assessed"],
                                        commune["appraised"], commune["survey"], commune["adjustment"], commune["total"],
                                        commune["max"], commune["index"], commune["rank"], band),
-                          ranking_formats + (band_format,), "ntttnnnnnnnnt", height if height > _DEFAULT_ROW_HEIGHT else None)
+                          ranking_formats + (band_format,), "ntttnnnnnnnnt", _taller(height))
                 row += 1
                 continue
             for col, key in enumerate(("self_assessed", "appraised", "survey", "adjustment", "total", "max"), start=4):
@@ -865,7 +852,7 @@ class _Builder:
                           leaf.get("evidence_score"), leaf.get("self_score"), leaf.get("appraised_score"), leaf["final"],
                           not_applicable, evidence, reason, leaf.get("legal_ref") or "")
                 height = row_height([(values[col], widths[col]) for col in wrapped])
-                write_row(ws, row, 0, values, formats, "tttttntnnnntttt", height if height > _DEFAULT_ROW_HEIGHT else None)
+                write_row(ws, row, 0, values, formats, "tttttntnnnntttt", _taller(height))
                 row += 1
         ws.freeze_panes(header + 1, 3)
         ws.autofilter(header, 0, max(row - 1, header), len(DETAIL_HEADERS) - 1)
@@ -949,7 +936,7 @@ class _Builder:
                           leaf.get("self_score"), leaf.get("final")) + ((to_number(entry[2]),) if gap else ()) + (reason,)
                 height = row_height([(commune["name"], widths[2]), (leaf.get("title"), widths[4]),
                                      (reason, widths[reason_column])])
-                write_row(ws, row, 0, values, formats, kinds, height if height > _DEFAULT_ROW_HEIGHT else None)
+                write_row(ws, row, 0, values, formats, kinds, _taller(height))
                 row += 1
             self._leaf_list_end(ws, row - 1, len(headers))
 
@@ -978,7 +965,6 @@ class _Builder:
         ranked = sorted((c for c in self.communes if c["index"] is not None),  # an undefined index has no bar
                         key=lambda c: (-from_number(c["index"]), c["code"]))
         selected = self.communes[0] if self.communes else None
-        plans = []  # (chart, height in pixels)
         count = len(ranked)
         # the tables' rows are known only after the charts' rows: charts read them by position
         chart_rows = []
@@ -1319,7 +1305,7 @@ class _Builder:
                 height = row_height([(area_title, widths[1])], bold=True)
                 write_row(ws, row, 0, (key, area_title, area["max"], None, None, area.get("self_assessed"), None,
                                        area["points"], area.get("index"), None, None, None),
-                          area_formats, "ttnnnnnnnnnn", height if height > _DEFAULT_ROW_HEIGHT else None)
+                          area_formats, "ttnnnnnnnnnn", _taller(height))
                 row += 1
             else:
                 write_text(ws, row, 0, "", self.f_bold_text)
@@ -1339,7 +1325,7 @@ class _Builder:
                           evidence, reason)
                 height = row_height([(values[col], widths[col]) for col in (1, 3, 9, 10, 11)])
                 write_row(ws, row, 0, values, leaf_formats, "ttntnnnnnttt",
-                          height if height > _DEFAULT_ROW_HEIGHT else None)
+                          _taller(height))
                 row += 1
         write_row(ws, row, 0, ("", "Tổng cộng", commune["max"], None, None, commune["self_assessed"], None,
                                commune["total"], commune["index"], None, None, None),
@@ -1471,8 +1457,7 @@ _WIDTHS: dict = {}  # (size, bold) → {word: text_width(word, size, bold)}
 
 def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> int:
     room = column_points(width_chars)
-    # text_width of each word, worked out by the same expression and kept per word
-    factor = _BOLD_FACTOR if bold else 1.0
+    # text_width of each word, kept per word (the same few words come back on every row)
     widths = _WIDTHS.get((size, bold))
     if widths is None:
         widths = _WIDTHS[(size, bold)] = {}
@@ -1486,7 +1471,7 @@ def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> in
         for word in paragraph.split(" "):
             width = widths.get(word)
             if width is None:
-                width = widths[word] = _em(word) * size / 1000 * factor * _WIDTH_SAFETY
+                width = widths[word] = text_width(word, size, bold)
             if current and current + space + width <= room:
                 current += space + width
                 continue
@@ -1501,6 +1486,12 @@ def _wrapped_lines(text: str, width_chars: float, size: float, bold: bool) -> in
 
 
 EXCEL_MAX_ROW_HEIGHT = 409  # points: Excel's tallest row (a taller one is refused or shown at this)
+
+
+def _taller(height: float) -> float | None:
+    """A row's height when it is taller than the default, else None (write_row then leaves
+    the row at the default, as Excel writes it)."""
+    return height if height > _DEFAULT_ROW_HEIGHT else None
 
 
 def row_height(cells, size: float = 11, bold: bool = False, minimum: float = _DEFAULT_ROW_HEIGHT) -> float:
