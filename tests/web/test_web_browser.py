@@ -336,3 +336,121 @@ def test_one_leaf_saved_in_place_with_htmx(web, seeded):
     assert "Đã lưu" in _messages(browser)
     assert LeafEntry.objects.get(commune=commune, leaf="1.1.1").self_score == 1
     assert _by(browser, "#area-done").text == "2"
+
+
+def _filled_form(code: str, tmp_path, broken: bool = False):
+    """The engine's self-assessment form of commune ``code`` filled from its bundled submission
+    (as a commune fills it), written to a file the browser can pick; ``broken``: two
+    self-scores wrong (one above the maximum, one not a number). → (path, broken rows)."""
+    import io
+
+    import openpyxl
+
+    from scoring import forms
+    from web.management.commands._paths import EXAMPLE
+
+    draft = next(EXAMPLE["submissions"].glob(f"{code}-*.json"))
+    data, _warnings = forms.self_assessment_form(code, criteria=EXAMPLE["criteria"], draft=draft)
+    rows = []
+    if broken:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        sheet = book["Tự đánh giá"]
+        rows = [row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value in ("1.1.1", "1.2.2")]
+        sheet.cell(rows[0], 13).value = 9             # column M, the self-score: above the maximum
+        sheet.cell(rows[1], 13).value = "không biết"  # not a number
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+    path = tmp_path / ("co-loi.xlsx" if broken else "phieu-te-xang.xlsx")
+    path.write_bytes(data)
+    return path, rows
+
+
+def test_commune_uploads_its_excel_form(web, seeded, tmp_path):
+    """The self-assessment Excel form through the page, as a commune uploads it: a form with
+    errors shows each at its cell and changes nothing; the same form filled right fills the
+    draft and the page says how much it took."""
+    import json
+
+    from web.management.commands._paths import EXAMPLE
+
+    browser, url = web
+    round_, commune = seeded
+    _login(browser, url, "commune_web")
+    browser.get(f"{url}/xa/{commune.pk}/phieu-excel/")
+    assert _by(browser, "#form-download").text.startswith("Tải phiếu")
+
+    broken, rows = _filled_form(commune.code, tmp_path, broken=True)
+    _by(browser, "#excel-upload input[type=file]").send_keys(str(broken))
+    _click(browser, _by(browser, "#form-upload"))
+    problems = _by(browser, "#form-problems").text
+    for row in rows:
+        assert f"co-loi.xlsx!Tự đánh giá!M{row}" in problems, problems
+    assert "chưa ghi gì vào hồ sơ" in problems
+    assert not LeafEntry.objects.filter(commune=commune).exists()
+
+    good, _ = _filled_form(commune.code, tmp_path)
+    _by(browser, "#excel-upload input[type=file]").send_keys(str(good))
+    _click(browser, _by(browser, "#form-upload"))
+    assert "Đã nhập phiếu phieu-te-xang.xlsx" in _messages(browser), browser.page_source[:3000]
+    submission = json.loads(next(EXAMPLE["submissions"].glob(f"{commune.code}-*.json")).read_text(encoding="utf-8"))
+    stored = {entry.leaf: entry for entry in LeafEntry.objects.filter(commune=commune)}
+    assert set(stored) == set(submission["leaves"])
+    for code, leaf in submission["leaves"].items():
+        expected = leaf.get("self_score")
+        assert stored[code].self_score == (None if expected is None else Decimal(str(expected))), code
+    # the change is in the history, under the file's name
+    browser.get(f"{url}/xa/{commune.pk}/lich-su/")
+    assert "Nhập phiếu Excel phieu-te-xang.xlsx" in _by(browser, "main").text
+
+
+def test_office_creates_an_account_that_signs_in(web, seeded):
+    """The accounts page as the office uses it: an appraiser's account is created, its password
+    shown once; it signs in with it; reset, the old password no longer works, and locked, the
+    account cannot sign in at all."""
+    from django.contrib.auth import get_user_model
+
+    from web.models import Profile
+
+    browser, url = web
+    get_user_model().objects.create_user(username="office_web", password=PASSWORD, is_staff=False)
+    Profile.objects.create(user=get_user_model().objects.get(username="office_web"), role=Profile.OFFICE)
+    _login(browser, url, "office_web")
+    browser.get(url + "/tai-khoan/")
+    form = _by(browser, "#account-form")
+    form.find_element("name", "username").send_keys("to_tham_dinh_2")
+    form.find_element("name", "full_name").send_keys("Tổ thẩm định số 2")
+    from selenium.webdriver.support.ui import Select
+
+    Select(form.find_element("name", "role")).select_by_value(Profile.APPRAISER)
+    _click(browser, _by(browser, "#create-account"))
+    assert _by(browser, "#shown-user").text == "to_tham_dinh_2"
+    first = _by(browser, "#shown-password").text
+    assert len(first) >= 12
+    browser.refresh()  # shown once: a new answer of the page does not show it again
+    assert not browser.find_elements("css selector", "#shown-password")
+
+    def signs_in(password) -> bool:
+        browser.delete_all_cookies()
+        browser.get(url + "/dang-nhap/")
+        _by(browser, "#id_username").send_keys("to_tham_dinh_2")
+        _by(browser, "#id_password").send_keys(password)
+        _click(browser, _by(browser, "main form button[type=submit]"))
+        return "/dang-nhap/" not in browser.current_url
+
+    assert signs_in(first)
+    assert "tham-dinh" in browser.current_url or "Tổ thẩm định số 2" in _by(browser, "body").text
+
+    def act_on_the_row(label):
+        _login(browser, url, "office_web")
+        browser.get(url + "/tai-khoan/")
+        row = next(r for r in browser.find_elements("css selector", "table tr") if "to_tham_dinh_2" in r.text)
+        _click(browser, next(b for b in row.find_elements("css selector", "button") if b.text == label))
+
+    act_on_the_row("Đặt lại mật khẩu")
+    second = _by(browser, "#shown-password").text
+    assert second != first
+    assert not signs_in(first) and signs_in(second)
+    act_on_the_row("Khóa")
+    assert "Đã khóa tài khoản to_tham_dinh_2" in _messages(browser)
+    assert not signs_in(second)
