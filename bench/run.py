@@ -95,6 +95,9 @@ THRESHOLDS = (
     ("scoring.writers.workbook", "DETAIL_SHEET_MAX_COMMUNES", "the per-leaf sheet, one process, up to here"),
 )
 CLIFF_MARGIN = 0.05  # a fall of CPU-seconds within 5 % is noise on a shared machine, not a cliff
+# nor one within 0.05 CPU-s: a process's own start varies by that much (the same score at 29
+# communes, by default and as --layout district, same bytes: 0.71 and 0.73 CPU-s, fewest of 3)
+CLIFF_FLOOR = 0.05
 
 
 def _peak_mb() -> float:
@@ -514,7 +517,8 @@ def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = 
                 differs: list | None = None) -> list[str]:
     """The whole score's CPU-seconds by size as chosen by default (``cpu``) and, when given, in
     each fixed layout (``by_layout``: layout -> size -> CPU-seconds). A size is flagged when it
-    costs less than a smaller one (by more than CLIFF_MARGIN) in the same layout; by default,
+    costs less than a smaller one (by more than CLIFF_MARGIN of it, and more than CLIFF_FLOOR
+    CPU-seconds) in the same layout; by default,
     a fall at a size where the default layout changes (output_layout) is printed as a layout
     switch (the outputs leave something out from there), not a cliff, only when both layouts
     were measured there. ``differs``: sizes where the default's outputs were not the bytes of
@@ -525,7 +529,8 @@ def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = 
 
     by_layout = by_layout or {}
     series = [(AUTO, cpu)] + sorted(by_layout.items())
-    lines = [f"no cliff (CPU-s never falls when communes rise, beyond {CLIFF_MARGIN:.0%} noise, in a layout):"]
+    lines = [f"no cliff (CPU-s never falls when communes rise, beyond {CLIFF_MARGIN:.0%} and {CLIFF_FLOOR} CPU-s of "
+             f"noise, in a layout):"]
     cliffs, switches = [], []
     for layout, figures in series:
         lines.append(f"  {'communes':>9}{'CPU s':>9}{'ms/commune':>12}   layout {layout}"
@@ -536,7 +541,7 @@ def cliff_lines(cpu: dict, by_layout: dict | None = None, failed: list | None = 
             # by default, each layout's stretch is judged on its own once both layouts were measured
             switched = layout == AUTO and previous is not None and output_layout(n) != output_layout(previous) \
                 and bool(by_layout.get(output_layout(n))) and bool(by_layout.get(output_layout(previous)))
-            if most_at is not None and figures[n] < most * (1 - CLIFF_MARGIN):
+            if most_at is not None and figures[n] < most - max(most * CLIFF_MARGIN, CLIFF_FLOOR):
                 if switched:
                     flag = (f"  layout switch: {output_layout(previous)} up to {previous:,} ({most:.2f} at {most_at:,}), "
                             f"{output_layout(n)} from {n:,}")
@@ -652,6 +657,9 @@ def cliff(base: Path, args, known: dict) -> list[str]:
         chosen = output_layout(size)
         if AUTO in digests and chosen in digests and digests[AUTO] != digests[chosen]:
             differs.append(size)
+        elif AUTO in digests and chosen in digests:
+            # the same work twice (the same bytes): both series take the fewer CPU-seconds of the two
+            cpu[size] = by_layout[chosen][size] = min(cpu[size], by_layout[chosen][size])
     return [line for line in lines if " failed: " in line] + cliff_lines(cpu, by_layout, failed, differs)
 
 

@@ -94,6 +94,9 @@ def test_cliff_is_flagged_only_beyond_noise():
     flagged = "\n".join(run.cliff_lines({999: 30.0, 1000: 31.0, 1001: 12.0, 3321: 40.0}))
     assert "CLIFF: less than 31.00 at 1,000" in flagged and "no cliff: NOT met (falls at 1,001 (auto))" in flagged
     assert "no cliff: met" in "\n".join(run.cliff_lines({199: 5.0, 200: 4.9, 201: 5.2}))  # 2 %: noise
+    # a small run's fall within a process's own noise (0.05 CPU-s) is no cliff; beyond it, one is
+    assert "no cliff: met" in "\n".join(run.cliff_lines({}, {"district": {29: 0.73, 30: 0.70, 31: 0.69}}))
+    assert "CLIFF: less than 0.73 at 29" in "\n".join(run.cliff_lines({}, {"district": {29: 0.73, 31: 0.66}}))
     linear = "\n".join(run.across({run.NATIONAL: {"cmd_score": _command(10, 10, 1)},
                                    run.LARGEST: {"cmd_score": _command(40, 40, 1)}}))
     assert "(1.25×, ≤ 1.1): NOT met" in linear
