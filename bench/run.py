@@ -613,8 +613,10 @@ def _output_digest(out: Path) -> str:
 def cliff(base: Path, args, known: dict) -> list[str]:
     """The whole score (cli.py score, a process) at N-1, N, N+1 around every size threshold,
     as chosen by default and in each layout (score --layout), the layouts in turn at each size
-    (the machine's load drifts over minutes: each size's figures are taken together); the
-    fewest CPU-seconds of ``args.cliff_repeat`` runs per size and layout, judged with ``known``
+    (the machine's load drifts over minutes: each size's figures are taken together), in
+    ``args.cliff_repeat`` passes over all the sizes (a busy minute then touches one run of each
+    point it meets, not every run of one point); the fewest CPU-seconds of each size and
+    layout's runs, judged with ``known``
     (size -> CPU-seconds of the whole score measured already, by default: they join the
     default's series and the series of the layout it chose). The default's outputs at each
     size are compared with those of the layout it chose there: the same bytes, or the
@@ -633,31 +635,46 @@ def cliff(base: Path, args, known: dict) -> list[str]:
     failed, differs = [], []
     lines.append(f"  {'layout':>9}{'communes':>9}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}")
     print("\n".join(lines), flush=True)  # the rows as they come: the check takes minutes
-    for size in sizes:
-        year = year_for(base, size, args)
-        digests = {}
-        for layout in (AUTO,) + LAYOUTS:
-            out = base / f"out-cliff-{size}-{layout}"
-            best = None
-            for _ in range(args.cliff_repeat):
-                seen = _attempt(score_command(year, out, None if layout == AUTO else layout))
+    years = {size: year_for(base, size, args) for size in sizes}
+    best: dict = {}      # (size, layout) → the run with the fewest CPU-seconds
+    digests: dict = {}   # size → layout → the outputs' digest
+    broken = set()       # (size, layout) whose run failed: not run again
+    # the passes go over every size and layout in turn: a minute of load on the machine then
+    # touches one run of several points, never all the runs of one point
+    for attempt in range(args.cliff_repeat):
+        for size in sizes:
+            for layout in (AUTO,) + LAYOUTS:
+                if (size, layout) in broken:
+                    continue
+                out = base / f"out-cliff-{size}-{layout}"
+                seen = _attempt(score_command(years[size], out, None if layout == AUTO else layout))
                 if "error" in seen:
                     lines.append(f"  {layout:>9}{size:>9,} failed: {seen['error'].strip().splitlines()[-1]}")
                     failed.append((size, layout))
-                    best = None
-                    break
-                best = seen if best is None or seen["cpu"] < best["cpu"] else best
-            if best:
-                digests[layout] = _output_digest(out)
-                (cpu if layout == AUTO else by_layout[layout])[size] = best["cpu"]
-                lines.append(f"  {layout:>9}{size:>9,}{best['seconds']:>9.2f}{best['cpu']:>9.2f}"
-                             f"{max(best['peak_mb'], best['tree_mb']):>9.0f}")
-            shutil.rmtree(out, ignore_errors=True)
-            print(lines[-1], flush=True)
-        chosen = output_layout(size)
-        if AUTO in digests and chosen in digests and digests[AUTO] != digests[chosen]:
+                    broken.add((size, layout))
+                    best.pop((size, layout), None)
+                else:
+                    if attempt == 0:
+                        digests.setdefault(size, {})[layout] = _output_digest(out)
+                    if (size, layout) not in best or seen["cpu"] < best[size, layout]["cpu"]:
+                        best[size, layout] = seen
+                    if attempt == args.cliff_repeat - 1:
+                        kept = best[size, layout]
+                        lines.append(f"  {layout:>9}{size:>9,}{kept['seconds']:>9.2f}{kept['cpu']:>9.2f}"
+                                     f"{max(kept['peak_mb'], kept['tree_mb']):>9.0f}")
+                        print(lines[-1], flush=True)
+                shutil.rmtree(out, ignore_errors=True)
+        if attempt < args.cliff_repeat - 1:
+            print(f"  (pass {attempt + 1} of {args.cliff_repeat} done; load average {_load()})", flush=True)
+    for (size, layout), kept in best.items():
+        (cpu if layout == AUTO else by_layout[layout])[size] = kept["cpu"]
+    for size in sizes:
+        digests_here, chosen = digests.get(size, {}), output_layout(size)
+        if (size, AUTO) not in best or (size, chosen) not in best:
+            continue
+        if digests_here.get(AUTO) != digests_here.get(chosen):
             differs.append(size)
-        elif AUTO in digests and chosen in digests:
+        else:
             # the same work twice (the same bytes): both series take the fewer CPU-seconds of the two
             cpu[size] = by_layout[chosen][size] = min(cpu[size], by_layout[chosen][size])
     return [line for line in lines if " failed: " in line] + cliff_lines(cpu, by_layout, failed, differs)
