@@ -57,7 +57,10 @@ def to_hundredths(value) -> int:
     """
     kind = type(value)
     if kind is Decimal:  # the usual literal (0.75, 12.5, 3): read off its digits at once
-        known = _DECIMAL_HUNDREDTHS.get(value)
+        try:
+            known = _DECIMAL_HUNDREDTHS.get(value)
+        except TypeError:  # a signalling NaN cannot be hashed: refused below, as any NaN
+            known = None
         if known is not None:
             return known
         sign, digits, exponent = value.as_tuple()

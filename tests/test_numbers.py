@@ -80,12 +80,23 @@ def test_to_hundredths_exact(value, expected):
 
 @pytest.mark.parametrize("value", [
     Decimal("0.125"), Decimal("0.001"), 0.125, 0.1,  # 0.1 as a float is not exactly 1/10
-    True, False, Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), None, "abc",
+    True, False, Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), None, "abc",
 ])
 def test_to_hundredths_rejects(value):
     with pytest.raises(NotHundredths):
         to_hundredths(value)
     assert not is_hundredths(value)
+
+
+def test_equal_decimals_have_the_same_hundredths_whatever_was_read_first():
+    """to_hundredths remembers the Decimals it read off their digits: a value written with
+    more digits (0.250, 25E-2) gets the same answer, and one with more than two decimals that
+    is not a whole hundredth is still refused."""
+    for first, second in (("0.25", "0.250"), ("0.250", "0.25"), ("25E-2", "0.25"), ("1E+2", "100")):
+        assert to_hundredths(Decimal(first)) == to_hundredths(Decimal(second)) == to_hundredths(Decimal(first))
+    to_hundredths(Decimal("0.12"))
+    with pytest.raises(NotHundredths):
+        to_hundredths(Decimal("0.125"))
 
 
 def test_not_hundredths_is_a_value_error():
