@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .vietnamese import format_count
+
 
 @dataclass(frozen=True, order=True)
 class Issue:
@@ -49,7 +51,7 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     text = str(text)
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({len(text):,} ký tự)".replace(",", ".")
+    return f"{text[:limit]}… ({format_count(len(text))} ký tự)"
 
 
 _QUOTED = re.compile(r"(['\"])([^'\"]{%d,})\1" % (QUOTE_LIMIT + 1))

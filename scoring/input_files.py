@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from .errors import Issue, message
+from .vietnamese import format_count
 
 # far above any real input (a national appraisal.json of 3,321 communes × 100 leaves is
 # ~50 MB, a national appraisal form ~30 MB), far below what would exhaust the machine
@@ -119,7 +120,7 @@ def zip_bomb_message(path) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     if len(parts) > ZIP_MAX_ENTRIES:
-        return f"tệp nén có {len(parts):,} phần (tối đa {ZIP_MAX_ENTRIES:,})".replace(",", ".")
+        return f"tệp nén có {format_count(len(parts))} phần (tối đa {format_count(ZIP_MAX_ENTRIES)})"
     total = 0
     for part in parts:
         total += part.file_size

@@ -10,6 +10,7 @@ import unicodedata
 
 from .numbers import format_points, from_number
 from .provisional import banner
+from .vietnamese import format_count
 
 SECTION_NAMES = {"area": "", "survey": "", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
 
@@ -68,7 +69,7 @@ def ranking_table(document: dict) -> str:
     if undefined:
         parts.append("\n".join(f"{c['name']} (mã {c['code']}): {c['index_note']}." for c in undefined))
     summary = document["summary"]
-    bands = ", ".join(f"{name}: {count}" for name, count in summary["bands"].items())
+    bands = ", ".join(f"{name}: {format_count(count)}" for name, count in summary["bands"].items())
     parts.append(f"{units_scored(summary)}; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
     parts.append(f"Tiêu chí thiếu tài liệu kiểm chứng: {summary['missing_evidence']}; "
                  f"tiêu chí điểm tự chấm khác kết quả: {summary['self_differs']}.")

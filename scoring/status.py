@@ -23,6 +23,7 @@ import datetime as dt
 from .engine import FLAG_AWAITING, FLAG_MISSING_EVIDENCE, FLAG_NA, FLAG_SURVEY_MISSING
 from .model import SECTION_AREA, SECTION_SURVEY
 from .registry import DEADLINE_STEPS, NOT_SUBMITTED
+from .vietnamese import format_count
 
 # state key → what the board says (the order is the round's order)
 STATES = {
@@ -265,7 +266,8 @@ def status_text(board: dict) -> str:
     if board["as_of"]:
         head += f", ngày {dt.date.fromisoformat(board['as_of']).strftime('%d/%m/%Y')}"
     lines = [head + ":"]
-    total = f"{board['registered']} đơn vị trong danh sách" if board["registered"] is not None else f"{len(units)} đơn vị"
+    total = f"{format_count(board['registered'])} đơn vị trong danh sách" if board["registered"] is not None \
+        else f"{format_count(len(units))} đơn vị"
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
     lines.append(f"{total}: {counts}.")
     lines.append(f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.")

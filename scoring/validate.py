@@ -23,7 +23,7 @@ from .files import DATA
 from .model import SECTION_SURVEY, document_type, is_real_date
 from .numbers import exact_hundredths, format_points, is_hundredths, to_hundredths
 from .text import legacy_encoding, legacy_message, match_key, may_be_legacy, may_hold_legacy, name_key, nfc, same_text
-from .vietnamese import format_date
+from .vietnamese import format_count, format_date
 
 SCHEMAS = {  # in the checkout where the README documents them; installed, in scoring/data (scoring.files.DATA)
     "criteria": DATA / "criteria" / "criteria.schema.json",
@@ -71,6 +71,12 @@ _TYPE_NAMES = {"object": "một đối tượng", "array": "một danh sách", "
                "number": "một số", "boolean": "true hoặc false", "null": "null"}
 
 
+def _count(value) -> str:
+    """A schema bound as a person reads it: a whole number with "." between thousands
+    (5.000 ký tự, 100.000.000), anything else as written."""
+    return format_count(value) if type(value) is int else str(value)
+
+
 def _schema_message(error) -> str:
     keyword, value = error.validator, error.validator_value
     if keyword == "required":
@@ -100,19 +106,19 @@ def _schema_message(error) -> str:
                     "viết, khoảng trắng rộng 0, U+FFFE, U+FFFF, U+FDD0–U+FDEF…)")
         return f"không đúng định dạng (mẫu {value})"
     if keyword == "minimum":
-        return f"phải lớn hơn hoặc bằng {value}"
+        return f"phải lớn hơn hoặc bằng {_count(value)}"
     if keyword == "maximum":
-        return f"phải nhỏ hơn hoặc bằng {value}"
+        return f"phải nhỏ hơn hoặc bằng {_count(value)}"
     if keyword == "exclusiveMinimum":
-        return f"phải lớn hơn {value}"
+        return f"phải lớn hơn {_count(value)}"
     if keyword == "minItems":
-        return f"phải có ít nhất {value} phần tử"
+        return f"phải có ít nhất {_count(value)} phần tử"
     if keyword == "maxItems":
-        return f"có nhiều nhất {value} phần tử"
+        return f"có nhiều nhất {_count(value)} phần tử"
     if keyword == "minLength":
-        return "không được để trống" if value == 1 else f"phải dài ít nhất {value} ký tự"
+        return "không được để trống" if value == 1 else f"phải dài ít nhất {_count(value)} ký tự"
     if keyword == "maxLength":
-        return f"dài quá {value} ký tự"
+        return f"dài quá {_count(value)} ký tự"
     if keyword == "propertyNames":
         return f"tên khóa '{error.instance}' không hợp lệ"
     if keyword == "oneOf":

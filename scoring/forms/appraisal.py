@@ -43,7 +43,7 @@ from ..writers.streamed_rows import add_streamed_sheet, close_streamed
 from ..writers.xlsx_text import write_text
 from ..numbers import format_points, to_hundredths, to_number
 from ..validate import check_appraisal
-from ..vietnamese import sort_key
+from ..vietnamese import format_count, sort_key
 from . import cells as c
 from ..errors import message
 from .inputs import CouncilInputs, CriteriaSource
@@ -157,7 +157,7 @@ def write_appraisal_form(inputs: CouncilInputs, *, created: dt.datetime | None =
               COL_FLAGS: 28, COL_REASON: 45, 10: 11, 11: 36, 12: 12, 13: 11, 14: 36, 15: 12,
               COL_REQUEST: 11, COL_ANSWER: 45}
     scope = f", lĩnh vực {', '.join(dict.fromkeys(leaf.area or leaf.section for leaf in leaves))}" if areas else ""
-    _write_head(sheet, f, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {len(communes)} đơn vị{scope}"
+    _write_head(sheet, f, f"Thẩm định Chỉ số CCHC năm {criteria.year}: {format_count(len(communes))} đơn vị{scope}"
                 + (f" ({appraiser})" if appraiser else ""),
                 "Nhập điểm, lý do và ngày ở ô trắng. Lọc theo cột Mã xã để xem từng đơn vị.", HEADERS, widths,
                 header_row=HEADER_ROW, freeze_column=COL_TITLE)

@@ -52,6 +52,7 @@ from ..text import fold_document_number, match_key, same_text
 from ..writers.sheet_limits import guard
 from ..writers.xlsx_text import write_text
 from ..numbers import to_number
+from ..vietnamese import format_count
 from . import cells as c
 from .inputs import CriteriaSource, submission_issues
 from .texts import evidence_text, pts, rule_text
@@ -680,7 +681,7 @@ def _limited_text(value, key: str, where: str, problems: c.Problems) -> str | No
     if c.legacy_problem(text, where, problems):
         return None
     if text is not None and len(text) > TEXT_LIMITS[key]:
-        problems.add(where, "schema-maxLength", f"dài quá {TEXT_LIMITS[key]} ký tự ({len(text)} ký tự)")
+        problems.add(where, "schema-maxLength", f"dài quá {format_count(TEXT_LIMITS[key])} ký tự ({format_count(len(text))} ký tự)")
         return None
     return text
 

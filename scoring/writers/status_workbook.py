@@ -25,6 +25,7 @@ import xlsxwriter
 from ..status import STATUS_HEADERS, STATES, scored_line, status_rows
 from .sheet_limits import guard
 from .xlsx_text import SAFE_OPTIONS, write_text
+from ..vietnamese import format_count
 
 SHEET_BOARD = "Theo dõi"
 SHEET_AREAS = "Tiến độ lĩnh vực"
@@ -52,7 +53,8 @@ def write_status_workbook(board: dict, *, created: dt.datetime | None = None) ->
         heading += f" (ngày {dt.date.fromisoformat(board['as_of']):%d/%m/%Y})"
     write_text(sheet, 0, 0, heading, title)
     units = board["units"]
-    total = f"{board['registered']} đơn vị trong danh sách" if board["registered"] is not None else f"{len(units)} đơn vị"
+    total = f"{format_count(board['registered'])} đơn vị trong danh sách" if board["registered"] is not None \
+        else f"{format_count(len(units))} đơn vị"
     counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
     write_text(sheet, 1, 0, f"{total}: {counts}.", plain)
     write_text(sheet, 2, 0, f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.", plain)

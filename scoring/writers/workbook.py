@@ -887,7 +887,7 @@ class _Builder:
                          parts=None, part: int = 0) -> None:
         write_text(ws, 0, 0, title, self.f_title)
         write_text(ws, 1, 0, explanation, self.f_subtitle)
-        total = f"Tổng số: {count} tiêu chí." if count else "Không có tiêu chí nào."
+        total = f"Tổng số: {format_count(count)} tiêu chí." if count else "Không có tiêu chí nào."
         if parts and len(parts) > 1:  # a list longer than a sheet: say which rows and where the rest is
             (start, stop) = parts[part][1]
             total = (f"Tổng số: {format_count(count)} tiêu chí, chia thành {len(parts)} trang (mỗi trang Excel tối đa "
@@ -1214,7 +1214,7 @@ class _Builder:
         else:
             count = len(self.communes)
             if count > DETAIL_SHEET_MAX_COMMUNES:
-                why = f"vì kết quả có {count} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
+                why = f"vì kết quả có {format_count(count)} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
             elif self.lists_csv:  # the national layout asked for
                 why = "theo bố cục toàn quốc (--layout national)"
             else:  # chosen by the number of communes, one row per commune × leaf would pass Excel's last row

@@ -11,6 +11,8 @@ as an ordinary rich string of three runs, escaped and read back as the same text
 
 from __future__ import annotations
 
+from scoring.vietnamese import format_count
+
 EXCEL_STRMAX = 32767  # characters (UTF-16 code units) in one cell
 
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -34,8 +36,7 @@ def cell_text(text) -> str:
     text = str(text)
     cut = truncate_utf16(text, EXCEL_STRMAX)
     if cut is not text and len(cut) < len(text):  # a cell holds 32,767 units: say that it was cut, never silently
-        count, most = (f"{number:,}".replace(",", ".") for number in (len(text), EXCEL_STRMAX))
-        note = f"… [cắt bớt: {count} ký tự, một ô Excel chứa tối đa {most}]"
+        note = f"… [cắt bớt: {format_count(len(text))} ký tự, một ô Excel chứa tối đa {format_count(EXCEL_STRMAX)}]"
         cut = truncate_utf16(text, EXCEL_STRMAX - len(note)) + note
     return cut
 
