@@ -23,7 +23,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import msgspec
@@ -95,7 +95,6 @@ class CheckedSubmission:
 # does not depend on any other file, and the fact table comes back as arrays.
 PARALLEL_FROM = 200
 GROUP = 100
-_SHARED: dict = {}  # what forked workers inherit: the criteria set and submissions folder
 
 
 def check_group(paths, criteria: CriteriaSet | None, base_dir: Path, keep_entries: bool = False, hashed: bool = True,
@@ -464,15 +463,28 @@ def _check_exactly(path, criteria, base_dir, shown=None):
     return parsed, (validate.check_submission(parsed, criteria, base_dir) if parsed.data is not None else [])
 
 
-def _check_shared_group(paths):
+@dataclass(frozen=True)
+class _Load:
+    """What every group of one load is checked with (check_group's other arguments). Given to
+    each call, never kept in module state: two loads at once in one process (a threaded web
+    server scoring two rounds) must not see each other's folder or listings."""
+
+    criteria: CriteriaSet | None
+    base_dir: Path
+    keep_entries: bool
+    hashed: bool
+    evidence: EvidenceFiles  # one for the whole load: each folder listed once (a forked worker fills its own copy)
+    links: frozenset | None
+
+
+def _check_shared_group(paths, load: _Load):
     """A group checked in a worker: its fact table narrowed to be sent back (see _narrowed)."""
-    checked, facts = _check_group_here(paths)
+    checked, facts = _check_group_here(paths, load)
     return checked, _narrowed(facts)
 
 
-def _check_group_here(paths):
-    return check_group(paths, _SHARED["criteria"], _SHARED["base_dir"], _SHARED["keep_entries"], _SHARED["hashed"],
-                       _SHARED["evidence"], _SHARED["links"])
+def _check_group_here(paths, load: _Load):
+    return check_group(paths, load.criteria, load.base_dir, load.keep_entries, load.hashed, load.evidence, load.links)
 
 
 def _narrowed(facts: FactTable | None) -> FactTable | None:
@@ -514,21 +526,16 @@ def check_submission_files(paths, criteria: CriteriaSet | None, base_dir: Path, 
         workers = worker_count(len(groups)) if len(paths) >= PARALLEL_FROM else 1
     checked: list[CheckedSubmission] = []
     rows = FactRows(criteria, len(paths), fact_columns) if criteria is not None else None  # at most a row per file
-    # one EvidenceFiles for the whole load (a forked worker fills its own copy): the folders
-    # are listed once, not once per group
-    _SHARED.update(criteria=criteria, base_dir=base_dir, keep_entries=keep_entries, hashed=hashed,
-                   evidence=EvidenceFiles(base_dir), links=links_in(base_dir) if len(paths) > GROUP else None)
+    load = _Load(criteria, base_dir, keep_entries, hashed, EvidenceFiles(base_dir),
+                 links_in(base_dir) if len(paths) > GROUP else None)
     submission_reader(leaf_codes(criteria))  # built once here: forked workers inherit it
-    try:
-        for group_checked, block in ordered_map(_check_shared_group if workers > 1 else _check_group_here, groups, workers,
-                                                meanwhile=meanwhile):
-            checked.extend(group_checked)
-            if block is not None:
-                rows.add(_widened(block))
-            if progress is not None:
-                progress(len(checked), len(paths))
-    finally:
-        _SHARED.clear()
+    check = partial(_check_shared_group if workers > 1 else _check_group_here, load=load)
+    for group_checked, block in ordered_map(check, groups, workers, meanwhile=meanwhile):
+        checked.extend(group_checked)
+        if block is not None:
+            rows.add(_widened(block))
+        if progress is not None:
+            progress(len(checked), len(paths))
     if rows is None:
         return checked, None
     return checked, rows.table() if fact_columns is None else rows.columns()

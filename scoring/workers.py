@@ -138,8 +138,10 @@ def worker_count(pieces: int, *, limit: int = 4) -> int:
 def ordered_map(function, items, workers: int, *, meanwhile=None):
     """``map(function, items)`` in ``workers`` forked processes, results in the items' order.
 
-    ``function`` must be a module-level function; what it needs beyond its argument it
-    reads from module state set before the call (the workers inherit it by fork).
+    ``function`` is any callable, ``functools.partial`` of a module function with what it needs
+    beyond the item: the workers are forked, so nothing is pickled to reach them. Never module
+    state set before the call: two maps at once in one process (a threaded web server scoring
+    two rounds) would read each other's.
     ``meanwhile()``, when given, runs here once the workers have their work (first, when
     there are none), so this process is not idle while they work.
 

@@ -194,10 +194,10 @@ import scoring.quick as load
 load.PARALLEL_FROM, load.GROUP = 1, 3
 real = load._check_shared_group
 PARENT = os.getpid()
-def check(group):
+def check(group, load):
     if any("dak-ha" in str(path) for path in group) and os.getpid() != PARENT:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(group)
+    return real(group, load)
 load._check_shared_group = check
 """
 
@@ -205,10 +205,10 @@ RENDERER_KILLED = NATIONAL + """
 os.cpu_count = lambda: 4  # workers render results.json beside the workbook process
 PARENT = os.getpid()
 real = rj._render_chunk
-def render(bounds):
+def render(bounds, run):
     if bounds[0] > 0 and os.getpid() != PARENT:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(bounds)
+    return real(bounds, run)
 rj._render_chunk = render
 """
 

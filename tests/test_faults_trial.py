@@ -236,8 +236,8 @@ def test_worker_sigkilled_from_outside(stage, example, sets, tmp_path):
     mark = tmp_path / "mark"
     note = "    with open(os.environ['MARK'], 'a') as f:\n        f.write(f'{os.getpid()}\\n')\n"
     slow = {"reading": "import scoring.quick as q\nreal = q._check_shared_group\n"
-                       "def g(group):\n" + note + "    time.sleep(0.5)\n    return real(group)\nq._check_shared_group = g\n",
-            "writing": "real = rj._render_chunk\ndef r(bounds):\n" + note + "    time.sleep(0.5)\n    return real(bounds)\n"
+                       "def g(group, load):\n" + note + "    time.sleep(0.5)\n    return real(group, load)\nq._check_shared_group = g\n",
+            "writing": "real = rj._render_chunk\ndef r(bounds, run):\n" + note + "    time.sleep(0.5)\n    return real(bounds, run)\n"
                        "rj._render_chunk = r\n"}[stage]
     out = old_out(sets, tmp_path)
     run = start(score(example, out), tmp_path, patch=NATIONAL + slow, env={"MARK": str(mark)})

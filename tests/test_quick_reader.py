@@ -585,3 +585,41 @@ def test_a_linked_submission_is_shown_alike_in_a_folder_of_any_size(tmp_path, ex
     shown = {path.name: c.file.path for path, c in zip(paths, together)}
     assert shown["050-link.json"] == os.path.join("elsewhere", "real.json")
     assert shown["000.json"] == os.path.join("communes", "000.json")
+
+
+def test_two_loads_at_once_in_one_process_keep_their_own_folders(tmp_path, example):
+    """A threaded web server may load two rounds at once: each load's groups are checked with
+    its own folder, listings and criteria set (given to each call, never module state). The
+    first load waits, mid-way, until the second has finished; both find what they find alone."""
+    import threading
+
+    _, criteria = example
+    folders = []
+    for name, copies in (("one", quick_module.GROUP + 5), ("two", 3)):
+        folder = tmp_path / name
+        shutil.copytree(COMMUNES, folder, ignore=shutil.ignore_patterns("*.json"))
+        for index in range(copies):
+            shutil.copyfile(COMMUNES / "23503-dak-ha.json", folder / f"{index:03}.json")
+        folders.append(folder)
+    alone = [quick_module.check_submission_files(submission_files(f), criteria, f, workers=1) for f in folders]
+    second_done, results = threading.Event(), {}
+
+    def first():
+        results[0] = quick_module.check_submission_files(
+            submission_files(folders[0]), criteria, folders[0], workers=1, meanwhile=lambda: second_done.wait(60))
+
+    def second():
+        results[1] = quick_module.check_submission_files(submission_files(folders[1]), criteria, folders[1], workers=1)
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    for index in (0, 1):
+        checked, facts = results[index]
+        expected, expected_facts = alone[index]
+        assert [(c.valid, c.issues, c.file.path) for c in checked] == [(c.valid, c.issues, c.file.path) for c in expected]
+        assert all(c.valid for c in checked)
+        assert (facts.self_score == expected_facts.self_score).all()

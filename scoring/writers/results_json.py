@@ -11,6 +11,7 @@ import json
 import operator
 import re
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 import msgspec
@@ -548,13 +549,10 @@ def _kept(commune: dict, keep: str) -> dict:
 
 
 CHUNK = 250  # communes rendered together by one worker
-_SHARED: dict = {}  # what forked workers inherit: the run being written
-
-
-def _render_chunk(bounds) -> tuple[bytes, list]:
-    """Communes start..stop of the shared run as JSON text, and their entries as ``keep`` says
-    (run in a forked worker)."""
-    results, separators, keep = _SHARED["results"], _SHARED["separators"], _SHARED["keep"]
+def _render_chunk(bounds, run: tuple) -> tuple[bytes, list]:
+    """Communes start..stop of the run (``run`` = results, separators, keep) as JSON text, and
+    their entries as ``keep`` says (in a forked worker, or here)."""
+    results, separators, keep = run
     start, stop = bounds
     if keep == "all" or separators != _COMPACT:
         entries = [_commune(c) for c in results.communes[start:stop]]
@@ -651,8 +649,7 @@ def _rendered_chunks(results: Results, separators, keep: str, workers: int | Non
     process does it.
     """
     bounds = [(start, min(start + CHUNK, len(results.communes))) for start in range(0, len(results.communes), CHUNK)]
-    _SHARED.update(results=results, separators=separators, keep=keep)
-    try:
-        yield from ordered_map(_render_chunk, bounds, workers or worker_count(len(bounds)))
-    finally:
-        _SHARED.clear()
+    # the run given to each call, not kept in module state: two runs written at once in one
+    # process (a threaded web server) must not see each other's
+    yield from ordered_map(partial(_render_chunk, run=(results, separators, keep)), bounds,
+                           workers or worker_count(len(bounds)))
