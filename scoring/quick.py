@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache, partial
@@ -38,7 +37,7 @@ from .facts import (
 from .files import ParsedFile, display_path, read_document, same_colons
 from .model import CriteriaSet
 from .quick_schema import QuickReader, Untranslatable, reader_for
-from .text import legacy_pairs, may_hold_legacy, nfc, nfc_json, nfc_pairs, nfc_thirds_after_e2_80
+from .text import legacy_pairs, may_hold_legacy, nfc_json, nfc_pairs, nfc_thirds_after_e2_80
 from .workers import collector_paused, ordered_map, worker_count
 
 def _float_or_decimal(literal: str):
@@ -438,10 +437,11 @@ class EvidenceFiles:
                 os.stat(path + os.sep + names[0], follow_symlinks=False)
         except OSError:
             return frozenset()
-        # names in NFC, as the submissions' text is read (a Mac's archive gives NFD names):
-        # tested all at once, as nearly every folder's names are NFC already
-        joined = "\n".join(names)
-        return frozenset(names if joined.isascii() or unicodedata.is_normalized("NFC", joined) else map(nfc, names))
+        # the names as they are on disk: a reference (NFC, as the submissions' text is read)
+        # gets a quick yes only when it is one of them byte for byte. A name written otherwise
+        # (NFD from a Mac's archive) goes the thorough way, which judges what else the folder
+        # holds under the same NFC name (a folder, a link leading outside, a second spelling)
+        return frozenset(names)
 
 
 def links_in(folder) -> frozenset | None:

@@ -623,3 +623,43 @@ def test_two_loads_at_once_in_one_process_keep_their_own_folders(tmp_path, examp
         assert [(c.valid, c.issues, c.file.path) for c in checked] == [(c.valid, c.issues, c.file.path) for c in expected]
         assert all(c.valid for c in checked)
         assert (facts.self_score == expected_facts.self_score).all()
+
+
+@pytest.mark.parametrize("beside", ["folder", "link outside", "second spelling", "nothing"])
+def test_a_name_on_disk_in_another_normal_form_goes_the_thorough_way(tmp_path, example, beside):
+    """An evidence file named in NFD (a Mac's archive) while the submission names it in NFC:
+    the quick way vouches only for names on disk byte for byte, so whatever else the folder
+    holds under the same NFC name (a folder, a link leading outside the submissions folder, a
+    second spelling of the same letters) is judged the thorough way, and both ways agree."""
+    import unicodedata
+
+    _, criteria = example
+    base = tmp_path / "communes"
+    folder = base / "evidence" / "23503"
+    folder.mkdir(parents=True)
+    name = "Báo cáo quý.pdf"
+    nfd = unicodedata.normalize("NFD", name)
+    (folder / nfd).write_bytes(b"%PDF")
+    if beside == "folder":
+        (folder / name).mkdir()
+    elif beside == "link outside":
+        outside = tmp_path / "outside.pdf"
+        outside.write_bytes(b"%PDF")
+        (folder / name).symlink_to(outside)
+    elif beside == "second spelling":  # ậ written with its two marks in the other order
+        (folder / "a\u0323\u0302.pdf").write_bytes(b"%PDF")
+        (folder / "a\u0302\u0323.pdf").write_bytes(b"%PDF")
+        name = unicodedata.normalize("NFC", "a\u0323\u0302.pdf")
+    document = json.loads((COMMUNES / "23503-dak-ha.json").read_text(encoding="utf-8"))
+    for entry in document["leaves"].values():
+        for item in entry.get("evidence", ()):
+            item.pop("file", None)
+    code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
+    document["leaves"][code]["evidence"][0]["file"] = f"evidence/23503/{name}"
+    path = base / "23503-dak-ha.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert not EvidenceFiles(base).plainly_there(f"evidence/23503/{name}")
+    quick, thorough = outcome(path, criteria, base, quick=True), outcome(path, criteria, base, quick=False)
+    assert quick == thorough
+    if beside in ("folder", "link outside"):
+        assert not quick[0][0]  # refused, as the thorough way refuses it
