@@ -34,8 +34,9 @@ from .models import LoginFailure
 def username_key(username: str | None) -> str:
     """The name attempts are counted under: as Django's sign-in form reads it (NFKC, so that
     "ｏffice" in full-width letters is the account "office" and shares its count), trimmed,
-    case folded."""
-    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+    case folded, without NUL characters (PostgreSQL stores no NUL in a text column: the attempt
+    is counted before the form refuses such a name, and "off\x00ice" counts as "office")."""
+    return unicodedata.normalize("NFKC", username or "").replace("\x00", "").strip().casefold()[:150]
 
 
 def reserve(username: str) -> bool:

@@ -210,6 +210,16 @@ def test_look_alike_spellings_of_a_name_share_its_count(demo):
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["office"]
 
 
+def test_a_name_with_a_nul_character_is_refused_by_the_form_and_counted(demo):
+    """A NUL in the name (PostgreSQL stores none in a text column) is answered by the sign-in
+    form, never a server error, and counts against the name without it."""
+    for _ in range(settings.LOGIN_FAILURES_MAX):
+        response = _attempt(Client(), username="off\x00ice")
+        assert response.status_code == 200, response.status_code
+    assert list(LoginFailure.objects.values_list("username", "count")) == [("office", settings.LOGIN_FAILURES_MAX)]
+    assert _attempt(Client(), PASSWORD).status_code == 429
+
+
 def test_the_admin_sign_in_is_the_throttled_one(demo):
     client = Client()
     page = client.get("/quan-tri/login/?next=/quan-tri/auth/user/")
