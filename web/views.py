@@ -182,6 +182,10 @@ def admin_login(request):
     from django.urls import reverse
     from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+    if request.user.is_authenticated and not request.user.is_staff:
+        # signed in without the admin's rights: signing in again would only come back here (a
+        # loop); refused as every page of another role is, 404, whose page says why it may be
+        raise Http404
     wanted = request.GET.get("next") or "/quan-tri/"
     if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):

@@ -231,3 +231,28 @@ def test_the_admin_sign_in_is_the_throttled_one(demo):
     assert elsewhere["Location"] == "/dang-nhap/?next=%2Fquan-tri%2F"
     # the admin sends a visitor to its sign-in page, which is ours
     assert client.get("/quan-tri/")["Location"].startswith("/quan-tri/login/")
+
+
+def test_a_signed_in_account_without_the_admins_rights_is_told_so(demo, login):
+    """The admin sends a signed-in account that is not staff to its sign-in page, which is
+    ours: it is refused as any page of another role is (404, in Vietnamese, saying the account
+    may not see it), rather than asked to sign in again and sent back (a loop)."""
+    client = login("office")
+    assert client.get("/quan-tri/")["Location"].startswith("/quan-tri/login/")
+    page = client.get("/quan-tri/login/?next=/quan-tri/")
+    assert page.status_code == 404
+    text = page.content.decode()
+    assert 'lang="vi"' in text and "tài khoản đang đăng nhập không được xem trang này" in text and "Not Found" not in text
+
+
+def test_error_pages_are_in_vietnamese(demo, login):
+    """Django's own error pages are English ("Not Found", "Bad Request (400)"): the
+    application's answer them in Vietnamese, within its own layout."""
+    client = login("commune_a")
+    missing = client.get("/khong-co-trang-nay/")
+    assert missing.status_code == 404 and "Không tìm thấy trang" in missing.content.decode()
+    assert "Not Found" not in missing.content.decode()
+    bad = client.generic("POST", f"/xa/{demo['a'].pk}/tai-lieu/", b"x", CONTENT_TYPE="multipart/form-data; boundary=x",
+                         CONTENT_LENGTH="-1")
+    assert bad.status_code == 400, bad.status_code
+    assert "Yêu cầu không hợp lệ" in bad.content.decode() and "Bad Request" not in bad.content.decode()
