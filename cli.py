@@ -28,7 +28,7 @@ def _stopped_while_starting(signum, frame):
 
 # run as a program: `python cli.py`, or the installed `cchc` command, whose script imports this
 # module and calls main() (never when tests or a notebook import it)
-if __name__ == "__main__" or os.path.basename(sys.argv[0] or "").removesuffix(".exe") == "cchc":
+if __name__ == "__main__" or os.path.basename((getattr(sys, "argv", None) or [""])[0] or "").removesuffix(".exe") == "cchc":
     import gc as _gc
     import signal as _signal
 
@@ -298,12 +298,14 @@ def validate(criteria, submissions, appraisal, survey, registry, previous=()):
     with collector_paused():
         inputs = load_with_previous(criteria, submissions, appraisal, survey, registry, previous, workers=1, check_only=True)
         checked = load_previous(previous, inputs) if previous else []  # scoring/previous.py: nothing is scored
-    click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {len(inputs.submissions)} hồ sơ tự đánh giá"
-               + (f", danh sách {len(inputs.registry.units)} đơn vị" if inputs.registry else "")
+    from scoring.vietnamese import format_count
+
+    click.echo(f"Hợp lệ: bộ tiêu chí {inputs.criteria.id}, {format_count(len(inputs.submissions))} hồ sơ tự đánh giá"
+               + (f", danh sách {format_count(len(inputs.registry.units))} đơn vị" if inputs.registry else "")
                + (", kết quả thẩm định" if inputs.appraisal else "")
                + (", số phiếu điều tra xã hội học" if inputs.survey else "")
                + "".join(f", kết quả năm trước {shown} (bộ tiêu chí {document['criteria']['id']}, năm "
-                         f"{document['criteria']['year']}, {len(document['communes'])} đơn vị)"
+                         f"{document['criteria']['year']}, {format_count(len(document['communes']))} đơn vị)"
                          for shown, document, _ in checked) + ".")
 
 

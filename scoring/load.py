@@ -335,6 +335,8 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
     if not as_data and not isinstance(appraisal, Mapping):
         skipped += council.appraisal_folder_warnings(appraisal)
     others: dict = {}
+    # only checked: the tallies as read (checked, not copied into read-only ints: nothing scores them)
+    make_survey = _survey_as_read if check_only else build_survey
 
     def read_the_others():  # while worker processes read the submissions
         others["appraisals"] = []
@@ -344,9 +346,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             if parsed.data is not None and criteria_set is not None \
                     and not validate.check_appraisal(parsed, criteria_set, None):
                 others.setdefault("appraisals built", {})[parsed.path] = build_appraisal(parsed.data, parsed.path)
-        # only checked: the tallies as read (checked, not copied into read-only ints: nothing scores them)
-        build_tallies = _survey_as_read if check_only else build_survey
-        for role, path, check, build in (("survey", survey_path, validate.check_survey, build_tallies),):
+        for role, path, check, build in (("survey", survey_path, validate.check_survey, make_survey),):
             parsed = others[role] = _document(path, role) if path is not None else None
             # checked ahead, before the communes are known: when nothing is found and every
             # commune it names is known (checked below), that was the whole check
@@ -430,7 +430,7 @@ def _load_inputs(criteria, submissions, appraisal, survey, progress, registry=No
             found = [issue for issue in found if issue.code != "survey-missing"]
         issues += found
         if not found and criteria_set is not None:
-            built_survey = (_survey_as_read if check_only else build_survey)(survey_file.data, survey_file.path)
+            built_survey = make_survey(survey_file.data, survey_file.path)
     if criteria_set is not None and survey_file is None and any(l.section == SECTION_SURVEY for l in criteria_set.leaves):
         (warnings if survey_may_lack else issues).append(Issue(
             shown_dir, "", "survey-missing",

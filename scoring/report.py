@@ -71,8 +71,8 @@ def ranking_table(document: dict) -> str:
     summary = document["summary"]
     bands = ", ".join(f"{name}: {format_count(count)}" for name, count in summary["bands"].items())
     parts.append(f"{units_scored(summary)}; chỉ số bình quân {num(summary['average_index'])}%; {bands}.")
-    parts.append(f"Tiêu chí thiếu tài liệu kiểm chứng: {summary['missing_evidence']}; "
-                 f"tiêu chí điểm tự chấm khác kết quả: {summary['self_differs']}.")
+    parts.append(f"Tiêu chí thiếu tài liệu kiểm chứng: {format_count(summary['missing_evidence'])}; "
+                 f"tiêu chí điểm tự chấm khác kết quả: {format_count(summary['self_differs'])}.")
     return "\n\n".join(parts)
 
 

@@ -206,6 +206,17 @@ def _scored_verdict(results, units) -> dict:
             "self_scored": sum(waiting), "self_scored_units": sum(1 for n in waiting if n)}
 
 
+def count_lines(board: dict) -> list[str]:
+    """The board's counts as two lines (the terminal's and the workbook's): the units by
+    state, then the provisional and final results."""
+    total = f"{format_count(board['registered'])} đơn vị trong danh sách" if board["registered"] is not None \
+        else f"{format_count(len(board['units']))} đơn vị"
+    counts = "; ".join(f"{label}: {format_count(board['counts'][state])}"
+                       for state, label in STATES.items() if board["counts"][state])
+    return [f"{total}: {counts}.",
+            f"Kết quả tạm tính: {format_count(board['provisional'])}; chính thức: {format_count(board['final'])}."]
+
+
 def scored_line(board: dict) -> str:
     """One line saying what ``score`` makes of the same inputs ("" when the board has no
     provisional unit and score is final): its TẠM TÍNH banner, or, when score is final while
@@ -265,12 +276,7 @@ def status_text(board: dict) -> str:
     head = f"Theo dõi vòng đánh giá Chỉ số CCHC năm {board['year']} (bộ tiêu chí {board['criteria_id']})"
     if board["as_of"]:
         head += f", ngày {dt.date.fromisoformat(board['as_of']).strftime('%d/%m/%Y')}"
-    lines = [head + ":"]
-    total = f"{format_count(board['registered'])} đơn vị trong danh sách" if board["registered"] is not None \
-        else f"{format_count(len(units))} đơn vị"
-    counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
-    lines.append(f"{total}: {counts}.")
-    lines.append(f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.")
+    lines = [head + ":", *count_lines(board)]
     if scored_line(board):
         lines.append(scored_line(board))
     appraisers: dict[str, int] = {}

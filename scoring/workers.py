@@ -224,8 +224,9 @@ def _work(function, items, writer, parent: int) -> None:
             except (BrokenPipeError, OSError):  # the parent stopped reading: nothing is wanted
                 return
             except Exception as exc:  # a result pickle cannot send: said, and this worker's work ends there
-                writer.send(("error", RuntimeError(f"the result of {getattr(function, '__name__', function)} "
-                                                   f"cannot be sent back ({type(exc).__name__}: {exc})")))
+                writer.send(("error", RuntimeError(f"tiến trình con không gửi được kết quả của "
+                                                   f"{getattr(getattr(function, 'func', function), '__name__', function)} về "
+                                                   f"({type(exc).__name__}: {exc})")))
                 return
             if message[0] == "error":
                 return

@@ -155,7 +155,7 @@ def test_a_worker_s_exception_is_raised_here_and_no_worker_is_left():
     with pytest.raises(ValueError, match="mục 3 hỏng") as raised:  # with the worker's own traceback
         list(ordered_map(_fail_on_three, range(8), 2))
     assert any("Trong tiến trình con" in note and "_fail_on_three" in note for note in raised.value.__notes__)
-    with pytest.raises(RuntimeError, match="the result of _unpicklable cannot be sent back"):  # said, not hung
+    with pytest.raises(RuntimeError, match="tiến trình con không gửi được kết quả của _unpicklable về"):  # said, not hung
         list(ordered_map(_unpicklable, range(4), 2))
     with pytest.raises(RuntimeError, match="_Unrebuildable: mục 2"):  # rebuilt on this side: a TypeError before
         list(ordered_map(_fail_unrebuildably, range(4), 2))

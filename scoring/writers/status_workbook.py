@@ -22,10 +22,9 @@ import io
 
 import xlsxwriter
 
-from ..status import STATUS_HEADERS, STATES, scored_line, status_rows
+from ..status import STATUS_HEADERS, count_lines, scored_line, status_rows
 from .sheet_limits import guard
 from .xlsx_text import SAFE_OPTIONS, write_text
-from ..vietnamese import format_count
 
 SHEET_BOARD = "Theo dõi"
 SHEET_AREAS = "Tiến độ lĩnh vực"
@@ -53,11 +52,8 @@ def write_status_workbook(board: dict, *, created: dt.datetime | None = None) ->
         heading += f" (ngày {dt.date.fromisoformat(board['as_of']):%d/%m/%Y})"
     write_text(sheet, 0, 0, heading, title)
     units = board["units"]
-    total = f"{format_count(board['registered'])} đơn vị trong danh sách" if board["registered"] is not None \
-        else f"{format_count(len(units))} đơn vị"
-    counts = "; ".join(f"{label}: {board['counts'][state]}" for state, label in STATES.items() if board["counts"][state])
-    write_text(sheet, 1, 0, f"{total}: {counts}.", plain)
-    write_text(sheet, 2, 0, f"Kết quả tạm tính: {board['provisional']}; chính thức: {board['final']}.", plain)
+    for row, line in enumerate(count_lines(board), start=1):
+        write_text(sheet, row, 0, line, plain)
     if scored_line(board):
         write_text(sheet, 3, 0, scored_line(board), plain)
     widths = [5, 8, 18, 24, 11, 10, 12, 20, 11, 10, 10, 12, 60]
