@@ -146,7 +146,7 @@ def test_a_date_that_does_not_exist_is_found_without_an_evidence_window(year, tm
     code = next(code for code, entry in document["leaves"].items() if entry.get("evidence"))
     document["leaves"][code]["evidence"][0]["date"] = day
     files[1].write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    assert load_module._read_quickly(files[1], "x", load_module.submission_reader()) is None
+    assert load_module._read_quickly(files[1], "x", load_module.submission_reader(load_module.leaf_codes(criteria))) is None
     checked, facts = load_module.check_group(files, criteria, folder)
     assert [c.valid for c in checked] == [True, False, True] and facts.self_score.shape[0] == 2
     assert [(i.pointer, i.code) for i in checked[1].issues] == [(f"/leaves/{code}/evidence/0/date", "date-invalid")]

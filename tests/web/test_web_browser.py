@@ -338,24 +338,20 @@ def test_one_leaf_saved_in_place_with_htmx(web, seeded):
     assert _by(browser, "#area-done").text == "2"
 
 
-def _filled_form(code: str, tmp_path, broken: bool = False):
+def _form_file(code: str, tmp_path, broken: bool = False):
     """The engine's self-assessment form of commune ``code`` filled from its bundled submission
-    (as a commune fills it), written to a file the browser can pick; ``broken``: two
+    (test_web_excel_form's), written to a file the browser can pick; ``broken``: two
     self-scores wrong (one above the maximum, one not a number). → (path, broken rows)."""
     import io
 
     import openpyxl
+    from test_web_excel_form import SHEET, _filled_form, _row_of
 
-    from scoring import forms
-    from web.management.commands._paths import EXAMPLE
-
-    draft = next(EXAMPLE["submissions"].glob(f"{code}-*.json"))
-    data, _warnings = forms.self_assessment_form(code, criteria=EXAMPLE["criteria"], draft=draft)
-    rows = []
+    data, rows = _filled_form(code), []
     if broken:
         book = openpyxl.load_workbook(io.BytesIO(data))
-        sheet = book["Tự đánh giá"]
-        rows = [row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value in ("1.1.1", "1.2.2")]
+        sheet = book[SHEET]
+        rows = [_row_of(sheet, "1.1.1"), _row_of(sheet, "1.2.2")]
         sheet.cell(rows[0], 13).value = 9             # column M, the self-score: above the maximum
         sheet.cell(rows[1], 13).value = "không biết"  # not a number
         buffer = io.BytesIO()
@@ -380,7 +376,7 @@ def test_commune_uploads_its_excel_form(web, seeded, tmp_path):
     browser.get(f"{url}/xa/{commune.pk}/phieu-excel/")
     assert _by(browser, "#form-download").text.startswith("Tải phiếu")
 
-    broken, rows = _filled_form(commune.code, tmp_path, broken=True)
+    broken, rows = _form_file(commune.code, tmp_path, broken=True)
     _by(browser, "#excel-upload input[type=file]").send_keys(str(broken))
     _click(browser, _by(browser, "#form-upload"))
     problems = _by(browser, "#form-problems").text
@@ -389,7 +385,7 @@ def test_commune_uploads_its_excel_form(web, seeded, tmp_path):
     assert "chưa ghi gì vào hồ sơ" in problems
     assert not LeafEntry.objects.filter(commune=commune).exists()
 
-    good, _ = _filled_form(commune.code, tmp_path)
+    good, _ = _form_file(commune.code, tmp_path)
     _by(browser, "#excel-upload input[type=file]").send_keys(str(good))
     _click(browser, _by(browser, "#form-upload"))
     assert "Đã nhập phiếu phieu-te-xang.xlsx" in _messages(browser), browser.page_source[:3000]
@@ -439,7 +435,8 @@ def test_office_creates_an_account_that_signs_in(web, seeded):
         return "/dang-nhap/" not in browser.current_url
 
     assert signs_in(first)
-    assert "tham-dinh" in browser.current_url or "Tổ thẩm định số 2" in _by(browser, "body").text
+    assert browser.current_url == url + "/tham-dinh/"  # an appraiser lands on the council's queue
+    assert "Tổ thẩm định số 2" in _by(browser, "header").text
 
     def act_on_the_row(label):
         _login(browser, url, "office_web")
