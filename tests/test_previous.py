@@ -205,6 +205,25 @@ def province_sized(document, units=120):
     return grown
 
 
+@pytest.mark.parametrize("units, charts", [(40, [40]), (41, [21, 20]), (50, [25, 25]), (60, [30, 30])])
+def test_every_unit_is_charted_in_charts_a_page_holds(compared_document, tmp_path, units, charts):
+    """Up to 60 units every unit is charted, in the table's order: one chart up to 40 (it fits
+    a printed page), above that the table shared out among charts of at most 30 bars, each
+    from a page break (a chart of 50 units was cut across two pages)."""
+    sheet = _comparison_sheet(province_sized(compared_document, units), tmp_path)
+    spans = []
+    for chart in sheet._charts:
+        ref = (chart.series[0].cat.strRef or chart.series[0].cat.numRef).f
+        spans.append([int(part.split("$")[-1]) for part in ref.split("!")[1].split(":")])
+    assert [bottom - top + 1 for top, bottom in spans] == charts
+    assert all(spans[i][1] + 1 == spans[i + 1][0] for i in range(len(spans) - 1))  # every row, once, in order
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    anchors = [chart.anchor._from.row for chart in sheet._charts]
+    assert len(breaks) == len(charts) and breaks[0] < anchors[0]
+    for i in range(1, len(charts)):  # each further chart from a page of its own, after the one before ends
+        assert sheet._charts[i - 1].anchor.to.row <= breaks[i] < anchors[i]
+
+
 def test_a_province_sized_comparison_charts_the_30_highest_and_lowest(compared_document, tmp_path):
     """Above 60 units one chart of every unit ran over three pages: as "Biểu đồ" does, two
     charts (30 highest, 30 lowest index this year), each beside the table it reads, each from a

@@ -319,8 +319,11 @@ def compared(tmp_path_factory):
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     grown = province_sized(results)  # 120 units: the two charts of the highest and lowest
     render_workbook(grown, folder / "ket-qua-tinh.xlsx")
+    fifty = province_sized(results, 50)  # every unit, in two charts of 25 (one chart of 50 was cut across pages)
+    render_workbook(fifty, folder / "ket-qua-50.xlsx")
     try:
-        pdfs = render.to_pdf([folder / "ket-qua.xlsx", folder / "ket-qua-tinh.xlsx"], base / "pdf")
+        pdfs = render.to_pdf([folder / "ket-qua.xlsx", folder / "ket-qua-tinh.xlsx", folder / "ket-qua-50.xlsx"],
+                             base / "pdf")
     except render.RenderError as exc:
         pytest.fail(str(exc))
     book = openpyxl.load_workbook(folder / "ket-qua.xlsx", read_only=True)
@@ -329,10 +332,10 @@ def compared(tmp_path_factory):
     pages = {pdf.stem: [page for page in read_pdf(pdf)
                         if header_sheet(page, results["criteria"]["title"], sheets) == "So sánh năm trước"]
              for pdf in pdfs}
-    return pages, {"ket-qua": results, "ket-qua-tinh": grown}
+    return pages, {"ket-qua": results, "ket-qua-tinh": grown, "ket-qua-50": fifty}
 
 
-@pytest.mark.parametrize("name", ["ket-qua", "ket-qua-tinh"])
+@pytest.mark.parametrize("name", ["ket-qua", "ket-qua-tinh", "ket-qua-50"])
 def test_the_comparison_with_last_year_prints_whole(compared, name):
     """Issue 17's leftover: the reasons a unit cannot be rewarded wrapped in rows of one line's
     height, and the largest changes and the award rules wrapped in an 11-character column,
@@ -356,6 +359,9 @@ def test_the_comparison_with_last_year_prints_whole(compared, name):
         assert page.has("Năm nay") and page.has("Năm trước")
     if name == "ket-qua":
         assert chart_pages[0].has(results["comparison"]["units"][-1]["name"])
+    elif name == "ket-qua-50":  # each chart whole on its page: its title, its first and last unit
+        for page, part, (first, last) in zip(chart_pages, ("1/2", "2/2"), ((1, 25), (26, 50))):
+            assert page.has(f"({part})") and page.has(f"Xã Thử Nghiệm {first}") and page.has(f"Xã Thử Nghiệm {last}")
     else:
         assert chart_pages[0].has("30 đơn vị có Chỉ số CCHC năm 2023 cao nhất")
         assert chart_pages[1].has("30 đơn vị có Chỉ số CCHC năm 2023 thấp nhất")

@@ -130,7 +130,17 @@ def write_comparison_sheet(builder, ws) -> None:
     # on a page's first row in the foot of the page before
     units = comparison["units"]
     if len(units) <= CHART_ALL_COMMUNES_MAX:
-        _chart(builder, ws, f"Chỉ số CCHC năm {builder.year} so với năm trước", first, last, band_head)
+        # every unit, in the table's order: one chart while it fits a printed page, else the
+        # table's rows shared out among charts of at most CHART_TOP_BOTTOM bars, each from a
+        # page of its own (a chart of 50 units, 1,220 px, was cut across two pages)
+        parts = 1 if len(units) <= ONE_PAGE_UNITS else -(-len(units) // CHART_TOP_BOTTOM)
+        size, top = -(-len(units) // parts), band_head
+        for number, start in enumerate(range(first, last + 1, size)):
+            title = f"Chỉ số CCHC năm {builder.year} so với năm trước" + (f" ({number + 1}/{parts})" if parts > 1 else "")
+            height = _chart(builder, ws, title, start, min(start + size - 1, last), top)
+            if number + 1 < parts:
+                top += -(-height // 20) + 2  # below the chart (rows of 20 px), from a new page
+                breaks.append(top - 1)
     else:
         ranked = sorted((unit for unit in units if unit["index"] is not None),
                         key=lambda unit: (-unit["index"], unit["code"]))
@@ -157,6 +167,9 @@ def write_comparison_sheet(builder, ws) -> None:
                 top = row
     ws.set_h_pagebreaks(breaks)
     builder._print_setup(ws, header_row)
+
+
+ONE_PAGE_UNITS = 40  # a chart of 40 units (1,000 px) prints on one page at this sheet's scale, one of 50 did not
 
 
 def _chart(builder, ws, title: str, first: int, last: int, anchor: int) -> int:
