@@ -388,3 +388,19 @@ def test_every_new_code_has_a_broken_fixture():
     codes = {code for code in CODES if f'"{code}"' in source}
     covered = {code for path in BAD for _, _, code in _read(path)["expect"]}
     assert codes and codes <= covered, codes - covered
+
+
+def test_changes_and_award_rules_read_as_written(compared_document, tmp_path):
+    """The largest changes get a decimal comma in the change only (a unit's name may hold a
+    full stop), and each award rule reads whole after "Không xét khen thưởng:" (after
+    "…đơn vị" the index rule read "đơn vị chỉ số dưới 50,00%")."""
+    import copy
+
+    document = copy.deepcopy(compared_document)
+    document["comparison"]["summary"]["largest_rises"] = [{"name": "Phường 2.1", "change": 3.5}]
+    texts = [cell.value for line in _comparison_sheet(document, tmp_path).iter_rows() for cell in line
+             if isinstance(cell.value, str)]
+    assert "Phường 2.1 (+3,50)" in texts
+    rules = [text for text in texts if text.startswith("Không xét khen thưởng")]
+    assert rules and len(rules) == len(document["comparison"]["eligibility_rules"])
+    assert all(text.startswith("Không xét khen thưởng: ") for text in rules)

@@ -103,7 +103,8 @@ def write_comparison_sheet(builder, ws) -> None:
     f_line = add({"valign": "top"})
     for title, key in (("Tăng nhiều nhất", "largest_rises"), ("Giảm nhiều nhất", "largest_falls")):
         row += 1
-        text = ", ".join(f"{item['name']} ({item['change']:+.2f})".replace(".", ",") for item in summary[key])
+        # the decimal comma in the change only (a unit's name may hold a full stop)
+        text = ", ".join(f"{item['name']} ({format(item['change'], '+.2f').replace('.', ',')})" for item in summary[key])
         write_text(ws, row, 2, title, builder.f_label)
         row = _write_lines(ws, row, 5, text or "không có", f_line)
     rules = comparison["eligibility_rules"]
@@ -111,7 +112,8 @@ def write_comparison_sheet(builder, ws) -> None:
         row += 2
         write_text(ws, row, 0, "Điều kiện xét khen thưởng", builder.f_section)
         for rule in rules:
-            row = _write_lines(ws, row + 1, 2, f"Không xét khen thưởng đơn vị {rule['text']}", builder.f_label, bold=True)
+            # "Không xét khen thưởng: " before every rule's text reads whole ("…đơn vị chỉ số dưới 50,00%" did not)
+            row = _write_lines(ws, row + 1, 2, f"Không xét khen thưởng: {rule['text']}", builder.f_label, bold=True)
             row = _write_lines(ws, row + 1, 2, f"Căn cứ: {rule['legal_source']}", f_line)
     row += 2
     band_head = row
