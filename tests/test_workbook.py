@@ -612,3 +612,14 @@ def test_no_row_is_made_taller_than_excel_allows():
     assert EXCEL_MAX_ROW_HEIGHT == 409
     assert row_height([("lý do " * 3000, 48)]) == 409
     assert row_height([("lý do", 48)]) < 20
+
+
+def test_thong_tin_gives_the_true_reason_when_detail_is_left_out_on_request(results, tmp_path):
+    """A workbook written with detail_sheet=False for a few communes (the public write_workbook
+    option) said "Chi tiết" was left out because its rows passed Excel's last row: it says it
+    was not asked for."""
+    book = write_and_load(results, tmp_path, detail_sheet=False)
+    assert SHEET_DETAIL not in book.sheetnames
+    said = [cell.value for row in book[SHEET_ABOUT].iter_rows() for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(f"Bảng {SHEET_DETAIL} không được tạo")]
+    assert len(said) == 1 and said[0].startswith(f"Bảng {SHEET_DETAIL} không được tạo vì không được yêu cầu"), said

@@ -1217,10 +1217,13 @@ class _Builder:
                 why = f"vì kết quả có {format_count(count)} đơn vị (trên {format_count(DETAIL_SHEET_MAX_COMMUNES)} đơn vị)"
             elif self.lists_csv:  # the national layout asked for
                 why = "theo bố cục toàn quốc (--layout national)"
-            else:  # chosen by the number of communes, one row per commune × leaf would pass Excel's last row
-                rows = count * len(self.communes[0]["leaves"]) if count else 0
+            elif count and not detail_fits(count, len(self.communes[0]["leaves"])):
+                # one row per commune × leaf would pass Excel's last row
+                rows = count * len(self.communes[0]["leaves"])
                 why = (f"vì bảng cần {format_count(rows)} dòng, quá số dòng của một trang Excel "
                        f"({format_count(EXCEL_MAX_ROWS)})")
+            else:  # left out by whoever wrote the workbook (render_workbook(detail_sheet=False))
+                why = "vì không được yêu cầu khi ghi bảng tính này"
             guide.append(f"Bảng {SHEET_DETAIL} không được tạo {why}"
                          + ". Xem chi tiết điểm từng tiêu chí của một đơn vị bằng lệnh: python cli.py explain MÃ_XÃ "
                          "(hoặc trong tệp kết quả results.json).")
