@@ -100,6 +100,9 @@ def reread_leaves(stored: tuple[str, str, str]):
     file once; the dicts returned are shared, and callers only read them.
     """
     path, shown, digest = stored
+    if not digest:  # not hashed: a load that only checks (check_only) keeps no way to read it again safely
+        raise ValueError(f"{shown}: the entries of a submission loaded with check_only=True are not kept; "
+                         "load the inputs without check_only to read them")
     try:
         raw = b"" if input_file_issue(path, shown) else Path(path).read_bytes()  # replaced by a FIFO: not opened
     except OSError:

@@ -97,6 +97,8 @@ def test_validate_hashes_no_submission(monkeypatch):
     assert checked.survey.tallies == whole.survey.tallies  # as read: the same counts
     with pytest.raises(ValueError, match="check_only"):
         scoring.score(checked)
+    with pytest.raises(ValueError, match="check_only"):  # not "the file changed": it did not
+        list(checked.submissions[0].leaves)
     assert scoring.score(whole).communes  # the same inputs loaded whole are scored
 
     class NoHashing:
