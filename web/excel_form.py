@@ -41,7 +41,7 @@ from . import rounds
 from .engine import submission_dict
 from .evidence import clean_name
 from .models import Commune, Evidence, LeafEntry, Profile
-from .uploads import read_within, takes_uploads, too_large, too_large_message
+from .uploads import chosen_file, read_within, takes_uploads
 from .views import _commune_for
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -225,10 +225,8 @@ def form_page(request, pk):
         if not can_edit:
             messages.error(request, "Hồ sơ đã khóa, đã nộp hoặc ngoài thời hạn tự đánh giá: không nhận phiếu.")
             return redirect("excel_form", pk=pk)
-        upload = request.FILES.get("file")
         try:
-            if upload is None and too_large(request, "file") is not None:   # dropped while read (web.uploads)
-                raise FormRefused(too_large_message(settings.FORM_UPLOAD_MAX_BYTES))
+            upload = chosen_file(request, "file", FormRefused)
             if upload is None:
                 raise FormRefused("Chưa chọn tệp phiếu tự đánh giá (.xlsx).")
             name, data, problems = read_upload(upload, criteria_source(commune.round))

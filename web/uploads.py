@@ -107,6 +107,18 @@ def read_within(upload, limit: int, refused) -> bytes:
     return data
 
 
+def chosen_file(request, field: str, refused):
+    """The file sent in ``field``, or None when none was chosen; raises ``refused(message)``
+    when one was dropped while the request was read for passing its limit (the message names
+    that limit)."""
+    upload = request.FILES.get(field)
+    if upload is None:
+        limit = too_large(request, field)
+        if limit is not None:
+            raise refused(too_large_message(limit))
+    return upload
+
+
 def too_large(request, field: str) -> int | None:
     """The limit a file sent in ``field`` passed (it was dropped while the request was read),
     or None when no file of that field was dropped."""

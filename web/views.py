@@ -26,7 +26,7 @@ from . import rounds, throttle
 from .engine import check_commune, criteria_model, score_round, stored_results
 from .evidence import UploadRefused, check_upload, clean_name
 from .models import AppraisalEntry, Commune, Evidence, LeafEntry, Profile, Round, Step
-from .uploads import takes_uploads, too_large, too_large_message
+from .uploads import chosen_file, read_within, takes_uploads
 
 CENT = Decimal("0.01")
 OUTPUTS = {"results.json": "application/json",
@@ -369,7 +369,6 @@ def upload_evidence(request, pk):
     fields = {name: (request.POST.get(name) or "").strip() for name in ("number", "date", "title", "issuer")}
     missing = [label for name, label in (("number", "số"), ("date", "ngày"), ("title", "trích yếu"), ("issuer", "cơ quan ban hành"))
                if not fields[name]]
-    upload = request.FILES.get("file")
     try:
         if missing:
             raise UploadRefused("Thiếu " + ", ".join(missing) + " của văn bản.")
@@ -377,9 +376,9 @@ def upload_evidence(request, pk):
             date = dt.date.fromisoformat(fields["date"])
         except ValueError:
             raise UploadRefused("Ngày văn bản không hợp lệ (dd/mm/yyyy).")
-        if upload is None:   # none chosen, or dropped while read for passing the limit (web.uploads)
-            limit = too_large(request, "file")
-            raise UploadRefused(too_large_message(limit) if limit is not None else "Chưa chọn tệp.")
+        upload = chosen_file(request, "file", UploadRefused)  # None: none chosen (one too large was refused)
+        if upload is None:
+            raise UploadRefused("Chưa chọn tệp.")
         data, mime = check_upload(upload)
     except UploadRefused as refused:
         messages.error(request, f"Không nhận tài liệu: {refused}")
@@ -749,19 +748,17 @@ def _json_upload(request, field: str, label: str, problems: list):
     """An uploaded JSON file as data, or None with the reason added to ``problems``."""
     import json
 
-    upload = request.FILES.get(field)
-    limit = settings.ROUND_FILE_MAX_BYTES
-    if upload is None and too_large(request, field) is not None:   # dropped while read (web.uploads)
-        problems.append(f"{label}: {too_large_message(limit)}")
+    try:
+        upload = chosen_file(request, field, UploadRefused)
+        raw = read_within(upload, settings.ROUND_FILE_MAX_BYTES, UploadRefused) if upload is not None else None
+    except UploadRefused as error:
+        problems.append(f"{label}: {error}")
         return None
     if upload is None:
         problems.append(f"Chưa chọn {label}.")
         return None
-    if upload.size > limit:
-        problems.append(f"{label}: {too_large_message(limit, upload.size)}")
-        return None
     try:
-        data = json.loads(upload.read().decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         problems.append(f"{label}: không phải tệp JSON (UTF-8) hợp lệ.")
         return None
